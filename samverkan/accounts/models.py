@@ -1,0 +1,52 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.core.personal_data import no_personal_identity_number
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    PREPARATION_GROUP = "preparation_group", _("Central preparation group")
+    DISTRICT_COORDINATOR = "district_coordinator", _("District coordinator")
+    POLICE_CONTACT = "police_contact", _("Police contact")
+    STEERING_GROUP_MEMBER = "steering_group_member", _("Steering group member")
+    POLITICIAN = "politician", _("Politician (read only)")
+
+
+# Roles that may write anything at all; steering-group members and
+# politicians read only.
+WRITING_ROLES = frozenset(
+    {Role.ADMINISTRATOR, Role.PREPARATION_GROUP, Role.DISTRICT_COORDINATOR, Role.POLICE_CONTACT}
+)
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.POLITICIAN)
+
+    # Password hashes and e-mail addresses are not free text.
+    personal_data_guard_exempt = ("password", "email")
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def writes(self) -> bool:
+        return self.is_superuser or self.role in WRITING_ROLES
+
+    @property
+    def municipality(self):
+        return self.organisation.municipality if self.organisation_id else None
+
+
+for _name in ("username", "first_name", "last_name"):
+    User._meta.get_field(_name).validators.append(no_personal_identity_number)

@@ -1,0 +1,195 @@
+"""Who may do what. Every view asks one of these functions; nothing else
+decides access, so the rules can be read (and tested) in one place.
+
+Agreements are public documents once adopted: everyone signed in to the
+municipality may read them. Writing follows organisation and role.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from samverkan.accounts.models import WRITING_ROLES, Role, User
+from samverkan.agreements.models import Agreement, AgreementVersion, Scope, VersionStatus
+from samverkan.organisations.models import Municipality
+
+
+def is_administrator(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role == Role.ADMINISTRATOR)
+
+
+def user_municipality(user: User) -> Municipality | None:
+    return user.municipality if user.is_authenticated else None
+
+
+def in_municipality(user: User, municipality: Municipality) -> bool:
+    if user.is_superuser:
+        return True
+    return (
+        user.is_authenticated
+        and user.organisation_id is not None
+        and (user.organisation.municipality_id == municipality.pk)
+    )
+
+
+def is_party(user: User, version: AgreementVersion) -> bool:
+    return user.organisation_id is not None and version.parties.filter(pk=user.organisation_id).exists()
+
+
+def can_view_version(user: User, version: AgreementVersion) -> bool:
+    if not in_municipality(user, version.agreement.municipality):
+        return False
+    if version.status == VersionStatus.ADOPTED:
+        return True
+    # Drafts: the parties, the central preparation group and administrators.
+    return is_administrator(user) or user.role == Role.PREPARATION_GROUP or is_party(user, version)
+
+
+def can_view_agreement(user: User, agreement: Agreement) -> bool:
+    return in_municipality(user, agreement.municipality)
+
+
+def can_edit_version(user: User, version: AgreementVersion) -> bool:
+    if not in_municipality(user, version.agreement.municipality) or user.role not in WRITING_ROLES:
+        return False
+    if is_administrator(user) or user.role == Role.PREPARATION_GROUP:
+        return True
+    # Coordinators and police contacts write to the local agreements their
+    # organisation is a party to.
+    return version.agreement.scope == Scope.LOCAL and is_party(user, version)
+
+
+def can_view_audit(user: User) -> bool:
+    return is_administrator(user)
+
+
+def can_import(user: User, municipality: Municipality) -> bool:
+    """Data is brought in by administrators, the preparation group and the
+    parties' own coordinators and police contacts."""
+    return in_municipality(user, municipality) and user.role in WRITING_ROLES
+
+
+def can_view_municipality(user: User, municipality: Municipality) -> bool:
+    return in_municipality(user, municipality)
+
+
+def get_version_for(user: User, pk: int, *, edit: bool = False) -> AgreementVersion:
+    version = get_object_or_404(
+        AgreementVersion.objects.select_related("agreement__municipality", "agreement__area"), pk=pk
+    )
+    allowed = can_edit_version(user, version) if edit else can_view_version(user, version)
+    if not allowed:
+        raise PermissionDenied
+    return version
+
+
+def get_agreement_for(user: User, pk: int) -> Agreement:
+    agreement = get_object_or_404(Agreement.objects.select_related("municipality"), pk=pk)
+    if not can_view_agreement(user, agreement):
+        raise PermissionDenied
+    return agreement
+
+
+# --- situation pictures -------------------------------------------------------
+# A party's draft is readable only by its own organisation: not the other
+# party, not the preparation group, not administrators. Submitted pictures
+# and the joint analysis are read by the parties, the preparation group and
+# administrators; politicians read the joint analysis once the steering
+# group has adopted its priorities.
+
+
+def _picture_parties(picture) -> set[int]:
+    from samverkan.situations.selectors import picture_parties
+
+    return {o.pk for o in picture_parties(picture)}
+
+
+def can_view_picture(user: User, picture) -> bool:
+    if not in_municipality(user, picture.agreement.municipality):
+        return False
+    if is_administrator(user) or user.role == Role.PREPARATION_GROUP:
+        return True
+    return user.role != Role.POLITICIAN and user.organisation_id in _picture_parties(picture)
+
+
+def can_create_picture(user: User, agreement: Agreement) -> bool:
+    if not in_municipality(user, agreement.municipality) or user.role not in WRITING_ROLES:
+        return False
+    if is_administrator(user) or user.role == Role.PREPARATION_GROUP:
+        return True
+    return agreement.versions.filter(parties=user.organisation_id).exists()
+
+
+def can_view_party_picture(user: User, party_picture) -> bool:
+    if party_picture.is_draft:
+        return (
+            in_municipality(user, party_picture.picture.agreement.municipality)
+            and user.organisation_id == party_picture.organisation_id
+        )
+    return can_view_picture(user, party_picture.picture)
+
+
+def can_edit_party_picture(user: User, party_picture) -> bool:
+    return (
+        party_picture.is_draft
+        and user.role in WRITING_ROLES
+        and in_municipality(user, party_picture.picture.agreement.municipality)
+        and user.organisation_id == party_picture.organisation_id
+    )
+
+
+def can_start_party_picture(user: User, picture) -> bool:
+    return (
+        user.role in WRITING_ROLES
+        and in_municipality(user, picture.agreement.municipality)
+        and user.organisation_id in _picture_parties(picture)
+    )
+
+
+def can_view_joint(user: User, analysis) -> bool:
+    if can_view_picture(user, analysis.picture):
+        return True
+    return (
+        user.is_authenticated
+        and user.role == Role.POLITICIAN
+        and in_municipality(user, analysis.picture.agreement.municipality)
+        and analysis.decisions.exists()
+    )
+
+
+def can_edit_joint(user: User, analysis) -> bool:
+    if user.role not in WRITING_ROLES or not can_view_picture(user, analysis.picture):
+        return False
+    return (
+        is_administrator(user)
+        or user.role == Role.PREPARATION_GROUP
+        or user.organisation_id in _picture_parties(analysis.picture)
+    )
+
+
+def can_record_decision(user: User, analysis) -> bool:
+    """The steering group's members record its adoption; so may the parties'
+    coordinators who keep its minutes."""
+    if can_edit_joint(user, analysis):
+        return True
+    return (
+        user.role == Role.STEERING_GROUP_MEMBER
+        and in_municipality(user, analysis.picture.agreement.municipality)
+        and user.organisation_id in _picture_parties(analysis.picture)
+    )
+
+
+# --- EST weekly pictures -------------------------------------------------------
+# Read by the people of the recipient organisations, the preparation group
+# and administrators; written by those of them who write at all.
+
+
+def can_view_est(user: User, group) -> bool:
+    if not in_municipality(user, group.area.municipality):
+        return False
+    if is_administrator(user) or user.role == Role.PREPARATION_GROUP:
+        return True
+    return user.role != Role.POLITICIAN and group.recipients.filter(pk=user.organisation_id).exists()
+
+
+def can_edit_est(user: User, group) -> bool:
+    return user.role in WRITING_ROLES and can_view_est(user, group)

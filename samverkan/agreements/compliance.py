@@ -1,0 +1,190 @@
+"""Rules a local agreement must follow, and the dates an agreement is due.
+
+A local agreement must address every priority area of the overarching
+agreement in force on its dates, and every mandatory category the framework
+imposes. An overarching agreement must be revised at its interval.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from samverkan.agreements.models import (
+    AgreementVersion,
+    MandatoryCategory,
+    PriorityArea,
+    Scope,
+    VersionStatus,
+)
+
+
+@dataclass
+class CentralGap:
+    central: AgreementVersion
+    missing_areas: list[PriorityArea]
+    missing_categories: list[MandatoryCategory]
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing_areas and not self.missing_categories
+
+
+@dataclass
+class Compliance:
+    version: AgreementVersion
+    gaps: list[CentralGap] = field(default_factory=list)
+    # False when no priority areas are registered for the version: then the
+    # check cannot tell gaps from content that was never entered.
+    registered: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.registered and all(gap.ok for gap in self.gaps)
+
+    @property
+    def missing_count(self) -> int:
+        return sum(len(g.missing_areas) + len(g.missing_categories) for g in self.gaps)
+
+
+@dataclass(frozen=True)
+class Warning:
+    level: str  # "error", "warning" or "info"
+    message: str
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def central_versions_in_force(version: AgreementVersion) -> list[AgreementVersion]:
+    """Adopted overarching versions in force on any day of `version`'s validity."""
+    start = version.valid_from
+    if start is None:
+        return []
+    end = version.effective_end
+    candidates = (
+        AgreementVersion.objects.filter(
+            agreement__municipality=version.agreement.municipality,
+            agreement__scope=Scope.CENTRAL,
+            status=VersionStatus.ADOPTED,
+        )
+        .select_related("agreement", "superseded_by")
+        .order_by("valid_from")
+    )
+    result = []
+    for central in candidates:
+        central_end = central.effective_end
+        starts_in_time = end is None or central.valid_from <= end
+        ends_in_time = central_end is None or central_end >= start
+        if starts_in_time and ends_in_time:
+            result.append(central)
+    return result
+
+
+def agreement_compliance(version: AgreementVersion) -> Compliance:
+    compliance = Compliance(version=version)
+    if version.scope != Scope.LOCAL:
+        return compliance
+    local_areas = list(version.priority_areas.prefetch_related("addresses", "categories"))
+    compliance.registered = bool(local_areas)
+    addressed_areas = {a.pk for local in local_areas for a in local.addresses.all()}
+    addressed_categories = {c.pk for local in local_areas for c in local.categories.all()}
+    for central in central_versions_in_force(version):
+        compliance.gaps.append(
+            CentralGap(
+                central=central,
+                missing_areas=[a for a in central.priority_areas.all() if a.pk not in addressed_areas],
+                missing_categories=[
+                    c for c in central.mandatory_categories.all() if c.pk not in addressed_categories
+                ],
+            )
+        )
+    return compliance
+
+
+def revision_due(version: AgreementVersion) -> dt.date | None:
+    years = version.agreement.revision_interval_years
+    base = version.decided_on or version.valid_from
+    if not years or base is None or version.status != VersionStatus.ADOPTED:
+        return None
+    return add_years(base, years)
+
+
+def agreement_warnings(version: AgreementVersion, *, today: dt.date) -> list[Warning]:
+    warnings: list[Warning] = []
+    horizon = dt.timedelta(days=settings.SAMVERKAN_EXPIRY_WARNING_DAYS)
+    has_successor = getattr(version, "superseded_by", None) is not None
+    end = version.effective_end
+
+    if version.status == VersionStatus.DRAFT:
+        warnings.append(Warning("info", _("This version is a draft and not in force.")))
+        return warnings
+
+    if version.is_in_force_on(today):
+        due = revision_due(version)
+        if due is not None and due < today:
+            warnings.append(Warning("error", _("Revision was due on %(date)s.") % {"date": due.isoformat()}))
+        elif due is not None and due - today <= dt.timedelta(days=365):
+            warnings.append(Warning("warning", _("Revision is due on %(date)s.") % {"date": due.isoformat()}))
+        if version.valid_to is not None and version.valid_to - today <= horizon and not has_successor:
+            warnings.append(
+                Warning(
+                    "warning",
+                    _("Expires on %(date)s and no new version is registered.")
+                    % {"date": version.valid_to.isoformat()},
+                )
+            )
+    elif end is not None and end < today and not has_successor:
+        warnings.append(
+            Warning(
+                "error",
+                _("Expired on %(date)s and no new version is registered.") % {"date": end.isoformat()},
+            )
+        )
+
+    if version.scope == Scope.LOCAL:
+        compliance = agreement_compliance(version)
+        if not compliance.registered:
+            warnings.append(
+                Warning(
+                    "info",
+                    _("No priority areas are registered for this version, so compliance cannot be checked."),
+                )
+            )
+        elif compliance.missing_count:
+            warnings.append(
+                Warning(
+                    "error",
+                    _("Does not address %(count)s of the overarching agreement's requirements.")
+                    % {"count": compliance.missing_count},
+                )
+            )
+        if version.is_in_force_on(today):
+            current = [c for c in central_versions_in_force(version) if c.is_in_force_on(today)]
+            older = [c for c in central_versions_in_force(version) if not c.is_in_force_on(today)]
+            if current and older and version.valid_from < current[0].valid_from:
+                warnings.append(
+                    Warning(
+                        "warning",
+                        _("Made under %(old)s; review it against %(new)s.")
+                        % {
+                            "old": older[-1].case_number or older[-1].label,
+                            "new": current[0].case_number or current[0].label,
+                        },
+                    )
+                )
+        area = version.agreement.area
+        if area is not None and area.valid_to is not None and area.valid_to < today:
+            warnings.append(
+                Warning(
+                    "info",
+                    _("The district area %(area)s ceased on %(date)s.")
+                    % {"area": area.name, "date": area.valid_to.isoformat()},
+                )
+            )
+    return warnings

@@ -1,0 +1,78 @@
+"""Reads over agreements that pages and reports share."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from samverkan.agreements.compliance import Compliance, Warning, agreement_compliance, agreement_warnings
+from samverkan.agreements.models import Agreement, AgreementVersion, Scope, VersionStatus
+from samverkan.organisations.models import Area, AreaKind, Municipality
+
+
+def agreements_of(municipality: Municipality):
+    return (
+        Agreement.objects.filter(municipality=municipality)
+        .select_related("area", "council_goal")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=AgreementVersion.objects.select_related("superseded_by").order_by("valid_from"),
+            )
+        )
+    )
+
+
+def version_in_force(agreement: Agreement, on: dt.date) -> AgreementVersion | None:
+    for version in agreement.versions.all():
+        if version.is_in_force_on(on):
+            return version
+    return None
+
+
+def latest_adopted(agreement: Agreement) -> AgreementVersion | None:
+    adopted = [v for v in agreement.versions.all() if v.status == VersionStatus.ADOPTED]
+    return adopted[-1] if adopted else None
+
+
+@dataclass
+class DistrictRow:
+    area: Area
+    agreement: Agreement | None
+    version: AgreementVersion | None
+    in_force: bool
+    compliance: Compliance | None
+    warnings: list[Warning]
+
+
+def district_overview(
+    municipality: Municipality, *, today: dt.date, include_retired: bool = False
+) -> list[DistrictRow]:
+    """One row per district area: its local agreement and what is wrong with it."""
+    areas = Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT).order_by("name")
+    if include_retired:
+        # Current areas first, then those that have ceased.
+        areas = sorted(areas, key=lambda a: (not a.is_valid_on(today), a.name))
+    else:
+        areas = areas.valid_on(today)
+    local = {a.area_id: a for a in agreements_of(municipality).filter(scope=Scope.LOCAL)}
+    rows = []
+    for area in areas:
+        agreement = local.get(area.pk)
+        version = None
+        if agreement is not None:
+            version = version_in_force(agreement, today) or latest_adopted(agreement)
+        if version is None:
+            rows.append(DistrictRow(area, agreement, None, False, None, []))
+            continue
+        rows.append(
+            DistrictRow(
+                area=area,
+                agreement=agreement,
+                version=version,
+                in_force=version.is_in_force_on(today),
+                compliance=agreement_compliance(version),
+                warnings=agreement_warnings(version, today=today),
+            )
+        )
+    return rows

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "samverkan.audit"
+    label = "audit"
+
+    def ready(self):
+        from samverkan.audit import recorder
+
+        recorder.connect()

@@ -1,0 +1,102 @@
+"""Records every change to Samverkan's own models in the audit log.
+
+Signals rather than explicit calls, so that no write path (service, form,
+admin, shell) can forget it.
+"""
+
+from django.apps import apps
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from samverkan.audit.context import current_actor
+from samverkan.audit.models import AuditEvent
+
+_SKIP_FIELDS = {"password", "last_login"}
+
+
+def _is_audited(model) -> bool:
+    return model.__module__.startswith("samverkan.") and model is not AuditEvent
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, str | int | float | bool | dict | list):
+        return value
+    return str(value)  # dates, decimals, files: their text form
+
+
+def snapshot(instance) -> dict:
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in _SKIP_FIELDS:
+            continue
+        data[field.name] = _jsonable(field.value_from_object(instance))
+    return data
+
+
+def _record(instance, action: str, changes: dict) -> None:
+    actor, label = current_actor()
+    AuditEvent.objects.create(
+        actor=actor,
+        actor_label=label,
+        action=action,
+        model=instance._meta.label,
+        object_pk=str(instance.pk),
+        object_repr=str(instance)[:300],
+        changes=changes,
+    )
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    if raw or not _is_audited(sender) or instance.pk is None:
+        instance._audit_before = None
+        return
+    old = sender._default_manager.filter(pk=instance.pk).first()
+    instance._audit_before = snapshot(old) if old is not None else None
+
+
+def _after_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not _is_audited(sender):
+        return
+    after = snapshot(instance)
+    before = getattr(instance, "_audit_before", None)
+    if created or before is None:
+        _record(
+            instance,
+            AuditEvent.Action.CREATE,
+            {k: [None, v] for k, v in after.items() if v not in (None, "")},
+        )
+        return
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    if changes:
+        _record(instance, AuditEvent.Action.UPDATE, changes)
+
+
+def _after_delete(sender, instance, **kwargs):
+    if _is_audited(sender):
+        _record(instance, AuditEvent.Action.DELETE, {k: [v, None] for k, v in snapshot(instance).items()})
+
+
+def _m2m(sender, instance, action, model, pk_set, reverse=False, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"} or not _is_audited(type(instance)):
+        return
+    field_name = next(
+        (f.name for f in type(instance)._meta.many_to_many if f.remote_field.through is sender),
+        sender._meta.model_name,
+    )
+    labels = sorted(str(obj) for obj in model._default_manager.filter(pk__in=pk_set or []))
+    joined = ", ".join(labels) or "*"
+    change = [None, joined] if action == "post_add" else [joined, None]
+    _record(instance, AuditEvent.Action.UPDATE, {field_name: change})
+
+
+def connect() -> None:
+    for model in apps.get_models():
+        if not _is_audited(model):
+            continue
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"audit-pre-{model._meta.label}")
+        post_save.connect(_after_save, sender=model, dispatch_uid=f"audit-post-{model._meta.label}")
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=f"audit-del-{model._meta.label}")
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            if isinstance(through, type) and issubclass(through, models.Model):
+                m2m_changed.connect(_m2m, sender=through, dispatch_uid=f"audit-m2m-{through._meta.label}")

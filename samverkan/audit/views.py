@@ -1,0 +1,25 @@
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from samverkan.accounts import permissions
+from samverkan.audit.models import AuditEvent
+
+
+def audit_log(request):
+    if not permissions.can_view_audit(request.user):
+        raise PermissionDenied
+    events = AuditEvent.objects.select_related("actor")
+    model = request.GET.get("model", "").strip()
+    actor = request.GET.get("actor", "").strip()
+    if model:
+        events = events.filter(model=model)
+    if actor:
+        events = events.filter(actor_label=actor)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    models = AuditEvent.objects.order_by("model").values_list("model", flat=True).distinct()
+    return render(
+        request,
+        "audit/log.html",
+        {"page": page, "models": models, "model": model, "actor": actor},
+    )

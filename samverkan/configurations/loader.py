@@ -1,0 +1,470 @@
+"""Loads a municipality's configuration (TOML files in a folder beside this
+module) into the database. Idempotent: loading twice changes nothing, and
+every change it does make goes through the audit log as "configuration".
+"""
+
+import datetime as dt
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from samverkan.accounts.models import User
+from samverkan.agreements.models import (
+    Agreement,
+    AgreementVersion,
+    Annex,
+    CouncilGoal,
+    Goal,
+    MandatoryCategory,
+    PriorityArea,
+    PriorityAreaLineage,
+    Scope,
+)
+from samverkan.audit.context import acting_as
+from samverkan.datasources.models import ObservationCategory
+from samverkan.governance.models import Body, ReportingDuty, Seat
+from samverkan.indicators.models import Indicator
+from samverkan.organisations.models import (
+    Area,
+    AreaKind,
+    AreaMembership,
+    AreaSuccession,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+)
+
+CONFIGURATIONS = Path(__file__).resolve().parent
+DEMO_PASSWORD = "samverkan"  # noqa: S105 - documented password of the local demo only
+
+
+class ConfigurationError(Exception):
+    pass
+
+
+@dataclass
+class LoadReport:
+    municipality: Municipality | None = None
+    neighbourhood_geometries: int = 0
+    district_geometries: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def available() -> list[str]:
+    return sorted(p.name for p in CONFIGURATIONS.iterdir() if (p / "municipality.toml").exists())
+
+
+def read_config_file(folder: Path, name: str) -> dict:
+    path = folder / name
+    return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def neighbourhood_display_name(raw: str) -> str:
+    """'HÄSSELBY GÅRD' → 'Hässelby gård' (names in the open data are upper case)."""
+    return raw[:1].upper() + raw[1:].lower() if raw.isupper() else raw
+
+
+def default_neighbourhood_file(name: str) -> Path | None:
+    """The CC0 neighbourhood file of the shared data folder, where it exists."""
+    configured = getattr(settings, "SAMVERKAN_NEIGHBOURHOOD_GEOJSON", "")
+    candidates = [Path(configured)] if configured else []
+    candidates.append(settings.BASE_DIR.parent / "shared" / "data" / "geo" / f"{name}_stadsdelar.geo.json")
+    return next((p for p in candidates if p.exists()), None)
+
+
+class _Loader:
+    def __init__(self, folder: Path, *, demo: bool, neighbourhood_file: Path | None):
+        self.folder = folder
+        self.demo = demo
+        self.neighbourhood_file = neighbourhood_file
+        self.report = LoadReport()
+        self.orgs: dict[str, Organisation] = {}
+        self.areas: dict[str, Area] = {}
+        self.priority_areas: dict[str, PriorityArea] = {}
+        self.agreements: dict[str, Agreement] = {}
+
+    def run(self) -> LoadReport:
+        config = read_config_file(self.folder, "municipality.toml")
+        self._municipality(config)
+        self._areas(config)
+        self._organisations(read_config_file(self.folder, "organisations.toml"), config)
+        self._agreements(read_config_file(self.folder, "agreements.toml"))
+        self._indicators(read_config_file(self.folder, "indicators.toml"))
+        self._checklist(read_config_file(self.folder, "checklist.toml"))
+        if self.demo:
+            demo = read_config_file(self.folder, "demo.toml")
+            self._example_local_agreements(demo)
+            self._bodies(demo)
+            self._users(demo)
+            self._est_groups(demo)
+        return self.report
+
+    # --- municipality and areas -------------------------------------------------
+
+    def _municipality(self, config: dict) -> None:
+        data = config["municipality"]
+        self.municipality, _ = Municipality.objects.update_or_create(
+            code=data["code"], defaults={"name": data["name"], "place_name": data.get("place_name", "")}
+        )
+        self.report.municipality = self.municipality
+        goal = config.get("council_goal")
+        if goal:
+            self.council_goal, _ = CouncilGoal.objects.update_or_create(
+                municipality=self.municipality, code=goal["code"], defaults={"title": goal["title"]}
+            )
+
+    def _areas(self, config: dict) -> None:
+        neighbourhood_shapes = {}
+        if self.neighbourhood_file is not None:
+            collection = json.loads(self.neighbourhood_file.read_text(encoding="utf-8"))
+            neighbourhood_shapes = {f["properties"]["name"]: f["geometry"] for f in collection["features"]}
+        district_shapes = {}
+        district_file = self.folder / "district_areas.geojson"
+        if district_file.exists():
+            collection = json.loads(district_file.read_text(encoding="utf-8"))
+            district_shapes = {f["properties"]["code"]: f["geometry"] for f in collection["features"]}
+
+        for district in config.get("districts", []):
+            area, _ = Area.objects.update_or_create(
+                municipality=self.municipality,
+                code=district["code"],
+                defaults={
+                    "kind": AreaKind.DISTRICT,
+                    "name": district["name"],
+                    "valid_from": district.get("valid_from"),
+                    "valid_to": district.get("valid_to"),
+                    "is_example": district.get("example", False),
+                    **(
+                        {
+                            "geometry": district_shapes[district["code"]],
+                            "geometry_source": "Härledd ur Stockholms stads stadsdelsindelning (CC0 1.0)",
+                        }
+                        if district["code"] in district_shapes
+                        else {}
+                    ),
+                },
+            )
+            self.report.district_geometries += district["code"] in district_shapes
+            self.areas[district["code"]] = area
+            for raw in district["neighbourhoods"]:
+                neighbourhood = self._neighbourhood(raw, neighbourhood_shapes)
+                AreaMembership.objects.update_or_create(
+                    neighbourhood=neighbourhood,
+                    district=area,
+                    defaults={"valid_from": area.valid_from, "valid_to": area.valid_to},
+                )
+        for succession in config.get("successions", []):
+            for code in succession["from"]:
+                AreaSuccession.objects.update_or_create(
+                    predecessor=self.areas[code],
+                    successor=self.areas[succession["to"]],
+                    defaults={
+                        "date": succession["date"],
+                        "kind": succession["kind"],
+                        "note": succession.get("note", ""),
+                        "is_example": succession.get("example", False),
+                    },
+                )
+
+    def _neighbourhood(self, raw: str, shapes: dict) -> Area:
+        code = "n-" + raw.lower().replace(" ", "-")
+        if code in self.areas:
+            return self.areas[code]
+        defaults = {"kind": AreaKind.NEIGHBOURHOOD, "name": neighbourhood_display_name(raw)}
+        if raw in shapes:
+            defaults |= {"geometry": shapes[raw], "geometry_source": "Stockholms stad, stadsdelar (CC0 1.0)"}
+            self.report.neighbourhood_geometries += 1
+        area, _ = Area.objects.update_or_create(municipality=self.municipality, code=code, defaults=defaults)
+        self.areas[code] = area
+        return area
+
+    # --- organisations ----------------------------------------------------------
+
+    def _org(self, key: str, **fields) -> Organisation:
+        org, _ = Organisation.objects.update_or_create(
+            municipality=self.municipality, name=fields.pop("name"), defaults=fields
+        )
+        self.orgs[key] = org
+        return org
+
+    def _organisations(self, config: dict, municipality_config: dict) -> None:
+        for item in config.get("organisations", []):
+            self._org(
+                item["key"],
+                name=item["name"],
+                kind=item["kind"],
+                short_name=item.get("short_name", ""),
+                is_example=item.get("example", False),
+                parent=self.orgs.get(item.get("parent", "")),
+                committee=self.orgs.get(item.get("committee", "")),
+                area=self.areas.get(item.get("district", "")),
+            )
+        for district in municipality_config.get("districts", []):
+            area = self.areas[district["code"]]
+            validity = {
+                "valid_from": area.valid_from,
+                "valid_to": area.valid_to,
+                "area": area,
+                "is_example": district.get("example", False),
+            }
+            committee = self._org(
+                f"sdn-{district['code']}",
+                name=f"{district['genitive']} stadsdelsnämnd",
+                kind=OrganisationKind.COMMITTEE,
+                **validity,
+            )
+            self._org(
+                f"sdf-{district['code']}",
+                name=f"{district['genitive']} stadsdelsförvaltning",
+                kind=OrganisationKind.DISTRICT_ADMINISTRATION,
+                committee=committee,
+                **validity,
+            )
+        region_key = municipality_config["municipality"].get("police_region")
+        if region_key in self.orgs:
+            self.municipality.police_region = self.orgs[region_key]
+            self.municipality.save()
+
+    def _police_area(self, key: str | None, district_code: str) -> Organisation:
+        key = key or f"lpo-{district_code}"
+        if key not in self.orgs:
+            area = self.areas[district_code]
+            self._org(
+                key,
+                name=f"Lokalpolisområde {area.name}",
+                kind=OrganisationKind.POLICE_AREA,
+                short_name=f"LPO {area.name}",
+                parent=self.municipality.police_region,
+                area=area,
+                is_example=True,
+            )
+        return self.orgs[key]
+
+    # --- agreements -------------------------------------------------------------
+
+    def _agreements(self, config: dict) -> None:
+        versions: dict[str, AgreementVersion] = {}
+        for item in config.get("agreements", []):
+            agreement, _ = Agreement.objects.update_or_create(
+                municipality=self.municipality,
+                title=item["title"],
+                defaults={
+                    "scope": item["scope"],
+                    "area": self.areas.get(item.get("district", "")),
+                    "revision_interval_years": item.get("revision_interval_years"),
+                    "council_goal": self.council_goal if item.get("council_goal") else None,
+                    "purpose": item.get("purpose", ""),
+                },
+            )
+            self.agreements[item["key"]] = agreement
+            for data in item.get("versions", []):
+                versions[data["key"]] = self._version(agreement, data, versions)
+        for link in config.get("lineage", []):
+            PriorityAreaLineage.objects.update_or_create(
+                from_area=self.priority_areas[link["from"]],
+                to_area=self.priority_areas[link["to"]],
+                defaults={
+                    "kind": link["kind"],
+                    "note": link.get("note", ""),
+                    "is_example": link.get("example", True),
+                },
+            )
+
+    def _version(self, agreement: Agreement, data: dict, known: dict) -> AgreementVersion:
+        version, _ = AgreementVersion.objects.update_or_create(
+            agreement=agreement,
+            label=data["label"],
+            defaults={
+                "case_number": data.get("case_number", ""),
+                "valid_from": data.get("valid_from"),
+                "valid_to": data.get("valid_to"),
+                "valid_from_precision": data.get("valid_from_precision", "day"),
+                "decided_on": data.get("decided_on"),
+                "decided_by": data.get("decided_by", ""),
+                "supersedes": known.get(data.get("supersedes", "")),
+                "summary": data.get("summary", ""),
+                "source": data.get("source", ""),
+                "is_example": data.get("example", False),
+            },
+        )
+        version.full_clean()
+        version.parties.set([self.orgs[key] for key in data.get("parties", [])])
+        for annex in data.get("annexes", []):
+            Annex.objects.update_or_create(
+                version=version,
+                number=annex["number"],
+                defaults={"title": annex["title"], "kind": annex.get("kind", "other")},
+            )
+        categories = {}
+        for name in data.get("mandatory_categories", []):
+            categories[name], _ = MandatoryCategory.objects.get_or_create(version=version, name=name)
+        for order, area_data in enumerate(data.get("areas", []), start=1):
+            self._priority_area(version, area_data, order)
+        return version
+
+    def _priority_area(self, version: AgreementVersion, data: dict, order: int) -> PriorityArea:
+        example = data.get("example", False)
+        area, _ = PriorityArea.objects.update_or_create(
+            version=version,
+            name=data["name"],
+            defaults={
+                "description": data.get("description", ""),
+                "order": order,
+                "is_local_priority": data.get("local", False),
+                "retirement_note": data.get("retirement_note", ""),
+                "is_example": example,
+            },
+        )
+        area.addresses.set([self.priority_areas[key] for key in data.get("addresses", [])])
+        area.categories.set(
+            MandatoryCategory.objects.filter(
+                name__in=data.get("categories", []),
+                version__agreement__municipality=self.municipality,
+                version__agreement__scope=Scope.CENTRAL,
+            )
+        )
+        for goal_order, text in enumerate(data.get("goals", []), start=1):
+            # Goal texts beyond what the seeds state are example content.
+            Goal.objects.update_or_create(
+                priority_area=area, order=goal_order, defaults={"text": text, "is_example": True}
+            )
+        if "key" in data:
+            self.priority_areas[data["key"]] = area
+        return area
+
+    def _example_local_agreements(self, demo: dict) -> None:
+        central_2024 = [key for key in self.priority_areas if key.startswith("2024-")]
+        for item in demo.get("local_agreements", []):
+            code = item["district"]
+            area = self.areas[code]
+            police = self._police_area(item.get("police"), code)
+            agreement, _ = Agreement.objects.update_or_create(
+                municipality=self.municipality,
+                title=f"Lokal samverkansöverenskommelse {area.name}",
+                defaults={"scope": Scope.LOCAL, "area": area},
+            )
+            self.agreements[code] = agreement
+            addressed = [key for key in central_2024 if key not in item.get("missing", [])]
+            areas = [
+                {"name": self.priority_areas[key].name, "addresses": [key], "example": True}
+                for key in addressed
+            ]
+            areas += [
+                {"name": name, "local": True, "example": True} for name in item.get("local_priorities", [])
+            ]
+            self._version(
+                agreement,
+                {
+                    "label": "Överenskommelse 2024",
+                    "valid_from": dt.date(2024, 1, 1),
+                    "valid_to": item.get("valid_to", dt.date(2027, 12, 31)),
+                    "parties": [f"sdf-{code}", police_key(police, self.orgs)],
+                    "example": True,
+                    "areas": areas,
+                },
+                {},
+            )
+
+    def _checklist(self, config: dict) -> None:
+        for order, name in enumerate(config.get("categories", []), start=1):
+            ObservationCategory.objects.update_or_create(
+                municipality=self.municipality, name=name, defaults={"order": order}
+            )
+
+    def _indicators(self, config: dict) -> None:
+        for item in config.get("indicators", []):
+            indicator, _ = Indicator.objects.update_or_create(
+                municipality=self.municipality,
+                code=item["code"],
+                defaults={
+                    "name": item["name"],
+                    "description": item.get("description", ""),
+                    "source": item["source"],
+                    "source_filter": item.get("filter", {}),
+                    "denominator": item.get("denominator", "none"),
+                    "is_example": item.get("example", True),
+                },
+            )
+            indicator.priority_areas.set([self.priority_areas[key] for key in item.get("priority_areas", [])])
+
+    # --- bodies and users -------------------------------------------------------
+
+    def _bodies(self, demo: dict) -> None:
+        bodies: dict[str, Body] = {}
+        for item in demo.get("bodies", []):
+            body, _ = Body.objects.update_or_create(
+                municipality=self.municipality,
+                name=item["name"],
+                defaults={
+                    "kind": item["kind"],
+                    "mandate": item.get("mandate", ""),
+                    "mandate_basis": item.get("mandate_basis", ""),
+                    "is_example": True,
+                    "agreement": self.agreements.get(item.get("agreement", "")),
+                    "parent": bodies.get(item.get("parent", "")),
+                },
+            )
+            body.full_clean()
+            bodies[item["name"]] = body
+            for seat in item.get("seats", []):
+                Seat.objects.update_or_create(
+                    body=body,
+                    organisation=self.orgs[seat["org"]],
+                    role_title=seat["role"],
+                    defaults={"count": seat.get("count", 1), "is_chair": seat.get("chair", False)},
+                )
+            for duty in item.get("reports", []):
+                ReportingDuty.objects.update_or_create(
+                    body=body,
+                    committee=self.orgs[duty["to"]],
+                    subject=duty["subject"],
+                    defaults={"frequency": duty["frequency"], "first_due": duty["first_due"]},
+                )
+
+    def _est_groups(self, demo: dict) -> None:
+        from samverkan.est.models import EstGroup
+
+        for item in demo.get("est_groups", []):
+            group, _ = EstGroup.objects.update_or_create(
+                area=self.areas[item["district"]],
+                name=item["name"],
+                defaults={"meeting_day": item.get("meeting_day", 1), "is_example": True},
+            )
+            group.recipients.set([self.orgs[key] for key in item["recipients"]])
+
+    def _users(self, demo: dict) -> None:
+        for item in demo.get("users", []):
+            user, created = User.objects.get_or_create(
+                username=item["username"],
+                defaults={
+                    "first_name": item.get("first_name", ""),
+                    "last_name": item.get("last_name", ""),
+                    # Demo addresses on a reserved domain: mail goes to the console in the demo.
+                    "email": f"{item['username']}@demo.example",
+                    "role": item["role"],
+                    "organisation": self.orgs[item["org"]],
+                    "is_staff": item["role"] == "administrator",
+                    "is_superuser": item["role"] == "administrator",
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+
+
+def police_key(police: Organisation, orgs: dict[str, Organisation]) -> str:
+    return next(key for key, org in orgs.items() if org.pk == police.pk)
+
+
+def load_configuration(
+    name: str, *, demo: bool = False, neighbourhood_file: Path | None = None
+) -> LoadReport:
+    folder = CONFIGURATIONS / name
+    if not (folder / "municipality.toml").exists():
+        raise ConfigurationError(f"No configuration named {name!r}; available: {', '.join(available())}")
+    with acting_as(label=f"configuration:{name}"), transaction.atomic():
+        return _Loader(folder, demo=demo, neighbourhood_file=neighbourhood_file).run()

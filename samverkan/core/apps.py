@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "samverkan.core"
+    label = "core"
+
+    def ready(self):
+        from samverkan.core import checks  # noqa: F401  (registers the checks)

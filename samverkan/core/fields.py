@@ -1,0 +1,32 @@
+"""Text fields that carry the personal-data guard.
+
+Every CharField and TextField of a Samverkan model must be one of these (a
+system check enforces it), so no free text can hold a personal identity
+number whichever way it is written: form, admin, import or service call.
+"""
+
+from django.db import models
+
+from samverkan.core.personal_data import no_personal_identity_number
+
+
+class _GuardedMixin:
+    def __init__(self, *args, **kwargs):
+        validators = list(kwargs.pop("validators", []))
+        if no_personal_identity_number not in validators:
+            validators.append(no_personal_identity_number)
+        kwargs["validators"] = validators
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("validators", None)
+        return name, path, args, kwargs
+
+
+class GuardedCharField(_GuardedMixin, models.CharField):
+    pass
+
+
+class GuardedTextField(_GuardedMixin, models.TextField):
+    pass

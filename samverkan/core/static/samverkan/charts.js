@@ -1,0 +1,33 @@
+// Indicator charts: the district's series with its 95 % interval as a band,
+// and the whole municipality for rates. The same numbers are in the table.
+(function () {
+  if (!window.Chart) {
+    return;
+  }
+  document.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
+    const source = document.getElementById(canvas.dataset.chart);
+    if (!source) {
+      return;
+    }
+    const data = JSON.parse(source.textContent);
+    const datasets = [
+      { label: "95 %", data: data.low, borderWidth: 0, pointRadius: 0, fill: false, backgroundColor: "rgba(11,79,138,0.15)" },
+      { label: "95 % ", data: data.high, borderWidth: 0, pointRadius: 0, fill: "-1", backgroundColor: "rgba(11,79,138,0.15)" },
+      { label: canvas.dataset.area, data: data.area, borderColor: "#0b4f8a", backgroundColor: "#0b4f8a", borderWidth: 2, spanGaps: false },
+    ];
+    if (canvas.dataset.rate === "1" && data.municipality.some((v) => v !== null)) {
+      datasets.push({ label: canvas.dataset.municipality, data: data.municipality, borderColor: "#6b3d00", backgroundColor: "#6b3d00", borderDash: [6, 4], borderWidth: 2 });
+    }
+    new Chart(canvas, {
+      type: "line",
+      data: { labels: data.labels, datasets: datasets },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        plugins: { legend: { labels: { filter: (item) => !item.text.startsWith("95 %") } } },
+        scales: { y: { beginAtZero: true } },
+      },
+    });
+    canvas.dataset.drawn = String(data.labels.length);
+  });
+})();

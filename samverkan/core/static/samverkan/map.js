@@ -1,0 +1,60 @@
+// The district map: the area, its neighbourhoods (shaded by police events
+// that name them), field observations and their hotspot grid. No tile layer:
+// the app works offline, so the polygons are the map.
+(function () {
+  const element = document.getElementById("map");
+  if (!element || !window.L) {
+    return;
+  }
+  const map = L.map(element, { attributionControl: true, zoomSnap: 0.25 });
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution("Stockholms stad, CC0");
+  const labels = JSON.parse(document.getElementById("map-labels").textContent);
+
+  function shade(count, max) {
+    const strength = max ? count / max : 0;
+    return `rgba(164, 20, 28, ${0.1 + 0.6 * strength})`;
+  }
+
+  fetch(element.dataset.geojson, { credentials: "same-origin" })
+    .then((response) => response.json())
+    .then((collection) => {
+      const byKind = (kind) => collection.features.filter((f) => f.properties.kind === kind);
+      const maxEvents = Math.max(0, ...byKind("neighbourhood").map((f) => f.properties.police_events || 0));
+      const maxHot = Math.max(0, ...byKind("hotspot").map((f) => f.properties.count));
+      const outline = L.geoJSON({ type: "FeatureCollection", features: byKind("district").concat(byKind("neighbourhood")) }, {
+        style: (f) => (f.properties.kind === "district"
+          ? { color: "#0b4f8a", weight: 3, fillOpacity: 0.05 }
+          : { color: "#555", weight: 1, dashArray: "4 3", fillOpacity: 0.02 }),
+        onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name),
+      }).addTo(map);
+      const overlays = {};
+      if (maxEvents) {
+        overlays[labels.events] = L.geoJSON({ type: "FeatureCollection", features: byKind("neighbourhood") }, {
+          style: (f) => ({ color: "#555", weight: 1, fillColor: shade(f.properties.police_events || 0, maxEvents), fillOpacity: 1 }),
+          onEachFeature: (f, layer) => layer.bindTooltip(`${f.properties.name}: ${f.properties.police_events || 0}`),
+        });
+      }
+      if (byKind("hotspot").length) {
+        overlays[labels.hotspots] = L.geoJSON({ type: "FeatureCollection", features: byKind("hotspot") }, {
+          style: (f) => ({ stroke: false, fillColor: shade(f.properties.count, maxHot), fillOpacity: 1 }),
+          onEachFeature: (f, layer) => layer.bindTooltip(`${labels.observations}: ${f.properties.count}`),
+        }).addTo(map);
+        overlays[labels.observations] = L.geoJSON({ type: "FeatureCollection", features: byKind("observation") }, {
+          pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 5, color: "#1b1b1b", weight: 1, fillColor: "#ffbf47", fillOpacity: 1 }),
+          onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name),
+        }).addTo(map);
+      }
+      if (Object.keys(overlays).length) {
+        L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+      }
+      if (outline.getBounds().isValid()) {
+        map.fitBounds(outline.getBounds(), { padding: [10, 10] });
+      } else {
+        map.setView([59.33, 18.06], 10);
+      }
+      element.dataset.loaded = String(collection.features.length);
+      element.dataset.observations = String(byKind("observation").length);
+      element.dataset.hotspots = String(byKind("hotspot").length);
+    });
+})();

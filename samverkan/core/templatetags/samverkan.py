@@ -1,0 +1,30 @@
+from django import template
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def _day(value, precision="day"):
+    if value is None:
+        return ""
+    if precision == "month":
+        return date_format(value, "F Y")
+    return value.isoformat()
+
+
+@register.filter
+def period(obj) -> str:
+    """A validity as people write it: "2019-02-01 – 2019-05-19",
+    "juni 2016 – 2018-05-31", "från 2024-01-01, tills vidare"."""
+    precision = getattr(obj, "valid_from_precision", "day")
+    start = _day(obj.valid_from, precision)
+    end_value = getattr(obj, "effective_end", None) if hasattr(obj, "effective_end") else obj.valid_to
+    end = _day(end_value)
+    if not start and not end:
+        return _("no dates")
+    if not end:
+        return _("from %(start)s, until further notice") % {"start": start}
+    if not start:
+        return _("until %(end)s") % {"end": end}
+    return f"{start} – {end}"

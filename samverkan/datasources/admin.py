@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from samverkan.datasources.models import (
+    FetchLog,
+    ImportBatch,
+    Observation,
+    ObservationCategory,
+    PoliceEvent,
+    RegionAlias,
+    ReportedCrimeCount,
+    SurveyResult,
+)
+
+
+@admin.register(RegionAlias)
+class RegionAliasAdmin(admin.ModelAdmin):
+    list_display = ("name", "area", "is_municipality", "municipality")
+    search_fields = ("name",)
+
+
+@admin.register(ObservationCategory)
+class ObservationCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "order", "active", "municipality")
+
+
+class ReadOnly(admin.ModelAdmin):
+    """Imported rows change only through imports, which keep the original file."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnly):
+    list_display = ("filename", "kind", "status", "uploaded_at", "sha256")
+    list_filter = ("kind", "status")
+
+
+@admin.register(ReportedCrimeCount)
+class ReportedCrimeCountAdmin(ReadOnly):
+    list_display = ("region", "crime", "year", "period_kind", "period", "count", "suppressed", "area")
+    list_filter = ("year", "period_kind")
+
+
+@admin.register(PoliceEvent)
+class PoliceEventAdmin(ReadOnly):
+    list_display = ("occurred_at", "event_type", "location_name", "named_area", "in_municipality")
+
+
+@admin.register(SurveyResult)
+class SurveyResultAdmin(ReadOnly):
+    list_display = ("region", "year", "question", "count", "respondents")
+
+
+@admin.register(Observation)
+class ObservationAdmin(ReadOnly):
+    list_display = ("observed_at", "category", "area", "organisation")
+
+
+@admin.register(FetchLog)
+class FetchLogAdmin(ReadOnly):
+    list_display = ("called_at", "url", "status")

@@ -1,0 +1,165 @@
+"""Area boundaries from GeoJSON or Shapefile, in any coordinate system.
+
+- GeoJSON: WGS84 unless a `crs` member names another (e.g. EPSG:3006).
+- Shapefile: .shp/.shx/.dbf with .prj (WKT) and optionally .cpg, zipped or
+  as separate files; the .dbf text encoding is taken from .cpg or detected.
+Polygons may be 2-D or 3-D; heights are dropped. Everything is returned in
+WGS84 (longitude, latitude).
+"""
+
+import io
+import json
+import zipfile
+
+import numpy as np
+import shapefile
+import shapely
+from django.utils.translation import gettext as _
+from pyproj import CRS, Transformer
+from shapely.geometry import mapping, shape
+
+from samverkan.datasources.importers import ParseResult, Row, UnreadableFile
+from samverkan.datasources.importers.text import decode
+
+NAME_KEYS = (
+    "name",
+    "namn",
+    "NAMN",
+    "NAME",
+    "Name",
+    "STADSDEL",
+    "stadsdel",
+    "SDO",
+    "omrade",
+    "OMRADE",
+    "område",
+)
+WGS84 = CRS.from_epsg(4326)
+
+
+def _to_wgs84(geometry: dict, crs: CRS) -> dict:
+    geom = shapely.force_2d(shape(geometry))
+    if not crs.equals(WGS84) and crs.to_epsg() != 4326 and not crs.equals(CRS.from_string("OGC:CRS84")):
+        transformer = Transformer.from_crs(crs, WGS84, always_xy=True)
+        geom = shapely.transform(geom, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+    geom = shapely.set_precision(geom, 1e-7)
+    return mapping(geom)
+
+
+def _name(properties: dict) -> str:
+    for key in NAME_KEYS:
+        if properties.get(key):
+            return str(properties[key]).strip()
+    return ""
+
+
+def _check_range(geometry: dict, line, result: ParseResult) -> bool:
+    minx, miny, maxx, maxy = shape(geometry).bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        result.error(
+            line,
+            _("The coordinates are not degrees after conversion: is the coordinate system stated correctly?"),
+        )
+        return False
+    return True
+
+
+def parse_geojson(text: str) -> ParseResult:
+    result = ParseResult(encoding="GeoJSON")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UnreadableFile(
+            _("The file is not complete JSON (line %(line)s, column %(col)s: %(msg)s). Is it cut off?")
+            % {"line": error.lineno, "col": error.colno, "msg": error.msg}
+        ) from error
+    crs_name = ((data.get("crs") or {}).get("properties") or {}).get("name")
+    try:
+        crs = CRS.from_user_input(crs_name) if crs_name else WGS84
+    except Exception as error:  # noqa: BLE001 - pyproj raises several kinds
+        raise UnreadableFile(_("Unknown coordinate system: %(crs)s") % {"crs": crs_name}) from error
+    result.notes.append(_("Coordinate system: %(crs)s") % {"crs": crs.name})
+    features = data.get("features") if data.get("type") == "FeatureCollection" else None
+    if features is None:
+        raise UnreadableFile(_("Expected a GeoJSON FeatureCollection."))
+    for number, feature in enumerate(features, start=1):
+        _add(result, number, feature.get("properties") or {}, feature.get("geometry"), crs)
+    return result
+
+
+def _add(result: ParseResult, number: int, properties: dict, geometry: dict | None, crs: CRS) -> None:
+    name = _name(properties)
+    if not name:
+        result.error(
+            number, _("Feature %(n)s has no name property (name, namn, STADSDEL …).") % {"n": number}
+        )
+        return
+    if not geometry or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        result.error(number, _("Feature %(n)s (%(name)s) is not a polygon.") % {"n": number, "name": name})
+        return
+    try:
+        converted = _to_wgs84(geometry, crs)
+    except Exception as error:  # noqa: BLE001 - shapely and pyproj raise several kinds
+        result.error(
+            number,
+            _("Feature %(n)s (%(name)s) has a broken geometry: %(error)s")
+            % {"n": number, "name": name, "error": error},
+        )
+        return
+    if _check_range(converted, number, result):
+        result.rows.append(Row(number, {"name": name, "geometry": converted}))
+
+
+def _dbf_encoding(dbf: bytes, cpg: bytes | None) -> str:
+    if cpg:
+        label = cpg.decode("ascii", errors="ignore").strip().lower()
+        return {"1252": "cp1252", "65001": "utf-8", "utf8": "utf-8", "88591": "iso-8859-1"}.get(
+            label.replace("-", "").replace(" ", ""), label
+        )
+    try:
+        dbf.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1252"
+
+
+def parse_shapefile(parts: dict[str, bytes]) -> ParseResult:
+    missing = [ext for ext in (".shp", ".shx", ".dbf") if ext not in parts]
+    if missing:
+        raise UnreadableFile(_("The shapefile lacks %(parts)s.") % {"parts": ", ".join(missing)})
+    if ".prj" not in parts:
+        raise UnreadableFile(_("The shapefile has no .prj file, so its coordinate system is unknown."))
+    crs = CRS.from_wkt(parts[".prj"].decode("ascii", errors="replace"))
+    encoding = _dbf_encoding(parts[".dbf"], parts.get(".cpg"))
+    result = ParseResult(encoding=f"Shapefile, .dbf {encoding}")
+    result.notes.append(_("Coordinate system: %(crs)s") % {"crs": crs.name})
+    try:
+        reader = shapefile.Reader(
+            shp=io.BytesIO(parts[".shp"]),
+            shx=io.BytesIO(parts[".shx"]),
+            dbf=io.BytesIO(parts[".dbf"]),
+            encoding=encoding,
+        )
+        records = list(reader.iterShapeRecords())
+    except Exception as error:  # noqa: BLE001 - pyshp raises several kinds for damaged files
+        raise UnreadableFile(_("The shapefile could not be read: %(error)s") % {"error": error}) from error
+    for number, item in enumerate(records, start=1):
+        _add(result, number, item.record.as_dict(), item.shape.__geo_interface__, crs)
+    return result
+
+
+def parse(data: bytes, filename: str = "") -> ParseResult:
+    if data.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = {}
+            for name in archive.namelist():
+                lower = name.lower()
+                for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+                    if lower.endswith(ext):
+                        parts[ext] = archive.read(name)
+                if lower.endswith((".geojson", ".json")) and ".shp" not in parts:
+                    return parse_geojson(decode(archive.read(name))[0])
+        return parse_shapefile(parts)
+    return parse_geojson(decode(data)[0])

@@ -1,0 +1,292 @@
+"""BRÅ statistics on reported crimes, in both of BRÅ's export layouts.
+
+- The "databasfil": one value per line, `Region;Brott;År;Period;Antal;/100 000 inv`.
+- The search-result export: a wide table with one column per year (or
+  month), whose header block (title, region, source lines and the column
+  header) is repeated inside the data, e.g. once per page or region.
+
+Both come as ;-separated text (ISO-8859-1 or UTF-8) or saved as XLSX/XLS.
+`..` means suppressed and is never read as zero; "2023 prel." is a
+preliminary year; parent categories are repeated as exact duplicate lines.
+"""
+
+import re
+
+from django.utils.translation import gettext as _
+
+from samverkan.datasources.importers import ParseResult, Row, UnreadableFile
+from samverkan.datasources.importers.tables import read_table
+
+MONTHS = {
+    "jan": 1,
+    "januari": 1,
+    "feb": 2,
+    "februari": 2,
+    "mar": 3,
+    "mars": 3,
+    "apr": 4,
+    "april": 4,
+    "maj": 5,
+    "jun": 6,
+    "juni": 6,
+    "jul": 7,
+    "juli": 7,
+    "aug": 8,
+    "augusti": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "okt": 10,
+    "oktober": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
+}
+WHOLE_YEAR = {"", "helår", "hela året", "år", "totalt", "total", "summa"}
+SUPPRESSED = {"..", "…"}
+NOTHING = {"-", "–", "—"}
+_YEAR = re.compile(r"^(?P<year>(19|20)\d\d)\s*(?P<prel>prel\.?)?$", re.IGNORECASE)
+_QUARTER = re.compile(r"^(kvartal|kv\.?|q)\s*(?P<n>[1-4])$", re.IGNORECASE)
+_HALF = re.compile(
+    r"^(halvår|halvar)\s*(?P<n>[12])$|^(?P<span>jan\w*\s*[-–]\s*jun\w*|jul\w*\s*[-–]\s*dec\w*)$",
+    re.IGNORECASE,
+)
+_YEAR_AND_MONTH = re.compile(
+    r"^(?:(?P<year>(19|20)\d\d)\s*(?P<prel>prel\.?)?\s+(?P<month>[a-zåäö]+)\.?|(?P<month2>[a-zåäö]+)\.?\s+(?P<year2>(19|20)\d\d)\s*(?P<prel2>prel\.?)?)$",
+    re.IGNORECASE,
+)
+
+
+def parse_year(raw: str) -> tuple[int, bool] | None:
+    match = _YEAR.match(raw.strip())
+    if not match:
+        return None
+    return int(match["year"]), bool(match["prel"])
+
+
+def parse_period(raw: str) -> tuple[str, int] | None:
+    """('year', 0), ('month', 1–12), ('quarter', 1–4) or ('half', 1–2)."""
+    value = raw.strip().lower().rstrip(".")
+    if value in WHOLE_YEAR:
+        return "year", 0
+    if value in MONTHS:
+        return "month", MONTHS[value]
+    if match := _QUARTER.match(value):
+        return "quarter", int(match["n"])
+    if match := _HALF.match(value):
+        if match["n"]:
+            return "half", int(match["n"])
+        return "half", 1 if match["span"].startswith("jan") else 2
+    return None
+
+
+def parse_count(raw: str) -> tuple[int | None, bool]:
+    """(count, suppressed). Raises ValueError for anything else."""
+    value = raw.replace("\u00a0", "").replace(" ", "").strip()
+    if value in SUPPRESSED:
+        return None, True
+    if value in NOTHING:
+        return 0, False
+    if not value.isdigit():
+        raise ValueError(value)
+    return int(value), False
+
+
+def parse_rate(raw: str) -> float | None:
+    value = raw.replace("\u00a0", "").replace(" ", "").replace(",", ".").strip()
+    if value in SUPPRESSED or value in NOTHING or value == "":
+        return None
+    return float(value)
+
+
+def _norm(cell: str) -> str:
+    return cell.strip().lower()
+
+
+def _is_long_header(cells: list[str]) -> dict[str, int] | None:
+    names = [_norm(c) for c in cells]
+    if {"region", "brott", "år", "period", "antal"} <= set(names):
+        index = {name: names.index(name) for name in ("region", "brott", "år", "period", "antal")}
+        rate = next((i for i, n in enumerate(names) if "100 000" in n or "100000" in n), None)
+        index["rate"] = rate
+        return index
+    return None
+
+
+def _is_wide_header(cells: list[str]) -> dict | None:
+    names = [_norm(c) for c in cells]
+    if "region" not in names or "brott" not in names:
+        return None
+    columns = {}
+    for i, cell in enumerate(cells):
+        if (year := parse_year(cell)) is not None:
+            columns[i] = (year[0], year[1], "year", 0)
+        elif match := _YEAR_AND_MONTH.match(cell.strip()):
+            month = (match["month"] or match["month2"]).lower()
+            if month in MONTHS:
+                year = int(match["year"] or match["year2"])
+                columns[i] = (year, bool(match["prel"] or match["prel2"]), "month", MONTHS[month])
+    if not columns:
+        return None
+    return {"region": names.index("region"), "brott": names.index("brott"), "columns": columns}
+
+
+def parse(data: bytes, filename: str = "") -> ParseResult:
+    rows, read_as = read_table(data, filename)
+    result = ParseResult(encoding=read_as)
+    long_header = None
+    wide_header = None
+    seen: dict[tuple, tuple[int, tuple]] = {}
+    duplicates = 0
+    header_blocks = 0
+    skipped_text = 0
+
+    def add(line, region, crime, year, preliminary, period_kind, period, raw_count, raw_rate):
+        nonlocal duplicates
+        try:
+            count, suppressed = parse_count(raw_count)
+        except ValueError:
+            result.error(
+                line,
+                _("'%(value)s' is not a number of crimes (use digits, or '..' for a suppressed value).")
+                % {"value": raw_count},
+            )
+            return
+        try:
+            rate = parse_rate(raw_rate) if raw_rate is not None else None
+        except ValueError:
+            result.error(line, _("'%(value)s' is not a rate per 100,000 inhabitants.") % {"value": raw_rate})
+            return
+        if not region or not crime:
+            result.error(line, _("The region or the crime category is empty."))
+            return
+        key = (region, crime, year, period_kind, period)
+        value = (count, suppressed, preliminary)
+        if key in seen:
+            first_line, first_value = seen[key]
+            if first_value == value:
+                duplicates += 1
+                return
+            result.error(
+                line,
+                _(
+                    "Conflicting value for %(region)s, %(crime)s, %(year)s: line %(first)s says %(a)s, this line says %(b)s."
+                )
+                % {
+                    "region": region,
+                    "crime": crime,
+                    "year": year,
+                    "first": first_line,
+                    "a": first_value[0] if not first_value[1] else "..",
+                    "b": count if not suppressed else "..",
+                },
+            )
+            return
+        seen[key] = (line, value)
+        result.rows.append(
+            Row(
+                line,
+                {
+                    "region": region,
+                    "crime": crime,
+                    "year": year,
+                    "preliminary": preliminary,
+                    "period_kind": period_kind,
+                    "period": period,
+                    "count": count,
+                    "suppressed": suppressed,
+                    "rate": rate,
+                },
+            )
+        )
+
+    for line, cells in rows:
+        filled = [c for c in cells if c]
+        if not filled:
+            continue
+        if (header := _is_long_header(cells)) is not None:
+            long_header, wide_header = header, None
+            header_blocks += 1
+            continue
+        if (header := _is_wide_header(cells)) is not None:
+            wide_header, long_header = header, None
+            header_blocks += 1
+            continue
+        if long_header is None and wide_header is None or len(filled) == 1:
+            # Title, region or source lines of a header block.
+            skipped_text += 1
+            continue
+        if long_header is not None:
+            h = long_header
+            needed = max(v for v in h.values() if v is not None)
+            if len(cells) <= max(h["region"], h["brott"], h["år"], h["period"], h["antal"]):
+                result.error(
+                    line,
+                    _("The line has %(n)s fields; expected at least %(m)s. Is the file cut off?")
+                    % {"n": len(cells), "m": needed + 1},
+                )
+                continue
+            year = parse_year(cells[h["år"]])
+            if year is None:
+                result.error(line, _("'%(value)s' is not a year.") % {"value": cells[h["år"]]})
+                continue
+            period = parse_period(cells[h["period"]])
+            if period is None:
+                result.error(
+                    line,
+                    _("'%(value)s' is not a period (month, quarter, half-year or whole year).")
+                    % {"value": cells[h["period"]]},
+                )
+                continue
+            rate = cells[h["rate"]] if h["rate"] is not None and h["rate"] < len(cells) else None
+            add(
+                line,
+                cells[h["region"]],
+                cells[h["brott"]],
+                year[0],
+                year[1],
+                period[0],
+                period[1],
+                cells[h["antal"]],
+                rate,
+            )
+        else:
+            h = wide_header
+            if len(cells) <= max(h["columns"]):
+                result.error(
+                    line,
+                    _("The line has %(n)s fields; expected %(m)s. Is the file cut off?")
+                    % {"n": len(cells), "m": max(h["columns"]) + 1},
+                )
+                continue
+            for index, (year, preliminary, kind, period) in h["columns"].items():
+                add(
+                    line,
+                    cells[h["region"]],
+                    cells[h["brott"]],
+                    year,
+                    preliminary,
+                    kind,
+                    period,
+                    cells[index],
+                    None,
+                )
+
+    if long_header is None and wide_header is None and not result.rows:
+        raise UnreadableFile(
+            _("No BRÅ table header was found (expected columns Region, Brott and År/Period or years).")
+        )
+    if duplicates:
+        result.notes.append(
+            _("%(n)s exact duplicate lines (repeated parent categories) were read once.") % {"n": duplicates}
+        )
+    if header_blocks > 1:
+        result.notes.append(
+            _("The table header appeared %(n)s times; every block was read.") % {"n": header_blocks}
+        )
+    if skipped_text:
+        result.notes.append(
+            _("%(n)s title or source lines outside the table were skipped.") % {"n": skipped_text}
+        )
+    return result

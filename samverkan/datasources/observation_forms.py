@@ -1,0 +1,38 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.datasources.models import Observation, ObservationCategory
+
+
+class ObservationForm(forms.ModelForm):
+    class Meta:
+        model = Observation
+        fields = ["category", "observed_at", "longitude", "latitude", "address", "description"]
+        widgets = {
+            "category": forms.RadioSelect,
+            "observed_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "longitude": forms.HiddenInput,
+            "latitude": forms.HiddenInput,
+            "description": forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        }
+        help_texts = {
+            "address": _("If you do not mark the place on the map: a street address or a place name."),
+            "description": _("What you saw at the place. Never names or other details of people."),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = ObservationCategory.objects.filter(
+            municipality=municipality, active=True
+        )
+        self.fields["category"].empty_label = None
+        self.fields["observed_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["observed_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean(self):
+        data = super().clean()
+        has_point = data.get("longitude") is not None and data.get("latitude") is not None
+        if not has_point and not (data.get("address") or "").strip():
+            raise forms.ValidationError(_("Mark the place on the map or write an address or place name."))
+        return data

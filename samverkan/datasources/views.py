@@ -1,0 +1,131 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samverkan.accounts import permissions
+from samverkan.core.http import require_municipality
+from samverkan.datasources import loader, services, tasks
+from samverkan.datasources.forms import UploadForm
+from samverkan.datasources.models import ImportBatch, Observation
+from samverkan.datasources.observation_forms import ObservationForm
+
+
+def _batch_for(request, pk: int) -> ImportBatch:
+    batch = get_object_or_404(ImportBatch.objects.select_related("municipality", "uploaded_by"), pk=pk)
+    if not permissions.can_import(request.user, batch.municipality):
+        raise PermissionDenied
+    return batch
+
+
+def import_list(request):
+    municipality = require_municipality(request)
+    if not permissions.can_import(request.user, municipality):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        filename, data = form.name_and_data()
+        in_background = len(data) > settings.SAMVERKAN_BACKGROUND_IMPORT_BYTES
+        batch = loader.batch_receive(
+            municipality=municipality,
+            kind=form.cleaned_data["kind"],
+            filename=filename,
+            data=data,
+            user=request.user,
+            check=not in_background,
+        )
+        if in_background:
+            transaction.on_commit(lambda: tasks.check_import.enqueue(batch.pk))
+        return redirect("imports:detail", pk=batch.pk)
+    batches = ImportBatch.objects.filter(municipality=municipality).select_related("uploaded_by")[:100]
+    return render(
+        request,
+        "datasources/import_list.html",
+        {"form": form, "batches": batches},
+        status=400 if form.errors else 200,
+    )
+
+
+def import_detail(request, pk: int):
+    return render(request, "datasources/import_detail.html", {"batch": _batch_for(request, pk)})
+
+
+def import_progress(request, pk: int):
+    """The progress bar, polled by htmx while the worker runs; reloads the page when done."""
+    batch = _batch_for(request, pk)
+    response = render(request, "datasources/progress.html", {"batch": batch})
+    if not batch.in_progress and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+def import_apply(request, pk: int):
+    batch = _batch_for(request, pk)
+    if (
+        batch.size > settings.SAMVERKAN_BACKGROUND_IMPORT_BYTES
+        and batch.status == ImportBatch.Status.PREVIEWED
+    ):
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.IMPORTING, progress=5)
+        transaction.on_commit(lambda: tasks.apply_import.enqueue(batch.pk, request.user.pk))
+        return redirect("imports:detail", pk=batch.pk)
+    try:
+        loader.batch_apply(batch)
+    except loader.ImportRefused as error:
+        messages.error(request, str(error))
+    else:
+        applied = batch.report["applied"]
+        messages.success(
+            request,
+            _("Imported: %(new)s new rows, %(changed)s changed, %(unchanged)s already present.") % applied,
+        )
+    return redirect("imports:detail", pk=batch.pk)
+
+
+def import_original(request, pk: int):
+    batch = _batch_for(request, pk)
+    return FileResponse(batch.original.open("rb"), as_attachment=True, filename=batch.filename)
+
+
+def observation_new(request):
+    municipality = require_municipality(request)
+    if not permissions.can_import(request.user, municipality) or request.user.organisation_id is None:
+        raise PermissionDenied
+    form = ObservationForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        services.observation_record(municipality=municipality, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Thank you: the observation is saved."))
+        return redirect("observations:new")
+    recent = Observation.objects.filter(municipality=municipality, reported_by=request.user).select_related(
+        "category", "area"
+    )[:10]
+    return render(
+        request,
+        "datasources/observation_form.html",
+        {"form": form, "recent": recent, "bounds": municipality_bounds(municipality)},
+        status=400 if form.errors else 200,
+    )
+
+
+def municipality_bounds(municipality) -> list[float]:
+    """[south, west, north, east] of the current district areas, for the map."""
+    from samverkan.organisations.geometry import bounds
+    from samverkan.organisations.models import Area, AreaKind
+
+    boxes = [
+        bounds(a.geometry)
+        for a in Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT, valid_to__isnull=True)
+        if a.geometry
+    ]
+    if not boxes:
+        return []
+    return [
+        min(b[1] for b in boxes),
+        min(b[0] for b in boxes),
+        max(b[3] for b in boxes),
+        max(b[2] for b in boxes),
+    ]

@@ -1,0 +1,20 @@
+from django.utils.translation import gettext as _
+
+from samverkan.governance.models import Body, BodyKind
+from samverkan.organisations.models import OrganisationKind
+
+
+def body_findings(body: Body) -> list[str]:
+    """What politicians asked for (seed 004) and this body still lacks:
+    a written delegation, district representation in city-wide bodies, and
+    a schedule for reporting back to committees."""
+    findings = []
+    if not body.mandate.strip():
+        findings.append(_("The body's mandate and delegation are not written down."))
+    if body.kind in (BodyKind.CENTRAL_STEERING_GROUP, BodyKind.PREPARATION_GROUP) and (
+        OrganisationKind.DISTRICT_ADMINISTRATION not in body.represented_kinds()
+    ):
+        findings.append(_("The districts are not represented."))
+    if body.kind != BodyKind.WORKING_GROUP and not body.reporting_duties.exists():
+        findings.append(_("No schedule for reporting back to committees."))
+    return findings

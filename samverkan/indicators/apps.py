@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class IndicatorsConfig(AppConfig):
+    name = "samverkan.indicators"
+    label = "indicators"
+
+    def ready(self):
+        from samverkan.indicators import receivers  # noqa: F401  (connects the refresh after imports)

@@ -1,0 +1,324 @@
+"""Computes indicator series from the imported source rows.
+
+Values for an area include the areas that became it (Järva includes
+Rinkeby-Kista and Spånga-Tensta before 2024), so series stay comparable
+across reorganisations. Refreshing is incremental by year: an import only
+recomputes the years it touched.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from samverkan.datasources.models import Observation, PoliceEvent, ReportedCrimeCount, SurveyResult
+from samverkan.indicators import statistics
+from samverkan.indicators.models import Denominator, Indicator, IndicatorSource, IndicatorValue, Population
+from samverkan.indicators.periods import MONTHS_IN, label, period_start, same_period_year_before
+from samverkan.organisations.models import Area, AreaKind, AreaMembership, SuccessionKind
+
+MUNICIPALITY = None  # the area key of municipality-wide values
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    area_id: int | None  # None: the whole municipality
+    day: dt.date
+    granularity: str  # "day", "month" or "year"
+    count: int | None  # None: suppressed at the source
+
+
+def area_families(municipality) -> dict[int, set[int]]:
+    """Each district area with the areas that merged or were renamed into it."""
+    areas = list(
+        Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT).prefetch_related(
+            "predecessions"
+        )
+    )
+    parents = {
+        a.pk: {
+            p.predecessor_id
+            for p in a.predecessions.all()
+            if p.kind in (SuccessionKind.MERGER, SuccessionKind.RENAME)
+        }
+        for a in areas
+    }
+    families = {}
+    for area in areas:
+        family, frontier = {area.pk}, [area.pk]
+        while frontier:
+            for parent in parents.get(frontier.pop(), ()):
+                if parent not in family:
+                    family.add(parent)
+                    frontier.append(parent)
+        families[area.pk] = family
+    return families
+
+
+def source_counts(indicator: Indicator, years: set[int] | None) -> list[SourceCount]:
+    if indicator.source == IndicatorSource.BRA:
+        rows = ReportedCrimeCount.objects.filter(
+            municipality=indicator.municipality, crime=indicator.source_filter.get("crime", "")
+        ).exclude(area__isnull=True, is_municipality=False)
+        if years:
+            rows = rows.filter(year__in=years)
+        result = []
+        for row in rows.only(
+            "area_id", "is_municipality", "year", "period_kind", "period", "count", "suppressed"
+        ):
+            if row.period_kind == "month":
+                day, granularity = dt.date(row.year, row.period, 1), "month"
+            elif row.period_kind == "year":
+                day, granularity = dt.date(row.year, 1, 1), "year"
+            else:
+                continue  # quarters and halves do not add up to our periods without their months
+            area_id = MUNICIPALITY if row.is_municipality else row.area_id
+            result.append(SourceCount(area_id, day, granularity, None if row.suppressed else row.count))
+        return result
+    if indicator.source == IndicatorSource.OBSERVATIONS:
+        observations = Observation.objects.filter(municipality=indicator.municipality)
+        if categories := indicator.source_filter.get("categories"):
+            observations = observations.filter(category__name__in=categories)
+        if years:
+            lo, hi = year_span(years)
+            observations = observations.filter(observed_at__date__range=(lo, hi))
+        result = []
+        for area_id, moment in observations.values_list("area_id", "observed_at"):
+            day = timezone.localtime(moment).date()
+            result.append(SourceCount(MUNICIPALITY, day, "day", 1))
+            if area_id is not None:
+                result.append(SourceCount(area_id, day, "day", 1))
+        return result
+    events = PoliceEvent.objects.filter(municipality=indicator.municipality, in_municipality=True)
+    if types := indicator.source_filter.get("event_types"):
+        events = events.filter(event_type__in=types)
+    if years:
+        lo, hi = year_span(years)
+        events = events.filter(occurred_at__date__range=(lo, hi))
+    memberships = defaultdict(list)
+    for link in AreaMembership.objects.filter(neighbourhood__municipality=indicator.municipality):
+        memberships[link.neighbourhood_id].append(link)
+    result = []
+    for event in events.select_related("named_area"):
+        day = event.occurred_at.date()
+        result.append(SourceCount(MUNICIPALITY, day, "day", 1))
+        named = event.named_area
+        if named is None:
+            continue
+        if named.kind == AreaKind.DISTRICT:
+            district_id = named.pk
+        else:
+            district_id = next((m.district_id for m in memberships[named.pk] if m.is_valid_on(day)), None)
+        if district_id is not None:
+            result.append(SourceCount(district_id, day, "day", 1))
+    return result
+
+
+def _period_end(kind: str, start: dt.date) -> dt.date:
+    if kind == "week":
+        return start + dt.timedelta(days=6)
+    months = MONTHS_IN[kind]
+    month = start.month - 1 + months
+    return dt.date(start.year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def year_span(years: set[int]) -> tuple[dt.date, dt.date]:
+    """The days to read for `years`, with a week's margin for weeks that straddle a new year."""
+    return dt.date(min(years), 1, 1) - dt.timedelta(days=7), dt.date(max(years), 12, 31) + dt.timedelta(
+        days=7
+    )
+
+
+def in_years(kind: str, start: dt.date, years: set[int]) -> bool:
+    """A week belongs to its ISO year (the year of its Thursday)."""
+    return (start.isocalendar().year if kind == "week" else start.year) in years
+
+
+def _kinds_for(granularity: str) -> list[str]:
+    return {
+        "day": ["week", "month", "tertial", "year"],
+        "month": ["month", "tertial", "year"],
+        "year": ["year"],
+    }[granularity]
+
+
+def _populations(municipality) -> dict[tuple[int | None, int], int]:
+    return {(p.area_id, p.year): p.count for p in Population.objects.filter(municipality=municipality)}
+
+
+def _survey_values(indicator: Indicator, years: set[int] | None) -> dict[tuple, IndicatorValue]:
+    """Shares of respondents per area and year, with Wilson intervals, in per cent."""
+    results = SurveyResult.objects.filter(
+        municipality=indicator.municipality, question=indicator.source_filter.get("question", "")
+    ).exclude(area__isnull=True, is_municipality=False)
+    families = area_families(indicator.municipality)
+    members_of: dict[int | None, list[int | None]] = defaultdict(list)
+    for area_id, family in families.items():
+        for member in family:
+            members_of[member].append(area_id)
+    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for result in results:
+        targets = [MUNICIPALITY] if result.is_municipality else members_of.get(result.area_id, [])
+        for target in targets:
+            totals[(target, result.year)][0] += result.count
+            totals[(target, result.year)][1] += result.respondents
+    values = {}
+    for (target, year), (count, respondents) in totals.items():
+        if years and year not in years:
+            continue
+        start = dt.date(year, 1, 1)
+        estimate = statistics.share_estimate(count, respondents)
+        value = IndicatorValue(
+            indicator=indicator,
+            area_id=target,
+            period_kind="year",
+            period_start=start,
+            label=str(year),
+            count=count,
+            respondents=respondents,
+            value=100 * estimate.value,
+            low=100 * estimate.low,
+            high=100 * estimate.high,
+        )
+        before = totals.get((target, year - 1))
+        if before is not None:
+            value.change_p = statistics.share_change_p_value(before[0], before[1], count, respondents)
+            value.significant_change = statistics.significant(value.change_p)
+        values[(target, "year", start)] = value
+    return values
+
+
+@transaction.atomic
+def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None) -> int:
+    """Recompute the indicator's values (for `years`, or all); returns how many were written."""
+    if indicator.source == IndicatorSource.SURVEY:
+        values = _survey_values(indicator, years)
+        stale = IndicatorValue.objects.filter(indicator=indicator)
+        if years:
+            stale = stale.filter(period_start__year__in=years)
+        stale.delete()
+        IndicatorValue.objects.bulk_create(values.values())
+        return len(values)
+    counts = source_counts(indicator, years)
+    families = area_families(indicator.municipality)
+    members_of: dict[int | None, list[int | None]] = defaultdict(list)  # source area → computed areas
+    for area_id, family in families.items():
+        for member in family:
+            members_of[member].append(area_id)
+    members_of[MUNICIPALITY] = [MUNICIPALITY]
+
+    # (target area, kind, start) → [sum, suppressed?, months seen, granularity days seen]
+    sums: dict[tuple, dict] = {}
+    for item in counts:
+        for target in members_of.get(item.area_id, []):
+            for kind in _kinds_for(item.granularity):
+                key = (target, kind, period_start(kind, item.day))
+                entry = sums.setdefault(
+                    key, {"count": 0, "suppressed": False, "parts": set(), "sources": set(), "daily": False}
+                )
+                entry["daily"] = entry["daily"] or item.granularity == "day"
+                if item.count is None:
+                    entry["suppressed"] = True
+                else:
+                    entry["count"] += item.count
+                entry["parts"].add(item.day if item.granularity != "year" else "year")
+                entry["sources"].add(item.area_id)
+
+    days = [item.day for item in counts if item.granularity == "day"]
+    coverage = (min(days), max(days)) if days else None
+    populations = _populations(indicator.municipality)
+    validity = {
+        a.pk: a for a in Area.objects.filter(municipality=indicator.municipality, kind=AreaKind.DISTRICT)
+    }
+    values = {}
+    for (target, kind, start), entry in sums.items():
+        if years and not in_years(kind, start, years):
+            continue  # an edge period seen only in part: computed when its own year is refreshed
+        complete = True
+        if entry["daily"]:
+            # Event sources are complete only where the archive covers the whole period.
+            complete = (
+                coverage is not None and coverage[0] <= start and _period_end(kind, start) <= coverage[1]
+            )
+        elif kind in MONTHS_IN and "year" not in entry["parts"]:
+            months = {p.month for p in entry["parts"] if isinstance(p, dt.date)}
+            complete = len(months) >= MONTHS_IN[kind]
+        if target is not None:
+            # Every area of the family that existed during the period must have reported.
+            end = _period_end(kind, start)
+            expected = {
+                member
+                for member in families[target]
+                if (validity[member].valid_from or start) <= end
+                and (validity[member].valid_to or end) >= start
+            }
+            complete = complete and expected <= entry["sources"]
+        count = None if entry["suppressed"] else entry["count"]
+        population = None
+        if indicator.denominator == Denominator.POPULATION:
+            known = [populations.get((member, start.year)) for member in entry["sources"]]
+            population = sum(known) if known and all(known) else None
+        value = IndicatorValue(
+            indicator=indicator,
+            area_id=target,
+            period_kind=kind,
+            period_start=start,
+            label=label(kind, start),
+            count=count,
+            incomplete=not complete or entry["suppressed"],
+            population=population,
+        )
+        if count is not None and statistics.suppressed(count, indicator.suppress_below):
+            value.suppressed, value.count = True, None
+        elif count is not None:
+            if indicator.denominator == Denominator.POPULATION:
+                if population:
+                    estimate = statistics.rate_estimate(count, population)
+                    value.value, value.low, value.high = estimate.value, estimate.low, estimate.high
+            else:
+                estimate = statistics.count_estimate(count)
+                value.value, value.low, value.high = estimate.value, estimate.low, estimate.high
+        elif entry["suppressed"]:
+            value.suppressed = True
+        values[(target, kind, start)] = value
+
+    # The change against the same period a year before, where both are known.
+    existing_before = {}
+    if years:
+        wanted = {y - 1 for y in years}
+        for old in IndicatorValue.objects.filter(indicator=indicator, period_start__year__in=wanted - years):
+            existing_before[(old.area_id, old.period_kind, old.period_start)] = old
+    for (target, kind, start), value in values.items():
+        before = values.get((target, kind, same_period_year_before(kind, start))) or existing_before.get(
+            (target, kind, same_period_year_before(kind, start))
+        )
+        if (
+            value.count is None
+            or before is None
+            or before.count is None
+            or value.incomplete
+            or before.incomplete
+        ):
+            continue
+        exposure_before = before.population or 1 if indicator.denominator == Denominator.POPULATION else 1
+        exposure_now = value.population or 1 if indicator.denominator == Denominator.POPULATION else 1
+        value.change_p = statistics.poisson_change_p_value(
+            before.count, value.count, exposure_before, exposure_now
+        )
+        value.significant_change = statistics.significant(value.change_p)
+
+    stale = IndicatorValue.objects.filter(indicator=indicator)
+    if years:
+        lo, hi = year_span(years)
+        stale = [
+            v.pk
+            for v in stale.filter(period_start__range=(lo, hi))
+            if in_years(v.period_kind, v.period_start, years)
+        ]
+        IndicatorValue.objects.filter(pk__in=stale).delete()
+    else:
+        stale.delete()
+    IndicatorValue.objects.bulk_create(values.values(), batch_size=1000)
+    return len(values)

@@ -1,0 +1,38 @@
+"""Calendar periods: week (ISO), month, tertial (Jan–Apr, May–Aug, Sep–Dec), year."""
+
+import datetime as dt
+
+MONTHS_IN = {"month": 1, "tertial": 4, "year": 12}
+
+
+def period_start(kind: str, day: dt.date) -> dt.date:
+    if kind == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if kind == "month":
+        return day.replace(day=1)
+    if kind == "tertial":
+        return dt.date(day.year, 1 + 4 * ((day.month - 1) // 4), 1)
+    if kind == "year":
+        return dt.date(day.year, 1, 1)
+    raise ValueError(kind)
+
+
+def same_period_year_before(kind: str, start: dt.date) -> dt.date:
+    if kind == "week":
+        year, week, _ = start.isocalendar()
+        try:
+            return dt.date.fromisocalendar(year - 1, week, 1)
+        except ValueError:  # week 53 in a year that has 52
+            return dt.date.fromisocalendar(year - 1, 52, 1)
+    return start.replace(year=start.year - 1)
+
+
+def label(kind: str, start: dt.date) -> str:
+    if kind == "week":
+        year, week, _ = start.isocalendar()
+        return f"{year}-V{week:02d}"
+    if kind == "month":
+        return f"{start:%Y-%m}"
+    if kind == "tertial":
+        return f"{start.year} T{(start.month - 1) // 4 + 1}"
+    return str(start.year)

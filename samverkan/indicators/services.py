@@ -1,0 +1,70 @@
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from samverkan.datasources.models import ImportBatch, PoliceEvent, ReportedCrimeCount, SourceKind
+from samverkan.indicators.compute import indicator_refresh
+from samverkan.indicators.models import Indicator, IndicatorSource, Population
+
+SOURCE_OF = {
+    SourceKind.BRA: IndicatorSource.BRA,
+    SourceKind.POLICE_EVENTS: IndicatorSource.POLICE_EVENTS,
+    SourceKind.SURVEY: IndicatorSource.SURVEY,
+    SourceKind.OBSERVATIONS: IndicatorSource.OBSERVATIONS,
+}
+
+
+@transaction.atomic
+def population_from_bra(municipality) -> int:
+    """Inhabitants per area and year implied by BRÅ's count and rate per
+    100,000, where no other source has given them. The row with the largest
+    count gives the least rounding error."""
+    best: dict[tuple, tuple[int, float]] = {}
+    rows = ReportedCrimeCount.objects.filter(
+        municipality=municipality, suppressed=False, rate_per_100k__gt=0, count__gt=0
+    ).exclude(area__isnull=True, is_municipality=False)
+    for row in rows.only("area_id", "is_municipality", "year", "count", "rate_per_100k"):
+        key = (None if row.is_municipality else row.area_id, row.year)
+        if key not in best or row.count > best[key][0]:
+            best[key] = (row.count, row.rate_per_100k)
+    written = 0
+    for (area_id, year), (count, rate) in best.items():
+        existing = Population.objects.filter(municipality=municipality, area_id=area_id, year=year).first()
+        if existing is not None and not existing.source.startswith("BRÅ"):
+            continue
+        Population.objects.update_or_create(
+            municipality=municipality,
+            area_id=area_id,
+            year=year,
+            defaults={
+                "count": round(count * 100_000 / rate),
+                "source": _("BRÅ: implied by the rate per 100,000 inhabitants"),
+            },
+        )
+        written += 1
+    return written
+
+
+def years_of(batch: ImportBatch) -> set[int]:
+    if batch.kind == SourceKind.SURVEY:
+        return set(batch.survey_results.values_list("year", flat=True).distinct())
+    if batch.kind == SourceKind.OBSERVATIONS:
+        return {moment.year for moment in batch.observations.values_list("observed_at", flat=True)}
+    if batch.kind == SourceKind.BRA:
+        return set(ReportedCrimeCount.objects.filter(batch=batch).values_list("year", flat=True).distinct())
+    days = PoliceEvent.objects.filter(batch=batch).values_list("occurred_at", flat=True)
+    return {d.year for d in days} | {(d + dt.timedelta(days=7)).year for d in days}
+
+
+def refresh_after_import(batch: ImportBatch) -> int:
+    """Recompute only the years the import touched, for the indicators fed by its source."""
+    if batch.kind == SourceKind.BRA:
+        population_from_bra(batch.municipality)
+    if batch.kind not in SOURCE_OF:
+        return 0  # boundaries feed no indicator series
+    years = years_of(batch) or None
+    written = 0
+    for indicator in Indicator.objects.filter(municipality=batch.municipality, source=SOURCE_OF[batch.kind]):
+        written += indicator_refresh(indicator, years=years)
+    return written

@@ -1,0 +1,23 @@
+from django.tasks import task
+
+from samverkan.datasources.models import ImportBatch
+from samverkan.indicators import services
+
+
+@task()
+def refresh_after_import(batch_id: int) -> int:
+    return services.refresh_after_import(ImportBatch.objects.get(pk=batch_id))
+
+
+@task()
+def refresh_observation_year(municipality_id: int, year: int) -> int:
+    """A new observation from the form: recompute its year of the observation indicators."""
+    from samverkan.indicators.compute import indicator_refresh
+    from samverkan.indicators.models import Indicator, IndicatorSource
+
+    return sum(
+        indicator_refresh(indicator, years={year})
+        for indicator in Indicator.objects.filter(
+            municipality_id=municipality_id, source=IndicatorSource.OBSERVATIONS
+        )
+    )

@@ -1,0 +1,92 @@
+"""Reads over areas and their history."""
+
+import datetime as dt
+
+from samverkan.organisations.geometry import contains_point
+from samverkan.organisations.models import Area, AreaKind, AreaMembership, Municipality
+
+
+def area_covering(
+    *,
+    municipality: Municipality,
+    lon: float,
+    lat: float,
+    on: dt.date,
+    kind: str = AreaKind.DISTRICT,
+) -> Area | None:
+    """The area of `kind` that covered the place (lon, lat) on day `on`.
+
+    District areas without a geometry of their own are found through the
+    neighbourhood that covers the place and its membership on that day.
+    """
+    areas = Area.objects.filter(municipality=municipality, kind=kind).valid_on(on)
+    for area in areas.filter(geometry__isnull=False):
+        if contains_point(area.geometry, lon, lat):
+            return area
+    if kind != AreaKind.DISTRICT:
+        return None
+    neighbourhood = area_covering(
+        municipality=municipality, lon=lon, lat=lat, on=on, kind=AreaKind.NEIGHBOURHOOD
+    )
+    if neighbourhood is None:
+        return None
+    return district_of(neighbourhood, on=on)
+
+
+def district_of(neighbourhood: Area, *, on: dt.date) -> Area | None:
+    link = (
+        AreaMembership.objects.filter(neighbourhood=neighbourhood)
+        .valid_on(on)
+        .select_related("district")
+        .first()
+    )
+    return link.district if link else None
+
+
+def area_became(area: Area, *, on: dt.date | None = None) -> list[Area]:
+    """What `area` became: the areas valid on `on` (default: the latest
+    areas, those without successors) that it turned into through any chain
+    of mergers, splits and renames. An area still valid on `on` is itself."""
+    if (on is None and area.valid_to is None) or (on is not None and area.is_valid_on(on)):
+        return [area]
+    result: dict[int, Area] = {}
+    seen = {area.pk}
+    frontier = [area]
+    while frontier:
+        current = frontier.pop()
+        successors = [s.successor for s in current.successions.select_related("successor")]
+        if not successors and current is not area:
+            if on is None or current.is_valid_on(on):
+                result[current.pk] = current
+            continue
+        for successor in successors:
+            if successor.pk in seen:
+                continue
+            seen.add(successor.pk)
+            if on is not None and successor.is_valid_on(on):
+                result[successor.pk] = successor
+            else:
+                frontier.append(successor)
+    return sorted(result.values(), key=lambda a: a.name)
+
+
+def area_came_from(area: Area) -> list[Area]:
+    """All earlier areas that became `area`, nearest first."""
+    result: list[Area] = []
+    seen = {area.pk}
+    frontier = [area]
+    while frontier:
+        current = frontier.pop(0)
+        for link in current.predecessions.select_related("predecessor"):
+            if link.predecessor.pk not in seen:
+                seen.add(link.predecessor.pk)
+                result.append(link.predecessor)
+                frontier.append(link.predecessor)
+    return result
+
+
+def neighbourhoods_of(district: Area, *, on: dt.date | None = None) -> list[Area]:
+    links = AreaMembership.objects.filter(district=district).select_related("neighbourhood")
+    if on is not None:
+        links = links.valid_on(on)
+    return sorted({link.neighbourhood for link in links}, key=lambda a: a.name)

@@ -1,0 +1,197 @@
+import csv
+import datetime as dt
+from collections import Counter
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.accounts import permissions
+from samverkan.agreements.selectors import latest_adopted, version_in_force
+from samverkan.core.http import require_municipality
+from samverkan.datasources.models import Observation, PoliceEvent
+from samverkan.indicators.models import Indicator, PeriodKind
+from samverkan.indicators.selectors import PERIOD_KINDS, area_panels, indicator_series
+from samverkan.organisations import selectors
+from samverkan.organisations.hotspots import grid_counts
+from samverkan.organisations.models import Area, AreaKind
+
+
+def _area_for(request, pk: int) -> Area:
+    area = get_object_or_404(Area.objects.select_related("municipality"), pk=pk)
+    if not permissions.can_view_municipality(request.user, area.municipality):
+        raise PermissionDenied
+    return area
+
+
+def area_list(request):
+    municipality = require_municipality(request)
+    districts = Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT).order_by("name")
+    today = timezone.localdate()
+    return render(
+        request,
+        "organisations/area_list.html",
+        {
+            "current": [a for a in districts if a.is_valid_on(today)],
+            "retired": [a for a in districts if not a.is_valid_on(today)],
+            "today": today,
+        },
+    )
+
+
+def _period_kind(request) -> str:
+    kind = request.GET.get("period", PeriodKind.YEAR)
+    return kind if kind in PeriodKind.values else PeriodKind.YEAR
+
+
+def area_detail(request, pk: int):
+    area = _area_for(request, pk)
+    kind = _period_kind(request)
+    today = timezone.localdate()
+    on = area.reference_day(today)
+    agreements = []
+    for agreement in area.agreements.prefetch_related("versions__superseded_by"):
+        agreement.current = version_in_force(agreement, today) or latest_adopted(agreement)
+        agreements.append(agreement)
+    context = {
+        "area": area,
+        "neighbourhoods": selectors.neighbourhoods_of(area, on=on),
+        "became": [] if area.is_current else selectors.area_became(area),
+        "came_from": selectors.area_came_from(area),
+        "successions": area.successions.select_related("successor"),
+        "predecessions": area.predecessions.select_related("predecessor"),
+        "organisations": area.organisations.all(),
+        "agreements": agreements,
+        "panels": area_panels(area, kind) if area.kind == AreaKind.DISTRICT else [],
+        "period_kind": kind,
+        "map_labels": {
+            "events": _("Police events naming the neighbourhood"),
+            "hotspots": _("Hotspots: observations per 250 m square, last 12 months"),
+            "observations": _("Observations"),
+        },
+        "period_kinds": [(k, PeriodKind(k).label) for k in PERIOD_KINDS],
+        "today": today,
+    }
+    return render(request, "organisations/area_detail.html", context)
+
+
+def area_geometry(request, pk: int):
+    """The area, its neighbourhoods and, for a district, its data layers:
+    observations of the last year, their hotspot grid and police events by
+    the neighbourhood their text names."""
+    area = _area_for(request, pk)
+    on = area.reference_day(timezone.localdate())
+    features = []
+    if area.geometry:
+        features.append(_feature(area.geometry, name=area.name, kind=area.kind))
+    neighbourhoods = selectors.neighbourhoods_of(area, on=on)
+    events = Counter(
+        PoliceEvent.objects.filter(named_area__in=neighbourhoods).values_list("named_area_id", flat=True)
+    )
+    for neighbourhood in neighbourhoods:
+        if neighbourhood.geometry:
+            features.append(
+                _feature(
+                    neighbourhood.geometry,
+                    name=neighbourhood.name,
+                    kind=neighbourhood.kind,
+                    police_events=events.get(neighbourhood.pk, 0),
+                )
+            )
+    if area.kind == AreaKind.DISTRICT:
+        since = timezone.now() - dt.timedelta(days=365)
+        observations = Observation.objects.filter(area=area, observed_at__gte=since, longitude__isnull=False)
+        observations = list(observations.select_related("category"))
+        for o in observations:
+            features.append(
+                _feature(
+                    {"type": "Point", "coordinates": [o.longitude, o.latitude]},
+                    kind="observation",
+                    name=f"{o.category.name}, {timezone.localtime(o.observed_at):%Y-%m-%d %H:%M}",
+                )
+            )
+        for ring, count in grid_counts(
+            [o.longitude for o in observations], [o.latitude for o in observations]
+        ):
+            features.append(
+                _feature(
+                    {"type": "Polygon", "coordinates": [ring]}, kind="hotspot", count=count, name=str(count)
+                )
+            )
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _feature(geometry: dict, **properties) -> dict:
+    return {"type": "Feature", "properties": properties, "geometry": geometry}
+
+
+def area_indicator_csv(request, pk: int, code: str):
+    area = _area_for(request, pk)
+    indicator = get_object_or_404(Indicator, municipality=area.municipality, code=code)
+    kind = _period_kind(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{area.code}-{indicator.code}-{kind}.csv"'
+    response.write("\ufeff")  # Excel reads UTF-8 with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            "område",
+            "period",
+            "antal",
+            "invånare",
+            "värde",
+            "lägre 95 %",
+            "övre 95 %",
+            "undertryckt",
+            "ofullständig",
+            "signifikant förändring mot året före",
+            "p-värde",
+            "kommunen: värde",
+        ]
+    )
+    for row in indicator_series(indicator, area, kind):
+        v, m = row.area, row.municipality
+        writer.writerow(
+            [
+                area.name,
+                v.label,
+                "" if v.count is None else v.count,
+                v.population or "",
+                _num(v.value),
+                _num(v.low),
+                _num(v.high),
+                "ja" if v.suppressed else "nej",
+                "ja" if v.incomplete else "nej",
+                "ja" if v.significant_change else "nej",
+                _num(v.change_p),
+                _num(m.value if m else None),
+            ]
+        )
+    return response
+
+
+def _num(value) -> str:
+    return "" if value is None else f"{value:.4f}".replace(".", ",")
+
+
+def area_lookup(request):
+    """Which district area covered a place on a date: ?lon=&lat=&date=YYYY-MM-DD."""
+    municipality = require_municipality(request)
+    try:
+        lon = float(request.GET["lon"])
+        lat = float(request.GET["lat"])
+        on = dt.date.fromisoformat(request.GET.get("date") or timezone.localdate().isoformat())
+    except (KeyError, ValueError):
+        return JsonResponse({"error": "Give lon, lat (decimal degrees) and date (YYYY-MM-DD)."}, status=400)
+    area = selectors.area_covering(municipality=municipality, lon=lon, lat=lat, on=on)
+    if area is None:
+        return JsonResponse({"area": None, "date": on.isoformat()})
+    return JsonResponse(
+        {
+            "area": {"id": area.pk, "name": area.name, "code": area.code},
+            "date": on.isoformat(),
+            "became": [{"id": a.pk, "name": a.name} for a in selectors.area_became(area)],
+        }
+    )

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+
+from samverkan.core import views as core_views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="agreements:overview", permanent=False), name="home"),
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", core_views.login_not_required(set_language), name="set_language"),
+    path("health/", core_views.health, name="health"),
+    path("agreements/", include("samverkan.agreements.urls")),
+    path("areas/", include("samverkan.organisations.urls")),
+    path("bodies/", include("samverkan.governance.urls")),
+    path("audit/", include("samverkan.audit.urls")),
+    path("imports/", include("samverkan.datasources.urls")),
+    path("observations/", include("samverkan.datasources.observation_urls")),
+    path("pictures/", include("samverkan.situations.urls")),
+    path("est/", include("samverkan.est.urls")),
+    path("admin/", admin.site.urls),
+]

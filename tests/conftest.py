@@ -1,0 +1,57 @@
+import os
+
+import pytest
+
+from samverkan.accounts.models import Role, User
+from samverkan.configurations.loader import DEMO_PASSWORD, load_configuration
+from samverkan.organisations.models import Municipality, Organisation
+
+# Live-server tests run Django in a thread beside Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = DEMO_PASSWORD
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing demo passwords the production way would dominate the run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _load_stockholm():
+    # No neighbourhood polygons: tests must not depend on ../shared/data.
+    return load_configuration("stockholm", demo=True, neighbourhood_file=None).municipality
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the configuration once; each test then runs in a transaction."""
+    with django_db_blocker.unblock():
+        _load_stockholm()
+
+
+@pytest.fixture
+def stockholm(db):
+    """The Stockholm configuration with its demo content and demo users
+    (reloaded when a transactional test has emptied the database)."""
+    return Municipality.objects.filter(code="0180").first() or _load_stockholm()
+
+
+@pytest.fixture
+def cast(stockholm):
+    """One user per role, as the demo creates them, plus a coordinator of
+    another district (Södermalm) for checks across organisations."""
+    users = {user.role: user for user in User.objects.all()}
+    users["other_coordinator"] = User.objects.create_user(
+        "samordnare.sodermalm",
+        password=PASSWORD,
+        role=Role.DISTRICT_COORDINATOR,
+        organisation=Organisation.objects.get(name="Södermalms stadsdelsförvaltning"),
+    )
+    return users
+
+
+def sign_in(client, user):
+    client.force_login(user)
+    return client

@@ -1,0 +1,385 @@
+"""Every view against every role. A new route without an entry here fails
+test_every_route_has_an_expected_access_entry."""
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from samverkan.accounts.models import Role, User
+from samverkan.agreements.models import AgreementVersion, VersionStatus
+from samverkan.governance.models import Body
+from samverkan.organisations.models import Area, Municipality, Organisation, OrganisationKind
+
+ROLES = [
+    Role.ADMINISTRATOR,
+    Role.PREPARATION_GROUP,
+    Role.DISTRICT_COORDINATOR,
+    Role.POLICE_CONTACT,
+    Role.STEERING_GROUP_MEMBER,
+    Role.POLITICIAN,
+    "other_coordinator",
+    "anonymous",
+]
+EVERYONE = {role: 200 for role in ROLES} | {"anonymous": 302}
+WRITERS = [
+    Role.ADMINISTRATOR,
+    Role.PREPARATION_GROUP,
+    Role.DISTRICT_COORDINATOR,
+    Role.POLICE_CONTACT,
+    "other_coordinator",
+]
+
+
+def only(*allowed, otherwise=403, allowed_status=200):
+    return {role: (allowed_status if role in allowed else otherwise) for role in ROLES} | {"anonymous": 302}
+
+
+@pytest.fixture
+def objects(stockholm):
+    inner = AgreementVersion.objects.get(agreement__area__code="norra-innerstaden")
+    draft = AgreementVersion.objects.create(
+        agreement=inner.agreement,
+        label="Utkast 2028",
+        status=VersionStatus.DRAFT,
+        valid_from=dt.date(2028, 1, 1),
+    )
+    draft.parties.set(inner.parties.all())
+    from samverkan.datasources.loader import batch_receive
+
+    batch = batch_receive(
+        municipality=stockholm,
+        kind="bra",
+        filename="liten.txt",
+        user=None,
+        data="Region;Brott;År;Period;Antal\nStockholm kommun;Rån;2022;Jan;5\n".encode(),
+    )
+    from samverkan.situations.demo import load_example_pictures
+    from samverkan.situations.services import party_picture_start
+
+    picture = load_example_pictures(EXAMPLE_PICTURES, municipality=stockholm)[0]
+    city_draft = party_picture_start(picture=picture, organisation=picture.joint.city_picture.organisation)
+    joint_problem = picture.joint.problems.filter(causes__isnull=False).first()
+    from samverkan.est import services as est
+    from samverkan.est.models import EstGroup
+    from tests.test_est import WEEK, observe
+
+    group = EstGroup.objects.get(name="EST Norra innerstaden")
+    coordinator = User.objects.get(username="samordnare")
+    observation = observe(coordinator, WEEK)
+    week = est.weekly_picture_compile(group=group, week_start=WEEK)
+    meeting = est.meeting_record(
+        picture=week, held_on=WEEK, focus="Plattan", hotspots="", notes="", user=coordinator
+    )
+    measure = est.quick_measure_add(
+        meeting=meeting, text="Sanera klotter", place="", owner=coordinator.organisation, due=WEEK
+    )
+    return {
+        "est_group": group,
+        "week": week,
+        "measure": measure,
+        "observation": observation,
+        "picture": picture,
+        "submitted": picture.joint.police_picture,
+        "draft_picture": city_draft,
+        "draft_problem": city_draft.problems.first(),
+        "joint": picture.joint,
+        "joint_problem": joint_problem,
+        "cause": joint_problem.causes.first(),
+        "batch": batch,
+        "central": AgreementVersion.objects.get(case_number="KS 2023/740"),
+        "inner": inner,
+        "draft": draft,
+        "sodermalm": AgreementVersion.objects.get(agreement__area__code="sodermalm"),
+        "area": Area.objects.get(code="jarva"),
+        "body": Body.objects.get(name="Central styrgrupp"),
+    }
+
+
+EXAMPLE_PICTURES = tomllib.loads(
+    (Path(__file__).parent.parent / "samverkan/configurations/stockholm/situations.toml").read_text()
+)
+# Who sees a submitted picture: the parties, the preparation group, administrators.
+PICTURE_READERS = only(
+    Role.ADMINISTRATOR,
+    Role.PREPARATION_GROUP,
+    Role.DISTRICT_COORDINATOR,
+    Role.POLICE_CONTACT,
+    Role.STEERING_GROUP_MEMBER,
+)
+# The joint analysis, once priorities are adopted, is read by politicians too.
+JOINT_READERS = PICTURE_READERS | {Role.POLITICIAN: 200}
+JOINT_EDITORS = [Role.ADMINISTRATOR, Role.PREPARATION_GROUP, Role.DISTRICT_COORDINATOR, Role.POLICE_CONTACT]
+# The city's draft: only its own organisation (coordinator and steering-group
+# member of the district administration); not the police, not the centre.
+OWN_DRAFT = only(Role.DISTRICT_COORDINATOR, Role.STEERING_GROUP_MEMBER)
+
+# EST: the recipient organisations (Norra innerstaden's administration and
+# LPO Norrmalm), the preparation group and administrators.
+EST_READERS = PICTURE_READERS
+EST_WRITERS = JOINT_EDITORS
+
+# name → (how to build the URL from the objects, expected status per role)
+GET_ROUTES = {
+    "home": (lambda o: reverse("home"), EVERYONE | {r: 302 for r in ROLES}),
+    "agreements:overview": (lambda o: reverse("agreements:overview"), EVERYONE),
+    "agreements:compliance": (lambda o: reverse("agreements:compliance"), EVERYONE),
+    "agreements:agreement": (
+        lambda o: reverse("agreements:agreement", args=[o["central"].agreement_id]),
+        EVERYONE,
+    ),
+    "agreements:version": (lambda o: reverse("agreements:version", args=[o["central"].pk]), EVERYONE),
+    "agreements:version (draft)": (
+        lambda o: reverse("agreements:version", args=[o["draft"].pk]),
+        only(
+            Role.ADMINISTRATOR,
+            Role.PREPARATION_GROUP,
+            Role.DISTRICT_COORDINATOR,
+            Role.POLICE_CONTACT,
+            Role.STEERING_GROUP_MEMBER,
+        ),
+    ),
+    "areas:list": (lambda o: reverse("areas:list"), EVERYONE),
+    "areas:detail": (lambda o: reverse("areas:detail", args=[o["area"].pk]), EVERYONE),
+    "areas:geometry": (lambda o: reverse("areas:geometry", args=[o["area"].pk]), EVERYONE),
+    "areas:indicator_csv": (
+        lambda o: reverse("areas:indicator_csv", args=[o["area"].pk, "brott-mot-person"]),
+        EVERYONE,
+    ),
+    "areas:lookup": (lambda o: reverse("areas:lookup") + "?lon=17.925&lat=59.388&date=2023-06-01", EVERYONE),
+    "bodies:list": (lambda o: reverse("bodies:list"), EVERYONE),
+    "bodies:detail": (lambda o: reverse("bodies:detail", args=[o["body"].pk]), EVERYONE),
+    "audit:log": (lambda o: reverse("audit:log"), only(Role.ADMINISTRATOR)),
+    "imports:list": (lambda o: reverse("imports:list"), only(*WRITERS)),
+    "imports:detail": (lambda o: reverse("imports:detail", args=[o["batch"].pk]), only(*WRITERS)),
+    "imports:original": (lambda o: reverse("imports:original", args=[o["batch"].pk]), only(*WRITERS)),
+    "imports:progress": (lambda o: reverse("imports:progress", args=[o["batch"].pk]), only(*WRITERS)),
+    "observations:new": (lambda o: reverse("observations:new"), only(*WRITERS)),
+    "situations:list": (lambda o: reverse("situations:list"), EVERYONE),
+    "situations:picture": (lambda o: reverse("situations:picture", args=[o["picture"].pk]), PICTURE_READERS),
+    "situations:party": (lambda o: reverse("situations:party", args=[o["submitted"].pk]), PICTURE_READERS),
+    "situations:party (draft)": (
+        lambda o: reverse("situations:party", args=[o["draft_picture"].pk]),
+        OWN_DRAFT,
+    ),
+    "situations:joint": (lambda o: reverse("situations:joint", args=[o["joint"].pk]), JOINT_READERS),
+    "situations:diff": (lambda o: reverse("situations:diff", args=[o["joint"].pk]), JOINT_READERS),
+    "situations:causes": (
+        lambda o: reverse("situations:causes", args=[o["joint_problem"].pk]),
+        JOINT_READERS,
+    ),
+    "situations:export": (
+        lambda o: reverse("situations:export", args=[o["joint"].pk, "docx"]),
+        JOINT_READERS,
+    ),
+    "situations:export (pdf)": (
+        lambda o: reverse("situations:export", args=[o["joint"].pk, "pdf"]),
+        JOINT_READERS,
+    ),
+    "est:list": (lambda o: reverse("est:list"), EVERYONE),
+    "est:mine": (lambda o: reverse("est:mine"), EVERYONE),
+    "est:group": (lambda o: reverse("est:group", args=[o["est_group"].pk]), EST_READERS),
+    "est:summary": (
+        lambda o: reverse("est:summary", args=[o["est_group"].pk]) + "?year=2025&n=3",
+        EST_READERS,
+    ),
+    "est:week": (lambda o: reverse("est:week", args=[o["week"].pk]), EST_READERS),
+    "login": (lambda o: reverse("login"), {r: 302 for r in ROLES} | {"anonymous": 200}),
+    "health": (lambda o: reverse("health"), {r: 200 for r in ROLES}),
+}
+POST_ROUTES = {
+    "agreements:local_priority_add": (
+        lambda o: reverse("agreements:local_priority_add", args=[o["inner"].pk]),
+        only(
+            Role.ADMINISTRATOR,
+            Role.PREPARATION_GROUP,
+            Role.DISTRICT_COORDINATOR,
+            Role.POLICE_CONTACT,
+            allowed_status=302,
+        ),
+    ),
+    "agreements:local_priority_add (other district)": (
+        lambda o: reverse("agreements:local_priority_add", args=[o["sodermalm"].pk]),
+        only(Role.ADMINISTRATOR, Role.PREPARATION_GROUP, "other_coordinator", allowed_status=302),
+    ),
+    "imports:apply": (
+        lambda o: reverse("imports:apply", args=[o["batch"].pk]),
+        only(*WRITERS, "other_coordinator", allowed_status=302),
+    ),
+    "situations:list": (
+        lambda o: reverse("situations:list"),
+        only(*WRITERS, allowed_status=400),
+    ),
+    "situations:start": (
+        lambda o: reverse("situations:start", args=[o["picture"].pk]),
+        only(Role.DISTRICT_COORDINATOR, Role.POLICE_CONTACT, allowed_status=302),
+    ),
+    "situations:party_update": (
+        lambda o: reverse("situations:party_update", args=[o["draft_picture"].pk]),
+        only(Role.DISTRICT_COORDINATOR, allowed_status=302),
+    ),
+    "situations:problem_add": (
+        lambda o: reverse("situations:problem_add", args=[o["draft_picture"].pk]),
+        only(Role.DISTRICT_COORDINATOR, allowed_status=400),
+    ),
+    "situations:evidence_add": (
+        lambda o: reverse("situations:evidence_add", args=[o["draft_problem"].pk]),
+        only(Role.DISTRICT_COORDINATOR, allowed_status=400),
+    ),
+    "situations:problem_delete": (
+        lambda o: reverse("situations:problem_delete", args=[o["draft_problem"].pk]),
+        only(Role.DISTRICT_COORDINATOR, allowed_status=302),
+    ),
+    "situations:submit": (
+        lambda o: reverse("situations:submit", args=[o["draft_picture"].pk]),
+        only(Role.DISTRICT_COORDINATOR, allowed_status=302),
+    ),
+    "situations:causes": (
+        lambda o: reverse("situations:causes", args=[o["joint_problem"].pk]),
+        only(*JOINT_EDITORS, allowed_status=400),
+    ),
+    "situations:cause_delete": (
+        lambda o: reverse("situations:cause_delete", args=[o["cause"].pk]),
+        only(*JOINT_EDITORS, allowed_status=302),
+    ),
+    "situations:merge": (
+        lambda o: reverse("situations:merge", args=[o["joint"].pk]),
+        only(*JOINT_EDITORS, allowed_status=400),
+    ),
+    "situations:scores": (
+        lambda o: reverse("situations:scores", args=[o["joint"].pk]),
+        only(*JOINT_EDITORS, allowed_status=400),
+    ),
+    "situations:decision": (
+        lambda o: reverse("situations:decision", args=[o["joint"].pk]),
+        only(*JOINT_EDITORS, Role.STEERING_GROUP_MEMBER, allowed_status=400),
+    ),
+    "situations:version_save": (
+        lambda o: reverse("situations:version_save", args=[o["joint"].pk]),
+        only(*JOINT_EDITORS, allowed_status=302),
+    ),
+    "est:group": (
+        lambda o: reverse("est:group", args=[o["est_group"].pk]),
+        only(*EST_WRITERS, allowed_status=400),
+    ),
+    "est:send": (lambda o: reverse("est:send", args=[o["week"].pk]), only(*EST_WRITERS, allowed_status=302)),
+    "est:meeting": (
+        lambda o: reverse("est:meeting", args=[o["week"].pk]),
+        only(*EST_WRITERS, allowed_status=400),
+    ),
+    "est:measure_add": (
+        lambda o: reverse("est:measure_add", args=[o["week"].pk]),
+        only(*EST_WRITERS, allowed_status=400),
+    ),
+    "est:measure_status": (
+        lambda o: reverse("est:measure_status", args=[o["measure"].pk]),
+        only(*EST_WRITERS, allowed_status=302),
+    ),
+    "est:feedback": (
+        lambda o: reverse("est:feedback", args=[o["week"].pk, o["observation"].pk]),
+        only(*EST_WRITERS, allowed_status=400),
+    ),
+    "set_language": (lambda o: reverse("set_language"), {r: 302 for r in ROLES}),
+    "logout": (lambda o: reverse("logout"), {r: 302 for r in ROLES}),
+}
+# Routes tested elsewhere, with the reason.
+ELSEWHERE = {"admin": "Django's admin: staff only, see test_admin_is_for_administrators"}
+
+
+def client_for(client, cast, role):
+    if role != "anonymous":
+        client.force_login(cast[role])
+    return client
+
+
+@pytest.mark.parametrize("name", GET_ROUTES)
+@pytest.mark.parametrize("role", ROLES)
+def test_get_access(client, cast, objects, name, role):
+    build, expected = GET_ROUTES[name]
+    response = client_for(client, cast, role).get(build(objects))
+    assert response.status_code == expected[role], f"{name} as {role}"
+
+
+@pytest.mark.parametrize("name", POST_ROUTES)
+@pytest.mark.parametrize("role", ROLES)
+def test_post_access(client, cast, objects, name, role):
+    build, expected = POST_ROUTES[name]
+    data = {"name": "Trygghet vid Odenplan", "description": "", "language": "sv", "next": "/"}
+    response = client_for(client, cast, role).post(build(objects), data)
+    assert response.status_code == expected[role], f"{name} as {role}"
+
+
+def test_every_route_has_an_expected_access_entry():
+    def names(resolver, namespace=""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    yield "admin"
+                    continue
+                yield from names(
+                    pattern, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                )
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield namespace + pattern.name
+
+    covered = {n.split(" (")[0] for n in GET_ROUTES | POST_ROUTES} | set(ELSEWHERE)
+    assert set(names(get_resolver())) <= covered
+
+
+def test_admin_is_for_administrators(client, cast):
+    client.force_login(cast[Role.ADMINISTRATOR])
+    assert client.get("/admin/").status_code == 200
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_party_writes_its_own_local_agreement_and_it_is_audited(client, cast, objects):
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])
+    central = objects["central"].priority_areas.get(name="Systemhotande brottslighet")
+    response = client.post(
+        reverse("agreements:local_priority_add", args=[objects["inner"].pk]),
+        {"name": "Välfärdsbrott i city", "description": "", "addresses": [central.pk]},
+    )
+    assert response.status_code == 302
+    assert (
+        objects["inner"].priority_areas.filter(name="Välfärdsbrott i city", is_local_priority=True).exists()
+    )
+    page = client.get(reverse("agreements:version", args=[objects["inner"].pk]))
+    assert "Alla prioriterade samverkansområden och obligatoriska kategorier berörs." in page.content.decode()
+    from samverkan.audit.models import AuditEvent
+
+    event = AuditEvent.objects.filter(model="agreements.PriorityArea", action="create").first()
+    assert event.actor == cast[Role.DISTRICT_COORDINATOR]
+    assert event.changes["name"] == [None, "Välfärdsbrott i city"]
+
+
+def test_a_personal_identity_number_is_refused_with_a_clear_message(client, cast, objects):
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])
+    response = client.post(
+        reverse("agreements:local_priority_add", args=[objects["inner"].pk]),
+        {"name": "Ungdomar", "description": "Gäller 19811228-9874 och hans vänner"},
+    )
+    assert response.status_code == 400
+    assert "personnummer" in response.content.decode()
+    assert not objects["inner"].priority_areas.filter(name="Ungdomar").exists()
+
+
+def test_another_municipality_sees_nothing_of_stockholm(client, objects):
+    gothenburg = Municipality.objects.create(code="1480", name="Göteborgs stad")
+    office = Organisation.objects.create(
+        municipality=gothenburg, kind=OrganisationKind.EXECUTIVE_OFFICE, name="Stadsledningskontoret Göteborg"
+    )
+    user = User.objects.create_user("gbg", role=Role.PREPARATION_GROUP, organisation=office)
+    client.force_login(user)
+    for url in [
+        reverse("agreements:agreement", args=[objects["central"].agreement_id]),
+        reverse("agreements:version", args=[objects["central"].pk]),
+        reverse("areas:detail", args=[objects["area"].pk]),
+        reverse("areas:geometry", args=[objects["area"].pk]),
+        reverse("bodies:detail", args=[objects["body"].pk]),
+    ]:
+        assert client.get(url).status_code == 403, url
+    overview = client.get(reverse("agreements:overview")).content.decode()
+    assert "Göteborgs stad" in overview and "KS 2023/740" not in overview

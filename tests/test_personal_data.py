@@ -1,0 +1,114 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
+
+from samverkan.agreements.models import PriorityArea
+from samverkan.core.personal_data import (
+    contains_identity_number,
+    find_identity_numbers,
+    luhn_valid,
+    no_personal_identity_number,
+)
+
+
+def with_check_digit(nine: str) -> str:
+    for digit in "0123456789":
+        if luhn_valid(nine + digit):
+            return nine + digit
+    raise AssertionError("unreachable")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "811228-9874",
+        "8112289874",
+        "19811228-9874",
+        "198112289874",
+        "121212+1212",  # over 100 years old
+        "Kontakt: 811228-9874 ringer ofta",
+        "701063-2391",  # coordination number: day 3 + 60
+    ],
+)
+def test_it_finds_identity_numbers(text):
+    assert contains_identity_number(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "KS 2023/740",
+        "SÖD 2023/713-2",
+        "Telefon: 08-508 09 062",
+        "2019-02-01 till 2019-05-19",
+        "811228-9875",  # wrong check digit
+        "811328-9870",  # month 13
+        "18112289874811",  # longer digit run
+        "Dnr 2019/656, 4 september 2019",
+        "Org.nr 212000-0142",  # month 20: an organisation number, not a person
+    ],
+)
+def test_it_leaves_other_numbers_alone(text):
+    assert not contains_identity_number(text)
+
+
+def test_the_message_is_swedish_and_masks_the_number():
+    with pytest.raises(ValidationError) as error:
+        no_personal_identity_number("Gäller 811228-9874")
+    message = error.value.messages[0]
+    assert "personnummer" in message
+    assert "811228-****" in message
+    assert "9874" not in message
+
+
+dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2025, 12, 31))
+
+
+@given(
+    day=dates,
+    serial=st.integers(0, 999),
+    separator=st.sampled_from(["", "-", "+"]),
+    coordination=st.booleans(),
+    long_form=st.booleans(),
+)
+def test_every_valid_number_is_found_however_written(day, serial, separator, coordination, long_form):
+    dd = day.day + (60 if coordination else 0)
+    nine = f"{day:%y%m}{dd:02d}{serial:03d}"
+    ten = with_check_digit(nine)
+    text = (f"{day.year // 100}" if long_form else "") + ten[:6] + separator + ten[6:]
+    assert [m.text for m in find_identity_numbers(f"Anteckning {text} slut")] == [text]
+
+
+@given(day=dates, serial=st.integers(0, 999))
+def test_a_wrong_check_digit_is_never_flagged(day, serial):
+    ten = with_check_digit(f"{day:%y%m%d}{serial:03d}")
+    wrong = ten[:9] + str((int(ten[9]) + 1) % 10)
+    assert not contains_identity_number(wrong[:6] + "-" + wrong[6:])
+
+
+@given(area_code=st.sampled_from(["08", "031", "040"]), rest=st.integers(100000, 99999999))
+def test_phone_numbers_with_spaces_pass(area_code, rest):
+    digits = str(rest)
+    assert not contains_identity_number(f"{area_code}-{digits[:3]} {digits[3:5]} {digits[5:]}")
+
+
+def test_every_model_text_field_refuses_identity_numbers(stockholm):
+    area = PriorityArea.objects.filter(version__agreement__scope="central").first()
+    area.description = "Ärendet gäller 19811228-9874."
+    with pytest.raises(ValidationError) as error:
+        area.full_clean()
+    assert "description" in error.value.message_dict
+
+
+def test_the_system_check_requires_the_guard_on_free_text(monkeypatch):
+    from samverkan.core.checks import every_text_field_is_guarded
+
+    assert every_text_field_is_guarded() == []
+    field = PriorityArea._meta.get_field("description")
+    monkeypatch.setattr(field, "validators", [])
+    errors = every_text_field_is_guarded()
+    assert [e.id for e in errors] == ["samverkan.E001"]
+    assert "PriorityArea.description" in errors[0].msg

@@ -1,0 +1,60 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from samverkan.env import ConfigurationError, envbool, envdatabase, envint, envlist
+
+
+def test_envbool_is_strict(monkeypatch):
+    monkeypatch.setenv("FLAG", "yes")
+    assert envbool("FLAG", False) is True
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ConfigurationError, match="FLAG"):
+        envbool("FLAG", False)
+
+
+def test_envint_and_envlist_are_strict(monkeypatch):
+    monkeypatch.setenv("N", "12x")
+    with pytest.raises(ConfigurationError):
+        envint("N", 1)
+    monkeypatch.setenv("N", "-1")
+    with pytest.raises(ConfigurationError):
+        envint("N", 1, minimum=0)
+    monkeypatch.setenv("HOSTS", "a.se,,b.se")
+    with pytest.raises(ConfigurationError):
+        envlist("HOSTS", [])
+
+
+def test_database_url_must_be_supported(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "mysql://root@localhost/x")
+    with pytest.raises(ConfigurationError, match="postgres"):
+        envdatabase("DATABASE_URL", "")
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/samverkan")
+    assert envdatabase("DATABASE_URL", "")["ENGINE"] == "django.db.backends.postgresql"
+
+
+def settings_import(**env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import samverkan.settings"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = settings_import(DEBUG="0", ALLOWED_HOSTS="samverkan.example.se")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_starts_with_proper_settings():
+    result = settings_import(DEBUG="0", ALLOWED_HOSTS="samverkan.example.se", SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
