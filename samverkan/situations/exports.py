@@ -1,0 +1,148 @@
+"""The joint situation picture as the document a district files: PDF
+(WeasyPrint, from the same HTML template family as the pages) and Word
+(python-docx). Both are built from a snapshot, so a saved version exports
+exactly as it was saved."""
+
+import io
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.situations import diagrams
+from samverkan.situations.models import Confidence, Criterion, SourceKind
+from samverkan.situations.presentation import chart_from, fishbone_from, safe_svg
+
+
+def _ordered(content: dict) -> list[dict]:
+    """Prioritised problems first, in their rank, then the rest."""
+    return sorted(content["problems"], key=lambda p: (p["rank"] is None, p["rank"] or 0))
+
+
+def _context(analysis, content, version) -> dict:
+    problems = []
+    for problem in _ordered(content):
+        evidence = []
+        for item in problem["evidence"]:
+            chart = chart_from(item["figures"] or {})
+            evidence.append(
+                {
+                    **item,
+                    "kind_label": SourceKind(item["kind"]).label,
+                    "chart": chart,
+                    "observations": (item["figures"] or {}).get("observations"),
+                }
+            )
+        causes = problem["causes"]
+        problems.append(
+            {
+                **problem,
+                "evidence": evidence,
+                "fishbone": fishbone_from(problem["title"], causes) if causes else None,
+                "score_total": sum(problem["scores"].values()),
+            }
+        )
+    picture = analysis.picture
+    return {
+        "analysis": analysis,
+        "picture": picture,
+        "content": content,
+        "problems": problems,
+        "version": version,
+        "parties": [analysis.city_picture, analysis.police_picture],
+        "printed": timezone.localtime(),
+        "criteria": list(Criterion),
+    }
+
+
+def joint_pdf(analysis, content: dict, *, version=None) -> bytes:
+    from weasyprint import HTML
+
+    context = _context(analysis, content, version)
+    for problem in context["problems"]:
+        problem["fishbone_svg"] = safe_svg(problem["fishbone"])
+        for item in problem["evidence"]:
+            item["chart_svg"] = safe_svg(item["chart"])
+    html = render_to_string("situations/export.html", context)
+    return HTML(string=html).write_pdf()
+
+
+def joint_docx(analysis, content: dict, *, version=None) -> bytes:
+    from docx import Document
+    from docx.shared import Cm
+
+    context = _context(analysis, content, version)
+    picture = analysis.picture
+    document = Document()
+    document.core_properties.title = _("Joint situation picture: %(title)s") % {"title": picture.title}
+    document.add_heading(_("Joint situation picture"), level=0)
+    document.add_paragraph(picture.title)
+    facts = document.add_table(rows=0, cols=2)
+    facts.style = "Light List"
+    rows = [
+        (_("Local agreement"), picture.agreement.title),
+        (_("Period"), f"{picture.period_start:%Y-%m-%d} – {picture.period_end:%Y-%m-%d}"),
+        (_("Version"), str(version.number) if version else _("Current state")),
+        (_("Printed"), f"{context['printed']:%Y-%m-%d %H:%M}"),
+    ]
+    if picture.is_example:
+        rows.append((_("Example"), _("Example content, not taken from the municipality's documents.")))
+    for label, value in rows:
+        cells = facts.add_row().cells
+        cells[0].text, cells[1].text = label, value
+
+    document.add_heading(_("Sources"), level=1)
+    for party in context["parties"]:
+        document.add_heading(party.organisation.name, level=2)
+        document.add_paragraph(_("Sources used: %(s)s") % {"s": party.sources_used or "–"})
+        document.add_paragraph(_("Sources left out: %(s)s") % {"s": party.sources_left_out or "–"})
+
+    if content.get("summary"):
+        document.add_heading(_("Joint summary"), level=1)
+        document.add_paragraph(content["summary"])
+
+    document.add_heading(_("Priorities"), level=1)
+    decision = content.get("decision")
+    if decision:
+        document.add_paragraph(
+            _("Adopted by %(body)s on %(date)s %(ref)s")
+            % {"body": decision["body"], "date": decision["decided_on"], "ref": decision["minutes_reference"]}
+        )
+        for item in decision["ranking"]:
+            document.add_paragraph(f"{item['rank']}. {item['title']}", style="List Number")
+    else:
+        document.add_paragraph(_("No prioritisation has been adopted yet."))
+
+    document.add_heading(_("Problems"), level=1)
+    for problem in context["problems"]:
+        heading = problem["title"] if problem["rank"] is None else f"{problem['rank']}. {problem['title']}"
+        document.add_heading(heading, level=2)
+        for label, value in [
+            (_("Where"), problem["place"] or problem["area"]),
+            (_("When"), problem["times"]),
+            (_("Seen by"), ", ".join(problem["seen_by"])),
+            (_("Priority areas"), "; ".join(problem["priority_areas"])),
+        ]:
+            if value:
+                paragraph = document.add_paragraph()
+                paragraph.add_run(f"{label}: ").bold = True
+                paragraph.add_run(value)
+        if problem["situation"]:
+            document.add_paragraph(problem["situation"])
+        if problem["evidence"]:
+            document.add_heading(_("Evidence"), level=3)
+            for item in problem["evidence"]:
+                document.add_paragraph(f"{item['kind_label']}: {item['text']}", style="List Bullet")
+                if item["chart"]:
+                    document.add_picture(io.BytesIO(diagrams.to_png(item["chart"])), width=Cm(13))
+        if problem["causes"]:
+            document.add_heading(_("Cause analysis"), level=3)
+            document.add_picture(io.BytesIO(diagrams.to_png(problem["fishbone"])), width=Cm(16.5))
+            for cause in problem["causes"]:
+                text = f"{cause['text']} ({Confidence(cause['confidence']).label.lower()})"
+                if cause.get("evidence"):
+                    text += f" – {cause['evidence']}"
+                document.add_paragraph(text, style="List Bullet 2" if cause["parent"] else "List Bullet")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

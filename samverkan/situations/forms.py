@@ -1,0 +1,204 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.agreements.models import Agreement, Scope
+from samverkan.indicators.models import Indicator, PeriodKind
+from samverkan.organisations.models import Area, AreaKind
+from samverkan.situations.models import (
+    Branch,
+    Cause,
+    Confidence,
+    Criterion,
+    PartyPicture,
+    Problem,
+    SourceKind,
+)
+from samverkan.situations.selectors import selectable_priority_areas
+
+CHOOSE = _("Choose…")
+
+
+class PictureForm(forms.Form):
+    agreement = forms.ModelChoiceField(queryset=Agreement.objects.none(), label=_("Local agreement"))
+    title = forms.CharField(max_length=200, label=_("Title"))
+    period_start = forms.DateField(label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label=_("Period to"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, agreements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = agreements.filter(scope=Scope.LOCAL)
+        self.fields["agreement"].empty_label = CHOOSE
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
+            raise forms.ValidationError(_("The period cannot end before it starts."))
+        return data
+
+
+class PartyPictureForm(forms.ModelForm):
+    class Meta:
+        model = PartyPicture
+        fields = ["summary", "sources_used", "sources_left_out"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+class ProblemForm(forms.ModelForm):
+    class Meta:
+        model = Problem
+        fields = ["title", "place", "area", "times", "situation", "priority_areas", "categories"]
+        widgets = {
+            "situation": forms.Textarea(attrs={"rows": 3}),
+            "priority_areas": forms.CheckboxSelectMultiple,
+            "categories": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, picture, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(
+            municipality=picture.municipality, kind__in=[AreaKind.DISTRICT, AreaKind.NEIGHBOURHOOD]
+        ).order_by("name")
+        self.fields["area"].empty_label = CHOOSE
+        areas = selectable_priority_areas(picture)
+        self.fields["priority_areas"].queryset = self.fields["priority_areas"].queryset.filter(
+            pk__in=[a.pk for a in areas]
+        )
+        self.fields["priority_areas"].label_from_instance = lambda a: (
+            f"{a.name} ({a.version.case_number or a.version.label})"
+        )
+        from samverkan.agreements.models import MandatoryCategory
+
+        self.fields["categories"].queryset = MandatoryCategory.objects.filter(
+            version__in={a.version_id for a in areas}
+        )
+
+
+class EvidenceForm(forms.Form):
+    source_kind = forms.ChoiceField(choices=SourceKind.choices, label=_("Kind of source"))
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label=_("What it shows"), max_length=2000
+    )
+    indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.none(), required=False, label=_("Indicator (figures are copied in)")
+    )
+    observation_area = forms.ModelChoiceField(
+        queryset=Area.objects.none(),
+        required=False,
+        label=_("Or: observations within an area of the map"),
+        help_text=_("The observations of the picture's period inside the area are counted per category."),
+    )
+    period_kind = forms.ChoiceField(
+        choices=[(PeriodKind.YEAR, PeriodKind.YEAR.label), (PeriodKind.TERTIAL, PeriodKind.TERTIAL.label)],
+        label=_("Period"),
+        required=False,
+    )
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(municipality=municipality)
+        self.fields["indicator"].empty_label = _("None: the text is the evidence")
+        self.fields["observation_area"].queryset = (
+            Area.objects.filter(
+                municipality=municipality, kind__in=[AreaKind.DISTRICT, AreaKind.NEIGHBOURHOOD]
+            )
+            .exclude(geometry=None)
+            .order_by("name")
+        )
+        self.fields["observation_area"].empty_label = _("None")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("indicator") and data.get("observation_area"):
+            raise forms.ValidationError(_("Choose an indicator or an area of the map, not both."))
+        return data
+
+    def clean_text(self):
+        from samverkan.core.personal_data import no_personal_identity_number
+
+        text = self.cleaned_data["text"]
+        no_personal_identity_number(text)
+        return text
+
+
+class MergeForm(forms.Form):
+    keep = forms.ModelChoiceField(queryset=Problem.objects.none(), label=_("Keep"))
+    other = forms.ModelChoiceField(queryset=Problem.objects.none(), label=_("Merge into it"))
+
+    def __init__(self, *args, analysis, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = self.fields["other"].queryset = analysis.problems.all()
+        self.fields["keep"].empty_label = self.fields["other"].empty_label = CHOOSE
+
+    def clean(self):
+        data = super().clean()
+        if data.get("keep") and data.get("keep") == data.get("other"):
+            raise forms.ValidationError(_("Choose two different problems."))
+        return data
+
+
+class ScoresForm(forms.Form):
+    def __init__(self, *args, problems, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.problems = problems
+        for problem in problems:
+            current = {s.criterion: s.score for s in problem.scores.all()}
+            for criterion in Criterion:
+                self.fields[f"s-{problem.pk}-{criterion.value}"] = forms.TypedChoiceField(
+                    choices=[(i, str(i)) for i in range(4)],
+                    coerce=int,
+                    initial=current.get(criterion.value, 0),
+                    label=f"{criterion.label}: {problem.title}",
+                )
+
+    def matrix(self):
+        """[(problem, [bound field per criterion])] for a table."""
+        return [(p, [self[f"s-{p.pk}-{c.value}"] for c in Criterion]) for p in self.problems]
+
+    def scores(self) -> dict[int, dict[str, int]]:
+        result: dict[int, dict[str, int]] = {}
+        for name, value in self.cleaned_data.items():
+            _s, pk, criterion = name.split("-", 2)
+            result.setdefault(int(pk), {})[criterion] = value
+        return result
+
+
+class DecisionForm(forms.Form):
+    body = forms.ModelChoiceField(queryset=None, label=_("Decided by"))
+    decided_on = forms.DateField(label=_("Decision date"), widget=forms.DateInput(attrs={"type": "date"}))
+    minutes_reference = forms.CharField(max_length=120, required=False, label=_("Minutes reference"))
+    problems = forms.ModelMultipleChoiceField(
+        queryset=Problem.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Prioritised problems (in the order of the ranking)"),
+    )
+
+    def __init__(self, *args, analysis, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies
+        self.fields["body"].empty_label = CHOOSE
+        self.fields["problems"].queryset = analysis.problems.all()
+
+
+class CauseForm(forms.ModelForm):
+    class Meta:
+        model = Cause
+        fields = ["branch", "parent", "text", "evidence", "confidence"]
+        widgets = {"evidence": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, problem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = problem.causes.all()
+        self.fields["parent"].required = False
+        self.fields["parent"].empty_label = _("None: directly on the branch")
+        self.fields["branch"].choices = Branch.choices
+        self.fields["confidence"].choices = Confidence.choices
+
+
+class VersionForm(forms.Form):
+    note = forms.CharField(max_length=500, label=_("What changed"), required=False)
+
+    def clean_note(self):
+        from samverkan.core.personal_data import no_personal_identity_number
+
+        no_personal_identity_number(self.cleaned_data["note"])
+        return self.cleaned_data["note"]

@@ -1,0 +1,125 @@
+"""Reads for situation pictures: who the parties are, what the joint
+analysis covers, how its problems rank."""
+
+from dataclasses import dataclass, field
+
+from samverkan.agreements.compliance import central_versions_in_force
+from samverkan.agreements.models import MandatoryCategory, PriorityArea
+from samverkan.agreements.selectors import latest_adopted, version_in_force
+from samverkan.organisations.models import Organisation, OrganisationKind
+from samverkan.situations.models import Criterion, JointAnalysis, PartyPicture, Problem, SituationPicture
+
+PARTY_KINDS = (OrganisationKind.DISTRICT_ADMINISTRATION, OrganisationKind.POLICE_AREA)
+
+
+def agreement_version_of(picture: SituationPicture):
+    return version_in_force(picture.agreement, picture.period_start) or latest_adopted(picture.agreement)
+
+
+def picture_parties(picture: SituationPicture) -> list[Organisation]:
+    """The two parties who each draw their own picture: the district
+    administration and the local police area of the agreement in force."""
+    version = agreement_version_of(picture)
+    if version is None:
+        return []
+    return list(version.parties.filter(kind__in=PARTY_KINDS).order_by("kind"))
+
+
+def pictures_for(user, municipality) -> list[SituationPicture]:
+    from samverkan.accounts.permissions import can_view_picture
+
+    pictures = SituationPicture.objects.filter(agreement__municipality=municipality).select_related(
+        "agreement__area", "agreement__municipality"
+    )
+    return [p for p in pictures if can_view_picture(user, p)]
+
+
+def both_submitted(picture: SituationPicture) -> tuple[PartyPicture, PartyPicture] | None:
+    """The latest submitted city and police pictures, when both exist."""
+    city = police = None
+    for party_picture in picture.party_pictures.filter(status="submitted").select_related("organisation"):
+        if party_picture.is_police:
+            police = party_picture if police is None or party_picture.number > police.number else police
+        else:
+            city = party_picture if city is None or party_picture.number > city.number else city
+    return (city, police) if city and police else None
+
+
+def problem_parties(problem: Problem) -> set[str]:
+    """'city' and/or 'police': which parties saw a joint problem."""
+    return {"police" if p.party_picture.is_police else "city" for p in problem.derived_from.all()}
+
+
+@dataclass
+class Coverage:
+    missing_areas: list[PriorityArea] = field(default_factory=list)
+    missing_categories: list[MandatoryCategory] = field(default_factory=list)
+    covered: dict[int, list[Problem]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing_areas and not self.missing_categories
+
+
+def joint_coverage(analysis: JointAnalysis) -> Coverage:
+    """Every priority area and mandatory category of the overarching
+    agreements in force must be touched by at least one joint problem (the
+    compliance rule of the agreements, applied to the picture's content). A
+    local area counts for the overarching areas it addresses."""
+    coverage = Coverage()
+    version = agreement_version_of(analysis.picture)
+    problems = list(analysis.problems.prefetch_related("priority_areas__addresses", "categories"))
+    touched_areas: dict[int, list[Problem]] = {}
+    touched_categories: set[int] = set()
+    for problem in problems:
+        for area in problem.priority_areas.all():
+            for pk in [area.pk, *(a.pk for a in area.addresses.all())]:
+                touched_areas.setdefault(pk, []).append(problem)
+        touched_categories |= {c.pk for c in problem.categories.all()}
+    if version is None:
+        return coverage
+    for central in central_versions_in_force(version):
+        if central.valid_from and central.valid_from > analysis.picture.period_end:
+            continue
+        for area in central.priority_areas.all():
+            if area.pk in touched_areas:
+                coverage.covered[area.pk] = touched_areas[area.pk]
+            else:
+                coverage.missing_areas.append(area)
+        coverage.missing_categories += [
+            c for c in central.mandatory_categories.all() if c.pk not in touched_categories
+        ]
+    return coverage
+
+
+def selectable_priority_areas(picture: SituationPicture) -> list[PriorityArea]:
+    """The areas a problem can be linked to: the overarching ones in force
+    and the local agreement's own."""
+    version = agreement_version_of(picture)
+    if version is None:
+        return []
+    areas = list(version.priority_areas.all())
+    for central in central_versions_in_force(version):
+        areas += list(central.priority_areas.all())
+    return areas
+
+
+@dataclass
+class Ranked:
+    problem: Problem
+    scores: dict[str, int]
+    total: int
+    parties: set[str]
+
+
+def ranking(analysis: JointAnalysis) -> list[Ranked]:
+    """Problems by their total score over Brå's criteria, highest first;
+    unscored criteria count as 0 and ties keep the analysis order."""
+    rows = []
+    for problem in analysis.problems.prefetch_related("scores", "derived_from__party_picture__organisation"):
+        scores = {s.criterion: s.score for s in problem.scores.all()}
+        rows.append(Ranked(problem, scores, sum(scores.values()), problem_parties(problem)))
+    return sorted(rows, key=lambda r: (-r.total, r.problem.order, r.problem.pk))
+
+
+CRITERIA = list(Criterion)
