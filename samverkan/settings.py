@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "samverkan.indicators",
     "samverkan.situations",
     "samverkan.est",
+    "samverkan.plans",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "samverkan.core.context_processors.municipality",
+                "samverkan.plans.context_processors.unread_notifications",
             ],
         },
     },
@@ -189,3 +191,14 @@ if envbool("EMAIL_SMTP", not DEBUG):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "samverkan@localhost")
+
+# The yearly cycle (årshjul): a tertial's follow-up is due this many days
+# after the tertial ends; the yearly compilation on this (month, day) of the
+# following year; reminders go out these many days before a deadline, and
+# overdue items are reminded of once if they fell due within the lookback.
+SAMVERKAN_REPORT_DAYS_AFTER_TERTIAL = envint("SAMVERKAN_REPORT_DAYS_AFTER_TERTIAL", 15, minimum=0)
+SAMVERKAN_ANNUAL_COMPILATION_DUE = tuple(
+    int(part) for part in envstr("SAMVERKAN_ANNUAL_COMPILATION_DUE", "02-28").split("-", 1)
+)
+SAMVERKAN_REMINDER_DAYS = tuple(int(d) for d in envlist("SAMVERKAN_REMINDER_DAYS", ["14", "3"]))
+SAMVERKAN_OVERDUE_LOOKBACK_DAYS = envint("SAMVERKAN_OVERDUE_LOOKBACK_DAYS", 60, minimum=0)

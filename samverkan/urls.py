@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from samverkan.core import views as core_views
+from samverkan.plans import views as plan_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="agreements:overview", permanent=False), name="home"),
@@ -20,5 +21,8 @@ urlpatterns = [
     path("observations/", include("samverkan.datasources.observation_urls")),
     path("pictures/", include("samverkan.situations.urls")),
     path("est/", include("samverkan.est.urls")),
+    path("plans/", include("samverkan.plans.urls")),
+    path("notifications/", plan_views.notification_list, name="notifications"),
+    path("public/", include("samverkan.plans.public")),
     path("admin/", admin.site.urls),
 ]

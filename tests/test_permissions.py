@@ -76,7 +76,8 @@ def objects(stockholm):
     measure = est.quick_measure_add(
         meeting=meeting, text="Sanera klotter", place="", owner=coordinator.organisation, due=WEEK
     )
-    return {
+    plan_objects = _plan_objects(stockholm, coordinator, inner)
+    return plan_objects | {
         "est_group": group,
         "week": week,
         "measure": measure,
@@ -98,6 +99,34 @@ def objects(stockholm):
     }
 
 
+def _plan_objects(stockholm, coordinator, inner) -> dict:
+    """The example plans (adopted, followed up, compiled and sent), a draft
+    plan with a measure, a draft report and an unpublished message."""
+    from samverkan.plans import services as plans
+    from samverkan.plans.demo import load_example_plans
+    from samverkan.plans.models import AnnualReport, Communication, Measure
+
+    adopted = load_example_plans(EXAMPLE_PLANS, municipality=stockholm)[0]
+    area = inner.priority_areas.get(name="Unga i riskzon för destruktivt beteende")
+    draft = plans.plan_create(agreement=inner.agreement, priority_area=area, year=2026, title="Utkast unga")
+    measure = plans.measure_save(
+        measure=Measure(plan=draft, title="Fritidsgård öppen fredagar"), owners=[coordinator.organisation]
+    )
+    return {
+        "plan": adopted,
+        "draft_plan": draft,
+        "draft_measure": measure,
+        "report": adopted.reports.get(tertial=2),
+        "draft_report": plans.report_create(plan=adopted, year=2025, tertial=3),
+        "annual": AnnualReport.objects.get(year=2025),
+        "promise": Communication.objects.get(kind="promise"),
+        "message": Communication.objects.get(kind="message"),
+    }
+
+
+EXAMPLE_PLANS = tomllib.loads(
+    (Path(__file__).parent.parent / "samverkan/configurations/stockholm/plans.toml").read_text()
+)
 EXAMPLE_PICTURES = tomllib.loads(
     (Path(__file__).parent.parent / "samverkan/configurations/stockholm/situations.toml").read_text()
 )
@@ -186,6 +215,44 @@ GET_ROUTES = {
         EST_READERS,
     ),
     "est:week": (lambda o: reverse("est:week", args=[o["week"].pk]), EST_READERS),
+    "plans:list": (lambda o: reverse("plans:list"), EVERYONE),
+    "plans:detail": (lambda o: reverse("plans:detail", args=[o["plan"].pk]), EVERYONE),
+    "plans:detail (draft)": (lambda o: reverse("plans:detail", args=[o["draft_plan"].pk]), PICTURE_READERS),
+    "plans:export": (lambda o: reverse("plans:export", args=[o["plan"].pk, "xlsx"]), EVERYONE),
+    "plans:export (draft)": (
+        lambda o: reverse("plans:export", args=[o["draft_plan"].pk, "csv"]),
+        PICTURE_READERS,
+    ),
+    "plans:measure_edit": (
+        lambda o: reverse("plans:measure_edit", args=[o["draft_measure"].pk]),
+        only(*JOINT_EDITORS),
+    ),
+    "plans:report": (lambda o: reverse("plans:report", args=[o["report"].pk]), EVERYONE),
+    "plans:report (draft)": (lambda o: reverse("plans:report", args=[o["draft_report"].pk]), PICTURE_READERS),
+    "plans:report_export": (lambda o: reverse("plans:report_export", args=[o["report"].pk, "csv"]), EVERYONE),
+    "plans:report_export (draft)": (
+        lambda o: reverse("plans:report_export", args=[o["draft_report"].pk, "xlsx"]),
+        PICTURE_READERS,
+    ),
+    "plans:annual_list": (lambda o: reverse("plans:annual_list"), EVERYONE),
+    "plans:annual": (lambda o: reverse("plans:annual", args=[o["annual"].pk]), EVERYONE),
+    "plans:annual_export": (
+        lambda o: reverse("plans:annual_export", args=[o["annual"].pk, "xlsx"]),
+        EVERYONE,
+    ),
+    "plans:calendar": (lambda o: reverse("plans:calendar") + "?year=2025&est=1", EVERYONE),
+    "plans:communications": (lambda o: reverse("plans:communications"), EVERYONE),
+    "plans:communication": (lambda o: reverse("plans:communication", args=[o["promise"].pk]), EVERYONE),
+    "plans:communication (unpublished)": (
+        lambda o: reverse("plans:communication", args=[o["message"].pk]),
+        PICTURE_READERS,
+    ),
+    "notifications": (lambda o: reverse("notifications"), EVERYONE),
+    "public:municipality": (lambda o: reverse("public:municipality", args=["0180"]), {r: 200 for r in ROLES}),
+    "public:district": (
+        lambda o: reverse("public:district", args=["0180", "norra-innerstaden"]),
+        {r: 200 for r in ROLES},
+    ),
     "login": (lambda o: reverse("login"), {r: 302 for r in ROLES} | {"anonymous": 200}),
     "health": (lambda o: reverse("health"), {r: 200 for r in ROLES}),
 }
@@ -281,6 +348,73 @@ POST_ROUTES = {
         lambda o: reverse("est:feedback", args=[o["week"].pk, o["observation"].pk]),
         only(*EST_WRITERS, allowed_status=400),
     ),
+    "plans:list": (lambda o: reverse("plans:list"), only(*WRITERS, allowed_status=400)),
+    "plans:measure_add": (
+        lambda o: reverse("plans:measure_add", args=[o["draft_plan"].pk]),
+        only(*JOINT_EDITORS, allowed_status=400),
+    ),
+    "plans:measure_edit": (
+        lambda o: reverse("plans:measure_edit", args=[o["draft_measure"].pk]),
+        only(*JOINT_EDITORS, allowed_status=400),
+    ),
+    "plans:measure_delete": (
+        lambda o: reverse("plans:measure_delete", args=[o["draft_measure"].pk]),
+        only(*JOINT_EDITORS, allowed_status=302),
+    ),
+    "plans:measure_indicator_add": (
+        lambda o: reverse("plans:measure_indicator_add", args=[o["draft_measure"].pk]),
+        only(*JOINT_EDITORS, allowed_status=400),
+    ),
+    "plans:duty_add": (
+        lambda o: reverse("plans:duty_add", args=[o["draft_plan"].pk]),
+        only(*JOINT_EDITORS, allowed_status=400),
+    ),
+    "plans:adopt": (
+        lambda o: reverse("plans:adopt", args=[o["draft_plan"].pk]),
+        only(*JOINT_EDITORS, Role.STEERING_GROUP_MEMBER, allowed_status=400),
+    ),
+    "plans:reopen": (
+        lambda o: reverse("plans:reopen", args=[o["plan"].pk]),
+        only(*JOINT_EDITORS, allowed_status=302),
+    ),
+    "plans:report_create": (
+        lambda o: reverse("plans:report_create", args=[o["plan"].pk]),
+        only(*JOINT_EDITORS, allowed_status=400),
+    ),
+    "plans:report": (
+        lambda o: reverse("plans:report", args=[o["draft_report"].pk]),
+        only(*JOINT_EDITORS, allowed_status=400),
+    ),
+    "plans:report (submitted)": (
+        lambda o: reverse("plans:report", args=[o["report"].pk]),
+        only(otherwise=403) | {"anonymous": 302},
+    ),
+    "plans:report_submit": (
+        lambda o: reverse("plans:report_submit", args=[o["draft_report"].pk]),
+        only(*JOINT_EDITORS, allowed_status=302),
+    ),
+    "plans:override_add": (
+        lambda o: reverse("plans:override_add", args=[o["draft_report"].pk]),
+        only(*JOINT_EDITORS, allowed_status=302),
+    ),
+    "plans:annual_list": (
+        lambda o: reverse("plans:annual_list"),
+        only(Role.ADMINISTRATOR, Role.PREPARATION_GROUP, allowed_status=400),
+    ),
+    "plans:annual_send": (
+        lambda o: reverse("plans:annual_send", args=[o["annual"].pk]),
+        only(Role.ADMINISTRATOR, Role.PREPARATION_GROUP, allowed_status=302),
+    ),
+    "plans:communications": (lambda o: reverse("plans:communications"), only(*WRITERS, allowed_status=400)),
+    "plans:communication": (
+        lambda o: reverse("plans:communication", args=[o["message"].pk]),
+        only(*JOINT_EDITORS, allowed_status=400),
+    ),
+    "plans:communication_approve": (
+        lambda o: reverse("plans:communication_approve", args=[o["message"].pk]),
+        only(Role.DISTRICT_COORDINATOR, Role.POLICE_CONTACT, allowed_status=302),
+    ),
+    "notifications": (lambda o: reverse("notifications"), {r: 302 for r in ROLES}),
     "set_language": (lambda o: reverse("set_language"), {r: 302 for r in ROLES}),
     "logout": (lambda o: reverse("logout"), {r: 302 for r in ROLES}),
 }

@@ -193,3 +193,106 @@ def can_view_est(user: User, group) -> bool:
 
 def can_edit_est(user: User, group) -> bool:
     return user.role in WRITING_ROLES and can_view_est(user, group)
+
+
+# --- Action plans, follow-up and the yearly cycle ---------------------------------
+# A draft plan or report is read and written by the parties of its agreement,
+# the preparation group and administrators; the steering group's members of
+# the parties read them and record the adoption. Adopted plans and submitted
+# reports are read by everyone of the municipality who signs in, politicians
+# included. The yearly compilation is made by the preparation group and read
+# by all once it has been sent back.
+
+
+def _plan_party_ids(plan) -> set[int]:
+    from samverkan.plans.selectors import plan_parties
+
+    return {o.pk for o in plan_parties(plan)}
+
+
+def _oversees(user: User) -> bool:
+    return is_administrator(user) or user.role == Role.PREPARATION_GROUP
+
+
+def can_view_plan(user: User, plan) -> bool:
+    if not in_municipality(user, plan.municipality):
+        return False
+    if not plan.is_draft or _oversees(user):
+        return True
+    return user.role != Role.POLITICIAN and user.organisation_id in _plan_party_ids(plan)
+
+
+def can_create_plan(user: User, agreement: Agreement) -> bool:
+    if not in_municipality(user, agreement.municipality) or user.role not in WRITING_ROLES:
+        return False
+    return _oversees(user) or agreement.versions.filter(parties=user.organisation_id).exists()
+
+
+def can_edit_plan(user: User, plan) -> bool:
+    return (
+        user.role in WRITING_ROLES
+        and in_municipality(user, plan.municipality)
+        and (_oversees(user) or user.organisation_id in _plan_party_ids(plan))
+    )
+
+
+def can_adopt_plan(user: User, plan) -> bool:
+    if can_edit_plan(user, plan):
+        return True
+    return (
+        user.role == Role.STEERING_GROUP_MEMBER
+        and in_municipality(user, plan.municipality)
+        and user.organisation_id in _plan_party_ids(plan)
+    )
+
+
+def can_view_report(user: User, report) -> bool:
+    if not report.is_draft:
+        return can_view_plan(user, report.plan)
+    return can_adopt_plan(user, report.plan)
+
+
+def can_edit_report(user: User, report) -> bool:
+    return report.is_draft and can_edit_plan(user, report.plan)
+
+
+def can_manage_annual(user: User, municipality: Municipality) -> bool:
+    return in_municipality(user, municipality) and _oversees(user)
+
+
+def can_view_annual(user: User, report) -> bool:
+    if can_manage_annual(user, report.municipality):
+        return True
+    return report.status == report.Status.SENT and in_municipality(user, report.municipality)
+
+
+def _communication_party_ids(communication) -> set[int]:
+    from samverkan.plans.services import communication_parties
+
+    return {o.pk for o in communication_parties(communication)}
+
+
+def can_view_communication(user: User, communication) -> bool:
+    if not in_municipality(user, communication.agreement.municipality):
+        return False
+    if communication.is_published or _oversees(user):
+        return True
+    return user.role != Role.POLITICIAN and user.organisation_id in _communication_party_ids(communication)
+
+
+def can_edit_communication(user: User, communication) -> bool:
+    return (
+        not communication.is_published
+        and user.role in WRITING_ROLES
+        and in_municipality(user, communication.agreement.municipality)
+        and (_oversees(user) or user.organisation_id in _communication_party_ids(communication))
+    )
+
+
+def can_approve_communication(user: User, communication) -> bool:
+    return (
+        not communication.is_published
+        and user.role in WRITING_ROLES
+        and in_municipality(user, communication.agreement.municipality)
+        and user.organisation_id in _communication_party_ids(communication)
+    )

@@ -95,6 +95,7 @@ class _Loader:
         self._agreements(read_config_file(self.folder, "agreements.toml"))
         self._indicators(read_config_file(self.folder, "indicators.toml"))
         self._checklist(read_config_file(self.folder, "checklist.toml"))
+        self._measure_kinds(read_config_file(self.folder, "measure_kinds.toml"))
         if self.demo:
             demo = read_config_file(self.folder, "demo.toml")
             self._example_local_agreements(demo)
@@ -373,6 +374,16 @@ class _Loader:
         for order, name in enumerate(config.get("categories", []), start=1):
             ObservationCategory.objects.update_or_create(
                 municipality=self.municipality, name=name, defaults={"order": order}
+            )
+
+    def _measure_kinds(self, config: dict) -> None:
+        from samverkan.plans.models import MeasureKind
+
+        for order, item in enumerate(config.get("kinds", []), start=1):
+            MeasureKind.objects.update_or_create(
+                municipality=self.municipality,
+                code=item["code"],
+                defaults={"name": item["name"], "description": item.get("description", ""), "order": order},
             )
 
     def _indicators(self, config: dict) -> None:

@@ -33,6 +33,7 @@ from samverkan.datasources.regions import RegionResolver, normalise
 from samverkan.datasources.signals import batch_imported
 from samverkan.organisations.models import Area, AreaKind, Municipality, Organisation
 from samverkan.organisations.placement import AreaLocator, AreaNames
+from samverkan.plans import roundtrip
 
 PARSERS = {
     SourceKind.BRA: bra.parse,
@@ -40,6 +41,8 @@ PARSERS = {
     SourceKind.OBSERVATIONS: observations.parse,
     SourceKind.BOUNDARIES: boundaries.parse,
     SourceKind.SURVEY: surveys.parse,
+    SourceKind.MEASURES: roundtrip.parse_measures,
+    SourceKind.FOLLOW_UP: roundtrip.parse_progress,
 }
 MAX_ERRORS_SHOWN = 200
 
@@ -196,6 +199,10 @@ def _plan(batch: ImportBatch, parsed: ParseResult, *, remember: bool = False) ->
         return _plan_boundaries(batch, parsed)
     if batch.kind == SourceKind.SURVEY:
         return _plan_survey(batch, parsed, remember)
+    if batch.kind == SourceKind.MEASURES:
+        return roundtrip.plan_measures(batch, parsed, Plan)
+    if batch.kind == SourceKind.FOLLOW_UP:
+        return roundtrip.plan_progress(batch, parsed, Plan)
     return _plan_police_events(batch, parsed)
 
 

@@ -16,6 +16,8 @@ class SourceKind(models.TextChoices):
     OBSERVATIONS = "observations", _("Field observations (EST), CSV")
     BOUNDARIES = "boundaries", _("Area boundaries (GeoJSON or Shapefile)")
     SURVEY = "survey", _("Safety survey results")
+    MEASURES = "measures", _("Measures of action plans (export, changed)")
+    FOLLOW_UP = "follow_up", _("Follow-up values (export, changed)")
 
 
 def original_path(batch: "ImportBatch", filename: str) -> str:

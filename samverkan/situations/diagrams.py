@@ -171,6 +171,41 @@ def interval_chart(
     return d
 
 
+# --- progress bars -------------------------------------------------------------
+
+
+def progress_bars(rows: list[tuple[str, float | None]], *, title: str, none_label: str) -> Diagram:
+    """Horizontal bars of progress in per cent, one per label; a row without
+    a value says so instead of drawing an empty bar."""
+    left, right, top, bar, gap = 230, 60, 34, 18, 10
+    width = 620
+    height = top + len(rows) * (bar + gap) + 10
+    d = Diagram(width, height, title)
+    d.parts.append(Text(8, 18, title, size=13, bold=True))
+    span = width - left - right
+    for i, (label, percent) in enumerate(rows):
+        y = top + i * (bar + gap)
+        for j, line in enumerate(_wrap(label, 34)[:2]):
+            d.parts.append(
+                Text(
+                    left - 8,
+                    y + 13 + (j - 0.5 * (min(len(_wrap(label, 34)), 2) - 1)) * 12,
+                    line,
+                    size=11,
+                    anchor="end",
+                )
+            )
+        d.parts.append(Box(left, y, span, bar, fill="#f3f4f6", colour="#9ca3af"))
+        if percent is None:
+            d.parts.append(Text(left + 6, y + 13, none_label, size=11, colour="#374151"))
+            continue
+        d.parts.append(
+            Box(left, y, span * max(0.0, min(percent, 100)) / 100, bar, fill="#1d4ed8", colour="#1d4ed8")
+        )
+        d.parts.append(Text(left + span + 6, y + 13, f"{percent:.0f} %", size=11))
+    return d
+
+
 # --- backends ------------------------------------------------------------------
 
 

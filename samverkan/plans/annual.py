@@ -1,0 +1,410 @@
+"""The yearly compilation (årssammanställning): results per priority area
+and district, completed measures, indicator trends with honest
+significance, and the plan for the coming year; as plain data, then as the
+PDF, Word and Excel documents the city files."""
+
+import datetime as dt
+import io
+from collections import Counter, defaultdict
+
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.agreements.models import Agreement, Scope
+from samverkan.indicators.models import IndicatorValue, PeriodKind
+from samverkan.plans import figures
+from samverkan.plans.models import ActionPlan, FollowUpReport, Measure, MeasureStatus, ReportStatus
+from samverkan.situations import diagrams
+from samverkan.situations.presentation import chart_from, safe_svg
+
+
+def _central_names(plan) -> list[str]:
+    """The overarching areas a local plan's area addresses (its own name for a
+    local priority)."""
+    if plan.priority_area_id is None:
+        return [_("City-wide action plan")]
+    names = [a.name for a in plan.priority_area.addresses.all()]
+    return names or [plan.priority_area.name]
+
+
+def _trend(link, year: int) -> dict:
+    """This year against last year for one indicator and area: a change is
+    called significant only when the stored test says so and both years are
+    complete."""
+    factor = figures.scale(link.indicator)
+    values = {
+        v.period_start.year: v
+        for v in IndicatorValue.objects.filter(
+            indicator=link.indicator,
+            area=link.area,
+            period_kind=PeriodKind.YEAR,
+            period_start__in=[dt.date(year - 1, 1, 1), dt.date(year, 1, 1)],
+        )
+    }
+
+    def shown(v):
+        if v is None or v.value is None or v.suppressed:
+            return None
+        return {
+            "value": v.value * factor,
+            "low": None if v.low is None else v.low * factor,
+            "high": None if v.high is None else v.high * factor,
+            "incomplete": v.incomplete,
+        }
+
+    now, before = shown(values.get(year)), shown(values.get(year - 1))
+    current = values.get(year)
+    comparable = now is not None and before is not None and not now["incomplete"] and not before["incomplete"]
+    significant = bool(comparable and current.significant_change)
+    if not comparable:
+        reading = _("Not comparable (a year is missing, incomplete or suppressed)")
+    elif significant:
+        reading = _("Significant change (p = %(p)s)") % {"p": f"{current.change_p:.3f}".replace(".", ",")}
+    else:
+        reading = _("No significant change")
+    latest = now if now and not now["incomplete"] else None
+    code, label = figures.verdict(latest, link.baseline, link.target, link.direction)
+    return {
+        "indicator": link.indicator.name,
+        "area": link.area.name,
+        "unit": figures.unit(link.indicator),
+        "this_year": now,
+        "last_year": before,
+        "significant": significant,
+        "p": current.change_p if comparable else None,
+        "reading": reading,
+        "baseline": link.baseline,
+        "target": link.target,
+        "verdict": code,
+        "verdict_label": label,
+    }
+
+
+def _last_submitted(plan, year: int) -> FollowUpReport | None:
+    reports = [r for r in plan.reports.all() if r.status == ReportStatus.SUBMITTED and r.year == year]
+    return max(reports, key=lambda r: r.as_of) if reports else None
+
+
+def compile_year(municipality, year: int) -> dict:
+    plans = list(
+        ActionPlan.objects.filter(agreement__municipality=municipality, year=year)
+        .select_related("agreement__area", "priority_area")
+        .prefetch_related(
+            "priority_area__addresses",
+            "reports",
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.select_related("kind").prefetch_related(
+                    "owners", "indicators__indicator", "indicators__area"
+                ),
+            ),
+        )
+    )
+    by_agreement = defaultdict(list)
+    for plan in plans:
+        by_agreement[plan.agreement_id].append(plan)
+    districts, central, per_area = [], None, defaultdict(list)
+    agreements = (
+        Agreement.objects.filter(municipality=municipality).select_related("area").order_by("area__name")
+    )
+    for agreement in agreements:
+        if agreement.scope == Scope.LOCAL and agreement.area is None:
+            continue
+        entries = []
+        for plan in by_agreement.get(agreement.pk, []):
+            report = _last_submitted(plan, year)
+            measures = list(plan.measures.all())
+            statuses = Counter(m.status for m in measures)
+            progress = figures.plan_progress(report.content.get("rollup", [])) if report else None
+            entry = {
+                "plan": plan.title,
+                "plan_id": plan.pk,
+                "priority_area": plan.priority_area.name
+                if plan.priority_area_id
+                else _("All priority areas"),
+                "central_areas": _central_names(plan),
+                "adopted": plan.status == "adopted",
+                "measures": len(measures),
+                "by_status": {str(MeasureStatus(s).label): statuses.get(s, 0) for s in MeasureStatus.values},
+                "completed": [m.title for m in measures if m.status == MeasureStatus.COMPLETED],
+                "progress": progress,
+                "report": str(report) if report else "",
+                "reports": sum(
+                    1 for r in plan.reports.all() if r.status == ReportStatus.SUBMITTED and r.year == year
+                ),
+                "trends": [_trend(link, year) for m in measures for link in m.indicators.all()],
+            }
+            entries.append(entry)
+            if agreement.scope == Scope.LOCAL:
+                for name in entry["central_areas"]:
+                    per_area[name].append(
+                        {
+                            "district": agreement.area.name,
+                            "progress": progress,
+                            "measures": entry["measures"],
+                            "completed": len(entry["completed"]),
+                        }
+                    )
+        if agreement.scope == Scope.CENTRAL:
+            if entries:
+                central = {"agreement": agreement.title, "plans": entries}
+            continue
+        districts.append({"district": agreement.area.name, "agreement": agreement.title, "plans": entries})
+    completed = sum(len(p["completed"]) for d in districts for p in d["plans"])
+    return {
+        "year": year,
+        "municipality": municipality.name,
+        "compiled_at": timezone.now().isoformat(),
+        "districts": districts,
+        "central": central,
+        "priority_areas": [{"name": name, "districts": rows} for name, rows in sorted(per_area.items())],
+        "totals": {
+            "districts": len(districts),
+            "with_plans": sum(1 for d in districts if d["plans"]),
+            "measures": sum(p["measures"] for d in districts for p in d["plans"]),
+            "completed": completed,
+        },
+    }
+
+
+# --- documents -----------------------------------------------------------------
+
+
+def charts(content: dict) -> list[diagrams.Diagram]:
+    """One bar chart of progress per district for each priority area."""
+    return [
+        diagrams.progress_bars(
+            [(row["district"], row["progress"]) for row in area["districts"]],
+            title=_("Progress: %(area)s") % {"area": area["name"]},
+            none_label=_("not followed up"),
+        )
+        for area in content["priority_areas"]
+    ]
+
+
+def _trend_chart(trend: dict) -> diagrams.Diagram | None:
+    rows = []
+    for key in ("last_year", "this_year"):
+        value = trend[key]
+        if value is not None:
+            label = str(trend_year(trend, key))
+            rows.append(
+                {
+                    "label": label,
+                    "value": value["value"],
+                    "low": value["low"],
+                    "high": value["high"],
+                    "suppressed": False,
+                }
+            )
+    if not rows:
+        return None
+    return chart_from({"rows": rows, "indicator": trend["indicator"], "area": trend["area"]})
+
+
+def trend_year(trend: dict, key: str) -> int:
+    return trend["year"] - (key == "last_year")
+
+
+def _with_years(content: dict) -> dict:
+    for district in content["districts"]:
+        for plan in district["plans"]:
+            for trend in plan["trends"]:
+                trend["year"] = content["year"]
+    return content
+
+
+def annual_pdf(report) -> bytes:
+    from weasyprint import HTML
+
+    content = _with_years(report.content)
+    context = {
+        "report": report,
+        "content": content,
+        "areas": list(zip(content["priority_areas"], [safe_svg(c) for c in charts(content)], strict=True)),
+        "printed": timezone.localtime(),
+    }
+    return HTML(string=render_to_string("plans/annual_export.html", context)).write_pdf()
+
+
+def annual_docx(report) -> bytes:
+    from docx import Document
+    from docx.shared import Cm
+
+    content = _with_years(report.content)
+    document = Document()
+    document.core_properties.title = str(report)
+    document.add_heading(_("Yearly compilation %(year)s") % {"year": content["year"]}, level=0)
+    document.add_paragraph(content["municipality"])
+    if report.is_example:
+        document.add_paragraph(_("Example content, not taken from the municipality's documents."))
+    totals = content["totals"]
+    document.add_paragraph(
+        _(
+            "%(with)s of %(districts)s districts have action plans; %(measures)s measures, %(completed)s completed."
+        )
+        % {
+            "with": totals["with_plans"],
+            "districts": totals["districts"],
+            "measures": totals["measures"],
+            "completed": totals["completed"],
+        }
+    )
+    document.add_heading(_("Results per priority area and district"), level=1)
+    for area, chart in zip(content["priority_areas"], charts(content), strict=True):
+        document.add_heading(area["name"], level=2)
+        document.add_picture(io.BytesIO(diagrams.to_png(chart)), width=Cm(16))
+        table = document.add_table(rows=1, cols=4)
+        table.style = "Light List"
+        for cell, text in zip(
+            table.rows[0].cells, [_("District"), _("Progress"), _("Measures"), _("Completed")], strict=True
+        ):
+            cell.text = text
+        for row in area["districts"]:
+            cells = table.add_row().cells
+            cells[0].text = row["district"]
+            cells[1].text = "–" if row["progress"] is None else f"{row['progress']:.0f} %"
+            cells[2].text, cells[3].text = str(row["measures"]), str(row["completed"])
+    document.add_heading(_("Districts"), level=1)
+    for district in content["districts"]:
+        document.add_heading(district["district"], level=2)
+        if not district["plans"]:
+            document.add_paragraph(_("No action plan for the year."))
+        for plan in district["plans"]:
+            document.add_heading(plan["plan"], level=3)
+            document.add_paragraph(
+                _("Measures: %(n)s. Progress: %(p)s. Latest follow-up: %(r)s.")
+                % {
+                    "n": plan["measures"],
+                    "p": "–" if plan["progress"] is None else f"{plan['progress']:.0f} %",
+                    "r": plan["report"] or _("none submitted"),
+                }
+            )
+            for title in plan["completed"]:
+                document.add_paragraph(_("Completed: %(t)s") % {"t": title}, style="List Bullet")
+            for trend in plan["trends"]:
+                document.add_paragraph(
+                    f"{trend['indicator']}, {trend['area']}: {trend['reading']}. {trend['verdict_label']}.",
+                    style="List Bullet",
+                )
+                chart = _trend_chart(trend)
+                if chart:
+                    document.add_picture(io.BytesIO(diagrams.to_png(chart)), width=Cm(12))
+    document.add_heading(_("Plan for the coming year"), level=1)
+    document.add_paragraph(report.next_year_plan or "–")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def annual_xlsx(report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    content = report.content
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Per area and district")[:31]
+    sheet.append([_("Priority area"), _("District"), _("Progress (%)"), _("Measures"), _("Completed")])
+    for area in content["priority_areas"]:
+        for row in area["districts"]:
+            sheet.append([area["name"], row["district"], row["progress"], row["measures"], row["completed"]])
+    if sheet.max_row > 1:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = _("Progress per district and priority area")
+        chart.add_data(Reference(sheet, min_col=3, min_row=1, max_row=sheet.max_row), titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=2, min_row=2, max_row=sheet.max_row))
+        sheet.add_chart(chart, "G2")
+    measures = book.create_sheet(_("Plans")[:31])
+    measures.append(
+        [
+            _("District"),
+            _("Action plan"),
+            _("Priority area"),
+            _("Measures"),
+            _("Completed"),
+            _("Progress (%)"),
+            _("Latest follow-up"),
+        ]
+    )
+    for district in content["districts"]:
+        for plan in district["plans"]:
+            measures.append(
+                [
+                    district["district"],
+                    plan["plan"],
+                    plan["priority_area"],
+                    plan["measures"],
+                    len(plan["completed"]),
+                    plan["progress"],
+                    plan["report"],
+                ]
+            )
+    completed = book.create_sheet(_("Completed measures")[:31])
+    completed.append([_("District"), _("Action plan"), _("Measure")])
+    for district in content["districts"]:
+        for plan in district["plans"]:
+            for title in plan["completed"]:
+                completed.append([district["district"], plan["plan"], title])
+    trends = book.create_sheet(_("Indicators")[:31])
+    trends.append(
+        [
+            _("District"),
+            _("Indicator"),
+            _("Area"),
+            _("Unit"),
+            _("Last year"),
+            _("This year"),
+            _("Low"),
+            _("High"),
+            _("Significant"),
+            _("p"),
+            _("Baseline"),
+            _("Target"),
+            _("Reading"),
+        ]
+    )
+    for district in content["districts"]:
+        for plan in district["plans"]:
+            for t in plan["trends"]:
+                now = t["this_year"] or {}
+                trends.append(
+                    [
+                        district["district"],
+                        t["indicator"],
+                        t["area"],
+                        t["unit"],
+                        (t["last_year"] or {}).get("value"),
+                        now.get("value"),
+                        now.get("low"),
+                        now.get("high"),
+                        _("yes") if t["significant"] else _("no"),
+                        t["p"],
+                        t["baseline"],
+                        t["target"],
+                        t["verdict_label"],
+                    ]
+                )
+    for ws in book.worksheets:
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+    summary = book.create_sheet(_("Summary")[:31], 0)
+    summary.append([_("Yearly compilation %(year)s") % {"year": content["year"]}])
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append([content["municipality"]])
+    for key, label in [
+        ("districts", _("Districts")),
+        ("with_plans", _("Districts with action plans")),
+        ("measures", _("Measures")),
+        ("completed", _("Completed measures")),
+    ]:
+        summary.append([label, content["totals"][key]])
+    summary.append([_("Plan for the coming year"), report.next_year_plan])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

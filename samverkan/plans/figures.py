@@ -1,0 +1,203 @@
+"""The figures of plans and follow-up as plain data: what a report shows
+when it is open, and what it keeps when it is submitted."""
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from samverkan.plans.models import Direction, MeasureStatus
+from samverkan.plans.rollup import roll_up
+from samverkan.situations.services import indicator_figures
+
+
+def scale(indicator) -> int:
+    """Shares are stored as fractions and shown (and targeted) in per cent."""
+    return 100 if indicator.source == "survey" else 1
+
+
+def unit(indicator) -> str:
+    if indicator.source == "survey":
+        return "%"
+    return _("per 1,000 inhabitants") if indicator.denominator == "population" else _("count")
+
+
+def verdict(latest: dict | None, baseline: float, target: float, direction: str) -> tuple[str, str]:
+    """What the latest complete value says against the baseline and the
+    target. Better or worse only when the 95 % interval leaves out the
+    baseline; otherwise the change cannot be told from chance."""
+    if latest is None:
+        return "no_data", _("No complete value yet")
+    decrease = direction == Direction.DECREASE
+    reached = latest["value"] <= target if decrease else latest["value"] >= target
+    if latest["low"] is not None and latest["high"] is not None:
+        below, above = latest["high"] < baseline, latest["low"] > baseline
+    else:
+        below = above = False
+    if reached and (below if decrease else above):
+        return "reached", _("Target reached")
+    if below or above:
+        better = below if decrease else above
+        return (
+            ("better", _("Better than the baseline")) if better else ("worse", _("Worse than the baseline"))
+        )
+    if reached:
+        return "reached_uncertain", _("At the target, but not clearly changed from the baseline")
+    return "unchanged", _("No change that can be told from chance")
+
+
+def measure_indicator_figures(link, until: dt.date) -> dict:
+    indicator = link.indicator
+    factor = scale(indicator)
+    data = indicator_figures(indicator, link.area, "year", until=until, count=4)
+    complete = [
+        r for r in data["rows"] if r["value"] is not None and not r["suppressed"] and not r["incomplete"]
+    ]
+    latest = None
+    if complete:
+        row = complete[-1]
+        latest = {
+            "label": row["label"],
+            "value": row["value"] * factor,
+            "low": None if row["low"] is None else row["low"] * factor,
+            "high": None if row["high"] is None else row["high"] * factor,
+        }
+    code, label = verdict(latest, link.baseline, link.target, link.direction)
+    return {
+        "indicator": indicator.name,
+        "area": link.area.name,
+        "unit": unit(indicator),
+        "baseline": link.baseline,
+        "baseline_period": link.baseline_period,
+        "target": link.target,
+        "direction": link.direction,
+        "latest": latest,
+        "verdict": code,
+        "verdict_label": label,
+        "chart": data,
+    }
+
+
+def _counted_percent(status: str, percent: int) -> int | None:
+    if status == MeasureStatus.CANCELLED:
+        return None  # a cancelled measure no longer counts toward its goal
+    return 100 if status == MeasureStatus.COMPLETED else percent
+
+
+def _measure_row(measure, status: str, percent: int, comment: str, until: dt.date) -> dict:
+    area = measure.priority_area
+    return {
+        "id": measure.pk,
+        "order": measure.order,
+        "title": measure.title,
+        "status": status,
+        "status_label": str(MeasureStatus(status).label),
+        "percent": percent,
+        "counted": _counted_percent(status, percent),
+        "comment": comment,
+        "owners": [o.name for o in measure.owners.all()],
+        "joint": measure.owners.count() > 1,
+        "kind": measure.kind.name if measure.kind_id else "",
+        "goal_id": measure.goal_id,
+        "goal": measure.goal.text if measure.goal_id else _("No goal named"),
+        "area_id": area.pk if area else None,
+        "area": area.name if area else _("No priority area"),
+        "place": measure.place or (measure.area.name if measure.area_id else ""),
+        "start": measure.start.isoformat() if measure.start else "",
+        "end": measure.end.isoformat() if measure.end else "",
+        "weight": measure.weight,
+        "indicators": [measure_indicator_figures(link, until) for link in measure.indicators.all()],
+    }
+
+
+def _measures(plan):
+    return plan.measures.select_related(
+        "goal", "kind", "area", "plan__priority_area", "goal__priority_area"
+    ).prefetch_related("owners", "indicators__indicator", "indicators__area")
+
+
+def plan_snapshot(plan) -> dict:
+    until = dt.date(plan.year, 12, 31)
+    return {
+        "title": plan.title,
+        "year": plan.year,
+        "purpose": plan.purpose,
+        "priority_area": plan.priority_area.name if plan.priority_area_id else "",
+        "goals": [g.text for g in plan.goals.all()],
+        "measures": [
+            {
+                **_measure_row(m, m.status, 0, "", until),
+                "causes": [c.text for c in m.causes.all()],
+                "problem": m.problem.title if m.problem_id else "",
+                "indicators": [
+                    {
+                        "indicator": link.indicator.name,
+                        "area": link.area.name,
+                        "baseline": link.baseline,
+                        "target": link.target,
+                        "direction": link.direction,
+                    }
+                    for link in m.indicators.all()
+                ],
+            }
+            for m in _measures(plan)
+        ],
+    }
+
+
+def _node(node) -> dict:
+    return {
+        "name": node.name,
+        "percent": node.percent,
+        "computed": node.computed,
+        "override": node.override,
+    }
+
+
+def rollup_rows(measures: list[dict], overrides) -> list[dict]:
+    goal_overrides, area_overrides = {}, {}
+    for o in overrides:  # later overrides win
+        entry = {
+            "percent": o.percent,
+            "reason": o.reason,
+            "by": o.recorded_by.get_full_name() or o.recorded_by.username,
+            "at": o.recorded_at.isoformat(),
+        }
+        if o.goal_id:
+            goal_overrides[o.goal_id] = entry
+        else:
+            area_overrides[o.priority_area_id] = entry
+    rows = []
+    for area in roll_up([{**m, "percent": m["counted"]} for m in measures], goal_overrides, area_overrides):
+        rows.append(
+            {**_node(area), "id": area.key, "goals": [{**_node(g), "id": g.key} for g in area.children]}
+        )
+    return rows
+
+
+def plan_progress(rollup: list[dict]) -> float | None:
+    """A plan's progress: its priority area's, or for the city-wide plan the
+    mean of its areas'."""
+    values = [row["percent"] for row in rollup if row["percent"] is not None]
+    return sum(values) / len(values) if values else None
+
+
+def report_figures(report) -> dict:
+    """Everything a follow-up report shows, as plain data."""
+    progress = {p.measure_id: p for p in report.progress.all()}
+    measures = []
+    for measure in _measures(report.plan):
+        p = progress.get(measure.pk)
+        if p is None:
+            continue
+        measures.append(_measure_row(measure, p.status, p.percent, p.comment, report.as_of))
+    overrides = report.overrides.select_related("recorded_by").order_by("recorded_at", "pk")
+    return {
+        "plan": report.plan.title,
+        "year": report.year,
+        "tertial": report.tertial,
+        "as_of": report.as_of.isoformat(),
+        "narrative": report.narrative,
+        "measures": measures,
+        "rollup": rollup_rows(measures, overrides),
+        "recipients": [b.name for b in report.recipients.all()],
+    }

@@ -1,0 +1,40 @@
+"""Read-side queries of plans and follow-up."""
+
+import datetime as dt
+
+from samverkan.agreements.models import Scope
+from samverkan.agreements.selectors import latest_adopted, version_in_force
+from samverkan.governance.models import Body, BodyKind
+
+
+def agreement_parties(agreement, year: int) -> list:
+    """The parties of the agreement version in force in a year (mid-year),
+    or of the latest adopted version."""
+    version = version_in_force(agreement, dt.date(year, 7, 1)) or latest_adopted(agreement)
+    return list(version.parties.all()) if version else []
+
+
+def plan_parties(plan) -> list:
+    return agreement_parties(plan.agreement, plan.year)
+
+
+def deciding_body(agreement) -> Body | None:
+    """The body that adopts an agreement's action plans: the local steering
+    group of a local agreement, the central steering group of the
+    overarching one."""
+    if agreement.scope == Scope.LOCAL:
+        return Body.objects.filter(agreement=agreement, kind=BodyKind.LOCAL_STEERING_GROUP).first()
+    return Body.objects.filter(
+        municipality=agreement.municipality, kind=BodyKind.CENTRAL_STEERING_GROUP
+    ).first()
+
+
+def report_recipients(plan) -> list[Body]:
+    """Local follow-up goes to the local steering group and the city-wide
+    preparation group; the city-wide plan to the central steering group."""
+    bodies = [deciding_body(plan.agreement)]
+    if not plan.is_central:
+        bodies.append(
+            Body.objects.filter(municipality=plan.municipality, kind=BodyKind.PREPARATION_GROUP).first()
+        )
+    return [b for b in bodies if b is not None]

@@ -1,0 +1,644 @@
+"""Action plans, follow-up and the yearly cycle: adoption rules, frozen
+reports, the roll-up with its logged override, honest verdicts, the yearly
+compilation and its documents, the årshjul and its reminders, joint
+communication and the CSV/XLSX round trip."""
+
+import datetime as dt
+import io
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from samverkan.accounts.models import Role, User
+from samverkan.agreements.models import Agreement
+from samverkan.datasources import loader
+from samverkan.governance.models import Body
+from samverkan.plans import calendar, figures, roundtrip, services
+from samverkan.plans.demo import load_example_plans
+from samverkan.plans.models import (
+    AnnualReport,
+    Communication,
+    Measure,
+    MeasureKind,
+    MeasureStatus,
+    Notification,
+    PlanDecision,
+    ReportStatus,
+)
+from samverkan.plans.rollup import roll_up
+from samverkan.situations.demo import load_example_pictures
+from samverkan.situations.models import Cause
+
+CONFIG = Path(__file__).parent.parent / "samverkan/configurations/stockholm"
+EXAMPLE_PICTURES = tomllib.loads((CONFIG / "situations.toml").read_text())
+EXAMPLE_PLANS = tomllib.loads((CONFIG / "plans.toml").read_text())
+PLACES = "Otrygga och brottsutsatta platser"
+
+
+@pytest.fixture
+def picture(stockholm):
+    return load_example_pictures(EXAMPLE_PICTURES, municipality=stockholm)[0]
+
+
+@pytest.fixture
+def plans(stockholm, picture):
+    return load_example_plans(EXAMPLE_PLANS, municipality=stockholm)
+
+
+@pytest.fixture
+def places_plan(plans):
+    return next(p for p in plans if p.priority_area.name == PLACES)
+
+
+def text_of_pdf(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def render_pages(pdf: Path, tmp_path: Path) -> list[Path]:
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / "page")], check=True)
+    return sorted(tmp_path.glob("page-*.png"))
+
+
+def office_to_pdf(document: Path, tmp_path: Path) -> Path:
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(document)],
+        check=True,
+        capture_output=True,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        timeout=180,
+    )
+    return document.with_suffix(".pdf")
+
+
+# --- the catalogue and the worked example ------------------------------------------
+
+
+def test_the_forms_of_joint_work_are_a_configured_catalogue(stockholm):
+    kinds = {k.code: k.name for k in MeasureKind.objects.filter(municipality=stockholm)}
+    for code in ("trygghetsvandring", "platssamverkan", "kamerabevakning", "sociala-insatsgrupper"):
+        assert code in kinds
+    assert len(kinds) >= 8
+
+
+def test_the_example_district_has_adopted_plans_with_two_tertial_follow_ups(stockholm, plans):
+    assert len(plans) == 2 and all(p.status == "adopted" and p.is_example for p in plans)
+    for plan in plans:
+        assert plan.decisions.count() == 1
+        submitted = plan.reports.filter(status=ReportStatus.SUBMITTED).order_by("tertial")
+        assert [r.tertial for r in submitted] == [1, 2]
+        assert plan.follow_up_plan.exists()
+    annual = AnnualReport.objects.get(municipality=stockholm, year=2025)
+    assert annual.status == AnnualReport.Status.SENT
+    # Loading again changes nothing.
+    again = load_example_plans(EXAMPLE_PLANS, municipality=stockholm)
+    assert [p.pk for p in again] == [p.pk for p in plans]
+    assert Measure.objects.filter(plan__in=plans).count() == 5
+    assert Communication.objects.filter(agreement__municipality=stockholm).count() == 2
+
+
+# --- adoption --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def draft(picture):
+    agreement = Agreement.objects.get(area__code="norra-innerstaden")
+    area = agreement.versions.get(valid_from__year=2024).priority_areas.get(name=PLACES)
+    return services.plan_create(
+        agreement=agreement,
+        priority_area=area,
+        year=2026,
+        title="Åtgärdsplan 2026",
+        goals=list(area.goals.all()[:1]),
+        analysis=picture.joint,
+    )
+
+
+def new_measure(plan, title, problem=None, **fields):
+    return Measure(plan=plan, title=title, problem=problem, area=plan.agreement.area, **fields)
+
+
+def test_a_local_plan_is_adopted_only_with_measures_grounded_in_the_cause_analysis(draft, cast, picture):
+    steering = Body.objects.get(name="Lokal styrgrupp Norra innerstaden")
+    coordinator = cast[Role.DISTRICT_COORDINATOR]
+    adopt = dict(plan=draft, body=steering, decided_on=dt.date(2026, 3, 1), minutes_reference="§ 4")
+    with pytest.raises(ValidationError, match="minst en åtgärd|at least one measure"):
+        services.plan_adopt(**adopt, user=coordinator)
+
+    problem = picture.joint.problems.get(title="Otrygghet och öppen narkotikahandel på Plattan")
+    city = coordinator.organisation
+    measure = services.measure_save(
+        measure=new_measure(draft, "Trygghetsvandring vid Plattan", problem), owners=[city]
+    )
+    with pytest.raises(ValidationError, match="Trygghetsvandring vid Plattan"):
+        services.plan_adopt(**adopt, user=coordinator)
+
+    cause = Cause.objects.filter(problem=problem).first()
+    services.measure_save(measure=measure, owners=[city], causes=[cause])
+    decision = services.plan_adopt(**adopt, user=coordinator)
+    draft.refresh_from_db()
+    assert draft.status == "adopted" and draft.adopted_decision() == decision
+    assert decision.content["measures"][0]["title"] == "Trygghetsvandring vid Plattan"
+    assert decision.content["measures"][0]["causes"] == [cause.text]
+
+    # Adopted means locked; reopening keeps the decision on record, unchanged.
+    measure.title = "Ändrad"
+    with pytest.raises(ValidationError):
+        services.measure_save(measure=measure, owners=[city], causes=[cause])
+    services.plan_reopen(plan=draft)
+    services.measure_save(measure=measure, owners=[city], causes=[cause])
+    decision.refresh_from_db()
+    assert decision.content["measures"][0]["title"] == "Trygghetsvandring vid Plattan"
+    with pytest.raises(ValueError):  # a decision is never edited in place
+        decision.minutes_reference = "§ 5"
+        decision.save()
+    assert PlanDecision.objects.filter(plan=draft).count() == 1
+
+
+def test_a_measure_needs_an_owner_and_causes_of_its_own_problem(draft, cast, picture):
+    city = cast[Role.DISTRICT_COORDINATOR].organisation
+    plattan, fraud = (
+        picture.joint.problems.get(title="Otrygghet och öppen narkotikahandel på Plattan"),
+        picture.joint.problems.get(title="Bedrägerier mot äldre i bostadsområden"),
+    )
+    with pytest.raises(ValidationError, match="ansvarig organisation|responsible organisation"):
+        services.measure_save(measure=new_measure(draft, "Utan ägare", plattan), owners=[])
+    with pytest.raises(ValidationError):
+        services.measure_save(
+            measure=new_measure(draft, "Fel orsak", plattan),
+            owners=[city],
+            causes=list(Cause.objects.filter(problem=fraud)[:1]),
+        )
+    with pytest.raises(ValidationError, match="personnummer|identity number"):
+        services.measure_save(measure=new_measure(draft, "Ring 811228-9874", plattan), owners=[city])
+    assert not draft.measures.exists()
+
+
+def test_an_indicator_baseline_is_the_last_complete_year_before_the_plan(draft, cast, stockholm):
+    from samverkan.indicators.models import Indicator, IndicatorValue, PeriodKind
+
+    city = cast[Role.DISTRICT_COORDINATOR].organisation
+    measure = services.measure_save(measure=new_measure(draft, "Kameror"), owners=[city])
+    indicator = Indicator.objects.get(municipality=stockholm, code="misshandel")
+    area = draft.agreement.area
+    with pytest.raises(ValidationError, match="ge utgångsvärdet|give the baseline"):
+        services.measure_indicator_add(
+            measure=measure, indicator=indicator, area=area, target=5, direction="decrease"
+        )
+    for year, value, incomplete in [(2024, 7.5, False), (2025, 6.0, True)]:
+        IndicatorValue.objects.create(
+            indicator=indicator,
+            area=area,
+            period_kind=PeriodKind.YEAR,
+            period_start=dt.date(year, 1, 1),
+            value=value,
+            incomplete=incomplete,
+        )
+    link = services.measure_indicator_add(
+        measure=measure, indicator=indicator, area=area, target=5, direction="decrease"
+    )
+    assert link.baseline == 7.5 and "2024" in link.baseline_period  # 2025 is incomplete
+
+
+# --- follow-up, roll-up and verdicts ------------------------------------------------------
+
+
+def test_progress_rolls_up_weighted_and_cancelled_measures_do_not_count():
+    measures = [
+        {"area_id": 1, "area": "A", "goal_id": 10, "goal": "G1", "weight": 2, "percent": 60},
+        {"area_id": 1, "area": "A", "goal_id": 10, "goal": "G1", "weight": 1, "percent": 0},
+        {"area_id": 1, "area": "A", "goal_id": 11, "goal": "G2", "weight": 1, "percent": 100},
+        {"area_id": 1, "area": "A", "goal_id": 11, "goal": "G2", "weight": 5, "percent": None},
+    ]
+    [area] = roll_up(measures, {}, {})
+    g1, g2 = area.children
+    assert g1.percent == pytest.approx(40) and g2.percent == 100
+    assert area.percent == pytest.approx((40 * 3 + 100 * 1) / 4)
+    [area] = roll_up(measures, {10: {"percent": 70, "reason": "r"}}, {})
+    assert area.children[0].percent == 70 and area.children[0].computed == pytest.approx(40)
+    assert area.percent == pytest.approx((70 * 3 + 100) / 4)
+    [area] = roll_up(measures, {}, {1: {"percent": 10, "reason": "r"}})
+    assert area.percent == 10 and area.computed == pytest.approx(55)
+
+
+def test_the_submitted_report_keeps_its_figures_and_the_logged_override(places_plan):
+    report = places_plan.reports.get(tertial=2)
+    assert report.status == ReportStatus.SUBMITTED
+    [area] = report.content["rollup"]
+    goal = next(g for g in area["goals"] if g["override"])
+    # Weighted: platssamverkan 60 % × 2, fältarbete 50 % × 1.
+    assert goal["computed"] == pytest.approx((60 * 2 + 50) / 3)
+    assert goal["percent"] == 50 and "Fältarbetet kom igång först i juni" in goal["override"]["reason"]
+    assert goal["override"]["by"]
+    assert {b for b in report.content["recipients"]} == {
+        "Lokal styrgrupp Norra innerstaden",
+        "Stadsövergripande beredningsgrupp",
+    }
+    # Frozen: the report shows what was submitted even when the plan changes later.
+    measure = places_plan.measures.get(title="Platssamverkan Sergels torg")
+    Measure.objects.filter(pk=measure.pk).update(title="Nytt namn")
+    report.refresh_from_db()
+    assert any(m["title"] == "Platssamverkan Sergels torg" for m in report.content["measures"])
+    with pytest.raises(ValidationError):
+        services.progress_set(progress=report.progress.first(), status="ongoing", percent=90, comment="")
+    # The completed measure carried its status into the plan.
+    assert places_plan.measures.get(title="Belysning och översyn av uppgångarna").status == "completed"
+
+
+def test_a_new_report_carries_over_progress_and_submitting_tells_both_bodies(places_plan, cast):
+    mail.outbox.clear()
+    report = services.report_create(plan=places_plan, year=2025, tertial=3)
+    percents = {p.measure.title: p.percent for p in report.progress.select_related("measure")}
+    assert percents["Platssamverkan Sergels torg"] == 60
+    assert report.recipients.count() == 2 and report.content == {}
+    line = report.progress.get(measure__title="Förstärkt fältarbete fredagskvällar")
+    services.progress_set(
+        progress=line, status=MeasureStatus.COMPLETED, percent=70, comment="Klart i oktober"
+    )
+    line.refresh_from_db()
+    assert line.percent == 100  # completed is complete
+    services.report_submit(report=report, user=cast[Role.DISTRICT_COORDINATOR])
+    told = Notification.objects.filter(key=f"report-submitted:{report.pk}")
+    roles = {n.user.role for n in told}
+    assert Role.STEERING_GROUP_MEMBER in roles and Role.PREPARATION_GROUP in roles
+    assert Role.POLITICIAN not in roles
+    assert all(n.text.startswith("Uppföljning inlämnad") for n in told)
+    assert len(mail.outbox) == told.exclude(user__email="").count() > 0
+    with pytest.raises(ValidationError):
+        services.report_create(plan=places_plan, year=2025, tertial=3)
+
+
+@pytest.mark.parametrize(
+    ("latest", "expected"),
+    [
+        (None, "no_data"),
+        ({"value": 7.0, "low": 6.0, "high": 8.0}, "reached"),  # interval leaves out 10
+        ({"value": 7.0, "low": 4.0, "high": 11.0}, "reached_uncertain"),  # at target, but chance
+        ({"value": 8.5, "low": 8.0, "high": 9.0}, "better"),
+        ({"value": 9.0, "low": 7.0, "high": 11.0}, "unchanged"),
+        ({"value": 12.0, "low": 11.0, "high": 13.0}, "worse"),
+        ({"value": 7.0, "low": None, "high": None}, "reached_uncertain"),  # no interval: no claim
+    ],
+)
+def test_a_verdict_claims_a_change_only_when_the_interval_leaves_out_the_baseline(latest, expected):
+    assert figures.verdict(latest, baseline=10, target=7.5, direction="decrease")[0] == expected
+
+
+def test_an_increase_target_is_read_the_other_way():
+    assert figures.verdict({"value": 40, "low": 36, "high": 44}, 30, 40, "increase")[0] == "reached"
+    assert figures.verdict({"value": 25, "low": 22, "high": 28}, 30, 40, "increase")[0] == "worse"
+
+
+def test_an_override_needs_a_reason(places_plan, cast):
+    report = services.report_create(plan=places_plan, year=2025, tertial=3)
+    with pytest.raises(ValidationError):
+        services.override_record(
+            report=report,
+            percent=80,
+            reason="  ",
+            user=cast[Role.DISTRICT_COORDINATOR],
+            priority_area=places_plan.priority_area,
+        )
+
+
+# --- the yearly compilation ------------------------------------------------------------
+
+
+@pytest.fixture
+def annual(plans, stockholm):
+    return AnnualReport.objects.get(municipality=stockholm, year=2025)
+
+
+def test_the_compilation_covers_every_district_with_results_and_honest_trends(annual, stockholm):
+    content = annual.content
+    assert (
+        content["totals"]["districts"]
+        == stockholm.agreements.filter(scope="local").exclude(area=None).count()
+    )
+    assert content["totals"]["with_plans"] == 1 and content["totals"]["measures"] == 5
+    [district] = [d for d in content["districts"] if d["plans"]]
+    assert district["district"] == "Norra innerstaden"
+    places = next(p for p in district["plans"] if p["priority_area"] == PLACES)
+    assert places["completed"] == ["Belysning och översyn av uppgångarna"]
+    assert places["reports"] == 2
+    for trend in places["trends"]:
+        assert trend["significant"] is (trend["p"] is not None and trend["p"] < 0.05)
+    assert any(a["districts"][0]["district"] == "Norra innerstaden" for a in content["priority_areas"])
+    assert "Platssamverkan Sergels torg fortsätter 2026" in annual.next_year_plan
+
+
+def test_the_compilation_pdf_renders_with_charts(client, cast, annual, tmp_path):
+    client.force_login(cast[Role.PREPARATION_GROUP])
+    response = client.get(reverse("plans:annual_export", args=[annual.pk, "pdf"]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    pdf = tmp_path / "arssammanstallning.pdf"
+    pdf.write_bytes(response.content)
+    pages = render_pages(pdf, tmp_path)
+    assert len(pages) >= 2 and all(p.stat().st_size > 2000 for p in pages)
+    text = text_of_pdf(pdf)
+    for expected in [
+        "Årssammanställning 2025",
+        "Norra innerstaden",
+        "Belysning och översyn av uppgångarna",
+        "Platssamverkan Sergels torg fortsätter 2026",
+    ]:
+        assert expected in text, expected
+    # Each priority area has its progress chart, drawn as vector graphics with its title.
+    assert text.count("Framsteg:") >= len(annual.content["priority_areas"]) >= 1
+
+
+def test_the_compilation_word_document_renders_to_pages(client, cast, annual, tmp_path):
+    from docx import Document
+
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])  # sent: every local organisation reads it
+    response = client.get(reverse("plans:annual_export", args=[annual.pk, "docx"]))
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    assert len(document.inline_shapes) == len(annual.content["priority_areas"]) >= 1
+    docx = tmp_path / "arssammanstallning.docx"
+    docx.write_bytes(response.content)
+    pdf = office_to_pdf(docx, tmp_path)
+    pages = render_pages(pdf, tmp_path)
+    assert len(pages) >= 2 and all(p.stat().st_size > 2000 for p in pages)
+    assert "Belysning och översyn av uppgångarna" in text_of_pdf(pdf)
+
+
+def test_the_compilation_workbook_has_its_sheets_and_a_chart_and_renders(client, cast, annual, tmp_path):
+    from openpyxl import load_workbook
+
+    client.force_login(cast[Role.STEERING_GROUP_MEMBER])
+    response = client.get(reverse("plans:annual_export", args=[annual.pk, "xlsx"]))
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert len(workbook.sheetnames) >= 3
+    assert sum(len(sheet._charts) for sheet in workbook.worksheets) >= 1
+    cells = {str(c.value) for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row}
+    assert "Norra innerstaden" in cells and "Belysning och översyn av uppgångarna" in cells
+    xlsx = tmp_path / "arssammanstallning.xlsx"
+    xlsx.write_bytes(response.content)
+    pdf = office_to_pdf(xlsx, tmp_path)
+    pages = render_pages(pdf, tmp_path)
+    assert pages and all(p.stat().st_size > 1000 for p in pages)
+    assert "Norra innerstaden" in text_of_pdf(pdf)
+
+
+def test_an_unsent_compilation_is_for_the_preparation_group_only(client, cast, stockholm, plans):
+    report = AnnualReport.objects.create(
+        municipality=stockholm, year=2026, requested_by=cast[Role.PREPARATION_GROUP]
+    )
+    from samverkan.plans.tasks import annual_report_generate
+
+    annual_report_generate(report)
+    url = reverse("plans:annual_export", args=[report.pk, "pdf"])
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])
+    assert client.get(url).status_code == 403
+    client.force_login(cast[Role.PREPARATION_GROUP])
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_generates_the_compilation_and_it_is_sent_back_to_every_local_organisation(
+    client, stockholm, settings
+):
+    load_example_pictures(EXAMPLE_PICTURES, municipality=stockholm)
+    load_example_plans({**EXAMPLE_PLANS, "annual": None}, municipality=stockholm)
+    preparation = User.objects.get(role=Role.PREPARATION_GROUP)
+    client.force_login(preparation)
+    response = client.post(reverse("plans:annual_list"), {"year": 2025, "next_year_plan": "Fortsätt."})
+    report = AnnualReport.objects.get(municipality=stockholm, year=2025)
+    assert response.status_code in (200, 302) and report.status == AnnualReport.Status.QUEUED
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    report.refresh_from_db()
+    assert report.status == AnnualReport.Status.READY, report.error
+    assert report.content["totals"]["measures"] == 5 and report.next_year_plan == "Fortsätt."
+
+    mail.outbox.clear()
+    response = client.post(reverse("plans:annual_send", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.status == AnnualReport.Status.SENT
+    told = Notification.objects.filter(key=f"annual-sent:{report.pk}").select_related("user__organisation")
+    local = {n.user.organisation.name for n in told}
+    assert "Norra innerstadens stadsdelsförvaltning" in local and "LPO Norrmalm" in {
+        n.user.organisation.short_name for n in told
+    }
+    assert all("Årssammanställningen 2025" in n.text for n in told)
+    assert len(mail.outbox) == told.exclude(user__email="").count()
+    with pytest.raises(ValidationError):
+        services.annual_report_request(municipality=stockholm, year=2025, user=preparation)
+
+
+# --- the årshjul -----------------------------------------------------------------------------
+
+
+def test_the_calendar_holds_the_cycle_with_what_is_done(stockholm, plans):
+    found = calendar.items(stockholm, dt.date(2025, 1, 1), dt.date(2026, 12, 31))
+    kinds = {i.kind for i in found}
+    assert {"est_meeting", "tertial_report", "annual_report", "agreement_end"} <= kinds
+    est = [i for i in found if i.kind == "est_meeting" and i.title == "EST Norra innerstaden"]
+    assert len(est) >= 100 and all((b.date - a.date).days == 7 for a, b in zip(est, est[1:], strict=False))
+    places = [i for i in found if i.kind == "tertial_report" and PLACES in i.title]
+    assert [(i.date, i.done) for i in places] == [
+        (dt.date(2025, 5, 15), True),
+        (dt.date(2025, 9, 15), True),
+        (dt.date(2026, 1, 15), False),
+    ]
+    annual = [i for i in found if i.kind == "annual_report"]
+    assert (dt.date(2026, 2, 28), True) in [(i.date, i.done) for i in annual]  # 2025's, sent
+    revisions = calendar.items(stockholm, dt.date(2027, 1, 1), dt.date(2028, 12, 31), est=False)
+    assert any(i.kind == "revision" and i.date == dt.date(2028, 1, 1) for i in revisions)
+
+
+def test_reminders_go_out_once_before_the_deadline_and_once_when_overdue(stockholm, plans):
+    mail.outbox.clear()
+    due = dt.date(2026, 1, 15)  # tertial 3 of 2025
+    assert calendar.reminders_send(stockholm, due - dt.timedelta(days=20)) == 0  # not a reminder day
+    before = calendar.reminders_send(stockholm, due - dt.timedelta(days=14))
+    notices = Notification.objects.filter(key__startswith="reminder:tertial:")
+    assert before > 0 and notices.count() == before
+    assert all(n.text.startswith("Förfaller 2026-01-15") for n in notices)
+    assert calendar.reminders_send(stockholm, due - dt.timedelta(days=14)) == 0  # once
+    overdue = calendar.reminders_send(stockholm, due + dt.timedelta(days=5))
+    assert overdue > 0
+    assert Notification.objects.filter(key__startswith="overdue:tertial:").count() == overdue
+    assert calendar.reminders_send(stockholm, due + dt.timedelta(days=6)) == 0
+    assert (
+        len(mail.outbox)
+        == Notification.objects.exclude(user__email="").filter(key__regex=r"^(reminder|overdue):").count()
+    )
+
+
+def test_the_calendar_page_shows_overdue_items_to_the_responsible(client, cast, plans, monkeypatch):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 2, 1))
+    late = "Åtgärdsplan Otrygga och brottsutsatta platser, tertial 3"
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])
+    page = client.get(reverse("plans:calendar") + "?year=2026").content.decode()
+    overdue = page.split('id="overdue-heading"')[1].split("</section>")[0]
+    assert late in overdue
+    client.force_login(cast["other_coordinator"])  # Södermalm is not responsible for it
+    page = client.get(reverse("plans:calendar") + "?year=2026").content.decode()
+    assert (
+        'id="overdue-heading"' not in page
+        or late not in page.split('id="overdue-heading"')[1].split("</section>")[0]
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reminder_command_queues_work_that_the_worker_does(stockholm):
+    load_example_pictures(EXAMPLE_PICTURES, municipality=stockholm)
+    load_example_plans(EXAMPLE_PLANS, municipality=stockholm)
+    call_command("send_reminders", date=dt.date(2026, 1, 1), stdout=io.StringIO())
+    assert not Notification.objects.filter(key__startswith="reminder:").exists()
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert Notification.objects.filter(key__startswith="reminder:tertial:").exists()
+
+
+# --- citizen promises and joint communication -------------------------------------------------
+
+
+def test_an_approval_counts_only_for_the_text_it_approved(plans, cast):
+    city, police = cast[Role.DISTRICT_COORDINATOR], cast[Role.POLICE_CONTACT]
+    message = Communication.objects.get(title="Ny belysning vid T-Centralens uppgångar")
+    assert not message.is_published and set(services.communication_approvals(message)) == {
+        city.organisation_id
+    }
+    message.text += " Tack!"
+    services.communication_save(communication=message)
+    assert services.communication_approvals(message) == {}  # the city approved another text
+    services.communication_approve(communication=message, user=police)
+    message.refresh_from_db()
+    assert not message.is_published
+    services.communication_approve(communication=message, user=city)
+    message.refresh_from_db()
+    assert message.is_published
+    with pytest.raises(ValidationError):
+        services.communication_save(communication=message)
+    with pytest.raises(ValidationError):
+        services.communication_approve(communication=message, user=cast["other_coordinator"])
+
+
+def test_only_parties_approve(plans, cast):
+    message = Communication.objects.get(title="Ny belysning vid T-Centralens uppgångar")
+    with pytest.raises(ValidationError, match="parter|parties"):
+        services.communication_approve(communication=message, user=cast["other_coordinator"])
+
+
+def test_the_public_page_shows_published_promises_without_sign_in(client, plans, stockholm):
+    for url in (
+        reverse("public:municipality", args=[stockholm.code]),
+        reverse("public:district", args=[stockholm.code, "norra-innerstaden"]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Vårt löfte till dig som rör dig kring Sergels torg" in page
+        assert "Ny belysning vid T-Centralens uppgångar" not in page  # the police has not approved
+    assert client.get(reverse("public:municipality", args=["9999"])).status_code == 404
+
+
+# --- the round trip --------------------------------------------------------------------------
+
+
+def receive(stockholm, kind, filename, data, user):
+    return loader.batch_receive(municipality=stockholm, kind=kind, filename=filename, data=data, user=user)
+
+
+def test_an_unchanged_measures_export_imports_as_no_change(client, cast, stockholm, places_plan):
+    coordinator = cast[Role.DISTRICT_COORDINATOR]
+    client.force_login(coordinator)
+    for fmt in ("csv", "xlsx"):
+        data = client.get(reverse("plans:export", args=[places_plan.pk, fmt])).content
+        batch = receive(stockholm, "measures", f"atgarder.{fmt}", data, coordinator)
+        assert batch.status == "previewed", batch.report
+        assert batch.report["counts"] == {"rows": 3, "new": 0, "changed": 0, "unchanged": 3}
+        loader.batch_apply(batch)
+        assert batch.report["applied"]["changed"] == 0
+
+
+def test_a_changed_measure_is_applied_and_read_only_columns_are_errors_on_their_line(
+    client, cast, stockholm, draft, picture
+):
+    coordinator = cast[Role.DISTRICT_COORDINATOR]
+    city = coordinator.organisation
+    first = services.measure_save(measure=new_measure(draft, "Trygghetsvandring"), owners=[city])
+    services.measure_save(measure=new_measure(draft, "Kameror vid Plattan"), owners=[city])
+    client.force_login(coordinator)
+    csv_text = client.get(reverse("plans:export", args=[draft.pk, "csv"])).content.decode("utf-8-sig")
+    lines = csv_text.splitlines()
+    assert lines[0].startswith("id;åtgärdsplan;ordning;åtgärd")
+
+    changed = "\n".join(
+        [lines[0], lines[1].replace("Trygghetsvandring", "Trygghetsvandring i mars"), lines[2]]
+    )
+    batch = receive(stockholm, "measures", "atgarder.csv", changed.encode(), coordinator)
+    assert batch.report["counts"]["changed"] == 1 and batch.report["counts"]["unchanged"] == 1
+    loader.batch_apply(batch)
+    first.refresh_from_db()
+    assert first.title == "Trygghetsvandring i mars"
+
+    owners = roundtrip.owners_text(first)
+    wrong = changed.replace(owners, "Polisen", 1)
+    batch = receive(stockholm, "measures", "atgarder2.csv", wrong.encode(), coordinator)
+    assert batch.status == "rejected"
+    assert batch.report["errors"][0]["line"] == 2 and "ansvariga" in batch.report["errors"][0]["message"]
+
+    new_line = lines[0] + "\n;" + ";".join(lines[1].split(";")[1:])
+    batch = receive(stockholm, "measures", "atgarder3.csv", new_line.encode(), coordinator)
+    assert batch.status == "rejected" and batch.report["errors"][0]["line"] == 2
+
+
+def test_an_adopted_plan_is_not_changed_by_import(client, cast, stockholm, places_plan):
+    coordinator = cast[Role.DISTRICT_COORDINATOR]
+    client.force_login(coordinator)
+    text = client.get(reverse("plans:export", args=[places_plan.pk, "csv"])).content.decode("utf-8-sig")
+    text = text.replace("Platssamverkan Sergels torg", "Platssamverkan", 1)
+    batch = receive(stockholm, "measures", "atgarder.csv", text.encode(), coordinator)
+    assert batch.status == "rejected" and "antagen" in batch.report["errors"][0]["message"]
+    assert places_plan.measures.filter(title="Platssamverkan Sergels torg").exists()
+
+
+def test_follow_up_values_round_trip_through_xlsx(client, cast, stockholm, places_plan):
+    from openpyxl import load_workbook
+
+    coordinator = cast[Role.DISTRICT_COORDINATOR]
+    report = services.report_create(plan=places_plan, year=2025, tertial=3)
+    client.force_login(coordinator)
+    data = client.get(reverse("plans:report_export", args=[report.pk, "xlsx"])).content
+    unchanged = receive(stockholm, "follow_up", "uppfoljning.xlsx", data, coordinator)
+    assert unchanged.report["counts"]["unchanged"] == 3 and unchanged.report["counts"]["changed"] == 0
+
+    workbook = load_workbook(io.BytesIO(data))
+    sheet = workbook.active
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[header.index("åtgärd")].value == "Platssamverkan Sergels torg":
+            row[header.index("framsteg (%)")].value = 85
+            row[header.index("kommentar")].value = "Fem fastighetsägare till"
+    out = io.BytesIO()
+    workbook.save(out)
+    batch = receive(stockholm, "follow_up", "uppfoljning2.xlsx", out.getvalue(), coordinator)
+    assert batch.report["counts"]["changed"] == 1, batch.report
+    loader.batch_apply(batch)
+    line = report.progress.get(measure__title="Platssamverkan Sergels torg")
+    assert (line.percent, line.comment) == (85, "Fem fastighetsägare till")
+    assert batch.original.open("rb").read() == out.getvalue()  # the original file is kept
+
+    # A personal identity number in a comment stops the whole file, with its line.
+    sheet.cell(row=2, column=header.index("kommentar") + 1).value = "Kontakt 811228-9874"
+    out = io.BytesIO()
+    workbook.save(out)
+    bad = receive(stockholm, "follow_up", "uppfoljning3.xlsx", out.getvalue(), coordinator)
+    assert bad.status == "rejected" and bad.report["errors"][0]["line"] == 2
+
+    services.report_submit(report=report, user=coordinator)
+    sheet.cell(row=2, column=header.index("kommentar") + 1).value = "Ändrat efteråt"
+    out = io.BytesIO()
+    workbook.save(out)
+    frozen = receive(stockholm, "follow_up", "uppfoljning4.xlsx", out.getvalue(), coordinator)
+    assert frozen.status == "rejected" and "inlämnad" in frozen.report["errors"][0]["message"]
