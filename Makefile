@@ -1,5 +1,5 @@
 # The two commands of the README. Both set everything up first.
-.PHONY: demo test setup lint messages bench
+.PHONY: demo test setup lint messages bench bench-annual
 
 PY := .venv/bin/python
 
@@ -28,3 +28,7 @@ messages: setup
 bench:
 	bin/bootstrap --group bench
 	.venv/bin/python bench/assign_points.py
+
+# The yearly compilation for every demo district: compile and render PDF, Word and Excel (target < 10 s).
+bench-annual: setup
+	.venv/bin/python bench/annual_report.py

@@ -158,6 +158,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports every layout step at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 SAMVERKAN_NEIGHBOURHOOD_GEOJSON = envstr("SAMVERKAN_NEIGHBOURHOOD_GEOJSON", "")
 # Counts from 1 up to this number are not shown (as BRÅ does for small numbers).

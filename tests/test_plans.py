@@ -326,7 +326,11 @@ def test_the_compilation_covers_every_district_with_results_and_honest_trends(an
     places = next(p for p in district["plans"] if p["priority_area"] == PLACES)
     assert places["completed"] == ["Belysning och översyn av uppgångarna"]
     assert places["reports"] == 2
-    for trend in places["trends"]:
+    # One row per indicator and area, with the measures that rely on it.
+    keys = [(t["indicator"], t["area"], t["baseline"], t["target"]) for t in district["trends"]]
+    assert len(keys) == len(set(keys)) == 2
+    assert any("Platssamverkan Sergels torg" in t["measures"] for t in district["trends"])
+    for trend in district["trends"]:
         assert trend["significant"] is (trend["p"] is not None and trend["p"] < 0.05)
     assert any(a["districts"][0]["district"] == "Norra innerstaden" for a in content["priority_areas"])
     assert "Platssamverkan Sergels torg fortsätter 2026" in annual.next_year_plan

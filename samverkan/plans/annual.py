@@ -112,7 +112,7 @@ def compile_year(municipality, year: int) -> dict:
     for agreement in agreements:
         if agreement.scope == Scope.LOCAL and agreement.area is None:
             continue
-        entries = []
+        entries, trends = [], {}
         for plan in by_agreement.get(agreement.pk, []):
             report = _last_submitted(plan, year)
             measures = list(plan.measures.all())
@@ -134,8 +134,15 @@ def compile_year(municipality, year: int) -> dict:
                 "reports": sum(
                     1 for r in plan.reports.all() if r.status == ReportStatus.SUBMITTED and r.year == year
                 ),
-                "trends": [_trend(link, year) for m in measures for link in m.indicators.all()],
             }
+            for m in measures:
+                for link in m.indicators.all():
+                    # One row per indicator, area, baseline and target in a district,
+                    # however many measures rely on it.
+                    key = (link.indicator_id, link.area_id, link.baseline, link.target, link.direction)
+                    if key not in trends:
+                        trends[key] = {**_trend(link, year), "measures": []}
+                    trends[key]["measures"].append(m.title)
             entries.append(entry)
             if agreement.scope == Scope.LOCAL:
                 for name in entry["central_areas"]:
@@ -149,9 +156,16 @@ def compile_year(municipality, year: int) -> dict:
                     )
         if agreement.scope == Scope.CENTRAL:
             if entries:
-                central = {"agreement": agreement.title, "plans": entries}
+                central = {"agreement": agreement.title, "plans": entries, "trends": list(trends.values())}
             continue
-        districts.append({"district": agreement.area.name, "agreement": agreement.title, "plans": entries})
+        districts.append(
+            {
+                "district": agreement.area.name,
+                "agreement": agreement.title,
+                "plans": entries,
+                "trends": list(trends.values()),
+            }
+        )
     completed = sum(len(p["completed"]) for d in districts for p in d["plans"])
     return {
         "year": year,
@@ -209,10 +223,9 @@ def trend_year(trend: dict, key: str) -> int:
 
 
 def _with_years(content: dict) -> dict:
-    for district in content["districts"]:
-        for plan in district["plans"]:
-            for trend in plan["trends"]:
-                trend["year"] = content["year"]
+    for district in [*content["districts"], *([content["central"]] if content.get("central") else [])]:
+        for trend in district.get("trends", []):
+            trend["year"] = content["year"]
     return content
 
 
@@ -284,14 +297,17 @@ def annual_docx(report) -> bytes:
             )
             for title in plan["completed"]:
                 document.add_paragraph(_("Completed: %(t)s") % {"t": title}, style="List Bullet")
-            for trend in plan["trends"]:
-                document.add_paragraph(
-                    f"{trend['indicator']}, {trend['area']}: {trend['reading']}. {trend['verdict_label']}.",
-                    style="List Bullet",
-                )
-                chart = _trend_chart(trend)
-                if chart:
-                    document.add_picture(io.BytesIO(diagrams.to_png(chart)), width=Cm(12))
+        if district["trends"]:
+            document.add_heading(_("Indicator trends"), level=3)
+        for trend in district["trends"]:
+            document.add_paragraph(
+                f"{trend['indicator']}, {trend['area']}: {trend['reading']}. {trend['verdict_label']}. "
+                + _("Measures: %(titles)s") % {"titles": "; ".join(trend["measures"])},
+                style="List Bullet",
+            )
+            chart = _trend_chart(trend)
+            if chart:
+                document.add_picture(io.BytesIO(diagrams.to_png(chart)), width=Cm(12))
     document.add_heading(_("Plan for the coming year"), level=1)
     document.add_paragraph(report.next_year_plan or "–")
     buffer = io.BytesIO()
@@ -366,29 +382,30 @@ def annual_xlsx(report) -> bytes:
             _("Baseline"),
             _("Target"),
             _("Reading"),
+            _("Measures"),
         ]
     )
     for district in content["districts"]:
-        for plan in district["plans"]:
-            for t in plan["trends"]:
-                now = t["this_year"] or {}
-                trends.append(
-                    [
-                        district["district"],
-                        t["indicator"],
-                        t["area"],
-                        t["unit"],
-                        (t["last_year"] or {}).get("value"),
-                        now.get("value"),
-                        now.get("low"),
-                        now.get("high"),
-                        _("yes") if t["significant"] else _("no"),
-                        t["p"],
-                        t["baseline"],
-                        t["target"],
-                        t["verdict_label"],
-                    ]
-                )
+        for t in district["trends"]:
+            now = t["this_year"] or {}
+            trends.append(
+                [
+                    district["district"],
+                    t["indicator"],
+                    t["area"],
+                    t["unit"],
+                    (t["last_year"] or {}).get("value"),
+                    now.get("value"),
+                    now.get("low"),
+                    now.get("high"),
+                    _("yes") if t["significant"] else _("no"),
+                    t["p"],
+                    t["baseline"],
+                    t["target"],
+                    t["verdict_label"],
+                    "; ".join(t["measures"]),
+                ]
+            )
     for ws in book.worksheets:
         for cell in ws[1]:
             cell.font = Font(bold=True)

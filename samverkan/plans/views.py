@@ -465,11 +465,8 @@ def annual_detail(request, pk: int):
         if report.content
         else [],
     }
-    template = (
-        "plans/_annual_status.html"
-        if request.htmx and report.status == AnnualReport.Status.QUEUED
-        else "plans/annual_detail.html"
-    )
+    # The status poll gets only the status, which links to the page once ready.
+    template = "plans/_annual_status.html" if request.htmx else "plans/annual_detail.html"
     return render(request, template, context)
 
 
