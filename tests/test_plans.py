@@ -160,6 +160,32 @@ def test_a_local_plan_is_adopted_only_with_measures_grounded_in_the_cause_analys
     assert PlanDecision.objects.filter(plan=draft).count() == 1
 
 
+def test_the_city_wide_action_plan_covers_every_area_and_is_adopted_by_the_central_steering_group(
+    stockholm, cast
+):
+    from samverkan.plans.selectors import deciding_body
+
+    central = Agreement.objects.get(municipality=stockholm, scope="central")
+    local_area = Agreement.objects.get(area__code="norra-innerstaden").versions.first().priority_areas.first()
+    with pytest.raises(ValidationError):
+        services.plan_create(agreement=central, priority_area=local_area, year=2026, title="Fel")
+    plan = services.plan_create(agreement=central, priority_area=None, year=2026, title="Handlingsplan 2026")
+    assert plan.is_central and deciding_body(central).name == "Central styrgrupp"
+    slk = next(o for o in central.versions.last().parties.all() if not o.is_police)
+    services.measure_save(measure=Measure(plan=plan, title="Gemensam lägesbild varje tertial"), owners=[slk])
+    # A central measure needs no cause analysis; the decision is the central steering group's.
+    decision = services.plan_adopt(
+        plan=plan,
+        body=deciding_body(central),
+        decided_on=dt.date(2026, 2, 1),
+        minutes_reference="§ 3",
+        user=cast[Role.PREPARATION_GROUP],
+    )
+    assert decision.content["priority_area"] == "" and plan.status == "adopted"
+    with pytest.raises(ValidationError):  # one city-wide plan a year
+        services.plan_create(agreement=central, priority_area=None, year=2026, title="Till")
+
+
 def test_a_measure_needs_an_owner_and_causes_of_its_own_problem(draft, cast, picture):
     city = cast[Role.DISTRICT_COORDINATOR].organisation
     plattan, fraud = (

@@ -18,6 +18,20 @@ def _published(municipality):
     )
 
 
+def _page(request, municipality, area, items, districts):
+    return render(
+        request,
+        "plans/public.html",
+        {
+            "municipality": municipality,
+            "area": area,
+            "promises": [i for i in items if i.kind == CommunicationKind.PROMISE],
+            "messages_": [i for i in items if i.kind == CommunicationKind.MESSAGE],
+            "districts": districts,
+        },
+    )
+
+
 @login_not_required
 def municipality_page(request, code: str):
     municipality = get_object_or_404(Municipality, code=code)
@@ -27,17 +41,7 @@ def municipality_page(request, code: str):
         kind=AreaKind.DISTRICT,
         pk__in=[i.agreement.area_id for i in items if i.agreement.area_id],
     ).order_by("name")
-    return render(
-        request,
-        "plans/public.html",
-        {
-            "municipality": municipality,
-            "area": None,
-            "promises": [i for i in items if i.kind == CommunicationKind.PROMISE],
-            "messages_": [i for i in items if i.kind == CommunicationKind.MESSAGE],
-            "districts": districts,
-        },
-    )
+    return _page(request, municipality, None, items, districts)
 
 
 @login_not_required
@@ -45,17 +49,7 @@ def district_page(request, code: str, area: str):
     municipality = get_object_or_404(Municipality, code=code)
     district = get_object_or_404(Area, municipality=municipality, code=area, kind=AreaKind.DISTRICT)
     items = list(_published(municipality).filter(agreement__area=district))
-    return render(
-        request,
-        "plans/public.html",
-        {
-            "municipality": municipality,
-            "area": district,
-            "promises": [i for i in items if i.kind == CommunicationKind.PROMISE],
-            "messages_": [i for i in items if i.kind == CommunicationKind.MESSAGE],
-            "districts": [],
-        },
-    )
+    return _page(request, municipality, district, items, [])
 
 
 app_name = "public"

@@ -19,6 +19,18 @@ def serious(page):
     ]
 
 
+def serious_on(page, live_server, paths) -> dict:
+    """The serious and critical violations on each of the paths that has any."""
+    found = {}
+    for path in paths:
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        violations = serious(page)
+        if violations:
+            found[path] = violations
+    return found
+
+
 def test_the_sign_in_page_is_accessible(page, live_server, stockholm):
     page.goto(f"{live_server.url}/accounts/login/")
     assert serious(page) == []
@@ -41,11 +53,4 @@ def test_the_main_pages_are_accessible(signed_in, live_server):
         "/imports/",
         "/observations/new/",
     ]
-    found = {}
-    for path in paths:
-        page.goto(live_server.url + path)
-        page.wait_for_load_state("networkidle")
-        violations = serious(page)
-        if violations:
-            found[path] = violations
-    assert found == {}
+    assert serious_on(page, live_server, paths) == {}

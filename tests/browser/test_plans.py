@@ -18,7 +18,7 @@ from samverkan.plans.demo import load_example_plans
 from samverkan.plans.models import ActionPlan, AnnualReport, Communication
 from samverkan.situations.demo import load_example_pictures
 from samverkan.situations.models import SituationPicture
-from tests.browser.test_accessibility import serious
+from tests.browser.test_accessibility import serious, serious_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -204,11 +204,4 @@ def test_the_plan_pages_are_accessible(signed_in, example, live_server):
         "/public/0180/",
         "/public/0180/norra-innerstaden/",
     ]
-    found = {}
-    for path in paths:
-        page.goto(live_server.url + path)
-        page.wait_for_load_state("networkidle")
-        violations = serious(page)
-        if violations:
-            found[path] = violations
-    assert found == {}
+    assert serious_on(page, live_server, paths) == {}

@@ -14,7 +14,7 @@ from samverkan.agreements.models import Agreement
 from samverkan.governance.models import Body
 from samverkan.organisations.models import Municipality
 from samverkan.situations.demo import load_example_pictures
-from tests.browser.test_accessibility import serious
+from tests.browser.test_accessibility import serious, serious_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -102,13 +102,7 @@ def test_the_situation_pages_are_accessible(signed_in, live_server):
         f"/pictures/problems/{problem.pk}/causes/",
         f"/pictures/joint/{joint.pk}/diff/?from=1&to=current",
     ]
-    found = {}
-    for path in paths:
-        page.goto(live_server.url + path)
-        violations = serious(page)
-        if violations:
-            found[path] = violations
-    assert found == {}
+    assert serious_on(page, live_server, paths) == {}
     # A draft of the city, opened to edit: its forms too.
     page.goto(f"{live_server.url}/pictures/{picture.pk}/")
     page.get_by_role("button", name="Starta en ny version").click()
@@ -130,16 +124,11 @@ def test_the_weekly_pages_are_accessible_and_the_meeting_is_recorded(signed_in, 
     page.get_by_label("Fokusområden för kommande vecka").fill("Plattan kvällstid")
     page.get_by_role("button", name="Spara mötet").click()
     expect(page.get_by_text("Mötet registrerades.")).to_be_visible()
-    found = {}
-    for path in [
+    paths = [
         "/est/",
         f"/est/{group.pk}/",
         f"/est/weeks/{week.pk}/",
         f"/est/{group.pk}/summary/?year=2025&n=3",
         "/est/mine/",
-    ]:
-        page.goto(live_server.url + path)
-        violations = serious(page)
-        if violations:
-            found[path] = violations
-    assert found == {}
+    ]
+    assert serious_on(page, live_server, paths) == {}
