@@ -37,8 +37,33 @@ def only(*allowed, otherwise=403, allowed_status=200):
     return {role: (allowed_status if role in allowed else otherwise) for role in ROLES} | {"anonymous": 302}
 
 
+@pytest.fixture(scope="module")
+def shared_objects(django_db_setup, django_db_blocker):
+    """The objects every route is tried on, built once for the module inside
+    a transaction that is rolled back at its end; each test runs in a
+    savepoint within it, so what a test writes is undone as usual."""
+    from django.db import transaction
+
+    from tests.conftest import _load_stockholm
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            # A transactional test elsewhere may have emptied the database.
+            stockholm = Municipality.objects.filter(code="0180").first() or _load_stockholm()
+            yield _build_objects(stockholm)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def objects(stockholm):
+def objects(db, shared_objects):
+    return shared_objects
+
+
+def _build_objects(stockholm) -> dict:
     inner = AgreementVersion.objects.get(agreement__area__code="norra-innerstaden")
     draft = AgreementVersion.objects.create(
         agreement=inner.agreement,
