@@ -672,3 +672,11 @@ def test_follow_up_values_round_trip_through_xlsx(client, cast, stockholm, place
     workbook.save(out)
     frozen = receive(stockholm, "follow_up", "uppfoljning4.xlsx", out.getvalue(), coordinator)
     assert frozen.status == "rejected" and "inlämnad" in frozen.report["errors"][0]["message"]
+
+
+def test_percentages_round_half_up_in_charts_and_tables_alike():
+    from samverkan.situations.diagrams import progress_bars, to_svg
+
+    assert [figures.percent_text(v) for v in (62.5, 0.4, None)] == ["63 %", "0 %", "–"]
+    svg = to_svg(progress_bars([("Norra innerstaden", 62.5)], title="Framsteg", none_label="–"))
+    assert "63 %" in svg and "62 %" not in svg

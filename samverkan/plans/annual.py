@@ -278,7 +278,7 @@ def annual_docx(report) -> bytes:
         for row in area["districts"]:
             cells = table.add_row().cells
             cells[0].text = row["district"]
-            cells[1].text = "–" if row["progress"] is None else f"{row['progress']:.0f} %"
+            cells[1].text = figures.percent_text(row["progress"])
             cells[2].text, cells[3].text = str(row["measures"]), str(row["completed"])
     document.add_heading(_("Districts"), level=1)
     for district in content["districts"]:
@@ -291,7 +291,7 @@ def annual_docx(report) -> bytes:
                 _("Measures: %(n)s. Progress: %(p)s. Latest follow-up: %(r)s.")
                 % {
                     "n": plan["measures"],
-                    "p": "–" if plan["progress"] is None else f"{plan['progress']:.0f} %",
+                    "p": figures.percent_text(plan["progress"]),
                     "r": plan["report"] or _("none submitted"),
                 }
             )

@@ -2,6 +2,7 @@
 when it is open, and what it keeps when it is submitted."""
 
 import datetime as dt
+import math
 
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,11 @@ from samverkan.situations.services import indicator_figures
 def scale(indicator) -> int:
     """Shares are stored as fractions and shown (and targeted) in per cent."""
     return 100 if indicator.source == "survey" else 1
+
+
+def percent_text(value: float | None) -> str:
+    """Whole per cent rounded half up, as the pages' floatformat does."""
+    return "–" if value is None else f"{math.floor(value + 0.5)} %"
 
 
 def unit(indicator) -> str:

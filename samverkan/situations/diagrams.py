@@ -6,6 +6,7 @@ then drawn as SVG (pages, PDF) or PNG (Word documents). No ORM here.
 """
 
 import io
+import math
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,7 +203,8 @@ def progress_bars(rows: list[tuple[str, float | None]], *, title: str, none_labe
         d.parts.append(
             Box(left, y, span * max(0.0, min(percent, 100)) / 100, bar, fill="#1d4ed8", colour="#1d4ed8")
         )
-        d.parts.append(Text(left + span + 6, y + 13, f"{percent:.0f} %", size=11))
+        # Rounded half up, as the tables next to it round.
+        d.parts.append(Text(left + span + 6, y + 13, f"{math.floor(percent + 0.5)} %", size=11))
     return d
 
 
