@@ -197,7 +197,8 @@ def main() -> None:
         f"{counts['reports']} submitted follow-ups, {counts['indicator_values']} indicator values"
     )
     print(
-        f"  compiled: {content['totals']['districts']} districts, {content['totals']['measures']} measures, "
+        f"  compiled: {content['totals']['with_plans']} of {content['totals']['districts']} districts with plans, "
+        f"{content['totals']['measures']} measures, "
         f"{content['totals']['completed']} completed, {len(content['priority_areas'])} priority areas"
     )
     rows = [

@@ -342,10 +342,15 @@ def annual(plans, stockholm):
 
 def test_the_compilation_covers_every_district_with_results_and_honest_trends(annual, stockholm):
     content = annual.content
-    assert (
-        content["totals"]["districts"]
-        == stockholm.agreements.filter(scope="local").exclude(area=None).count()
+    from samverkan.organisations.models import Area
+
+    existing = Area.objects.overlapping(dt.date(2025, 1, 1), dt.date(2025, 12, 31)).filter(
+        municipality=stockholm, kind="district"
     )
+    # Every district of the year, with or without an agreement; none that had ceased before it.
+    by_name = {d["district"]: d for d in content["districts"]}
+    assert set(by_name) == {a.name for a in existing} and content["totals"]["districts"] == len(by_name)
+    assert "Norrmalm" not in by_name and by_name["Skärholmen"]["agreement"] == ""
     assert content["totals"]["with_plans"] == 1 and content["totals"]["measures"] == 5
     [district] = [d for d in content["districts"] if d["plans"]]
     assert district["district"] == "Norra innerstaden"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import Agreement, Scope
 from samverkan.indicators.models import IndicatorValue, PeriodKind
+from samverkan.organisations.models import Area, AreaKind
 from samverkan.plans import figures
 from samverkan.plans.models import ActionPlan, FollowUpReport, Measure, MeasureStatus, ReportStatus
 from samverkan.situations import diagrams
@@ -109,9 +110,19 @@ def compile_year(municipality, year: int) -> dict:
     agreements = (
         Agreement.objects.filter(municipality=municipality).select_related("area").order_by("area__name")
     )
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+    def existed(area) -> bool:
+        return (area.valid_from is None or area.valid_from <= last) and (
+            area.valid_to is None or area.valid_to >= first
+        )
+
+    covered = set()
     for agreement in agreements:
-        if agreement.scope == Scope.LOCAL and agreement.area is None:
-            continue
+        if agreement.scope == Scope.LOCAL and (
+            agreement.area is None or not (existed(agreement.area) or by_agreement.get(agreement.pk))
+        ):
+            continue  # a district that had ceased before the year, with no plan for it
         entries, trends = [], {}
         for plan in by_agreement.get(agreement.pk, []):
             report = _last_submitted(plan, year)
@@ -158,6 +169,7 @@ def compile_year(municipality, year: int) -> dict:
             if entries:
                 central = {"agreement": agreement.title, "plans": entries, "trends": list(trends.values())}
             continue
+        covered.add(agreement.area_id)
         districts.append(
             {
                 "district": agreement.area.name,
@@ -166,6 +178,14 @@ def compile_year(municipality, year: int) -> dict:
                 "trends": list(trends.values()),
             }
         )
+    # Districts of the year without a local agreement are part of the picture too.
+    without = (
+        Area.objects.overlapping(first, last)
+        .filter(municipality=municipality, kind=AreaKind.DISTRICT)
+        .exclude(pk__in=covered)
+    )
+    districts += [{"district": a.name, "agreement": "", "plans": [], "trends": []} for a in without]
+    districts.sort(key=lambda d: d["district"])
     completed = sum(len(p["completed"]) for d in districts for p in d["plans"])
     return {
         "year": year,
@@ -284,7 +304,11 @@ def annual_docx(report) -> bytes:
     for district in content["districts"]:
         document.add_heading(district["district"], level=2)
         if not district["plans"]:
-            document.add_paragraph(_("No action plan for the year."))
+            document.add_paragraph(
+                _("No action plan for the year.")
+                if district["agreement"]
+                else _("No local agreement registered")
+            )
         for plan in district["plans"]:
             document.add_heading(plan["plan"], level=3)
             document.add_paragraph(
