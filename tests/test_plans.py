@@ -685,3 +685,30 @@ def test_percentages_round_half_up_in_charts_and_tables_alike():
     assert [figures.percent_text(v) for v in (62.5, 0.4, None)] == ["63 %", "0 %", "–"]
     svg = to_svg(progress_bars([("Norra innerstaden", 62.5)], title="Framsteg", none_label="–"))
     assert "63 %" in svg and "62 %" not in svg
+
+
+def test_a_measure_is_added_and_edited_through_the_plan_page(client, cast, draft, picture):
+    coordinator = cast[Role.DISTRICT_COORDINATOR]
+    client.force_login(coordinator)
+    problem = picture.joint.problems.get(title="Otrygghet och öppen narkotikahandel på Plattan")
+    cause = Cause.objects.filter(problem=problem).first()
+    data = {
+        "title": "Trygghetsvandring i mars",
+        "description": "",
+        "problem": problem.pk,
+        "causes": [cause.pk],
+        "owners": [coordinator.organisation_id],
+        "expected_effect": "short",
+        "status": "planned",
+        "weight": 2,
+    }
+    response = client.post(reverse("plans:measure_add", args=[draft.pk]), data)
+    assert response.status_code == 302
+    measure = draft.measures.get()
+    assert measure.order == 1 and list(measure.causes.all()) == [cause]
+    url = reverse("plans:measure_edit", args=[measure.pk])
+    refused = client.post(url, data | {"description": "Kontakt 811228-9874"})
+    assert refused.status_code == 400 and "811228-****" in refused.content.decode()
+    assert client.post(url, data | {"title": "Trygghetsvandring i april"}).status_code == 302
+    measure.refresh_from_db()
+    assert measure.title == "Trygghetsvandring i april" and measure.description == ""

@@ -172,22 +172,31 @@ def plan_detail(request, pk: int):
     return _plan_page(request, _plan_for(request.user, pk))
 
 
-@require_POST
-def measure_add(request, pk: int):
-    plan = _plan_for(request.user, pk, edit=True)
-    form = MeasureForm(request.POST, plan=plan, instance=Measure(plan=plan))
-    if form.is_valid():
-        try:
+def _measure_saved(request, form, message) -> bool:
+    """Save a valid measure form through the service, or put the refusal on
+    the form."""
+    if not form.is_valid():
+        return False
+    try:
+        with transaction.atomic():
             services.measure_save(
                 measure=form.save(commit=False),
                 owners=form.cleaned_data["owners"],
                 causes=form.cleaned_data["causes"],
             )
-        except ValidationError as error:
-            _invalid(form, error)
-        else:
-            messages.success(request, _("The measure was added."))
-            return redirect("plans:detail", pk=plan.pk)
+    except ValidationError as error:
+        _invalid(form, error)
+        return False
+    messages.success(request, message)
+    return True
+
+
+@require_POST
+def measure_add(request, pk: int):
+    plan = _plan_for(request.user, pk, edit=True)
+    form = MeasureForm(request.POST, plan=plan, instance=Measure(plan=plan))
+    if _measure_saved(request, form, _("The measure was added.")):
+        return redirect("plans:detail", pk=plan.pk)
     return _plan_page(request, plan, forms={"measure": form}, status=400)
 
 
@@ -198,19 +207,8 @@ def measure_edit(request, pk: int):
     status = 200
     if request.method == "POST":
         form = MeasureForm(request.POST, plan=plan, instance=measure)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    services.measure_save(
-                        measure=form.save(commit=False),
-                        owners=form.cleaned_data["owners"],
-                        causes=form.cleaned_data["causes"],
-                    )
-            except ValidationError as error:
-                _invalid(form, error)
-            else:
-                messages.success(request, _("The measure was saved."))
-                return redirect("plans:detail", pk=plan.pk)
+        if _measure_saved(request, form, _("The measure was saved.")):
+            return redirect("plans:detail", pk=plan.pk)
         status = 400
     return render(
         request, "plans/measure_edit.html", {"measure": measure, "plan": plan, "form": form}, status=status
