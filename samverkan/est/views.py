@@ -14,6 +14,7 @@ from samverkan.est import services
 from samverkan.est.compile import summarise
 from samverkan.est.forms import CompileForm, FeedbackForm, MeetingForm, QuickMeasureForm
 from samverkan.est.models import EstGroup, QuickMeasure, WeeklyPicture
+from samverkan.indicators.periods import period_end
 
 
 def _group_for(user, pk, *, edit=False) -> EstGroup:
@@ -183,12 +184,11 @@ def summary(request, pk: int):
             if not 1 <= number <= 3:
                 raise ValueError
             start = dt.date(year, 4 * number - 3, 1)
-            end = dt.date(year + (number == 3), 1 if number == 3 else 4 * number + 1, 1)
         elif kind == "month":
             start = dt.date(year, number, 1)
-            end = dt.date(year + (number == 12), 1 if number == 12 else number + 1, 1)
         else:
             raise ValueError
+        end = period_end(kind, start) + dt.timedelta(days=1)
     except ValueError:
         return render(request, "est/summary.html", {"group": group, "error": True}, status=400)
     pictures = list(

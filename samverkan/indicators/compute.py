@@ -16,7 +16,7 @@ from django.utils import timezone
 from samverkan.datasources.models import Observation, PoliceEvent, ReportedCrimeCount, SurveyResult
 from samverkan.indicators import statistics
 from samverkan.indicators.models import Denominator, Indicator, IndicatorSource, IndicatorValue, Population
-from samverkan.indicators.periods import MONTHS_IN, label, period_start, same_period_year_before
+from samverkan.indicators.periods import MONTHS_IN, label, period_end, period_start, same_period_year_before
 from samverkan.organisations.models import Area, AreaKind, AreaMembership, SuccessionKind
 
 MUNICIPALITY = None  # the area key of municipality-wide values
@@ -114,14 +114,6 @@ def source_counts(indicator: Indicator, years: set[int] | None) -> list[SourceCo
         if district_id is not None:
             result.append(SourceCount(district_id, day, "day", 1))
     return result
-
-
-def _period_end(kind: str, start: dt.date) -> dt.date:
-    if kind == "week":
-        return start + dt.timedelta(days=6)
-    months = MONTHS_IN[kind]
-    month = start.month - 1 + months
-    return dt.date(start.year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def year_span(years: set[int]) -> tuple[dt.date, dt.date]:
@@ -240,14 +232,14 @@ def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None) ->
         if entry["daily"]:
             # Event sources are complete only where the archive covers the whole period.
             complete = (
-                coverage is not None and coverage[0] <= start and _period_end(kind, start) <= coverage[1]
+                coverage is not None and coverage[0] <= start and period_end(kind, start) <= coverage[1]
             )
         elif kind in MONTHS_IN and "year" not in entry["parts"]:
             months = {p.month for p in entry["parts"] if isinstance(p, dt.date)}
             complete = len(months) >= MONTHS_IN[kind]
         if target is not None:
             # Every area of the family that existed during the period must have reported.
-            end = _period_end(kind, start)
+            end = period_end(kind, start)
             expected = {
                 member
                 for member in families[target]

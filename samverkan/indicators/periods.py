@@ -17,6 +17,14 @@ def period_start(kind: str, day: dt.date) -> dt.date:
     raise ValueError(kind)
 
 
+def period_end(kind: str, start: dt.date) -> dt.date:
+    """The last day of the period that begins on `start`."""
+    if kind == "week":
+        return start + dt.timedelta(days=6)
+    month = start.month - 1 + MONTHS_IN[kind]
+    return dt.date(start.year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
 def same_period_year_before(kind: str, start: dt.date) -> dt.date:
     if kind == "week":
         year, week, _ = start.isocalendar()

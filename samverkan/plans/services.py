@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.indicators.models import IndicatorValue, PeriodKind
+from samverkan.indicators.periods import period_end
 from samverkan.plans import figures
 from samverkan.plans.models import (
     ActionPlan,
@@ -29,13 +30,9 @@ from samverkan.plans.models import (
 from samverkan.plans.notify import in_site_language, notify, people_of
 from samverkan.plans.selectors import report_recipients
 
-TERTIAL_MONTHS = {1: (1, 4), 2: (5, 8), 3: (9, 12)}
-
 
 def tertial_end(year: int, tertial: int) -> dt.date:
-    last_month = TERTIAL_MONTHS[tertial][1]
-    following = dt.date(year + (last_month == 12), last_month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
+    return period_end("tertial", dt.date(year, 4 * tertial - 3, 1))
 
 
 # --- plans and measures --------------------------------------------------------
