@@ -1,4 +1,6 @@
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.utils.text import slugify
 
 from samverkan.core.tenancy import municipality_for
 
@@ -9,3 +11,18 @@ def require_municipality(request):
     if municipality is None:
         raise PermissionDenied
     return municipality
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def download(data: bytes, fmt: str, name: str) -> HttpResponse:
+    """A file to save, named `name` (as a slug) with the format's extension."""
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.{fmt}"'
+    return response

@@ -3,16 +3,15 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
 from samverkan.agreements.models import Goal, PriorityArea
-from samverkan.core.http import require_municipality
+from samverkan.core.http import download, require_municipality
 from samverkan.plans import annual, calendar, figures, roundtrip, services
 from samverkan.plans.forms import (
     AdoptForm,
@@ -36,19 +35,6 @@ from samverkan.plans.models import (
 )
 from samverkan.plans.selectors import deciding_body, plan_parties
 from samverkan.situations.presentation import chart_from, safe_svg
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
-
-def _download(data: bytes, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.{fmt}"'
-    return response
 
 
 def _base_url(request) -> str:
@@ -286,8 +272,8 @@ def plan_export(request, pk: int, fmt: str):
     plan = _plan_for(request.user, pk)
     rows = roundtrip.measure_rows([plan])
     if fmt == "csv":
-        return _download(roundtrip.to_csv(roundtrip.MEASURE_COLUMNS, rows), fmt, f"{plan}-measures")
-    return _download(
+        return download(roundtrip.to_csv(roundtrip.MEASURE_COLUMNS, rows), fmt, f"{plan}-measures")
+    return download(
         roundtrip.to_xlsx(roundtrip.MEASURE_COLUMNS, rows, _("Measures")), fmt, f"{plan}-measures"
     )
 
@@ -409,8 +395,8 @@ def report_export(request, pk: int, fmt: str):
     rows = roundtrip.progress_rows(report)
     name = f"{report}-progress"
     if fmt == "csv":
-        return _download(roundtrip.to_csv(roundtrip.PROGRESS_COLUMNS, rows), fmt, name)
-    return _download(roundtrip.to_xlsx(roundtrip.PROGRESS_COLUMNS, rows, _("Follow-up")), fmt, name)
+        return download(roundtrip.to_csv(roundtrip.PROGRESS_COLUMNS, rows), fmt, name)
+    return download(roundtrip.to_xlsx(roundtrip.PROGRESS_COLUMNS, rows, _("Follow-up")), fmt, name)
 
 
 # --- yearly compilation --------------------------------------------------------
@@ -490,7 +476,7 @@ def annual_export(request, pk: int, fmt: str):
     if not report.content:
         raise Http404
     render_as = {"pdf": annual.annual_pdf, "docx": annual.annual_docx, "xlsx": annual.annual_xlsx}[fmt]
-    return _download(render_as(report), fmt, f"arssammanstallning-{report.year}")
+    return download(render_as(report), fmt, f"arssammanstallning-{report.year}")
 
 
 # --- the yearly cycle -----------------------------------------------------------

@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
-from samverkan.core.http import require_municipality
+from samverkan.core.http import download, require_municipality
 from samverkan.governance.models import Body
 from samverkan.situations import exports, selectors, services, snapshots
 from samverkan.situations.forms import (
@@ -468,13 +467,5 @@ def joint_export(request, pk: int, fmt: str):
         version = get_object_or_404(JointVersion, analysis=analysis, number=request.GET["version"])
     content = version.content if version else snapshots.snapshot(analysis)
     name = f"gemensam-lagesbild-{analysis.picture.pk}" + (f"-v{version.number}" if version else "")
-    if fmt == "pdf":
-        data = exports.joint_pdf(analysis, content, version=version)
-        response = HttpResponse(data, content_type="application/pdf")
-    else:
-        data = exports.joint_docx(analysis, content, version=version)
-        response = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    render_as = exports.joint_pdf if fmt == "pdf" else exports.joint_docx
+    return download(render_as(analysis, content, version=version), fmt, name)
