@@ -42,3 +42,15 @@ def validity_constraint(name: str) -> models.CheckConstraint:
         name=name,
         violation_error_message=_("A validity cannot end before it starts."),
     )
+
+
+class AppendOnly(models.Model):
+    """A recorded decision or approval is never changed; record a new one."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(f"A recorded {self._meta.verbose_name} is never changed; record a new one.")
+        super().save(*args, **kwargs)

@@ -4,10 +4,12 @@ mandates and the schedule on which they report back to committees."""
 import calendar
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.fields import GuardedCharField, GuardedTextField
+from samverkan.core.models import AppendOnly
 
 
 class BodyKind(models.TextChoices):
@@ -126,3 +128,20 @@ class ReportingDuty(models.Model):
             month = month % 12 + 1
             due = dt.date(year, month, min(self.first_due.day, calendar.monthrange(year, month)[1]))
         return due
+
+
+class RecordedDecision(AppendOnly):
+    """A body's decision as recorded: who decided, when, under which minutes
+    item, and who entered it. Never edited; a later decision replaces it."""
+
+    body = models.ForeignKey("governance.Body", on_delete=models.PROTECT, verbose_name=_("decided by"))
+    decided_on = models.DateField(_("decision date"))
+    minutes_reference = GuardedCharField(_("minutes reference"), max_length=120, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.body} {self.decided_on:%Y-%m-%d}"

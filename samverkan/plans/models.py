@@ -14,19 +14,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.fields import GuardedCharField, GuardedTextField
+from samverkan.core.models import AppendOnly
 from samverkan.core.personal_data import no_personal_identity_number
-
-
-class AppendOnly(models.Model):
-    """A recorded decision or approval is never changed; record a new one."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError(f"A recorded {self._meta.verbose_name} is never changed; record a new one.")
-        super().save(*args, **kwargs)
+from samverkan.governance.models import RecordedDecision
 
 
 class MeasureKind(models.Model):
@@ -126,25 +116,17 @@ class ActionPlan(models.Model):
         return self.decisions.order_by("-decided_on", "-pk").first()
 
 
-class PlanDecision(AppendOnly):
+class PlanDecision(RecordedDecision):
     """The steering group's adoption of an action plan, with the plan as it
     was adopted."""
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="decisions")
-    body = models.ForeignKey("governance.Body", on_delete=models.PROTECT, verbose_name=_("decided by"))
-    decided_on = models.DateField(_("decision date"))
-    minutes_reference = GuardedCharField(_("minutes reference"), max_length=120, blank=True)
     content = models.JSONField(_("adopted plan"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("decision on an action plan")
         verbose_name_plural = _("decisions on action plans")
         ordering = ["plan", "decided_on", "pk"]
-
-    def __str__(self):
-        return f"{self.body} {self.decided_on:%Y-%m-%d}"
 
 
 class ExpectedEffect(models.TextChoices):

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.fields import GuardedCharField, GuardedTextField
+from samverkan.governance.models import RecordedDecision
 
 
 class SituationPicture(models.Model):
@@ -269,30 +270,17 @@ class PriorityScore(models.Model):
         return f"{self.problem}: {self.criterion} = {self.score}"
 
 
-class PrioritisationDecision(models.Model):
+class PrioritisationDecision(RecordedDecision):
     """The steering group's adoption of the ranked problems: recorded once,
     never edited; a later decision replaces it."""
 
     analysis = models.ForeignKey(JointAnalysis, on_delete=models.PROTECT, related_name="decisions")
-    body = models.ForeignKey("governance.Body", on_delete=models.PROTECT, verbose_name=_("decided by"))
-    decided_on = models.DateField(_("decision date"))
-    minutes_reference = GuardedCharField(_("minutes reference"), max_length=120, blank=True)
     ranking = models.JSONField(_("ranked problems"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("prioritisation decision")
         verbose_name_plural = _("prioritisation decisions")
         ordering = ["analysis", "decided_on", "pk"]
-
-    def __str__(self):
-        return f"{self.body} {self.decided_on:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("A recorded decision is never changed; record a new one.")
-        super().save(*args, **kwargs)
 
 
 class Branch(models.TextChoices):
