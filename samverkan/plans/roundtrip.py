@@ -15,7 +15,6 @@ import io
 
 from django.utils.translation import gettext as _
 
-from samverkan.core.personal_data import find_identity_numbers
 from samverkan.datasources.importers import ParseResult, Row
 from samverkan.datasources.importers.tables import read_table, records
 from samverkan.plans.models import ExpectedEffect, MeasureStatus
@@ -136,13 +135,6 @@ def _date(value: str) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _guard(result: ParseResult, line: int, *texts: str) -> bool:
-    if any(find_identity_numbers(t) for t in texts):
-        result.error(line, _("The line contains what looks like a personal identity number."))
-        return False
-    return True
-
-
 def parse_measures(data: bytes, filename: str = "") -> ParseResult:
     rows, read_as = read_table(data, filename)
     result = ParseResult(encoding=read_as)
@@ -183,7 +175,7 @@ def parse_measures(data: bytes, filename: str = "") -> ParseResult:
         if not record["title"]:
             result.error(line, _("The measure needs a title."))
             continue
-        if not _guard(result, line, *record.values()):
+        if result.refuses_identity_numbers(line, *record.values()):
             continue
         result.rows.append(
             Row(
@@ -228,7 +220,7 @@ def parse_progress(data: bytes, filename: str = "") -> ParseResult:
         if not 0 <= percent <= 100:
             result.error(line, _("The progress must be a whole number from 0 to 100."))
             continue
-        if not _guard(result, line, record.get("comment", "")):
+        if result.refuses_identity_numbers(line, record.get("comment", "")):
             continue
         result.rows.append(
             Row(

@@ -5,6 +5,10 @@ writes them atomically and idempotently."""
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
+from samverkan.core.personal_data import find_identity_numbers
+
 
 @dataclass(frozen=True)
 class Row:
@@ -27,6 +31,14 @@ class ParseResult:
 
     def error(self, line: int | None, message: str) -> None:
         self.errors.append(RowError(line, message))
+
+    def refuses_identity_numbers(self, line: int, *texts: str) -> bool:
+        """True, with the error on its line, when a text of the line holds
+        what looks like a personal identity number."""
+        if any(find_identity_numbers(text) for text in texts):
+            self.error(line, _("The line contains what looks like a personal identity number."))
+            return True
+        return False
 
 
 class UnreadableFile(Exception):

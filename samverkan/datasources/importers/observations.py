@@ -8,7 +8,6 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.core.personal_data import find_identity_numbers
 from samverkan.datasources.importers import ParseResult, Row
 from samverkan.datasources.importers.tables import read_table, records
 
@@ -79,8 +78,7 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
             result.error(line, _("Give both longitude and latitude, or an address or place name."))
             continue
         text = f"{record.get('description', '')} {record.get('address', '')}"
-        if find_identity_numbers(text):
-            result.error(line, _("The line contains what looks like a personal identity number."))
+        if result.refuses_identity_numbers(line, text):
             continue
         if not record["category"].strip():
             result.error(line, _("The category is empty."))

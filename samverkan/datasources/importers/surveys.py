@@ -7,7 +7,6 @@ the category, and the number of respondents.
 
 from django.utils.translation import gettext as _
 
-from samverkan.core.personal_data import find_identity_numbers
 from samverkan.datasources.importers import ParseResult, Row
 from samverkan.datasources.importers.bra import parse_year
 from samverkan.datasources.importers.tables import read_table, records
@@ -85,8 +84,7 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
                 _("More answers (%(count)s) than respondents (%(n)s).") % {"count": count, "n": respondents},
             )
             continue
-        if find_identity_numbers(f"{record['area']} {record['question']}"):
-            result.error(line, _("The line contains what looks like a personal identity number."))
+        if result.refuses_identity_numbers(line, f"{record['area']} {record['question']}"):
             continue
         result.rows.append(
             Row(
