@@ -89,7 +89,7 @@ def _counted_percent(status: str, percent: int) -> int | None:
     return 100 if status == MeasureStatus.COMPLETED else percent
 
 
-def _measure_row(measure, status: str, percent: int, comment: str, until: dt.date) -> dict:
+def _measure_row(measure, status: str, percent: int, comment: str) -> dict:
     area = measure.priority_area
     return {
         "id": measure.pk,
@@ -101,7 +101,7 @@ def _measure_row(measure, status: str, percent: int, comment: str, until: dt.dat
         "counted": _counted_percent(status, percent),
         "comment": comment,
         "owners": [o.name for o in measure.owners.all()],
-        "joint": measure.owners.count() > 1,
+        "joint": len(measure.owners.all()) > 1,  # the prefetched owners, not a query per measure
         "kind": measure.kind.name if measure.kind_id else "",
         "goal_id": measure.goal_id,
         "goal": measure.goal.text if measure.goal_id else _("No goal named"),
@@ -111,7 +111,6 @@ def _measure_row(measure, status: str, percent: int, comment: str, until: dt.dat
         "start": measure.start.isoformat() if measure.start else "",
         "end": measure.end.isoformat() if measure.end else "",
         "weight": measure.weight,
-        "indicators": [measure_indicator_figures(link, until) for link in measure.indicators.all()],
     }
 
 
@@ -122,7 +121,8 @@ def _measures(plan):
 
 
 def plan_snapshot(plan) -> dict:
-    until = dt.date(plan.year, 12, 31)
+    """The plan as adopted: its measures with the indicators' baselines and
+    targets (the figures themselves belong to the follow-ups)."""
     return {
         "title": plan.title,
         "year": plan.year,
@@ -131,7 +131,7 @@ def plan_snapshot(plan) -> dict:
         "goals": [g.text for g in plan.goals.all()],
         "measures": [
             {
-                **_measure_row(m, m.status, 0, "", until),
+                **_measure_row(m, m.status, 0, ""),
                 "causes": [c.text for c in m.causes.all()],
                 "problem": m.problem.title if m.problem_id else "",
                 "indicators": [
@@ -195,7 +195,14 @@ def report_figures(report) -> dict:
         p = progress.get(measure.pk)
         if p is None:
             continue
-        measures.append(_measure_row(measure, p.status, p.percent, p.comment, report.as_of))
+        measures.append(
+            {
+                **_measure_row(measure, p.status, p.percent, p.comment),
+                "indicators": [
+                    measure_indicator_figures(link, report.as_of) for link in measure.indicators.all()
+                ],
+            }
+        )
     overrides = report.overrides.select_related("recorded_by").order_by("recorded_at", "pk")
     return {
         "plan": report.plan.title,
