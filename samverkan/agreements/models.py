@@ -109,6 +109,15 @@ class AgreementVersion(Validity):
         default=DatePrecision.DAY,
         help_text=_("Month when the sources give only the month (e.g. 'June 2016')."),
     )
+    drafted_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revision_drafts",
+        verbose_name=_("drafted from"),
+        help_text=_("The version in force that a revision draft was drafted from."),
+    )
     supersedes = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -251,6 +260,15 @@ class Goal(models.Model):
     priority_area = models.ForeignKey(PriorityArea, on_delete=models.CASCADE, related_name="goals")
     text = GuardedTextField(_("goal"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("earlier goal"),
+        help_text=_("The goal of an earlier version this goal continues."),
+    )
     is_example = models.BooleanField(_("example data"), default=False)
 
     class Meta:
@@ -260,6 +278,34 @@ class Goal(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class TextSection(models.Model):
+    """A section of an agreement's own text (purpose, organisation, follow-up),
+    kept with the section of the earlier version it continues."""
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="sections")
+    heading = GuardedCharField(_("heading"), max_length=300)
+    body = GuardedTextField(_("text"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("earlier section"),
+    )
+    source = GuardedCharField(_("source"), max_length=300, blank=True)
+    is_example = models.BooleanField(_("example data"), default=False)
+
+    class Meta:
+        verbose_name = _("text section")
+        verbose_name_plural = _("text sections")
+        ordering = ["version", "order", "pk"]
+
+    def __str__(self):
+        return self.heading
 
 
 class LineageKind(models.TextChoices):

@@ -23,6 +23,7 @@ from samverkan.agreements.models import (
     PriorityArea,
     PriorityAreaLineage,
     Scope,
+    TextSection,
 )
 from samverkan.audit.context import acting_as
 from samverkan.datasources.models import ObservationCategory
@@ -85,6 +86,8 @@ class _Loader:
         self.orgs: dict[str, Organisation] = {}
         self.areas: dict[str, Area] = {}
         self.priority_areas: dict[str, PriorityArea] = {}
+        self.goals: dict[str, Goal] = {}
+        self.sections: dict[str, TextSection] = {}
         self.agreements: dict[str, Agreement] = {}
 
     def run(self) -> LoadReport:
@@ -287,6 +290,7 @@ class _Loader:
                 "decided_on": data.get("decided_on"),
                 "decided_by": data.get("decided_by", ""),
                 "supersedes": known.get(data.get("supersedes", "")),
+                "drafted_from": known.get(data.get("supersedes", "")),
                 "summary": data.get("summary", ""),
                 "source": data.get("source", ""),
                 "is_example": data.get("example", False),
@@ -305,6 +309,20 @@ class _Loader:
             categories[name], _ = MandatoryCategory.objects.get_or_create(version=version, name=name)
         for order, area_data in enumerate(data.get("areas", []), start=1):
             self._priority_area(version, area_data, order)
+        for order, section in enumerate(data.get("sections", []), start=1):
+            text_section, _ = TextSection.objects.update_or_create(
+                version=version,
+                heading=section["heading"],
+                defaults={
+                    "body": section["body"].strip(),
+                    "order": order,
+                    "predecessor": self.sections.get(section.get("from", "")),
+                    "source": section.get("source", ""),
+                    "is_example": section.get("example", False),
+                },
+            )
+            if "key" in section:
+                self.sections[section["key"]] = text_section
         return version
 
     def _priority_area(self, version: AgreementVersion, data: dict, order: int) -> PriorityArea:
@@ -328,11 +346,22 @@ class _Loader:
                 version__agreement__scope=Scope.CENTRAL,
             )
         )
-        for goal_order, text in enumerate(data.get("goals", []), start=1):
+        for goal_order, goal_data in enumerate(data.get("goals", []), start=1):
+            # A goal is its text, or a table with the goal it continues ("area-key:number").
+            if isinstance(goal_data, str):
+                goal_data = {"text": goal_data}
             # Goal texts beyond what the seeds state are example content.
-            Goal.objects.update_or_create(
-                priority_area=area, order=goal_order, defaults={"text": text, "is_example": True}
+            goal, _ = Goal.objects.update_or_create(
+                priority_area=area,
+                order=goal_order,
+                defaults={
+                    "text": goal_data["text"],
+                    "predecessor": self.goals.get(goal_data.get("from", "")),
+                    "is_example": True,
+                },
             )
+            if "key" in data:
+                self.goals[f"{data['key']}:{goal_order}"] = goal
         if "key" in data:
             self.priority_areas[data["key"]] = area
         return area

@@ -1,5 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from samverkan.core.fields import GuardedTextField
 
 
 class ValidityQuerySet(models.QuerySet):
@@ -54,3 +57,44 @@ class AppendOnly(models.Model):
         if self.pk is not None:
             raise ValueError(f"A recorded {self._meta.verbose_name} is never changed; record a new one.")
         super().save(*args, **kwargs)
+
+
+class Correctable(AppendOnly):
+    """An append-only record that can be corrected only by recording a new one
+    that names it and says why; the corrected record stays as it was."""
+
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+        verbose_name=_("corrects"),
+    )
+    correction_reason = GuardedTextField(_("reason for the correction"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_current(self) -> bool:
+        return not hasattr(self, "corrected_by")
+
+    def clean(self):
+        super().clean()
+        if self.corrects_id and not self.correction_reason.strip():
+            raise ValidationError({"correction_reason": _("Say why the record is corrected.")})
+        # (Assigning `corrects` already marks the in-memory record corrected: ask the database.)
+        if (
+            self.corrects_id
+            and type(self).objects.filter(corrects_id=self.corrects_id).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError(_("That record has already been corrected; correct the latest one."))
+
+    def history(self) -> list:
+        """This record and every record it corrects, latest first."""
+        chain, record = [self], self
+        while record.corrects_id:
+            record = record.corrects
+            chain.append(record)
+        return chain
