@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "samverkan.situations",
     "samverkan.est",
     "samverkan.plans",
+    "samverkan.consultations",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("pictures/", include("samverkan.situations.urls")),
     path("est/", include("samverkan.est.urls")),
     path("plans/", include("samverkan.plans.urls")),
+    path("consultations/", include("samverkan.consultations.urls")),
     path("notifications/", plan_views.notification_list, name="notifications"),
     path("public/", include("samverkan.plans.public")),
     path("admin/", admin.site.urls),

@@ -102,26 +102,30 @@ def _build_objects(stockholm) -> dict:
         meeting=meeting, text="Sanera klotter", place="", owner=coordinator.organisation, due=WEEK
     )
     plan_objects = _plan_objects(stockholm, coordinator, inner)
-    return plan_objects | {
-        "est_group": group,
-        "week": week,
-        "measure": measure,
-        "observation": observation,
-        "picture": picture,
-        "submitted": picture.joint.police_picture,
-        "draft_picture": city_draft,
-        "draft_problem": city_draft.problems.first(),
-        "joint": picture.joint,
-        "joint_problem": joint_problem,
-        "cause": joint_problem.causes.first(),
-        "batch": batch,
-        "central": AgreementVersion.objects.get(case_number="KS 2023/740"),
-        "inner": inner,
-        "draft": draft,
-        "sodermalm": AgreementVersion.objects.get(agreement__area__code="sodermalm"),
-        "area": Area.objects.get(code="jarva"),
-        "body": Body.objects.get(name="Central styrgrupp"),
-    }
+    return (
+        plan_objects
+        | _consultation_objects(stockholm, coordinator)
+        | {
+            "est_group": group,
+            "week": week,
+            "measure": measure,
+            "observation": observation,
+            "picture": picture,
+            "submitted": picture.joint.police_picture,
+            "draft_picture": city_draft,
+            "draft_problem": city_draft.problems.first(),
+            "joint": picture.joint,
+            "joint_problem": joint_problem,
+            "cause": joint_problem.causes.first(),
+            "batch": batch,
+            "central": AgreementVersion.objects.get(case_number="KS 2023/740"),
+            "inner": inner,
+            "draft": draft,
+            "sodermalm": AgreementVersion.objects.get(agreement__area__code="sodermalm"),
+            "area": Area.objects.get(code="jarva"),
+            "body": Body.objects.get(name="Central styrgrupp"),
+        }
+    )
 
 
 def _plan_objects(stockholm, coordinator, inner) -> dict:
@@ -149,6 +153,42 @@ def _plan_objects(stockholm, coordinator, inner) -> dict:
     }
 
 
+def _consultation_objects(stockholm, coordinator) -> dict:
+    """The replayed rounds, with Norra innerstaden's response still a draft
+    (with an attachment), and a revision draft of the overarching agreement."""
+    from samverkan.agreements.revision import draft_revision
+    from samverkan.consultations import services
+    from samverkan.consultations.demo import load_example_consultations
+    from samverkan.consultations.models import ConsultationRound, Response
+
+    load_example_consultations(EXAMPLE_CONSULTATIONS, municipality=stockholm)
+    round = ConsultationRound.objects.get(case_number="KS 2023/740")
+    draft_response = Response.objects.get(
+        recipient__round=round, recipient__organisation__name__startswith="Norra"
+    )
+    services.attachment_add(
+        response=draft_response, title="Bilaga", name="bilaga.txt", data=b"Synpunkter.", user=coordinator
+    )
+    sodermalm = Response.objects.get(case_number="SÖD 2023/713")
+    proposal = sodermalm.proposals.first()
+    central_draft = draft_revision(version=round.version, label="Utkast 2028")
+    return {
+        "round": round,
+        "sodermalm_response": sodermalm,
+        "draft_response": draft_response,
+        "jarva_recipient": round.recipients.get(organisation__name="Järva stadsdelsnämnd"),
+        "attachment": draft_response.attachments.get(),
+        "proposal": proposal,
+        "outcome": proposal.current_outcome,
+        "central_draft": central_draft,
+        "draft_area": central_draft.priority_areas.first(),
+        "old_central": AgreementVersion.objects.get(case_number="KS 2019/656"),
+    }
+
+
+EXAMPLE_CONSULTATIONS = tomllib.loads(
+    (Path(__file__).parent.parent / "samverkan/configurations/stockholm/consultations.toml").read_text()
+)
 EXAMPLE_PLANS = tomllib.loads(
     (Path(__file__).parent.parent / "samverkan/configurations/stockholm/plans.toml").read_text()
 )
@@ -175,8 +215,77 @@ OWN_DRAFT = only(Role.DISTRICT_COORDINATOR, Role.STEERING_GROUP_MEMBER)
 EST_READERS = PICTURE_READERS
 EST_WRITERS = JOINT_EDITORS
 
+# Consultations: rounds, submitted responses and comparisons are read by
+# all; a response being drafted by its recipient's people, the preparation
+# group and administrators; rounds and revisions of the overarching
+# agreement are run by the preparation group and administrators.
+OVERSEERS = [Role.ADMINISTRATOR, Role.PREPARATION_GROUP]
+DRAFT_RESPONSE_READERS = only(*OVERSEERS, Role.DISTRICT_COORDINATOR, Role.STEERING_GROUP_MEMBER)
+INNER_WRITERS = [*OVERSEERS, Role.DISTRICT_COORDINATOR]  # Norra innerstaden's administration answers
+SODERMALM_WRITERS = [*OVERSEERS, "other_coordinator"]  # Södermalm's administration answers
+
+
+def _compare(o, fmt=None):
+    agreement = o["round"].version.agreement_id
+    url = reverse("consultations:compare_export", args=[agreement, fmt]) if fmt else None
+    url = url or reverse("consultations:compare", args=[agreement])
+    return f"{url}?old={o['old_central'].pk}&new={o['round'].version_id}"
+
+
 # name → (how to build the URL from the objects, expected status per role)
 GET_ROUTES = {
+    "consultations:list": (lambda o: reverse("consultations:list"), EVERYONE),
+    "consultations:round": (lambda o: reverse("consultations:round", args=[o["round"].pk]), EVERYONE),
+    "consultations:compilation": (
+        lambda o: reverse("consultations:compilation", args=[o["round"].pk]),
+        EVERYONE,
+    ),
+    "consultations:compilation_export": (
+        lambda o: reverse("consultations:compilation_export", args=[o["round"].pk, "docx"]),
+        EVERYONE,
+    ),
+    "consultations:response": (
+        lambda o: reverse("consultations:response", args=[o["sodermalm_response"].pk]),
+        EVERYONE,
+    ),
+    "consultations:response (draft)": (
+        lambda o: reverse("consultations:response", args=[o["draft_response"].pk]),
+        DRAFT_RESPONSE_READERS,
+    ),
+    "consultations:response_edit": (
+        lambda o: reverse("consultations:response_edit", args=[o["draft_response"].recipient_id]),
+        only(*INNER_WRITERS),
+    ),
+    "consultations:response_edit (submitted)": (
+        lambda o: reverse("consultations:response_edit", args=[o["sodermalm_response"].recipient_id]),
+        only(*SODERMALM_WRITERS, allowed_status=302),
+    ),
+    "consultations:minutes": (
+        lambda o: reverse("consultations:minutes", args=[o["sodermalm_response"].pk]),
+        only(*SODERMALM_WRITERS),
+    ),
+    "consultations:attachment": (
+        lambda o: reverse("consultations:attachment", args=[o["attachment"].pk]),
+        DRAFT_RESPONSE_READERS,
+    ),
+    "consultations:proposal": (
+        lambda o: reverse("consultations:proposal", args=[o["proposal"].pk]),
+        EVERYONE,
+    ),
+    "consultations:draft": (
+        lambda o: reverse("consultations:draft", args=[o["central_draft"].pk]),
+        only(*OVERSEERS),
+    ),
+    "consultations:round_create": (
+        lambda o: reverse("consultations:round_create", args=[o["central_draft"].pk]),
+        only(*OVERSEERS),
+    ),
+    "consultations:adopt": (
+        lambda o: reverse("consultations:adopt", args=[o["central_draft"].pk]),
+        only(*OVERSEERS),
+    ),
+    "consultations:compare": (_compare, EVERYONE),
+    "consultations:compare_export": (lambda o: _compare(o, "docx"), EVERYONE),
     "home": (lambda o: reverse("home"), EVERYONE | {r: 302 for r in ROLES}),
     "agreements:overview": (lambda o: reverse("agreements:overview"), EVERYONE),
     "agreements:compliance": (lambda o: reverse("agreements:compliance"), EVERYONE),
@@ -438,6 +547,70 @@ POST_ROUTES = {
     "plans:communication_approve": (
         lambda o: reverse("plans:communication_approve", args=[o["message"].pk]),
         only(Role.DISTRICT_COORDINATOR, Role.POLICE_CONTACT, allowed_status=302),
+    ),
+    "consultations:recipient_add": (
+        lambda o: reverse("consultations:recipient_add", args=[o["round"].pk]),
+        only(*OVERSEERS, allowed_status=400),
+    ),
+    "consultations:remind": (
+        lambda o: reverse("consultations:remind", args=[o["round"].pk]),
+        only(*OVERSEERS, allowed_status=302),
+    ),
+    "consultations:extension": (
+        lambda o: reverse("consultations:extension", args=[o["jarva_recipient"].pk]),
+        only(*OVERSEERS, allowed_status=302),
+    ),
+    "consultations:response_edit (save)": (
+        lambda o: reverse("consultations:response_edit", args=[o["draft_response"].recipient_id]),
+        only(*INNER_WRITERS, allowed_status=302),
+    ),
+    "consultations:response_submit": (
+        lambda o: reverse("consultations:response_submit", args=[o["draft_response"].pk]),
+        only(*INNER_WRITERS, allowed_status=400),
+    ),
+    "consultations:document_add": (
+        lambda o: reverse("consultations:document_add", args=[o["draft_response"].pk]),
+        only(*INNER_WRITERS, allowed_status=400),
+    ),
+    "consultations:attachment_add": (
+        lambda o: reverse("consultations:attachment_add", args=[o["draft_response"].pk]),
+        only(*INNER_WRITERS, allowed_status=400),
+    ),
+    "consultations:proposal_add": (
+        lambda o: reverse("consultations:proposal_add", args=[o["draft_response"].pk]),
+        only(*INNER_WRITERS, allowed_status=400),
+    ),
+    "consultations:change_add": (
+        lambda o: reverse("consultations:change_add", args=[o["proposal"].pk]),
+        only(*SODERMALM_WRITERS, allowed_status=400),
+    ),
+    "consultations:minutes (record)": (
+        lambda o: reverse("consultations:minutes", args=[o["sodermalm_response"].pk]),
+        only(*SODERMALM_WRITERS, allowed_status=400),
+    ),
+    "consultations:outcome_correct": (
+        lambda o: reverse("consultations:outcome_correct", args=[o["outcome"].pk]),
+        only(*OVERSEERS, allowed_status=302),
+    ),
+    "consultations:revise": (
+        lambda o: reverse("consultations:revise", args=[o["round"].version_id]),
+        only(*OVERSEERS, allowed_status=302),
+    ),
+    "consultations:element_add": (
+        lambda o: reverse("consultations:element_add", args=[o["central_draft"].pk, "area"]),
+        only(*OVERSEERS, allowed_status=400),
+    ),
+    "consultations:element_edit": (
+        lambda o: reverse("consultations:element_edit", args=["area", o["draft_area"].pk]),
+        only(*OVERSEERS, allowed_status=400),
+    ),
+    "consultations:round_create (send)": (
+        lambda o: reverse("consultations:round_create", args=[o["central_draft"].pk]),
+        only(*OVERSEERS, allowed_status=400),
+    ),
+    "consultations:adopt (record)": (
+        lambda o: reverse("consultations:adopt", args=[o["central_draft"].pk]),
+        only(*OVERSEERS, allowed_status=400),
     ),
     "notifications": (lambda o: reverse("notifications"), {r: 302 for r in ROLES}),
     "set_language": (lambda o: reverse("set_language"), {r: 302 for r in ROLES}),

@@ -40,7 +40,10 @@ def can_view_version(user: User, version: AgreementVersion) -> bool:
         return False
     if version.status == VersionStatus.ADOPTED:
         return True
-    # Drafts: the parties, the central preparation group and administrators.
+    # A draft sent out for consultation is a public document of the case.
+    if version.consultation_rounds.exists():
+        return True
+    # Other drafts: the parties, the central preparation group and administrators.
     return is_administrator(user) or user.role == Role.PREPARATION_GROUP or is_party(user, version)
 
 
@@ -296,3 +299,61 @@ def can_approve_communication(user: User, communication) -> bool:
         and in_municipality(user, communication.agreement.municipality)
         and user.organisation_id in _communication_party_ids(communication)
     )
+
+
+# --- Consultations, decisions and revisions -----------------------------------------
+# Rounds, submitted responses, minutes and the comparison of versions are
+# public documents of the case: everyone of the municipality who signs in
+# reads them. A response being drafted is read and written only by the
+# recipient (and the administration that prepares its matters), the
+# preparation group and administrators, who run the rounds. Drafting a
+# revision and recording its adoption follow the right to write the
+# agreement itself.
+
+
+def can_manage_consultations(user: User, municipality: Municipality) -> bool:
+    return user.role in WRITING_ROLES and in_municipality(user, municipality) and _oversees(user)
+
+
+def can_view_round(user: User, round) -> bool:
+    return in_municipality(user, round.version.agreement.municipality)
+
+
+def answers_for(user: User, recipient) -> bool:
+    """The user's organisation is the recipient or prepares its matters."""
+    if user.organisation_id is None:
+        return False
+    return user.organisation_id == recipient.organisation_id or (
+        user.organisation.committee_id == recipient.organisation_id
+    )
+
+
+def can_view_response(user: User, response) -> bool:
+    round = response.recipient.round
+    if not can_view_round(user, round):
+        return False
+    if response.is_submitted or _oversees(user):
+        return True
+    return user.role != Role.POLITICIAN and answers_for(user, response.recipient)
+
+
+def can_write_response(user: User, recipient) -> bool:
+    """Draft the response, attach to it, record the committee's minutes."""
+    return (
+        user.role in WRITING_ROLES
+        and can_view_round(user, recipient.round)
+        and (_oversees(user) or answers_for(user, recipient))
+    )
+
+
+def can_edit_draft(user: User, version: AgreementVersion) -> bool:
+    return version.status == VersionStatus.DRAFT and can_edit_version(user, version)
+
+
+def can_draft_revision(user: User, version: AgreementVersion) -> bool:
+    return version.status == VersionStatus.ADOPTED and can_edit_version(user, version)
+
+
+def can_record_adoption(user: User, version: AgreementVersion) -> bool:
+    """Adopt a draft, or correct a recorded adoption or outcome."""
+    return can_edit_version(user, version)

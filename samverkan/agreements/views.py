@@ -97,6 +97,11 @@ def _version_page(request, version, *, form=None, status=200):
         ],
         "form": form,
         "today": today,
+        "can_revise": permissions.can_draft_revision(request.user, version),
+        "can_edit_draft": permissions.can_edit_draft(request.user, version),
+        "rounds": version.consultation_rounds.all(),
+        "sections": version.sections.all(),
+        "adoptions": version.adoptions.select_related("decided_by"),
     }
     return render(request, "agreements/version_detail.html", context, status=status)
 

@@ -28,6 +28,7 @@ class Kind:
     BODY_REPORT = "body_report"
     AGREEMENT_END = "agreement_end"
     REVISION = "revision"
+    CONSULTATION = "consultation"
 
     labels = {
         EST_MEETING: gettext_lazy("EST meeting"),
@@ -36,6 +37,7 @@ class Kind:
         BODY_REPORT: gettext_lazy("Report to committee"),
         AGREEMENT_END: gettext_lazy("Local agreement expires"),
         REVISION: gettext_lazy("Revision of the agreement"),
+        CONSULTATION: gettext_lazy("Consultation response due"),
     }
 
 
@@ -194,10 +196,47 @@ def items(municipality, start: dt.date, end: dt.date, *, est=True) -> list[Item]
                     False,
                 )
             )
+    found += _consultation_items(municipality, start, end)
     return sorted(found, key=lambda i: (i.date, i.kind, i.title))
 
 
-REMINDED_KINDS = {Kind.TERTIAL_REPORT, Kind.ANNUAL_REPORT, Kind.AGREEMENT_END, Kind.REVISION}
+def _consultation_items(municipality, start: dt.date, end: dt.date) -> list[Item]:
+    """Each recipient's deadline (its extension if it has one), done when answered."""
+    from samverkan.consultations.models import Recipient
+    from samverkan.consultations.services import serving
+
+    recipients = (
+        Recipient.objects.filter(round__version__agreement__municipality=municipality)
+        .select_related("round", "organisation")
+        .prefetch_related("response", "organisation__administrations")
+    )
+    found = []
+    for recipient in recipients:
+        if not start <= recipient.deadline <= end:
+            continue
+        response = recipient.submitted_response
+        found.append(
+            Item(
+                recipient.deadline,
+                Kind.CONSULTATION,
+                f"{recipient.round.case_number}: {recipient.organisation.name}",
+                recipient.organisation.name,
+                f"consultation:{recipient.pk}:{recipient.deadline}",
+                reverse("consultations:round", args=[recipient.round_id]),
+                {o.pk for o in serving(recipient.organisation)},
+                response is not None,
+            )
+        )
+    return found
+
+
+REMINDED_KINDS = {
+    Kind.TERTIAL_REPORT,
+    Kind.ANNUAL_REPORT,
+    Kind.AGREEMENT_END,
+    Kind.REVISION,
+    Kind.CONSULTATION,
+}
 
 
 @in_site_language

@@ -1,0 +1,148 @@
+"""Replays a configuration's consultation rounds (`consultations.toml`):
+the referred drafts, the recipients with their extensions, responses,
+amendment proposals, minutes items and the outcome of each proposal when
+the version was adopted. Loading again changes nothing."""
+
+from samverkan.accounts.models import Role, User
+from samverkan.agreements.models import AgreementVersion
+from samverkan.consultations import services
+from samverkan.consultations.models import AmendmentProposal, Anchor, ConsultationRound, Response
+from samverkan.organisations.models import Organisation
+
+
+def _anchor(round: ConsultationRound, change: dict) -> tuple[str, int | None]:
+    snapshot = round.snapshot
+    if "section" in change:
+        section = next(s for s in snapshot["sections"] if s["heading"] == change["section"])
+        return Anchor.SECTION, section["id"]
+    if "area" not in change:
+        return Anchor.DRAFT, None
+    area = next(a for a in snapshot["areas"] if a["name"] == change["area"])
+    if "goal" in change:
+        return Anchor.GOAL, area["goals"][change["goal"] - 1]["id"]
+    return Anchor.AREA, area["id"]
+
+
+def load_example_consultations(data: dict, *, municipality) -> list[ConsultationRound]:
+    orgs = {o.name: o for o in Organisation.objects.filter(municipality=municipality)}
+    user = User.objects.filter(role=Role.PREPARATION_GROUP, organisation__municipality=municipality).first()
+    loaded = []
+    for item in data.get("rounds", []):
+        version = AgreementVersion.objects.get(
+            agreement__municipality=municipality, case_number=item["version"]
+        )
+        existing = ConsultationRound.objects.filter(version=version, case_number=item["case_number"]).first()
+        if existing is not None:
+            loaded.append(existing)
+            continue
+        round = services.round_create(
+            version=version,
+            title=item["title"],
+            case_number=item["case_number"],
+            referred_by=orgs[item["referred_by"]],
+            sent_on=item["sent_on"],
+            deadline=item["deadline"],
+            instructions=item.get("instructions", ""),
+            source=item.get("source", ""),
+            user=user,
+            is_example=item.get("example", False),
+            past=True,
+        )
+        outcomes = {}
+        for entry in item.get("recipients", []):
+            outcomes |= _recipient(round, entry, orgs, user)
+        adoption = item.get("adoption")
+        if adoption:
+            services.adoption_record_past(
+                version=version,
+                user=user,
+                outcomes=outcomes,
+                decided_by=orgs[adoption["decided_by"]],
+                decided_on=adoption["decided_on"],
+                valid_from=adoption["valid_from"],
+                minutes_reference=adoption.get("minutes_reference", ""),
+                source=adoption.get("source", ""),
+                is_example=adoption.get("example", False),
+            )
+        loaded.append(round)
+    return loaded
+
+
+def _recipient(round, entry: dict, orgs: dict, user) -> dict:
+    recipient = services.recipient_add(round=round, organisation=orgs[entry["org"]])
+    if "extended_to" in entry:
+        services.extension_grant(
+            recipient=recipient, until=entry["extended_to"], reason=entry.get("extension_reason", "")
+        )
+    data = entry.get("response")
+    if data is None:
+        return {}
+    response = services.response_save(
+        response=Response(
+            recipient=recipient,
+            case_number=data.get("case_number", ""),
+            proposed_decision=data.get("proposed_decision", ""),
+            summary=data.get("summary", ""),
+            views=data.get("views", ""),
+            goal_fulfilment=data.get("goal_fulfilment", ""),
+            child_consequences=data.get("child_consequences", ""),
+            is_example=data.get("example", True),
+        )
+    )
+    for document in data.get("documents", []):
+        services.document_add(response=response, reference=document["reference"], title=document["title"])
+    outcomes = {}
+    for order, item in enumerate(data.get("proposals", []), start=1):
+        proposal = services.proposal_add(
+            proposal=AmendmentProposal(
+                response=response,
+                heading=item["heading"],
+                justification=item.get("justification", ""),
+                origin=item.get("origin", "statement"),
+                put_forward_by=item.get("put_forward_by", ""),
+                order=order,
+                is_example=data.get("example", True),
+            ),
+            changes=[
+                {
+                    "kind": change["kind"],
+                    "anchor": _anchor(round, change)[0],
+                    "anchor_id": _anchor(round, change)[1],
+                    "proposed_text": change.get("text", ""),
+                }
+                for change in item["changes"]
+            ],
+        )
+        if "outcome" in item:
+            outcomes[proposal.pk] = (item["outcome"]["outcome"], item["outcome"].get("comment", ""))
+    if not data.get("draft"):
+        services.response_submit(response=response, answered_on=data["answered_on"])
+    minutes = data.get("minutes")
+    if minutes:
+        services.minutes_record(
+            response=response,
+            committee=recipient.organisation,
+            meeting_date=minutes["meeting_date"],
+            paragraph=minutes["paragraph"],
+            case_number=minutes.get("case_number", ""),
+            decision=minutes["decision"],
+            outcome=minutes["outcome"],
+            order_of_decision=minutes.get("order_of_decision", ""),
+            proposals=[
+                {
+                    "label": p["label"],
+                    "movers": p.get("movers", ""),
+                    "parties": p.get("parties", ""),
+                    "text": p.get("text", ""),
+                    "is_administration": p.get("is_administration", False),
+                    "adopted": p.get("adopted", False),
+                }
+                for p in minutes.get("proposals", [])
+            ],
+            dissents=[dict(d) for d in minutes.get("dissents", [])],
+            statements=[dict(s) for s in minutes.get("statements", [])],
+            user=user,
+            source=minutes.get("source", ""),
+            is_example=minutes.get("example", False),
+        )
+    return outcomes

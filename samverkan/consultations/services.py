@@ -1,0 +1,509 @@
+"""Every write of the revision lifecycle: drafts, rounds, responses, minutes,
+adoption and outcomes. Each validates fully before it saves; the audit log
+records every save through its signals."""
+
+import datetime as dt
+import hashlib
+import io
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.agreements.models import AgreementVersion, Goal, PriorityArea, TextSection, VersionStatus
+from samverkan.agreements.revision import area_renamed, elements
+from samverkan.consultations.models import (
+    Anchor,
+    Attachment,
+    ConsultationRound,
+    Dissent,
+    DocumentReference,
+    MinutesItem,
+    MinutesProposal,
+    Outcome,
+    ProposalOutcome,
+    ProposedChange,
+    Recipient,
+    Response,
+    ResponseStatus,
+    Statement,
+    VersionAdoption,
+)
+from samverkan.core.personal_data import no_personal_identity_number
+from samverkan.plans.notify import in_site_language, notify, people_of
+
+
+def _saved(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+# --- editing a draft ---------------------------------------------------------------
+
+
+def _draft(version: AgreementVersion) -> AgreementVersion:
+    if version.status != VersionStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be changed; an adopted version is revised by a new draft."))
+    return version
+
+
+def area_save(*, area: PriorityArea) -> PriorityArea:
+    _draft(area.version)
+    renamed = area.pk is not None and PriorityArea.objects.get(pk=area.pk).name != area.name
+    _saved(area)
+    if renamed:
+        area_renamed(area)
+    return area
+
+
+def goal_save(*, goal: Goal) -> Goal:
+    _draft(goal.priority_area.version)
+    if goal.pk is None and not goal.order:
+        goal.order = goal.priority_area.goals.count() + 1
+    return _saved(goal)
+
+
+def section_save(*, section: TextSection) -> TextSection:
+    _draft(section.version)
+    if section.pk is None and not section.order:
+        section.order = section.version.sections.count() + 1
+    return _saved(section)
+
+
+def element_delete(*, element) -> None:
+    version = element.version if hasattr(element, "version") else element.priority_area.version
+    _draft(version)
+    element.delete()
+
+
+# --- consultation rounds ----------------------------------------------------------
+
+
+@transaction.atomic
+def round_create(
+    *,
+    version: AgreementVersion,
+    title: str,
+    case_number: str,
+    referred_by,
+    sent_on: dt.date,
+    deadline: dt.date,
+    recipients=(),
+    instructions: str = "",
+    user=None,
+    source: str = "",
+    is_example: bool = False,
+    past: bool = False,
+) -> ConsultationRound:
+    """Send a draft out for consultation; the draft as it is now is kept with
+    the round, so the responses can be read against what they were sent.
+    `past` records a round held before the agreement was registered here,
+    on the version it led to."""
+    if version.status != VersionStatus.DRAFT and not past:
+        raise ValidationError(_("Only a draft is sent out for consultation."))
+    consultation = _saved(
+        ConsultationRound(
+            version=version,
+            title=title,
+            case_number=case_number,
+            referred_by=referred_by,
+            sent_on=sent_on,
+            deadline=deadline,
+            instructions=instructions,
+            snapshot=elements(version),
+            created_by=user,
+            source=source,
+            is_example=is_example,
+        )
+    )
+    for organisation in recipients:
+        recipient_add(round=consultation, organisation=organisation)
+    return consultation
+
+
+def recipient_add(*, round: ConsultationRound, organisation) -> Recipient:
+    if round.recipients.filter(organisation=organisation).exists():
+        raise ValidationError(_("%(org)s is already a recipient.") % {"org": organisation})
+    return _saved(Recipient(round=round, organisation=organisation))
+
+
+def extension_grant(*, recipient: Recipient, until: dt.date, reason: str = "") -> Recipient:
+    if recipient.submitted_response is not None:
+        raise ValidationError(_("The recipient has already answered."))
+    before = recipient.extended_to, recipient.extension_reason
+    recipient.extended_to, recipient.extension_reason = until, reason
+    try:
+        return _saved(recipient)
+    except ValidationError:
+        recipient.extended_to, recipient.extension_reason = before
+        raise
+
+
+@in_site_language
+def reminders_send(*, round: ConsultationRound, today: dt.date | None = None, url: str = "") -> int:
+    """Remind each recipient that has not answered, once per day at most."""
+    today = today or timezone.localdate()
+    sent = 0
+    for recipient in round.recipients.select_related("organisation").prefetch_related("response"):
+        if recipient.submitted_response is not None:
+            continue
+        text = _("Consultation %(case)s: the response from %(org)s is due %(date)s.") % {
+            "case": round.case_number,
+            "org": recipient.organisation.name,
+            "date": f"{recipient.deadline:%Y-%m-%d}",
+        }
+        sent += notify(
+            people_of(serving(recipient.organisation)),
+            key=f"consultation:{recipient.pk}:{today}",
+            text=text,
+            url=url,
+        )
+    return sent
+
+
+def serving(organisation) -> list:
+    """The organisation and the administrations that prepare its matters:
+    the district administration answers for its district committee."""
+    return [organisation, *organisation.administrations.all()]
+
+
+# --- responses ---------------------------------------------------------------------
+
+
+def _editable(response: Response) -> Response:
+    if response.is_submitted:
+        raise ValidationError(_("The response has been submitted and can no longer be changed."))
+    return response
+
+
+def response_save(*, response: Response) -> Response:
+    if response.pk is not None:
+        _editable(Response.objects.get(pk=response.pk))
+    return _saved(response)
+
+
+def response_submit(*, response: Response, answered_on: dt.date | None = None) -> Response:
+    _editable(response)
+    if not (response.proposed_decision.strip() and response.summary.strip()):
+        raise ValidationError(
+            _("A response states its proposed decision and a summary before it is submitted.")
+        )
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_on = answered_on or timezone.localdate()
+    return _saved(response)
+
+
+def document_add(*, response: Response, reference: str, title: str) -> DocumentReference:
+    if response.documents.filter(reference=reference.strip()).exists():
+        raise ValidationError({"reference": _("That document is already listed.")})
+    return _saved(DocumentReference(response=response, reference=reference.strip(), title=title))
+
+
+ATTACHMENT_TYPES = {".pdf", ".docx", ".txt"}
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _attachment_text(name: str, data: bytes) -> str:
+    suffix = PurePath(name).suffix.lower()
+    if suffix == ".txt":
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        return str(best) if best is not None else ""
+    if suffix == ".docx":
+        from docx import Document
+
+        document = Document(io.BytesIO(data))
+        cells = (cell.text for table in document.tables for row in table.rows for cell in row.cells)
+        return "\n".join([*(p.text for p in document.paragraphs), *cells])
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def attachment_add(*, response: Response, title: str, name: str, data: bytes, user) -> Attachment:
+    """Keep a file with the response, after reading it for personal identity
+    numbers: an attachment is free text too."""
+    _editable(response)
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in ATTACHMENT_TYPES:
+        raise ValidationError({"file": _("Attach a PDF, Word (.docx) or text file.")})
+    if len(data) > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": _("The file is larger than 20 MB.")})
+    try:
+        text = _attachment_text(name, data)
+    except Exception as error:  # a damaged file of any of the three kinds
+        raise ValidationError({"file": _("The file cannot be read: %(error)s") % {"error": error}}) from error
+    try:
+        no_personal_identity_number(text)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    attachment = Attachment(
+        response=response,
+        title=title,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        uploaded_by=user,
+    )
+    attachment.file.save(PurePath(name).name, ContentFile(data), save=False)
+    return _saved(attachment)
+
+
+def anchors(round: ConsultationRound) -> list[tuple[str, int | None, str]]:
+    """The elements of the draft as sent out that a change can concern:
+    (anchor, id, label)."""
+    found = [(Anchor.DRAFT, None, round.version.label)]
+    for area in round.snapshot.get("areas", []):
+        found.append((Anchor.AREA, area["id"], area["name"]))
+        for number, goal in enumerate(area["goals"], start=1):
+            found.append((Anchor.GOAL, goal["id"], f"{area['name']}, {_('goal')} {number}: {goal['text']}"))
+    for section in round.snapshot.get("sections", []):
+        found.append((Anchor.SECTION, section["id"], section["heading"]))
+    return found
+
+
+@transaction.atomic
+def proposal_add(*, proposal, changes) -> object:
+    """An amendment proposal with its concrete changes, each anchored to an
+    element of the draft as it was sent out."""
+    response = proposal.response
+    if proposal.origin == "statement":
+        _editable(response)
+    if not changes:
+        raise ValidationError(_("Name at least one change the proposal asks for."))
+    if not proposal.order:
+        proposal.order = response.proposals.count() + 1
+    _saved(proposal)
+    for change in changes:
+        change_add(proposal=proposal, change=change)
+    return proposal
+
+
+def change_add(*, proposal, change: dict) -> ProposedChange:
+    """One more concrete change for a proposal, anchored to an element of
+    the draft as it was sent out."""
+    response = proposal.response
+    if proposal.origin == "statement":
+        _editable(response)
+    labels = {(anchor, pk): label for anchor, pk, label in anchors(response.recipient.round)}
+    key = (change.get("anchor", Anchor.DRAFT), change.get("anchor_id"))
+    if key not in labels:
+        raise ValidationError(_("The change concerns an element that is not in the draft as sent out."))
+    return _saved(
+        ProposedChange(
+            proposal=proposal,
+            kind=change["kind"],
+            anchor=key[0],
+            anchor_id=key[1],
+            anchor_label=labels[key][:500],
+            proposed_text=change.get("proposed_text", ""),
+            order=proposal.changes.count() + 1,
+        )
+    )
+
+
+# --- recorded decisions ------------------------------------------------------------
+
+
+@transaction.atomic
+def minutes_record(
+    *,
+    response: Response,
+    committee,
+    meeting_date: dt.date,
+    paragraph: str,
+    decision: str,
+    outcome: str,
+    user,
+    case_number: str = "",
+    order_of_decision: str = "",
+    proposals=(),
+    dissents=(),
+    statements=(),
+    corrects: MinutesItem | None = None,
+    correction_reason: str = "",
+    source: str = "",
+    is_example: bool = False,
+) -> MinutesItem:
+    """Record a committee's minutes item with its competing proposals (in the
+    order they were put), dissents and statements. A correction is a new
+    item naming the one it corrects; nothing recorded is changed."""
+    if corrects is not None and corrects.response_id != response.pk:
+        raise ValidationError(_("A correction corrects an item of the same response."))
+    if sum(1 for p in proposals if p.get("adopted")) > 1:
+        raise ValidationError(_("Only one of the competing proposals can be the decision."))
+    item = _saved(
+        MinutesItem(
+            response=response,
+            committee=committee,
+            meeting_date=meeting_date,
+            paragraph=paragraph,
+            case_number=case_number,
+            decision=decision,
+            outcome=outcome,
+            order_of_decision=order_of_decision,
+            recorded_by=user,
+            corrects=corrects,
+            correction_reason=correction_reason,
+            source=source,
+            is_example=is_example,
+        )
+    )
+    by_position = {}
+    for position, data in enumerate(proposals, start=1):
+        by_position[position] = _saved(MinutesProposal(item=item, position=position, **data))
+
+    def supported(data):
+        position = data.pop("supports", None)
+        if position in (None, ""):
+            return None
+        if int(position) not in by_position:
+            raise ValidationError(_("A dissent or statement supports a proposal that is not in the item."))
+        return by_position[int(position)]
+
+    for data in dissents:
+        data = dict(data)
+        _saved(Dissent(item=item, supports=supported(data), **data))
+    for data in statements:
+        data = dict(data)
+        _saved(Statement(item=item, supports=supported(data), **data))
+    return item
+
+
+def proposals_to_decide(version: AgreementVersion) -> list:
+    """The amendment proposals of the submitted responses on this draft
+    that ask for a change (not only state a view)."""
+    from samverkan.consultations.models import AmendmentProposal
+
+    proposals = AmendmentProposal.objects.filter(
+        response__recipient__round__version=version, response__status=ResponseStatus.SUBMITTED
+    ).prefetch_related("changes")
+    return [p for p in proposals if any(c.kind != "comment" for c in p.changes.all())]
+
+
+@transaction.atomic
+def version_adopt(
+    *,
+    version: AgreementVersion,
+    decided_by,
+    decided_on: dt.date,
+    valid_from: dt.date,
+    user,
+    outcomes: dict,
+    valid_to: dt.date | None = None,
+    minutes_reference: str = "",
+    source: str = "",
+    is_example: bool = False,
+) -> VersionAdoption:
+    """Adopt a draft as the agreement's new version, and record what became
+    of every amendment proposal made on it."""
+    _draft(version)
+    missing = [p for p in proposals_to_decide(version) if p.pk not in outcomes]
+    if missing:
+        raise ValidationError(
+            _("Record what became of every amendment proposal: %(names)s.")
+            % {"names": "; ".join(p.heading for p in missing)}
+        )
+    adoption = _saved(
+        VersionAdoption(
+            version=version,
+            decided_by=decided_by,
+            decided_on=decided_on,
+            minutes_reference=minutes_reference,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            recorded_by=user,
+            source=source,
+            is_example=is_example,
+        )
+    )
+    _apply(adoption)
+    _record_outcomes(adoption, outcomes, user)
+    return adoption
+
+
+def _record_outcomes(adoption: VersionAdoption, outcomes: dict, user) -> None:
+    for proposal in proposals_to_decide(adoption.version):
+        outcome, comment = outcomes[proposal.pk]
+        _saved(
+            ProposalOutcome(
+                proposal=proposal,
+                adoption=adoption,
+                outcome=outcome,
+                comment=comment,
+                recorded_by=user,
+                is_example=adoption.is_example,
+            )
+        )
+
+
+@transaction.atomic
+def adoption_record_past(*, version: AgreementVersion, user, outcomes: dict, **fields) -> VersionAdoption:
+    """Record the adoption of a version that is already registered as
+    adopted (an agreement that predates Samverkan), with the outcome of the
+    proposals made on it. The record must agree with the version."""
+    if version.status != VersionStatus.ADOPTED or version.valid_from != fields["valid_from"]:
+        raise ValidationError(_("The recorded adoption does not agree with the registered version."))
+    if version.adoptions.exists():
+        raise ValidationError(_("The adoption of this version is already recorded."))
+    adoption = _saved(VersionAdoption(version=version, recorded_by=user, **fields))
+    _record_outcomes(adoption, outcomes, user)
+    return adoption
+
+
+def _apply(adoption: VersionAdoption) -> None:
+    version = adoption.version
+    version.status = VersionStatus.ADOPTED
+    version.valid_from = adoption.valid_from
+    version.valid_to = adoption.valid_to
+    version.decided_on = adoption.decided_on
+    version.decided_by = adoption.decided_by.name
+    predecessor = version.drafted_from
+    if predecessor is not None and version.supersedes_id is None:
+        taken = getattr(predecessor, "superseded_by", None)
+        if taken is not None and taken.pk != version.pk:
+            raise ValidationError(
+                _("%(old)s has already been replaced by %(new)s.") % {"old": predecessor, "new": taken}
+            )
+        version.supersedes = predecessor
+    _saved(version)
+
+
+@transaction.atomic
+def adoption_correct(*, adoption: VersionAdoption, reason: str, user, **fields) -> VersionAdoption:
+    """Correct the recorded adoption (e.g. a wrong date) by a new record."""
+    data = {
+        "decided_by": adoption.decided_by,
+        "decided_on": adoption.decided_on,
+        "minutes_reference": adoption.minutes_reference,
+        "valid_from": adoption.valid_from,
+        "valid_to": adoption.valid_to,
+        "source": adoption.source,
+    } | fields
+    correction = _saved(
+        VersionAdoption(
+            version=adoption.version, corrects=adoption, correction_reason=reason, recorded_by=user, **data
+        )
+    )
+    _apply(correction)
+    return correction
+
+
+def outcome_correct(*, outcome: ProposalOutcome, new_outcome: str, comment: str, reason: str, user):
+    if new_outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose an outcome.")})
+    return _saved(
+        ProposalOutcome(
+            proposal=outcome.proposal,
+            adoption=outcome.adoption,
+            outcome=new_outcome,
+            comment=comment,
+            corrects=outcome,
+            correction_reason=reason,
+            recorded_by=user,
+        )
+    )

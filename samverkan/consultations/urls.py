@@ -1,0 +1,58 @@
+from django.urls import path, register_converter
+
+from samverkan.consultations import views
+
+app_name = "consultations"
+
+
+class Document:
+    regex = "pdf|docx"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+class Element:
+    regex = "area|goal|section"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(Document, "doc")
+register_converter(Element, "element")
+
+urlpatterns = [
+    path("", views.round_list, name="list"),
+    path("<int:pk>/", views.round_detail, name="round"),
+    path("<int:pk>/recipients/", views.recipient_add, name="recipient_add"),
+    path("<int:pk>/remind/", views.round_remind, name="remind"),
+    path("<int:pk>/compilation/", views.compilation, name="compilation"),
+    path("<int:pk>/compilation.<doc:fmt>", views.compilation_export, name="compilation_export"),
+    path("recipients/<int:pk>/extension/", views.extension_grant, name="extension"),
+    path("recipients/<int:pk>/response/", views.response_edit, name="response_edit"),
+    path("responses/<int:pk>/", views.response_detail, name="response"),
+    path("responses/<int:pk>/submit/", views.response_submit, name="response_submit"),
+    path("responses/<int:pk>/documents/", views.document_add, name="document_add"),
+    path("responses/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("responses/<int:pk>/proposals/", views.proposal_add, name="proposal_add"),
+    path("responses/<int:pk>/minutes/", views.minutes_record, name="minutes"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
+    path("proposals/<int:pk>/changes/", views.change_add, name="change_add"),
+    path("outcomes/<int:pk>/correct/", views.outcome_correct, name="outcome_correct"),
+    path("versions/<int:pk>/revise/", views.revision_create, name="revise"),
+    path("drafts/<int:pk>/", views.draft_detail, name="draft"),
+    path("drafts/<int:pk>/send/", views.round_create, name="round_create"),
+    path("drafts/<int:pk>/add/<element:kind>/", views.element_add, name="element_add"),
+    path("drafts/<int:pk>/adopt/", views.draft_adopt, name="adopt"),
+    path("<element:kind>/<int:pk>/", views.element_edit, name="element_edit"),
+    path("agreements/<int:pk>/compare/", views.version_compare, name="compare"),
+    path("agreements/<int:pk>/compare.<doc:fmt>", views.version_compare_export, name="compare_export"),
+]
