@@ -504,7 +504,7 @@ def test_the_2019_round_has_the_sports_committees_extension_statement_and_the_sp
     assert special.parties == "C, M, L, MP" and "delegationernas avgränsning" in special.text
     # Loading again changes nothing.
     assert load_example_consultations(SCENARIO, municipality=round.municipality) == scenario
-    assert ConsultationRound.objects.count() == 2
+    assert ConsultationRound.objects.count() == 3
 
 
 def test_sodermalm_minutes_23_and_the_three_proposals(scenario):
@@ -535,6 +535,35 @@ def test_sodermalm_minutes_23_and_the_three_proposals(scenario):
     assert victims["goals"][2]["entries"][0]["text"].endswith("och vittnen stärks i samverkan.")
     # Norra innerstaden's draft is not in the compilation.
     assert compiled["answered"] == 2 and compiled["drafts_hidden"] == 1
+
+
+def test_the_example_draft_under_way_has_taken_up_a_proposal_made_on_it(client, cast, scenario):
+    round = ConsultationRound.objects.get(case_number="KS 2026/512")
+    draft, central = round.version, AgreementVersion.objects.get(case_number="KS 2023/740")
+    assert draft.status == VersionStatus.DRAFT and draft.drafted_from == central and draft.is_example
+    today = dt.date(2026, 11, 22)
+    statuses = {r.organisation.name: r.status(today) for r in round.recipients.all()}
+    assert statuses == {
+        "Södermalms stadsdelsnämnd": RecipientStatus.ANSWERED,
+        "Norra innerstadens stadsdelsnämnd": RecipientStatus.NOT_ANSWERED,
+        "Idrottsnämnden": RecipientStatus.NOT_ANSWERED,
+    }
+    items = calendar.items(round.municipality, dt.date(2026, 12, 1), dt.date(2027, 1, 31), est=False)
+    assert {(i.date, i.title, i.done) for i in items if i.kind == calendar.Kind.CONSULTATION} == {
+        (dt.date(2026, 12, 18), "KS 2026/512: Idrottsnämnden", False),
+        (dt.date(2026, 12, 18), "KS 2026/512: Södermalms stadsdelsnämnd", True),
+        (dt.date(2027, 1, 15), "KS 2026/512: Norra innerstadens stadsdelsnämnd", False),
+    }
+    client.force_login(cast[Role.POLITICIAN])
+    page = client.get(
+        reverse("consultations:compare", args=[central.agreement_id]), {"old": central.pk, "new": draft.pk}
+    )
+    renamed = next(c for c in page.context["changes"] if c.kind == ChangeKind.AREA_RENAMED)
+    assert renamed.after == "Särskilt utsatta och sårbara brottsoffer och vittnen"
+    assert [t.proposal.heading for t in renamed.proposals] == ["Vittnen i området för brottsoffer"]
+    assert "Besvarar förslaget" in page.content.decode()
+    # Still undecided: the draft is not adopted.
+    assert "Ännu inte avgjort" in page.content.decode()
 
 
 def test_the_2019_to_2024_diff_shows_the_areas_and_the_proposals_outcome(client, cast, scenario):

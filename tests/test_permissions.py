@@ -155,8 +155,8 @@ def _plan_objects(stockholm, coordinator, inner) -> dict:
 
 def _consultation_objects(stockholm, coordinator) -> dict:
     """The replayed rounds, with Norra innerstaden's response still a draft
-    (with an attachment), and a revision draft of the overarching agreement."""
-    from samverkan.agreements.revision import draft_revision
+    (with an attachment), and the example revision draft of the overarching
+    agreement that is out for consultation."""
     from samverkan.consultations import services
     from samverkan.consultations.demo import load_example_consultations
     from samverkan.consultations.models import ConsultationRound, Response
@@ -171,7 +171,7 @@ def _consultation_objects(stockholm, coordinator) -> dict:
     )
     sodermalm = Response.objects.get(case_number="SÖD 2023/713")
     proposal = sodermalm.proposals.first()
-    central_draft = draft_revision(version=round.version, label="Utkast 2028")
+    central_draft = AgreementVersion.objects.get(case_number="KS 2026/512")  # the example draft under way
     return {
         "round": round,
         "sodermalm_response": sodermalm,

@@ -5,6 +5,7 @@ the version was adopted. Loading again changes nothing."""
 
 from samverkan.accounts.models import Role, User
 from samverkan.agreements.models import AgreementVersion
+from samverkan.agreements.revision import draft_revision
 from samverkan.consultations import services
 from samverkan.consultations.models import AmendmentProposal, Anchor, ConsultationRound, Response
 from samverkan.organisations.models import Organisation
@@ -65,7 +66,41 @@ def load_example_consultations(data: dict, *, municipality) -> list[Consultation
                 is_example=adoption.get("example", False),
             )
         loaded.append(round)
+    for item in data.get("drafts", []):
+        loaded.append(_draft_under_way(item, municipality, orgs, user))
     return loaded
+
+
+def _draft_under_way(item: dict, municipality, orgs: dict, user) -> ConsultationRound:
+    """A revision draft out for consultation now, changed since it was sent."""
+    existing = ConsultationRound.objects.filter(
+        version__agreement__municipality=municipality, case_number=item["case_number"]
+    ).first()
+    if existing is not None:
+        return existing
+    version = AgreementVersion.objects.get(agreement__municipality=municipality, case_number=item["from"])
+    draft = draft_revision(version=version, label=item["label"], case_number=item["case_number"])
+    draft.is_example = True
+    draft.save()
+    data = item["round"]
+    round = services.round_create(
+        version=draft,
+        title=data["title"],
+        case_number=item["case_number"],
+        referred_by=orgs[data["referred_by"]],
+        sent_on=data["sent_on"],
+        deadline=data["deadline"],
+        instructions=data.get("instructions", ""),
+        user=user,
+        is_example=True,
+    )
+    for entry in data.get("recipients", []):
+        _recipient(round, entry, orgs, user)
+    for change in item.get("after_round", []):
+        area = draft.priority_areas.get(name=change["area"])
+        area.name = change["rename"]
+        services.area_save(area=area)
+    return round
 
 
 def _recipient(round, entry: dict, orgs: dict, user) -> dict:
