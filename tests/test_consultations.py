@@ -731,6 +731,35 @@ def test_the_minutes_form_records_and_corrects(client, cast, central):
     assert response.current_minutes.paragraph == "§ 24"
 
 
+def test_the_recorded_adoption_is_corrected_from_the_version_page(client, cast, scenario):
+    central = AgreementVersion.objects.get(case_number="KS 2023/740")
+    adoption = central.adoptions.get()
+    client.force_login(cast[Role.PREPARATION_GROUP])
+    page = client.get(reverse("agreements:version", args=[central.pk])).content.decode()
+    assert "Rätta det registrerade antagandet" in page
+    url = reverse("consultations:adoption_correct", args=[adoption.pk])
+    data = {
+        "adoption-decided_on": "2023-12-13",
+        "adoption-valid_from": "2024-01-01",
+        "adoption-minutes_reference": "",
+    }
+    client.post(url, data)
+    assert central.adoptions.count() == 1  # no reason, no correction
+    client.post(url, data | {"adoption-reason": "Kommunfullmäktige beslutade den 13 december"})
+    correction = central.adoptions.get(corrects=adoption)
+    central.refresh_from_db()
+    assert central.decided_on == dt.date(2023, 12, 13) and correction.is_current
+    assert central.adoptions.get(pk=adoption.pk).decided_on == dt.date(2023, 11, 29)
+    assert (
+        client.post(url, data | {"adoption-reason": "Igen"}).status_code == 403
+    )  # only the latest is corrected
+    client.force_login(cast[Role.POLITICIAN])
+    assert (
+        "Rätta det registrerade antagandet"
+        not in client.get(reverse("agreements:version", args=[central.pk])).content.decode()
+    )
+
+
 def test_the_draft_is_edited_through_its_page(client, cast, central):
     client.force_login(cast[Role.PREPARATION_GROUP])
     made = client.post(

@@ -592,6 +592,10 @@ POST_ROUTES = {
         lambda o: reverse("consultations:outcome_correct", args=[o["outcome"].pk]),
         only(*OVERSEERS, allowed_status=302),
     ),
+    "consultations:adoption_correct": (
+        lambda o: reverse("consultations:adoption_correct", args=[o["outcome"].adoption_id]),
+        only(*OVERSEERS, allowed_status=302),
+    ),
     "consultations:revise": (
         lambda o: reverse("consultations:revise", args=[o["round"].version_id]),
         only(*OVERSEERS, allowed_status=302),

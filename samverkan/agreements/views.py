@@ -101,7 +101,8 @@ def _version_page(request, version, *, form=None, status=200):
         "can_edit_draft": permissions.can_edit_draft(request.user, version),
         "rounds": version.consultation_rounds.all(),
         "sections": version.sections.all(),
-        "adoptions": version.adoptions.select_related("decided_by"),
+        "adoptions": version.adoptions.select_related("decided_by", "corrects"),
+        "can_correct_adoption": permissions.can_record_adoption(request.user, version),
     }
     return render(request, "agreements/version_detail.html", context, status=status)
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.consultations.models import Anchor, ConsultationRound, ResponseStatus
-from samverkan.consultations.tracing import round_changes, submitted_proposals
+from samverkan.consultations.tracing import answers, round_changes, submitted_proposals
 
 
 def _entry(proposal, change, made: bool) -> dict:
@@ -29,8 +29,6 @@ def _entry(proposal, change, made: bool) -> dict:
 def compile_round(round: ConsultationRound, today=None) -> dict:
     today = today or timezone.localdate()
     made = round_changes(round)
-    from samverkan.consultations.tracing import answers
-
     by_anchor: dict[tuple, list] = {}
     for proposal in submitted_proposals([round]):
         for change in proposal.changes.all():

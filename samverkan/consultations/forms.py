@@ -274,6 +274,14 @@ class AdoptionForm(forms.Form):
         }
 
 
+class AdoptionCorrectionForm(forms.Form):
+    decided_on = forms.DateField(label=_("Decision date"), widget=forms.DateInput(attrs=DATE))
+    minutes_reference = guarded_char(_("Minutes reference"), required=False, max_length=120)
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs=DATE))
+    valid_to = forms.DateField(label=_("Valid to"), widget=forms.DateInput(attrs=DATE), required=False)
+    reason = guarded_text(_("Reason for the correction"), required=True)
+
+
 class OutcomeCorrectionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     comment = guarded_text(_("Comment"))

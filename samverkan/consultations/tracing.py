@@ -47,6 +47,23 @@ def answers(proposed, change: Change) -> bool:
     return change.element == _ELEMENT[proposed.anchor] and proposed.anchor_id in ids
 
 
+def answering(proposal, made: list[Change]) -> list[Change]:
+    """The changes made to a draft that answer any change the proposal asks for."""
+    return [c for c in made if any(answers(p, c) for p in proposal.changes.all())]
+
+
+def traced_on_draft(proposals) -> list["TracedProposal"]:
+    """Each proposal with the changes made to its draft since it was sent out."""
+    made_in: dict[int, list[Change]] = {}
+    traced = []
+    for proposal in proposals:
+        round = proposal.response.recipient.round
+        if round.pk not in made_in:
+            made_in[round.pk] = round_changes(round)
+        traced.append(TracedProposal(proposal, made=answering(proposal, made_in[round.pk])))
+    return traced
+
+
 def _compatible(made: str, shown: str) -> bool:
     """A change made to a draft may show as another kind against an older
     version: a goal reworded after referral is 'added' if it is new since."""
@@ -125,7 +142,7 @@ def trace(old, new, changes: list[Change]) -> list[TracedProposal]:
             continue  # a view, not a proposed amendment
         item = TracedProposal(proposal)
         made = made_in[proposal.response.recipient.round_id]
-        item.made = [c for c in made if any(answers(p, c) for p in proposal.changes.all())]
+        item.made = answering(proposal, made)
         for change in changes:
             if any(_corresponds(m, change, lineage) for m in item.made):
                 change.proposals.append(item)

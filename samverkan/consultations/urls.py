@@ -47,6 +47,7 @@ urlpatterns = [
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/changes/", views.change_add, name="change_add"),
     path("outcomes/<int:pk>/correct/", views.outcome_correct, name="outcome_correct"),
+    path("adoptions/<int:pk>/correct/", views.adoption_correct, name="adoption_correct"),
     path("versions/<int:pk>/revise/", views.revision_create, name="revise"),
     path("drafts/<int:pk>/", views.draft_detail, name="draft"),
     path("drafts/<int:pk>/send/", views.round_create, name="round_create"),

@@ -22,7 +22,7 @@ from samverkan.consultations.models import (
     Response,
     VersionAdoption,
 )
-from samverkan.consultations.tracing import TracedProposal, round_changes, trace
+from samverkan.consultations.tracing import trace, traced_on_draft
 from samverkan.core.http import download, require_municipality
 
 
@@ -532,12 +532,7 @@ def proposal_detail(request, pk: int):
     )
     response = _response_for(request.user, proposal.response_id)
     round = response.recipient.round
-    made = round_changes(round)
-    from samverkan.consultations.tracing import answers
-
-    traced = TracedProposal(
-        proposal, made=[c for c in made if any(answers(p, c) for p in proposal.changes.all())]
-    )
+    traced = traced_on_draft([proposal])[0]
     outcomes = list(proposal.outcomes.select_related("adoption__decided_by", "recorded_by", "corrected_by"))
     current = next((o for o in outcomes if o.is_current), None)
     can_correct = current is not None and permissions.can_record_adoption(request.user, round.version)
@@ -581,6 +576,27 @@ def outcome_correct(request, pk: int):
     else:
         _form_errors(request, form)
     return redirect("consultations:proposal", pk=outcome.proposal_id)
+
+
+@require_POST
+def adoption_correct(request, pk: int):
+    adoption = get_object_or_404(VersionAdoption.objects.select_related("version"), pk=pk)
+    version = permissions.get_version_for(request.user, adoption.version_id)
+    if not permissions.can_record_adoption(request.user, version) or not adoption.is_current:
+        raise PermissionDenied
+    form = forms.AdoptionCorrectionForm(request.POST, prefix="adoption")
+    if form.is_valid():
+        fields = dict(form.cleaned_data)
+        reason = fields.pop("reason")
+        try:
+            services.adoption_correct(adoption=adoption, reason=reason, user=request.user, **fields)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("The correction was recorded."))
+    else:
+        _form_errors(request, form)
+    return redirect("agreements:version", pk=version.pk)
 
 
 # --- drafts ------------------------------------------------------------------------
@@ -729,18 +745,7 @@ def draft_adopt(request, pk: int):
         else:
             messages.success(request, _("The version was adopted."))
             return redirect("agreements:version", pk=version.pk)
-    traced = []
-    for round in version.consultation_rounds.all():
-        made = round_changes(round)
-        from samverkan.consultations.tracing import answers
-
-        for proposal in proposals:
-            if proposal.response.recipient.round_id == round.pk:
-                traced.append(
-                    TracedProposal(
-                        proposal, made=[c for c in made if any(answers(p, c) for p in proposal.changes.all())]
-                    )
-                )
+    traced = traced_on_draft(proposals)
     return render(
         request,
         "consultations/adopt_form.html",
