@@ -299,24 +299,12 @@ def diff(old: dict, new: dict, lineage: Lineage) -> list[Change]:
         else:
             pred = old_areas[preds[0]]
             if len(forward[pred["id"]]) > 1:
+                kind = ChangeKind.AREA_SPLIT
+            else:
+                kind = ChangeKind.AREA_RENAMED if pred["name"] != area["name"] else None
+            if kind:
                 changes.append(
-                    Change(
-                        ChangeKind.AREA_SPLIT,
-                        old_id=pred["id"],
-                        before=pred["name"],
-                        after=area["name"],
-                        **base,
-                    )
-                )
-            elif pred["name"] != area["name"]:
-                changes.append(
-                    Change(
-                        ChangeKind.AREA_RENAMED,
-                        old_id=pred["id"],
-                        before=pred["name"],
-                        after=area["name"],
-                        **base,
-                    )
+                    Change(kind, old_id=pred["id"], before=pred["name"], after=area["name"], **base)
                 )
             if len(forward[pred["id"]]) == 1 and pred["description"] != area["description"]:
                 changes.append(
@@ -399,28 +387,18 @@ def diff(old: dict, new: dict, lineage: Lineage) -> list[Change]:
             )
             continue
         earlier = old_sections[min(preds)]
-        if earlier["heading"] != section["heading"]:
-            changes.append(
-                Change(
-                    ChangeKind.SECTION_RENAMED,
-                    old_id=earlier["id"],
-                    before=earlier["heading"],
-                    after=section["heading"],
-                    area=section["heading"],
-                    **base,
+        for key, kind in (("heading", ChangeKind.SECTION_RENAMED), ("body", ChangeKind.SECTION_TEXT)):
+            if earlier[key] != section[key]:
+                changes.append(
+                    Change(
+                        kind,
+                        old_id=earlier["id"],
+                        before=earlier[key],
+                        after=section[key],
+                        area=section["heading"],
+                        **base,
+                    )
                 )
-            )
-        if earlier["body"] != section["body"]:
-            changes.append(
-                Change(
-                    ChangeKind.SECTION_TEXT,
-                    old_id=earlier["id"],
-                    before=earlier["body"],
-                    after=section["body"],
-                    area=section["heading"],
-                    **base,
-                )
-            )
     for section in old["sections"]:
         if not section_forward.get(section["id"]):
             changes.append(

@@ -332,6 +332,17 @@ class ProposedChange(models.Model):
             raise ValidationError({"proposed_text": _("Give the proposed wording.")})
 
 
+class Recorded(Correctable):
+    """A recorded decision of the revision lifecycle: who entered it and when."""
+
+    is_example = models.BooleanField(_("example data"), default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
 class MinutesOutcome(models.TextChoices):
     ADOPTED = "adopted", _("Adopted")
     REJECTED = "rejected", _("Rejected")
@@ -339,7 +350,7 @@ class MinutesOutcome(models.TextChoices):
     RETURNED = "returned", _("Referred back")
 
 
-class MinutesItem(Correctable):
+class MinutesItem(Recorded):
     """A committee's decision on its response, as its minutes record it."""
 
     response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="minutes")
@@ -353,9 +364,6 @@ class MinutesItem(Correctable):
     outcome = models.CharField(_("outcome"), max_length=10, choices=MinutesOutcome.choices)
     order_of_decision = GuardedTextField(_("order of decision"), blank=True)
     source = GuardedCharField(_("source"), max_length=300, blank=True)
-    is_example = models.BooleanField(_("example data"), default=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("minutes item")
@@ -445,7 +453,7 @@ class Statement(MinutesPosition):
         return f"{self.get_kind_display()}: {self.members}"
 
 
-class VersionAdoption(Correctable):
+class VersionAdoption(Recorded):
     """The decision that adopted a draft as the agreement's new version."""
 
     version = models.ForeignKey(
@@ -459,9 +467,6 @@ class VersionAdoption(Correctable):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     source = GuardedCharField(_("source"), max_length=300, blank=True)
-    is_example = models.BooleanField(_("example data"), default=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("adoption of a version")
@@ -478,7 +483,7 @@ class Outcome(models.TextChoices):
     REJECTED = "rejected", _("Not adopted")
 
 
-class ProposalOutcome(Correctable):
+class ProposalOutcome(Recorded):
     """What the deciding body did with an amendment proposal."""
 
     proposal = models.ForeignKey(AmendmentProposal, on_delete=models.PROTECT, related_name="outcomes")
@@ -487,9 +492,6 @@ class ProposalOutcome(Correctable):
     )
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     comment = GuardedTextField(_("comment"), blank=True)
-    is_example = models.BooleanField(_("example data"), default=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("outcome of a proposal")
