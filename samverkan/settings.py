@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "samverkan.est",
     "samverkan.plans",
     "samverkan.consultations",
+    "samverkan.api",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from samverkan.api.api import urls as api_urls
 from samverkan.core import views as core_views
 from samverkan.plans import views as plan_views
 
@@ -25,5 +26,6 @@ urlpatterns = [
     path("consultations/", include("samverkan.consultations.urls")),
     path("notifications/", plan_views.notification_list, name="notifications"),
     path("public/", include("samverkan.plans.public")),
+    path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
 ]

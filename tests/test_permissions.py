@@ -232,8 +232,39 @@ def _compare(o, fmt=None):
     return f"{url}?old={o['old_central'].pk}&new={o['round'].version_id}"
 
 
+# The read API answers 401 to anyone without a token or a session; with a
+# session it keeps the pages' permissions (tokens are tested in test_api.py).
+API = {role: 200 for role in ROLES} | {"anonymous": 401}
+
+
+def _indicator(o):
+    from samverkan.indicators.models import Indicator
+
+    return Indicator.objects.filter(municipality__code="0180").first().pk
+
+
 # name → (how to build the URL from the objects, expected status per role)
 GET_ROUTES = {
+    "api:openapi-json": (lambda o: reverse("api:openapi-json"), {role: 200 for role in ROLES}),
+    "api:api-root": (lambda o: reverse("api:api-root"), {role: 404 for role in ROLES}),
+    "api:agreements": (lambda o: reverse("api:agreements"), API),
+    "api:agreement": (lambda o: reverse("api:agreement", args=[o["central"].agreement_id]), API),
+    "api:version": (lambda o: reverse("api:version", args=[o["central"].pk]), API),
+    "api:version (draft)": (
+        lambda o: reverse("api:version", args=[o["draft"].pk]),
+        only(*OVERSEERS, Role.DISTRICT_COORDINATOR, Role.POLICE_CONTACT, Role.STEERING_GROUP_MEMBER)
+        | {"anonymous": 401},
+    ),
+    "api:areas": (lambda o: reverse("api:areas"), API),
+    "api:indicators": (lambda o: reverse("api:indicators"), API),
+    "api:indicator_values": (lambda o: reverse("api:indicator_values", args=[_indicator(o)]), API),
+    "api:plans": (lambda o: reverse("api:plans"), API),
+    "api:plan": (lambda o: reverse("api:plan", args=[o["plan"].pk]), API),
+    "api:plan (draft)": (
+        lambda o: reverse("api:plan", args=[o["draft_plan"].pk]),
+        PICTURE_READERS | {"anonymous": 401},
+    ),
+    "api:reports": (lambda o: reverse("api:reports", args=[o["plan"].pk]), API),
     "consultations:list": (lambda o: reverse("consultations:list"), EVERYONE),
     "consultations:round": (lambda o: reverse("consultations:round", args=[o["round"].pk]), EVERYONE),
     "consultations:compilation": (

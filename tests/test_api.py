@@ -1,0 +1,133 @@
+"""The read API: tokens scoped to a user's organisation, the same permissions
+as the pages, and every operation fuzzed against its own OpenAPI document."""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+import schemathesis
+from django.core.management import call_command
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from samverkan.accounts.models import Role, User
+from samverkan.agreements.models import AgreementVersion, VersionStatus
+from samverkan.api.models import ApiToken, digest
+from samverkan.organisations.models import Municipality, Organisation
+from samverkan.plans import services as plans
+from samverkan.plans.demo import load_example_plans
+from samverkan.situations.demo import load_example_pictures
+from samverkan.wsgi import application
+
+CONFIG = Path(__file__).parent.parent / "samverkan/configurations/stockholm"
+
+
+def bearer(key):
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+@pytest.fixture
+def token(cast):
+    return ApiToken.issue(user=cast[Role.POLICE_CONTACT], name="Test")[1]
+
+
+def test_a_token_is_stored_as_a_digest_and_shown_once(cast, capsys):
+    call_command("create_api_token", "polis", name="Analys")
+    key = capsys.readouterr().out.strip()
+    stored = ApiToken.objects.get(name="Analys")
+    assert key.startswith("sv_") and stored.key_digest == digest(key) and key not in stored.key_digest
+    assert stored.organisation == cast[Role.POLICE_CONTACT].organisation
+
+
+def test_without_a_valid_token_the_api_answers_401(client, cast, token):
+    assert client.get("/api/v1/agreements").status_code == 401
+    assert client.get("/api/v1/agreements", **bearer("sv_nonsense")).status_code == 401
+    assert client.get("/api/v1/agreements", **bearer(token)).status_code == 200
+    ApiToken.objects.update(revoked_at=timezone.now())
+    assert client.get("/api/v1/agreements", **bearer(token)).status_code == 401
+
+
+def test_a_token_stops_working_when_its_user_leaves_the_organisation(client, cast, token):
+    police = cast[Role.POLICE_CONTACT]
+    police.organisation = Organisation.objects.get(name="Södermalms stadsdelsförvaltning")
+    police.save()
+    assert client.get("/api/v1/agreements", **bearer(token)).status_code == 401
+
+
+def test_the_api_keeps_the_pages_permissions(client, cast, stockholm):
+    load_example_pictures(tomllib.loads((CONFIG / "situations.toml").read_text()), municipality=stockholm)
+    data = tomllib.loads((CONFIG / "plans.toml").read_text())
+    adopted = load_example_plans({**data, "annual": None}, municipality=stockholm)[0]
+    area = adopted.agreement.versions.get(valid_from__year=2024).priority_areas.first()
+    draft = plans.plan_create(agreement=adopted.agreement, priority_area=area, year=2027, title="Utkast 2027")
+    inner = AgreementVersion.objects.get(agreement__area__code="norra-innerstaden")
+    draft_version = AgreementVersion.objects.create(
+        agreement=inner.agreement, label="Utkast 2028", status=VersionStatus.DRAFT
+    )
+    politician = ApiToken.issue(user=cast[Role.POLITICIAN], name="Politiker")[1]
+    coordinator = ApiToken.issue(user=cast[Role.DISTRICT_COORDINATOR], name="Samordnare")[1]
+
+    listed = client.get("/api/v1/plans", **bearer(politician)).json()
+    assert adopted.pk in {p["id"] for p in listed} and draft.pk not in {p["id"] for p in listed}
+    assert client.get(f"/api/v1/plans/{draft.pk}", **bearer(politician)).status_code == 403
+    assert client.get(f"/api/v1/plans/{draft.pk}", **bearer(coordinator)).status_code == 200
+    assert client.get(f"/api/v1/versions/{draft_version.pk}", **bearer(politician)).status_code == 403
+    versions = next(
+        a
+        for a in client.get("/api/v1/agreements", **bearer(politician)).json()
+        if a["id"] == inner.agreement_id
+    )
+    assert draft_version.pk not in {v["id"] for v in versions["versions"]}
+    reports = client.get(f"/api/v1/plans/{adopted.pk}/reports", **bearer(politician)).json()
+    assert reports and {r["status"] for r in reports} == {"submitted"}
+
+    central = AgreementVersion.objects.get(case_number="KS 2023/740")
+    body = client.get(f"/api/v1/versions/{central.pk}", **bearer(politician)).json()
+    assert [a["name"] for a in body["priority_areas"]][0] == "Unga i riskzon för destruktivt beteende"
+    assert body["sections"][0]["heading"] == "Mål"
+
+
+def test_another_municipality_reads_nothing_of_stockholm(client, stockholm):
+    gothenburg = Municipality.objects.create(code="1480", name="Göteborgs stad")
+    office = Organisation.objects.create(
+        municipality=gothenburg, kind="executive_office", name="Stadsledningskontoret"
+    )
+    user = User.objects.create_user("goteborg", role=Role.PREPARATION_GROUP, organisation=office)
+    key = ApiToken.issue(user=user, name="Göteborg")[1]
+    assert client.get("/api/v1/agreements", **bearer(key)).json() == []
+    central = AgreementVersion.objects.get(case_number="KS 2023/740")
+    assert client.get(f"/api/v1/versions/{central.pk}", **bearer(key)).status_code == 403
+    assert client.get(f"/api/v1/agreements/{central.agreement_id}", **bearer(key)).status_code == 403
+
+
+# The OpenAPI document is generated without the database, so it is read
+# once, from the application itself, when the tests are collected.
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def fuzz_key(cast):
+    """A token, and the application called in-process the way Django's test
+    client calls it: without closing the test's database connection after
+    each request."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield ApiToken.issue(user=cast[Role.PREPARATION_GROUP], name="Fuzz")[1]
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_operation_survives_fuzzing(case, fuzz_key):
+    """No generated request, valid or not, makes the API fail with a 5xx,
+    and every answer it documents matches its schema."""
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {fuzz_key}"},
+        checks=[not_a_server_error, response_schema_conformance],
+    )
