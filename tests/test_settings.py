@@ -1,4 +1,5 @@
 import os
+import secrets
 import subprocess
 import sys
 
@@ -58,3 +59,20 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_production_starts_with_proper_settings():
     result = settings_import(DEBUG="0", ALLOWED_HOSTS="samverkan.example.se", SECRET_KEY="x" * 50)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_deployment_check_is_clean_under_production_settings():
+    # As production runs: no test-only switches (the live-server tests set one).
+    unset = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
+    environment.update(DEBUG="0", ALLOWED_HOSTS="samverkan.example.se", SECRET_KEY=secrets.token_urlsafe(50))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
