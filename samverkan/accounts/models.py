@@ -50,3 +50,20 @@ class User(AbstractUser):
 
 for _name in ("username", "first_name", "last_name"):
     User._meta.get_field(_name).validators.append(no_personal_identity_number)
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in, kept to slow down password guessing. The username is
+    kept only as a digest; rows older than the window no longer count."""
+
+    username_digest = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    personal_data_guard_exempt = ("username_digest",)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+
+    def __str__(self):
+        return f"{self.username_digest[:12]}… {self.at:%Y-%m-%d %H:%M}"
