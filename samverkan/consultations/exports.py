@@ -3,15 +3,14 @@
 
 import io
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.core.http import render_pdf
+
 
 def _pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=render_to_string(template, context | {"printed": timezone.localtime()})).write_pdf()
+    return render_pdf(template, context | {"printed": timezone.localtime()})
 
 
 def compilation_pdf(content: dict) -> bytes:

@@ -26,3 +26,12 @@ def download(data: bytes, fmt: str, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.{fmt}"'
     return response
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    """A template rendered to PDF with WeasyPrint (imported only when a PDF
+    is made: it takes seconds to load)."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    return HTML(string=render_to_string(template, context)).write_pdf()

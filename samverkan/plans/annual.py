@@ -8,11 +8,11 @@ import io
 from collections import Counter, defaultdict
 
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import Agreement, Scope
+from samverkan.core.http import render_pdf
 from samverkan.indicators.models import IndicatorValue, PeriodKind
 from samverkan.organisations.models import Area, AreaKind
 from samverkan.plans import figures
@@ -250,8 +250,6 @@ def _with_years(content: dict) -> dict:
 
 
 def annual_pdf(report) -> bytes:
-    from weasyprint import HTML
-
     content = _with_years(report.content)
     context = {
         "report": report,
@@ -259,7 +257,7 @@ def annual_pdf(report) -> bytes:
         "areas": list(zip(content["priority_areas"], [safe_svg(c) for c in charts(content)], strict=True)),
         "printed": timezone.localtime(),
     }
-    return HTML(string=render_to_string("plans/annual_export.html", context)).write_pdf()
+    return render_pdf("plans/annual_export.html", context)
 
 
 def annual_docx(report) -> bytes:

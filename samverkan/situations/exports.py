@@ -5,10 +5,10 @@ exactly as it was saved."""
 
 import io
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.core.http import render_pdf
 from samverkan.situations import diagrams
 from samverkan.situations.models import Confidence, Criterion, SourceKind
 from samverkan.situations.presentation import chart_from, fishbone_from, safe_svg
@@ -56,15 +56,12 @@ def _context(analysis, content, version) -> dict:
 
 
 def joint_pdf(analysis, content: dict, *, version=None) -> bytes:
-    from weasyprint import HTML
-
     context = _context(analysis, content, version)
     for problem in context["problems"]:
         problem["fishbone_svg"] = safe_svg(problem["fishbone"])
         for item in problem["evidence"]:
             item["chart_svg"] = safe_svg(item["chart"])
-    html = render_to_string("situations/export.html", context)
-    return HTML(string=html).write_pdf()
+    return render_pdf("situations/export.html", context)
 
 
 def joint_docx(analysis, content: dict, *, version=None) -> bytes:
