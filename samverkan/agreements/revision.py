@@ -425,10 +425,10 @@ def ordered(first: AgreementVersion, second: AgreementVersion) -> tuple[Agreemen
 
 
 def version_diff(
-    first: AgreementVersion, second: AgreementVersion, *, snapshots=()
+    first: AgreementVersion, second: AgreementVersion, *, lineage: Lineage | None = None
 ) -> tuple[AgreementVersion, AgreementVersion, list]:
     """The changes from the earlier of two versions of one agreement to the
-    later. `snapshots` add what drafts held when they were sent out."""
+    later, through `lineage` when the caller has already read it."""
     if first.agreement_id != second.agreement_id:
         raise ValidationError(_("Only versions of the same agreement can be compared."))
     old, new = ordered(first, second)
@@ -436,4 +436,4 @@ def version_diff(
     retired = {a.pk: a.retirement_note for a in old.priority_areas.all()}
     for area in old_elements["areas"]:
         area["retirement_note"] = retired.get(area["id"], "")
-    return old, new, diff(old_elements, new_elements, Lineage.of_agreement(old.agreement, *snapshots))
+    return old, new, diff(old_elements, new_elements, lineage or Lineage.of_agreement(old.agreement))

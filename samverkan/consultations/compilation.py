@@ -5,7 +5,7 @@ recipient's response stands."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.consultations.models import Anchor, ConsultationRound, ResponseStatus
+from samverkan.consultations.models import Anchor, ChangeKind, ConsultationRound, ResponseStatus
 from samverkan.consultations.tracing import answers, round_changes, submitted_proposals
 
 
@@ -18,7 +18,7 @@ def _entry(proposal, change, made: bool) -> dict:
         "put_forward_by": proposal.put_forward_by,
         "heading": proposal.heading,
         "kind": change.get_kind_display(),
-        "is_comment": change.kind == "comment",
+        "is_comment": change.kind == ChangeKind.COMMENT,
         "text": change.proposed_text,
         "justification": proposal.justification,
         "outcome": outcome.get_outcome_display() if outcome else "",
@@ -71,9 +71,12 @@ def compile_round(round: ConsultationRound, today=None) -> dict:
         )
 
     recipients = []
+    drafts_hidden = 0
     for recipient in round.recipients.select_related("organisation").prefetch_related(
         "response__minutes__proposals", "response__documents"
     ):
+        written = getattr(recipient, "response", None)
+        drafts_hidden += written is not None and written.status == ResponseStatus.DRAFT
         response = recipient.submitted_response
         minutes = response.current_minutes if response else None
         recipients.append(
@@ -97,5 +100,5 @@ def compile_round(round: ConsultationRound, today=None) -> dict:
         "entries": sum(len(v) for v in by_anchor.values()),
         "made": made,
         "today": today,
-        "drafts_hidden": round.recipients.filter(response__status=ResponseStatus.DRAFT).count(),
+        "drafts_hidden": drafts_hidden,
     }

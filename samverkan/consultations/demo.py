@@ -24,6 +24,16 @@ def _anchor(round: ConsultationRound, change: dict) -> tuple[str, int | None]:
     return Anchor.AREA, area["id"]
 
 
+def _change(round: ConsultationRound, data: dict) -> dict:
+    anchor, anchor_id = _anchor(round, data)
+    return {
+        "kind": data["kind"],
+        "anchor": anchor,
+        "anchor_id": anchor_id,
+        "proposed_text": data.get("text", ""),
+    }
+
+
 def load_example_consultations(data: dict, *, municipality) -> list[ConsultationRound]:
     orgs = {o.name: o for o in Organisation.objects.filter(municipality=municipality)}
     user = User.objects.filter(role=Role.PREPARATION_GROUP, organisation__municipality=municipality).first()
@@ -138,15 +148,7 @@ def _recipient(round, entry: dict, orgs: dict, user) -> dict:
                 order=order,
                 is_example=data.get("example", True),
             ),
-            changes=[
-                {
-                    "kind": change["kind"],
-                    "anchor": _anchor(round, change)[0],
-                    "anchor_id": _anchor(round, change)[1],
-                    "proposed_text": change.get("text", ""),
-                }
-                for change in item["changes"]
-            ],
+            changes=[_change(round, change) for change in item["changes"]],
         )
         if "outcome" in item:
             outcomes[proposal.pk] = (item["outcome"]["outcome"], item["outcome"].get("comment", ""))

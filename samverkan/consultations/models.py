@@ -161,7 +161,7 @@ class Response(models.Model):
 
     @property
     def current_minutes(self):
-        return next((m for m in self.minutes.all() if m.is_current), None)
+        return Correctable.current(self.minutes.all())
 
 
 # Case numbers with their document suffix: "SÖD 2023/713", "SÖD 2023/713-2", "KS 2023/740-1.3".
@@ -253,7 +253,12 @@ class AmendmentProposal(models.Model):
 
     @property
     def current_outcome(self):
-        return next((o for o in self.outcomes.all() if o.is_current), None)
+        return Correctable.current(self.outcomes.all())
+
+    @property
+    def asks_for_change(self) -> bool:
+        """An amendment, not only a view: some change it names is not a comment."""
+        return any(c.kind != ChangeKind.COMMENT for c in self.changes.all())
 
 
 class ChangeKind(models.TextChoices):

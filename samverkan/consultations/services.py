@@ -278,18 +278,25 @@ def proposal_add(*, proposal, changes) -> object:
     if not proposal.order:
         proposal.order = response.proposals.count() + 1
     _saved(proposal)
+    labels = _anchor_labels(response.recipient.round)
     for change in changes:
-        change_add(proposal=proposal, change=change)
+        _change_save(proposal, change, labels)
     return proposal
+
+
+def _anchor_labels(round: ConsultationRound) -> dict:
+    return {(anchor, pk): label for anchor, pk, label in anchors(round)}
 
 
 def change_add(*, proposal, change: dict) -> ProposedChange:
     """One more concrete change for a proposal, anchored to an element of
     the draft as it was sent out."""
-    response = proposal.response
     if proposal.origin == "statement":
-        _editable(response)
-    labels = {(anchor, pk): label for anchor, pk, label in anchors(response.recipient.round)}
+        _editable(proposal.response)
+    return _change_save(proposal, change, _anchor_labels(proposal.response.recipient.round))
+
+
+def _change_save(proposal, change: dict, labels: dict) -> ProposedChange:
     key = (change.get("anchor", Anchor.DRAFT), change.get("anchor_id"))
     if key not in labels:
         raise ValidationError(_("The change concerns an element that is not in the draft as sent out."))
@@ -382,7 +389,7 @@ def proposals_to_decide(version: AgreementVersion) -> list:
     proposals = AmendmentProposal.objects.filter(
         response__recipient__round__version=version, response__status=ResponseStatus.SUBMITTED
     ).prefetch_related("changes")
-    return [p for p in proposals if any(c.kind != "comment" for c in p.changes.all())]
+    return [p for p in proposals if p.asks_for_change]
 
 
 @transaction.atomic

@@ -10,7 +10,18 @@ the elements' lineage.
 
 from dataclasses import dataclass, field
 
-from samverkan.agreements.revision import AREA, GOAL, SECTION, Change, Lineage, diff, elements, version_key
+from samverkan.agreements.revision import (
+    AREA,
+    GOAL,
+    SECTION,
+    Change,
+    Lineage,
+    diff,
+    elements,
+    ordered,
+    version_diff,
+    version_key,
+)
 from samverkan.agreements.revision import ChangeKind as K
 from samverkan.consultations.models import (
     AmendmentProposal,
@@ -106,7 +117,7 @@ class TracedProposal:
     def mismatch(self) -> bool:
         """The recorded outcome and the text disagree."""
         outcome = self.outcome
-        if outcome is None or not any(c.kind != "comment" for c in self.proposal.changes.all()):
+        if outcome is None or not self.proposal.asks_for_change:
             return False
         if outcome.outcome == Outcome.REJECTED:
             return bool(self.made)
@@ -124,21 +135,43 @@ def submitted_proposals(rounds):
     )
 
 
-def trace(old, new, changes: list[Change]) -> list[TracedProposal]:
-    """Attach to each change the proposals it answers, and return every
-    proposal made on the drafts between the two versions with its changes."""
-    later = version_key(new)
-    earlier = version_key(old)
-    rounds = [
+def _rounds_between(old, new) -> list[ConsultationRound]:
+    """The rounds on the drafts that led from `old` (excluded) to `new`."""
+    earlier, later = version_key(old), version_key(new)
+    return [
         r
         for r in ConsultationRound.objects.filter(version__agreement=old.agreement).select_related("version")
         if earlier < version_key(r.version) <= later
     ]
-    lineage = Lineage.of_agreement(old.agreement, *(r.snapshot for r in rounds))
+
+
+def _lineage(old, rounds) -> Lineage:
+    return Lineage.of_agreement(old.agreement, *(r.snapshot for r in rounds))
+
+
+def compare(first, second) -> tuple:
+    """The changes between two versions, the earlier first, and the
+    proposals made on the drafts between them: (old, new, changes, traced).
+    The lineage, with the drafts as sent out, is read once for both."""
+    old, new = ordered(first, second)
+    rounds = _rounds_between(old, new)
+    lineage = _lineage(old, rounds)
+    old, new, changes = version_diff(old, new, lineage=lineage)
+    return old, new, changes, _trace(changes, rounds, lineage)
+
+
+def trace(old, new, changes: list[Change]) -> list[TracedProposal]:
+    """Attach to each change the proposals it answers, and return every
+    proposal made on the drafts between the two versions with its changes."""
+    rounds = _rounds_between(old, new)
+    return _trace(changes, rounds, _lineage(old, rounds))
+
+
+def _trace(changes: list[Change], rounds, lineage: Lineage) -> list[TracedProposal]:
     made_in = {r.pk: round_changes(r, lineage) for r in rounds}
     traced = []
     for proposal in submitted_proposals(rounds):
-        if all(c.kind == "comment" for c in proposal.changes.all()):
+        if not proposal.asks_for_change:
             continue  # a view, not a proposed amendment
         item = TracedProposal(proposal)
         made = made_in[proposal.response.recipient.round_id]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
 from samverkan.agreements.models import AgreementVersion, Goal, PriorityArea, TextSection, VersionStatus
-from samverkan.agreements.revision import draft_revision, version_diff, version_key
+from samverkan.agreements.revision import draft_revision, version_key
 from samverkan.consultations import exports, forms, services
 from samverkan.consultations.compilation import compile_round
 from samverkan.consultations.models import (
@@ -22,8 +22,9 @@ from samverkan.consultations.models import (
     Response,
     VersionAdoption,
 )
-from samverkan.consultations.tracing import trace, traced_on_draft
+from samverkan.consultations.tracing import compare, traced_on_draft
 from samverkan.core.http import download, require_municipality
+from samverkan.core.models import Correctable
 
 
 def _add_error(form, error: ValidationError) -> None:
@@ -308,7 +309,7 @@ def _response_page(request, response, *, bound=None, status=200):
             "round": round,
             "proposals": proposals,
             "minutes": minutes,
-            "current_minutes": next((m for m in minutes if m.is_current), None),
+            "current_minutes": Correctable.current(minutes),
             "can_write": can_write,
             "editable": editable,
             "forms": page_forms,
@@ -534,7 +535,7 @@ def proposal_detail(request, pk: int):
     round = response.recipient.round
     traced = traced_on_draft([proposal])[0]
     outcomes = list(proposal.outcomes.select_related("adoption__decided_by", "recorded_by", "corrected_by"))
-    current = next((o for o in outcomes if o.is_current), None)
+    current = Correctable.current(outcomes)
     can_correct = current is not None and permissions.can_record_adoption(request.user, round.version)
     return render(
         request,
@@ -772,8 +773,7 @@ def _comparison(request, pk: int):
     else:
         first, second = versions[-2], versions[-1]
         form = forms.DiffForm(initial={"old": first.pk, "new": second.pk}, versions=versions)
-    old, new, changes = version_diff(first, second)
-    proposals = trace(old, new, changes)
+    old, new, changes, proposals = compare(first, second)
     for number, change in enumerate(changes, start=1):
         change.number = number
     return {

@@ -91,6 +91,11 @@ class Correctable(AppendOnly):
         ):
             raise ValidationError(_("That record has already been corrected; correct the latest one."))
 
+    @staticmethod
+    def current(records):
+        """The one record of a correction chain that no later record corrects."""
+        return next((r for r in records if r.is_current), None)
+
     def history(self) -> list:
         """This record and every record it corrects, latest first."""
         chain, record = [self], self
