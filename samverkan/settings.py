@@ -7,6 +7,7 @@ ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
 
 from pathlib import Path
 
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.env import (
@@ -64,12 +65,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samverkan.core.middleware.SwedishFirstLocaleMiddleware",
+    "samverkan.core.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "samverkan.audit.middleware.AuditActorMiddleware",
 ]
@@ -151,6 +154,20 @@ SAMVERKAN_SIGN_IN_WINDOW_MINUTES = envint("SIGN_IN_WINDOW_MINUTES", 15, minimum=
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content security policy: only the app's own scripts and styles, no inline
+# script or style anywhere (behaviour lives in static/samverkan/*.js).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 if envbool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -159,10 +176,18 @@ SAMVERKAN_MUNICIPALITY = envstr("SAMVERKAN_MUNICIPALITY", "0180")
 # Days before a validity ends that an agreement is flagged as expiring.
 SAMVERKAN_EXPIRY_WARNING_DAYS = envint("SAMVERKAN_EXPIRY_WARNING_DAYS", 120, minimum=1)
 
+# Logs go to standard error: JSON lines in production (LOG_FORMAT=json), plain text in development.
+LOG_FORMAT = envstr("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ConfigurationError(f"LOG_FORMAT={LOG_FORMAT!r}: use json or text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "samverkan.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     # WeasyPrint reports every layout step at INFO.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
@@ -170,6 +195,9 @@ LOGGING = {
 SAMVERKAN_NEIGHBOURHOOD_GEOJSON = envstr("SAMVERKAN_NEIGHBOURHOOD_GEOJSON", "")
 # Counts from 1 up to this number are not shown (as BRÅ does for small numbers).
 SAMVERKAN_SUPPRESS_BELOW = envint("SAMVERKAN_SUPPRESS_BELOW", 5, minimum=0)
+
+# Backups keep times to the microsecond (samverkan.core.backup).
+SERIALIZATION_MODULES = {"sjson": "samverkan.core.serializers"}
 
 # Background work (large imports, indicator refreshes) runs through Django's
 # tasks framework on the database queue: `manage.py db_worker`.

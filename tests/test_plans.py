@@ -596,6 +596,29 @@ def test_an_unchanged_measures_export_imports_as_no_change(client, cast, stockho
         assert batch.report["applied"]["changed"] == 0
 
 
+def test_free_text_never_becomes_a_spreadsheet_formula_and_still_round_trips(client, cast, stockholm, draft):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    coordinator = cast[Role.DISTRICT_COORDINATOR]
+    titles = ['=HYPERLINK("http://x","klicka")', "+46 trygghet", "'=redan markerad", "-- paus"]
+    for title in titles:
+        services.measure_save(measure=new_measure(draft, title), owners=[coordinator.organisation])
+    client.force_login(coordinator)
+    text = client.get(reverse("plans:export", args=[draft.pk, "csv"])).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and ";'+46 trygghet;" in text and ";''=redan markerad;" in text
+    assert ";+46 trygghet;" not in text and ";'-- paus;" in text
+    book = load_workbook(BytesIO(client.get(reverse("plans:export", args=[draft.pk, "xlsx"])).content))
+    cells = [row[3] for row in book.active.iter_rows(min_row=2)]
+    assert {c.value for c in cells} == set(titles)
+    assert {c.data_type for c in cells} == {"s"}
+    for fmt, data in (("csv", text.encode()), ("xlsx", None)):
+        data = data or client.get(reverse("plans:export", args=[draft.pk, fmt])).content
+        batch = receive(stockholm, "measures", f"atgarder.{fmt}", data, coordinator)
+        assert batch.report["counts"] == {"rows": 4, "new": 0, "changed": 0, "unchanged": 4}, fmt
+
+
 def test_a_changed_measure_is_applied_and_read_only_columns_are_errors_on_their_line(
     client, cast, stockholm, draft, picture
 ):

@@ -23,7 +23,7 @@ from samverkan.consultations.models import (
     VersionAdoption,
 )
 from samverkan.consultations.tracing import compare, traced_on_draft
-from samverkan.core.http import download, require_municipality
+from samverkan.core.http import download, id_parameter, require_municipality
 from samverkan.core.models import Correctable
 
 
@@ -465,11 +465,9 @@ def _initial_minutes(item: MinutesItem | None):
 
 def minutes_record(request, pk: int):
     response = _response_for(request.user, pk, write=True)
-    corrects = None
-    if request.GET.get("corrects") or request.POST.get("corrects"):
-        corrects = get_object_or_404(
-            MinutesItem, pk=request.GET.get("corrects") or request.POST.get("corrects"), response=response
-        )
+    corrects = id_parameter(request.GET, "corrects") or id_parameter(request.POST, "corrects")
+    if corrects:
+        corrects = get_object_or_404(MinutesItem, pk=corrects, response=response)
         if not corrects.is_current:
             raise Http404
     header, proposals, dissents, statements = _initial_minutes(corrects)

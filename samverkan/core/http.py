@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.text import slugify
 
 from samverkan.core.tenancy import municipality_for
@@ -11,6 +11,17 @@ def require_municipality(request):
     if municipality is None:
         raise PermissionDenied
     return municipality
+
+
+def id_parameter(query, name: str) -> int | None:
+    """A query parameter that names a row by number: None when absent, 404
+    when it is not a number a row could have."""
+    value = query.get(name)
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit() or int(value) > 2**31 - 1:
+        raise Http404
+    return int(value)
 
 
 CONTENT_TYPES = {

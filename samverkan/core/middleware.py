@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class SwedishFirstLocaleMiddleware:
@@ -22,3 +24,17 @@ class SwedishFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RefuseNullCharactersMiddleware:
+    """A NUL character is never part of a real address; PostgreSQL cannot
+    store or compare one, so a filter given one would fail deep in a query.
+    Refuse it up front (forms already refuse it in what they post)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            return HttpResponseBadRequest(_("The address contains a character that is not allowed."))
+        return self.get_response(request)

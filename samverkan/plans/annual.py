@@ -342,6 +342,8 @@ def annual_xlsx(report) -> bytes:
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font
 
+    from samverkan.core.cells import strings_stay_strings
+
     content = report.content
     book = Workbook()
     sheet = book.active
@@ -444,6 +446,7 @@ def annual_xlsx(report) -> bytes:
     ]:
         summary.append([label, content["totals"][key]])
     summary.append([_("Plan for the coming year"), report.next_year_plan])
+    strings_stay_strings(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

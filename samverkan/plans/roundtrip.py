@@ -15,6 +15,7 @@ import io
 
 from django.utils.translation import gettext as _
 
+from samverkan.core.cells import csv_text, strings_stay_strings
 from samverkan.datasources.importers import ParseResult, Row
 from samverkan.datasources.importers.tables import read_table, records
 from samverkan.plans.models import ExpectedEffect, MeasureStatus
@@ -109,7 +110,7 @@ def to_csv(columns, rows) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([sv for _key, sv, _en in columns])
     for row in rows:
-        writer.writerow([row[key] for key, _sv, _en in columns])
+        writer.writerow([csv_text(row[key]) for key, _sv, _en in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # Excel opens UTF-8 with a BOM
 
 
@@ -126,6 +127,7 @@ def to_xlsx(columns, rows, title: str) -> bytes:
     for row in rows:
         sheet.append([row[key] for key, _sv, _en in columns])
     sheet.freeze_panes = "A2"
+    strings_stay_strings(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -101,7 +101,7 @@ class EvidenceForm(forms.Form):
             Area.objects.filter(
                 municipality=municipality, kind__in=[AreaKind.DISTRICT, AreaKind.NEIGHBOURHOOD]
             )
-            .exclude(geometry=None)
+            .exclude(geometry__isnull=True)
             .order_by("name")
         )
         self.fields["observation_area"].empty_label = _("None")

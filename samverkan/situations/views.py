@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
-from samverkan.core.http import download, require_municipality
+from samverkan.core.http import download, id_parameter, require_municipality
 from samverkan.governance.models import Body
 from samverkan.situations import exports, selectors, services, snapshots
 from samverkan.situations.forms import (
@@ -462,9 +462,9 @@ def cause_delete(request, pk: int):
 
 def joint_export(request, pk: int, fmt: str):
     analysis = _analysis_for(request.user, pk)
-    version = None
-    if request.GET.get("version"):
-        version = get_object_or_404(JointVersion, analysis=analysis, number=request.GET["version"])
+    version = id_parameter(request.GET, "version")
+    if version is not None:
+        version = get_object_or_404(JointVersion, analysis=analysis, number=version)
     content = version.content if version else snapshots.snapshot(analysis)
     name = f"gemensam-lagesbild-{analysis.picture.pk}" + (f"-v{version.number}" if version else "")
     render_as = exports.joint_pdf if fmt == "pdf" else exports.joint_docx

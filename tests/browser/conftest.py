@@ -30,3 +30,22 @@ def signed_in(page, live_server, stockholm):
         return page
 
     return sign_in
+
+
+def policy_refusals(page) -> list[str]:
+    """The content security policy refusals Chromium reports on the page, as they come."""
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    return refused
+
+
+@pytest.fixture(autouse=True)
+def no_content_security_policy_violations(request):
+    """Every browser test also fails if a page it opened broke the content
+    security policy (an inline script or style, a foreign source)."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    refused = policy_refusals(request.getfixturevalue("page"))
+    yield
+    assert refused == []

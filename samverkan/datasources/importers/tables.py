@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 from django.utils.translation import gettext as _
 
+from samverkan.core.cells import from_csv_text
 from samverkan.datasources.importers import UnreadableFile
 from samverkan.datasources.importers.text import decode
 
@@ -61,7 +62,7 @@ def _delimited(text: str) -> list[tuple[int, list[str]]]:
         delimiter = ";"
     rows = []
     for number, cells in enumerate(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter), start=1):
-        rows.append((number, [c.strip() for c in cells]))
+        rows.append((number, [from_csv_text(c.strip()) for c in cells]))
     return rows
 
 

@@ -1,0 +1,31 @@
+"""Free text in spreadsheets never becomes a formula (CSV/formula injection).
+
+A CSV cell that a spreadsheet would read as a formula (it begins with =, +,
+-, @, a tab or a carriage return) is written with Excel's text marker, a
+leading apostrophe; a cell that itself begins with an apostrophe gets one
+more, so reading a file back (`from_csv_text`) gives exactly what was
+written. XLSX cells are typed, so there a string is simply kept a string."""
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MARKED = (*FORMULA_START, "'")
+
+
+def csv_text(value):
+    if isinstance(value, str) and value.startswith(_MARKED):
+        return "'" + value
+    return value
+
+
+def from_csv_text(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(_MARKED):
+        return value[1:]
+    return value
+
+
+def strings_stay_strings(book) -> None:
+    """openpyxl makes any string beginning with = a formula; make it text again."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
