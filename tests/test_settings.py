@@ -76,3 +76,27 @@ def test_the_deployment_check_is_clean_under_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_logs_are_json_lines_with_the_request():
+    import json
+    import logging
+
+    from django.test import RequestFactory
+
+    from samverkan.core.logs import JsonFormatter
+
+    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Not Found: %s", ("/x/",), None)
+    record.request = RequestFactory().get("/x/?q=1")
+    record.status_code = 404
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["message"] == "Not Found: /x/"
+    assert (entry["level"], entry["logger"], entry["method"], entry["path"]) == (
+        "ERROR",
+        "django.request",
+        "GET",
+        "/x/",
+    )
+    assert entry["status_code"] == 404 and entry["time"].endswith("+00:00")
+    result = settings_import(DEBUG="0", ALLOWED_HOSTS="a.se", SECRET_KEY="x" * 50, LOG_FORMAT="xml")
+    assert result.returncode != 0 and "LOG_FORMAT" in result.stderr
