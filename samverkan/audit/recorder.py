@@ -4,6 +4,9 @@ Signals rather than explicit calls, so that no write path (service, form,
 admin, shell) can forget it.
 """
 
+import contextlib
+import contextvars
+
 from django.apps import apps
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -12,6 +15,18 @@ from samverkan.audit.context import current_actor
 from samverkan.audit.models import AuditEvent
 
 _SKIP_FIELDS = {"password", "last_login"}
+_paused = contextvars.ContextVar("audit_paused", default=False)
+
+
+@contextlib.contextmanager
+def paused():
+    """For a restore from backup: the rows written are the recorded history
+    itself (audit events included), not new changes."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
 
 
 def _is_audited(model) -> bool:
@@ -34,6 +49,8 @@ def snapshot(instance) -> dict:
 
 
 def _record(instance, action: str, changes: dict) -> None:
+    if _paused.get():
+        return
     actor, label = current_actor()
     AuditEvent.objects.create(
         actor=actor,
