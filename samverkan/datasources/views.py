@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
-from samverkan.core.http import require_municipality
+from samverkan.core.http import id_parameter, require_municipality
 from samverkan.datasources import loader, services, tasks
 from samverkan.datasources.forms import UploadForm
 from samverkan.datasources.models import ImportBatch, Observation
@@ -103,23 +103,53 @@ def observation_new(request):
     recent = Observation.objects.filter(municipality=municipality, reported_by=request.user).select_related(
         "category", "area"
     )[:10]
+    district = _district_from(request, municipality)
     return render(
         request,
         "datasources/observation_form.html",
-        {"form": form, "recent": recent, "bounds": municipality_bounds(municipality)},
+        {
+            "form": form,
+            "recent": recent,
+            "district": district,
+            "bounds": _map_box([district]) if district else municipality_bounds(municipality),
+        },
         status=400 if form.errors else 200,
+    )
+
+
+def _district_from(request, municipality):
+    """The district the reporter came from (`?area=`), to start the map there."""
+    from samverkan.organisations.models import Area, AreaKind
+
+    pk = id_parameter(request.GET, "area")
+    if pk is None:
+        return None
+    return get_object_or_404(
+        Area, pk=pk, municipality=municipality, kind=AreaKind.DISTRICT, geometry__isnull=False
     )
 
 
 def municipality_bounds(municipality) -> list[float]:
     """[south, west, north, east] of the current district areas, for the map."""
-    from samverkan.organisations.geometry import bounds
     from samverkan.organisations.models import Area, AreaKind
 
-    boxes = [
-        bounds(a.geometry)
-        for a in Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT, valid_to__isnull=True)
-        if a.geometry
+    return _map_box(
+        Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT, valid_to__isnull=True)
+    )
+
+
+def _map_box(areas) -> list[float]:
+    """[south, west, north, east] around the areas' geometries, as Leaflet takes it."""
+    from samverkan.organisations.geometry import bounds
+
+    boxes = [bounds(a.geometry) for a in areas if a.geometry]  # each (west, south, east, north)
+    if not boxes:
+        return []
+    return [
+        min(b[1] for b in boxes),
+        min(b[0] for b in boxes),
+        max(b[3] for b in boxes),
+        max(b[2] for b in boxes),
     ]
     if not boxes:
         return []

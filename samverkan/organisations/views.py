@@ -73,6 +73,10 @@ def area_detail(request, pk: int):
         },
         "period_kinds": [(k, PeriodKind(k).label) for k in PERIOD_KINDS],
         "today": today,
+        "can_observe": area.kind == AreaKind.DISTRICT
+        and area.is_current
+        and request.user.organisation_id is not None
+        and permissions.can_import(request.user, area.municipality),
     }
     return render(request, "organisations/area_detail.html", context)
 

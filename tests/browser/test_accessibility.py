@@ -52,5 +52,6 @@ def test_the_main_pages_are_accessible(signed_in, live_server):
         "/audit/",
         "/imports/",
         "/observations/new/",
+        f"/observations/new/?area={Area.objects.get(code='norra-innerstaden').pk}",
     ]
     assert serious_on(page, live_server, paths) == {}

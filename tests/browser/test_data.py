@@ -68,6 +68,7 @@ def test_a_reporter_marks_an_observation_on_the_map_from_a_phone(signed_in, live
     page.goto(f"{live_server.url}/observations/new/")
     page.get_by_label("Klotter").check()
     field = page.locator("#observe-map")
+    field.scroll_into_view_if_needed()  # choosing the category scrolled the page down
     box = field.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(field).to_have_attribute("data-marked", "1")

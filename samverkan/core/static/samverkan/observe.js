@@ -31,6 +31,14 @@
     mark(L.latLng(Number(lat.value), Number(lon.value)), status.textContent);
   }
   map.on("click", (event) => mark(event.latlng, element.dataset.markedText || "✓"));
+  // Without a pointer: the arrow keys move the map, + and - zoom, and
+  // Enter or Space marks the place at the map's centre.
+  element.addEventListener("keydown", (event) => {
+    if (event.target === element && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      mark(map.getCenter(), element.dataset.markedText || "✓");
+    }
+  });
   document.getElementById("use-position").addEventListener("click", () => {
     if (!navigator.geolocation) {
       return;
