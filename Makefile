@@ -1,5 +1,5 @@
 # The two commands of the README. Both set everything up first.
-.PHONY: demo test setup lint messages bench bench-annual
+.PHONY: demo test setup lint messages bench bench-annual bench-load bench-faults audit
 
 PY := .venv/bin/python
 
@@ -32,3 +32,17 @@ bench:
 # The yearly compilation for every demo district: compile and render PDF, Word and Excel (target < 10 s).
 bench-annual: setup
 	.venv/bin/python bench/annual_report.py
+
+# 50 users for 5 minutes on 10 years of data (PostgreSQL on 127.0.0.1); then the same with a
+# PostgreSQL restart under load, and an import worker killed mid-file.
+bench-load: setup
+	.venv/bin/python bench/load.py
+
+bench-faults: setup
+	.venv/bin/python bench/load.py --reuse --seconds 90 --restart-postgres-at 30
+	.venv/bin/python bench/worker_kill.py
+
+# Known vulnerabilities in the installed dependencies (needs PyPI's JSON API or OSV;
+# neither is reachable from the project's CI machines, so CI does not run it).
+audit: setup
+	.venv/bin/pip-audit --strict --path $(wildcard .venv/lib/python3*/site-packages)

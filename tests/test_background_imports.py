@@ -44,3 +44,33 @@ def test_a_large_file_is_checked_and_imported_by_the_worker_with_progress(client
     assert IndicatorValue.objects.filter(
         indicator__code="brott-mot-person", area=None, label="2023-01"
     ).exists()
+
+
+def test_an_import_whose_worker_died_is_queued_again_and_completes(client, cast, settings):
+    """A worker killed mid-import left the batch 'importing', its task 'running'
+    and nothing written (the transaction died with it); recover_imports
+    marks the lost task failed and queues the import again."""
+    from django_tasks_db.models import DBTaskResult
+
+    from samverkan.datasources import tasks
+
+    settings.SAMVERKAN_BACKGROUND_IMPORT_BYTES = 100
+    client.force_login(cast["preparation_group"])
+    upload = SimpleUploadedFile("databasfil.txt", fixture("bra_databasfil.txt"))
+    client.post(reverse("imports:list"), {"kind": "bra", "file": upload})
+    run_worker()
+    batch = ImportBatch.objects.get()
+    client.post(reverse("imports:apply", args=[batch.pk]))
+    lost = DBTaskResult.objects.get(task_path=tasks.apply_import.module_path)
+    DBTaskResult.objects.filter(pk=lost.pk).update(status="RUNNING", worker_ids=["killed"])
+
+    call_command("recover_imports", verbosity=0)
+    lost.refresh_from_db()
+    assert lost.status == "FAILED" and "WorkerLost" in lost.exception_class_path
+    assert DBTaskResult.objects.filter(task_path=tasks.apply_import.module_path, status="READY").count() == 1
+    call_command("recover_imports", verbosity=0)  # already queued: not queued twice
+    assert DBTaskResult.objects.filter(task_path=tasks.apply_import.module_path, status="READY").count() == 1
+
+    run_worker()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.IMPORTED and ReportedCrimeCount.objects.count() == 24

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import (
@@ -61,23 +62,34 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def central_versions_in_force(version: AgreementVersion) -> list[AgreementVersion]:
-    """Adopted overarching versions in force on any day of `version`'s validity."""
-    start = version.valid_from
-    if start is None:
-        return []
-    end = version.effective_end
-    candidates = (
+def adopted_centrals(municipality) -> list[AgreementVersion]:
+    """Every adopted overarching version of the municipality, with what the
+    compliance check reads of them; read once for a page of many districts."""
+    return list(
         AgreementVersion.objects.filter(
-            agreement__municipality=version.agreement.municipality,
+            agreement__municipality=municipality,
             agreement__scope=Scope.CENTRAL,
             status=VersionStatus.ADOPTED,
         )
         .select_related("agreement", "superseded_by")
+        .prefetch_related("priority_areas", "mandatory_categories")
         .order_by("valid_from")
     )
+
+
+def central_versions_in_force(
+    version: AgreementVersion, centrals: list[AgreementVersion] | None = None
+) -> list[AgreementVersion]:
+    """Adopted overarching versions in force on any day of `version`'s validity
+    (from `centrals` when the caller has read them)."""
+    start = version.valid_from
+    if start is None:
+        return []
+    end = version.effective_end
+    if centrals is None:
+        centrals = adopted_centrals(version.agreement.municipality)
     result = []
-    for central in candidates:
+    for central in centrals:
         central_end = central.effective_end
         starts_in_time = end is None or central.valid_from <= end
         ends_in_time = central_end is None or central_end >= start
@@ -86,15 +98,19 @@ def central_versions_in_force(version: AgreementVersion) -> list[AgreementVersio
     return result
 
 
-def agreement_compliance(version: AgreementVersion) -> Compliance:
+def agreement_compliance(
+    version: AgreementVersion, centrals: list[AgreementVersion] | None = None
+) -> Compliance:
     compliance = Compliance(version=version)
     if version.scope != Scope.LOCAL:
         return compliance
-    local_areas = list(version.priority_areas.prefetch_related("addresses", "categories"))
+    # A no-op when the caller has prefetched them (the district overview does, for all districts).
+    prefetch_related_objects([version], "priority_areas__addresses", "priority_areas__categories")
+    local_areas = list(version.priority_areas.all())
     compliance.registered = bool(local_areas)
     addressed_areas = {a.pk for local in local_areas for a in local.addresses.all()}
     addressed_categories = {c.pk for local in local_areas for c in local.categories.all()}
-    for central in central_versions_in_force(version):
+    for central in central_versions_in_force(version, centrals):
         compliance.gaps.append(
             CentralGap(
                 central=central,
@@ -115,7 +131,13 @@ def revision_due(version: AgreementVersion) -> dt.date | None:
     return add_years(base, years)
 
 
-def agreement_warnings(version: AgreementVersion, *, today: dt.date) -> list[Warning]:
+def agreement_warnings(
+    version: AgreementVersion,
+    *,
+    today: dt.date,
+    compliance: Compliance | None = None,
+    centrals: list[AgreementVersion] | None = None,
+) -> list[Warning]:
     warnings: list[Warning] = []
     horizon = dt.timedelta(days=settings.SAMVERKAN_EXPIRY_WARNING_DAYS)
     has_successor = getattr(version, "superseded_by", None) is not None
@@ -148,7 +170,7 @@ def agreement_warnings(version: AgreementVersion, *, today: dt.date) -> list[War
         )
 
     if version.scope == Scope.LOCAL:
-        compliance = agreement_compliance(version)
+        compliance = compliance or agreement_compliance(version, centrals)
         if not compliance.registered:
             warnings.append(
                 Warning(
@@ -165,8 +187,9 @@ def agreement_warnings(version: AgreementVersion, *, today: dt.date) -> list[War
                 )
             )
         if version.is_in_force_on(today):
-            current = [c for c in central_versions_in_force(version) if c.is_in_force_on(today)]
-            older = [c for c in central_versions_in_force(version) if not c.is_in_force_on(today)]
+            in_force = [gap.central for gap in compliance.gaps]  # the overarching versions in force
+            current = [c for c in in_force if c.is_in_force_on(today)]
+            older = [c for c in in_force if not c.is_in_force_on(today)]
             if current and older and version.valid_from < current[0].valid_from:
                 warnings.append(
                     Warning(

@@ -3,9 +3,15 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
-from samverkan.agreements.compliance import Compliance, Warning, agreement_compliance, agreement_warnings
+from samverkan.agreements.compliance import (
+    Compliance,
+    Warning,
+    adopted_centrals,
+    agreement_compliance,
+    agreement_warnings,
+)
 from samverkan.agreements.models import Agreement, AgreementVersion, Scope, VersionStatus
 from samverkan.organisations.models import Area, AreaKind, Municipality
 
@@ -56,23 +62,33 @@ def district_overview(
     else:
         areas = areas.valid_on(today)
     local = {a.area_id: a for a in agreements_of(municipality).filter(scope=Scope.LOCAL)}
+    centrals = adopted_centrals(municipality)
+    chosen = {}
+    for area in areas:
+        agreement = local.get(area.pk)
+        if agreement is not None:
+            chosen[area.pk] = version_in_force(agreement, today) or latest_adopted(agreement)
+    prefetch_related_objects(
+        [v for v in chosen.values() if v is not None],
+        "priority_areas__addresses",
+        "priority_areas__categories",
+    )
     rows = []
     for area in areas:
         agreement = local.get(area.pk)
-        version = None
-        if agreement is not None:
-            version = version_in_force(agreement, today) or latest_adopted(agreement)
+        version = chosen.get(area.pk)
         if version is None:
             rows.append(DistrictRow(area, agreement, None, False, None, []))
             continue
+        compliance = agreement_compliance(version, centrals)
         rows.append(
             DistrictRow(
                 area=area,
                 agreement=agreement,
                 version=version,
                 in_force=version.is_in_force_on(today),
-                compliance=agreement_compliance(version),
-                warnings=agreement_warnings(version, today=today),
+                compliance=compliance,
+                warnings=agreement_warnings(version, today=today, compliance=compliance, centrals=centrals),
             )
         )
     return rows
