@@ -171,6 +171,52 @@ SECURE_CSP = {
 if envbool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Single sign-on through the municipality's own identity provider (OpenID
+# Connect, authorisation-code flow). Off unless OIDC_RP_CLIENT_ID is set; local
+# accounts stay available either way. Claims name the user's organisation and
+# role (samverkan.accounts.oidc); the administrator role is never granted by a claim.
+OIDC_RP_CLIENT_ID = envstr("OIDC_RP_CLIENT_ID", "")
+SAMVERKAN_OIDC = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = envstr("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = envstr("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = envstr("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = envstr("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = envstr("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = envstr("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = envstr("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc:callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+# What the sign-in button calls the provider ("Logga in med …").
+SAMVERKAN_OIDC_PROVIDER_NAME = envstr("OIDC_PROVIDER_NAME", "")
+SAMVERKAN_OIDC_ROLE_CLAIM = envstr("OIDC_ROLE_CLAIM", "roles")
+# IdP role or group value -> Samverkan role, e.g. "sv-beredning=preparation_group,sv-polis=police_contact".
+SAMVERKAN_OIDC_ROLE_MAP = dict(item.split("=", 1) for item in envlist("OIDC_ROLE_MAP", []) if "=" in item)
+if len(SAMVERKAN_OIDC_ROLE_MAP) != len(envlist("OIDC_ROLE_MAP", [])):
+    raise ConfigurationError("OIDC_ROLE_MAP: write each entry as idp-value=role, separated by commas")
+SAMVERKAN_OIDC_ORGANISATION_CLAIM = envstr("OIDC_ORGANISATION_CLAIM", "organisation")
+# The organisation (name or short name) of users whose token names none.
+SAMVERKAN_OIDC_DEFAULT_ORGANISATION = envstr("OIDC_DEFAULT_ORGANISATION", "")
+if SAMVERKAN_OIDC:
+    _missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if OIDC_RP_SIGN_ALGO.startswith(("RS", "ES")) and not OIDC_OP_JWKS_ENDPOINT:
+        _missing.append("OIDC_OP_JWKS_ENDPOINT")
+    if _missing:
+        raise ConfigurationError(f"OIDC_RP_CLIENT_ID is set, so set {', '.join(_missing)} too")
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if SAMVERKAN_OIDC:
+    AUTHENTICATION_BACKENDS.append("samverkan.accounts.oidc.SignOnBackend")
+
 # Which configured municipality the web app serves by default (its code).
 SAMVERKAN_MUNICIPALITY = envstr("SAMVERKAN_MUNICIPALITY", "0180")
 # Days before a validity ends that an agreement is flagged as expiring.

@@ -11,6 +11,7 @@ from samverkan.plans import views as plan_views
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="agreements:overview", permanent=False), name="home"),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/sso/", include("samverkan.accounts.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", core_views.login_not_required(set_language), name="set_language"),
     path("health/", core_views.health, name="health"),

@@ -19,6 +19,16 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_logstart(nodeid, location):
+    # CI names the test in progress, so a crash in native code (which kills
+    # pytest before it can report) still says where it happened.
+    trace = os.environ.get("SAMVERKAN_TEST_TRACE")
+    if trace:
+        with open(trace, "w") as f:
+            f.write(nodeid + "\n")
+
+
 def _load_stockholm():
     # No neighbourhood polygons: tests must not depend on ../shared/data.
     return load_configuration("stockholm", demo=True, neighbourhood_file=None).municipality

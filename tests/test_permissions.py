@@ -420,6 +420,9 @@ GET_ROUTES = {
     ),
     "login": (lambda o: reverse("login"), {r: 302 for r in ROLES} | {"anonymous": 200}),
     "health": (lambda o: reverse("health"), {r: 200 for r in ROLES}),
+    # Single sign-on is off unless configured (tests/test_oidc.py switches it on).
+    "oidc:start": (lambda o: reverse("oidc:start"), {r: 404 for r in ROLES}),
+    "oidc:callback": (lambda o: reverse("oidc:callback") + "?code=c&state=s", {r: 404 for r in ROLES}),
 }
 POST_ROUTES = {
     "agreements:local_priority_add": (

@@ -61,6 +61,23 @@ def test_production_starts_with_proper_settings():
     assert result.returncode == 0, result.stderr
 
 
+def test_single_sign_on_needs_its_endpoints():
+    result = settings_import(OIDC_RP_CLIENT_ID="samverkan", OIDC_RP_CLIENT_SECRET="s")
+    assert result.returncode != 0
+    assert "set OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT" in result.stderr
+    assert "OIDC_OP_JWKS_ENDPOINT" in result.stderr  # RS256 by default: the keys come from the JWKS
+
+    result = settings_import(OIDC_ROLE_MAP="sv-admin")
+    assert "OIDC_ROLE_MAP: write each entry as idp-value=role" in result.stderr
+
+    endpoints = {
+        f"OIDC_OP_{name}_ENDPOINT": f"https://idp.example.se/{name.lower()}"
+        for name in ("AUTHORIZATION", "TOKEN", "USER", "JWKS")
+    }
+    result = settings_import(OIDC_RP_CLIENT_ID="samverkan", OIDC_RP_CLIENT_SECRET="s", **endpoints)
+    assert result.returncode == 0, result.stderr
+
+
 def test_the_deployment_check_is_clean_under_production_settings():
     # As production runs: no test-only switches (the live-server tests set one).
     unset = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}

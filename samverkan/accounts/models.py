@@ -31,9 +31,13 @@ class User(AbstractUser):
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.POLITICIAN)
+    # The identity provider's subject for accounts made by single sign-on.
+    oidc_subject = models.CharField(
+        _("single sign-on subject"), max_length=255, null=True, blank=True, unique=True, editable=False
+    )
 
     # Password hashes and e-mail addresses are not free text.
-    personal_data_guard_exempt = ("password", "email")
+    personal_data_guard_exempt = ("password", "email", "oidc_subject")
 
     class Meta:
         verbose_name = _("user")

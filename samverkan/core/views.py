@@ -24,6 +24,15 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.SAMVERKAN_OIDC:
+            context["sso_provider"] = settings.SAMVERKAN_OIDC_PROVIDER_NAME or _(
+                "your organisation's sign-in"
+            )
+            context["sso_failed"] = self.request.GET.get("sso") == "failed"
+        return context
+
     def post(self, request, *args, **kwargs):
         from samverkan.accounts.models import SignInFailure
 
