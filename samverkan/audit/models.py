@@ -22,6 +22,7 @@ class AuditEvent(models.Model):
         CREATE = "create", _("Created")
         UPDATE = "update", _("Changed")
         DELETE = "delete", _("Deleted")
+        READ = "read", _("Read (restricted)")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

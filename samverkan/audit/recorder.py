@@ -63,6 +63,25 @@ def _record(instance, action: str, changes: dict) -> None:
     )
 
 
+def record_reads(user, instances, *, why: str) -> None:
+    """Log that `user` was shown restricted items (an internal observation, a
+    party's draft): one event per item, naming where it was shown."""
+    if _paused.get():
+        return
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=user,
+            actor_label=user.get_username(),
+            action=AuditEvent.Action.READ,
+            model=instance._meta.label,
+            object_pk=str(instance.pk),
+            object_repr=str(instance)[:300],
+            changes={"shown_in": why},
+        )
+        for instance in instances
+    )
+
+
 def _before_save(sender, instance, raw=False, **kwargs):
     if raw or not _is_audited(sender) or instance.pk is None:
         instance._audit_before = None

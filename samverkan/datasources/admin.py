@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from samverkan.audit.recorder import record_reads
 from samverkan.datasources.models import (
     FetchLog,
     ImportBatch,
@@ -60,7 +61,18 @@ class SurveyResultAdmin(ReadOnly):
 
 @admin.register(Observation)
 class ObservationAdmin(ReadOnly):
-    list_display = ("observed_at", "category", "area", "organisation")
+    list_display = ("observed_at", "category", "area", "organisation", "classification")
+    list_filter = ("classification",)
+
+    def get_queryset(self, request):
+        # The admin site is no way around a classification.
+        return super().get_queryset(request).visible_to(request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        observation = self.get_object(request, object_id)
+        if observation is not None and observation.is_restricted:
+            record_reads(request.user, [observation], why="admin")
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(FetchLog)

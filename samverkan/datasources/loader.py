@@ -360,6 +360,7 @@ def _plan_observations(batch: ImportBatch, parsed: ParseResult) -> Plan:
                 area_id=district_id,
                 neighbourhood_id=neighbourhood_id,
                 organisation=organisation,
+                classification=row.data.get("classification", "open"),
                 batch=batch,
                 fingerprint=fingerprint,
             )

@@ -221,6 +221,40 @@ class ObservationCategory(models.Model):
         return self.name
 
 
+class Classification(models.TextChoices):
+    """How far an observation may travel. Joint products (the EST weekly
+    picture, indicators, counts in a drawn area) use open observations only;
+    the others are shown only to those they are meant for, and each such
+    reading is written to the audit log."""
+
+    OPEN = "open", _("Open: everyone in the collaboration")
+    INTERNAL = "internal", _("Internal: only my own party (the city or the police)")
+    SECRET = "secret", _("Confidential: only my own organisation")
+
+
+class ObservationQuerySet(models.QuerySet):
+    def shared(self):
+        """What joint products and figures may use."""
+        return self.filter(classification=Classification.OPEN)
+
+    def visible_to(self, user):
+        """Open observations, and restricted ones to those they are meant for:
+        internal ones to the reporting party's side, confidential ones to the
+        reporting organisation. Roles change nothing here, administrators included."""
+        from samverkan.organisations.models import CITY_KINDS, POLICE_KINDS
+
+        open_ = models.Q(classification=Classification.OPEN)
+        organisation = getattr(user, "organisation", None)
+        if organisation is None:
+            return self.filter(open_)
+        side = POLICE_KINDS if organisation.is_police else CITY_KINDS
+        return self.filter(
+            open_
+            | models.Q(classification=Classification.INTERNAL, organisation__kind__in=side)
+            | models.Q(classification=Classification.SECRET, organisation=organisation)
+        )
+
+
 class Observation(models.Model):
     """A field observation in the EST way: a place, a time, a category from
     the checklist and a short description. About places and situations,
@@ -258,8 +292,13 @@ class Observation(models.Model):
     batch = models.ForeignKey(
         ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="observations"
     )
+    classification = models.CharField(
+        _("who may see it"), max_length=10, choices=Classification.choices, default=Classification.OPEN
+    )
     fingerprint = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ObservationQuerySet.as_manager()
 
     personal_data_guard_exempt = ("fingerprint",)
 
@@ -277,6 +316,10 @@ class Observation(models.Model):
 
     def __str__(self):
         return f"{self.category} {self.observed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.classification != Classification.OPEN
 
     @staticmethod
     def make_fingerprint(**fields) -> str:

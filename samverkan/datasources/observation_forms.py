@@ -2,23 +2,36 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.datasources.models import Observation, ObservationCategory
+from samverkan.datasources.models import Classification, Observation, ObservationCategory
 
 
 class ObservationForm(forms.ModelForm):
     class Meta:
         model = Observation
-        fields = ["category", "observed_at", "longitude", "latitude", "address", "description"]
+        fields = [
+            "category",
+            "observed_at",
+            "longitude",
+            "latitude",
+            "address",
+            "description",
+            "classification",
+        ]
         widgets = {
             "category": forms.RadioSelect,
             "observed_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "longitude": forms.HiddenInput,
             "latitude": forms.HiddenInput,
             "description": forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+            "classification": forms.RadioSelect,
         }
         help_texts = {
             "address": _("If you do not mark the place on the map: a street address or a place name."),
             "description": _("What you saw at the place. Never names or other details of people."),
+            "classification": _(
+                "Restricted observations stay out of the EST weekly picture, the indicators and other "
+                "joint products."
+            ),
         }
 
     def __init__(self, *args, municipality, **kwargs):
@@ -29,9 +42,12 @@ class ObservationForm(forms.ModelForm):
         self.fields["category"].empty_label = None
         self.fields["observed_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["observed_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        # Open unless the reporter restricts it.
+        self.fields["classification"].required = False
 
     def clean(self):
         data = super().clean()
+        data["classification"] = data.get("classification") or Classification.OPEN
         has_point = data.get("longitude") is not None and data.get("latitude") is not None
         if not has_point and not (data.get("address") or "").strip():
             raise forms.ValidationError(_("Mark the place on the map or write an address or place name."))

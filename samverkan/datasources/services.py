@@ -1,14 +1,23 @@
 from django.db import transaction
 from django.utils import timezone
 
-from samverkan.datasources.models import Observation
+from samverkan.datasources.models import Classification, Observation
 from samverkan.datasources.signals import observation_recorded
 from samverkan.organisations.placement import AreaLocator
 
 
 @transaction.atomic
 def observation_record(
-    *, municipality, user, category, observed_at, longitude, latitude, address, description
+    *,
+    municipality,
+    user,
+    category,
+    observed_at,
+    longitude,
+    latitude,
+    address,
+    description,
+    classification=Classification.OPEN,
 ) -> Observation:
     """Store a field observation in the area (and neighbourhood) valid where and when it was made."""
     observation = Observation(
@@ -19,6 +28,7 @@ def observation_record(
         latitude=latitude,
         address=address,
         description=description,
+        classification=classification,
         organisation=user.organisation,
         reported_by=user,
     )

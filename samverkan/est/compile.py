@@ -37,7 +37,9 @@ def _bounds(start: dt.date):
 
 def _observations(area, start):
     begin, end = _bounds(start)
-    return Observation.objects.filter(area=area, observed_at__gte=begin, observed_at__lt=end).select_related(
+    # The weekly picture is a joint product: open observations only.
+    observations = Observation.objects.shared()
+    return observations.filter(area=area, observed_at__gte=begin, observed_at__lt=end).select_related(
         "category", "neighbourhood", "organisation"
     )
 

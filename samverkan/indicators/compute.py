@@ -78,7 +78,8 @@ def source_counts(indicator: Indicator, years: set[int] | None) -> list[SourceCo
             result.append(SourceCount(area_id, day, granularity, None if row.suppressed else row.count))
         return result
     if indicator.source == IndicatorSource.OBSERVATIONS:
-        observations = Observation.objects.filter(municipality=indicator.municipality)
+        # Indicators are shared by both parties: open observations only.
+        observations = Observation.objects.shared().filter(municipality=indicator.municipality)
         if categories := indicator.source_filter.get("categories"):
             observations = observations.filter(category__name__in=categories)
         if years:

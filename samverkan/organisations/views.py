@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.accounts import permissions
 from samverkan.agreements.selectors import latest_adopted, version_in_force
+from samverkan.audit.recorder import record_reads
 from samverkan.core.http import require_municipality
 from samverkan.datasources.models import Observation, PoliceEvent
 from samverkan.indicators.models import Indicator, PeriodKind
@@ -106,8 +107,11 @@ def area_geometry(request, pk: int):
             )
     if area.kind == AreaKind.DISTRICT:
         since = timezone.now() - dt.timedelta(days=365)
-        observations = Observation.objects.filter(area=area, observed_at__gte=since, longitude__isnull=False)
+        observations = Observation.objects.visible_to(request.user).filter(
+            area=area, observed_at__gte=since, longitude__isnull=False
+        )
         observations = list(observations.select_related("category"))
+        record_reads(request.user, [o for o in observations if o.is_restricted], why="district map")
         for o in observations:
             features.append(
                 _feature(

@@ -177,12 +177,17 @@ def selection_figures(selection: dict, *, municipality, start: dt.date, end: dt.
     """Observations inside a polygon drawn on the map, per checklist category."""
     polygon = shape(selection)
     counts: dict[str, int] = {}
-    observations = Observation.objects.filter(
-        municipality=municipality,
-        longitude__isnull=False,
-        observed_at__date__gte=start,
-        observed_at__date__lte=end,
-    ).select_related("category")
+    # Counts go into shared analyses: open observations only.
+    observations = (
+        Observation.objects.shared()
+        .filter(
+            municipality=municipality,
+            longitude__isnull=False,
+            observed_at__date__gte=start,
+            observed_at__date__lte=end,
+        )
+        .select_related("category")
+    )
     for o in observations:
         if polygon.contains(Point(o.longitude, o.latitude)):
             counts[o.category.name] = counts.get(o.category.name, 0) + 1

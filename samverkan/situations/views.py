@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
+from samverkan.audit.recorder import record_reads
 from samverkan.core.http import download, id_parameter, require_municipality
 from samverkan.governance.models import Body
 from samverkan.situations import exports, selectors, services, snapshots
@@ -179,7 +180,11 @@ def _party_page(request, party_picture, *, forms=None, status=200):
 
 
 def party_picture_detail(request, pk: int):
-    return _party_page(request, _party_picture_for(request.user, pk))
+    party_picture = _party_picture_for(request.user, pk)
+    if party_picture.is_draft:
+        # A party's draft is confidential until submitted: its readers are logged.
+        record_reads(request.user, [party_picture], why="party draft")
+    return _party_page(request, party_picture)
 
 
 @require_POST

@@ -1,7 +1,8 @@
 """Field observations (EST) as CSV or XLSX, one per line:
 tid;kategori;beskrivning;longitud;latitud;adress;organisation
 (time, checklist category, short description, WGS84 position or an address
-or place name, the reporter's organisation)."""
+or place name, the reporter's organisation), and optionally klassning
+(öppen, intern or sekretess; empty means open)."""
 
 import datetime as dt
 
@@ -28,6 +29,20 @@ COLUMNS = {
     "plats": "address",
     "address": "address",
     "organisation": "organisation",
+    "klassning": "classification",
+    "classification": "classification",
+}
+# The optional classification column (empty means open).
+CLASSIFICATIONS = {
+    "": "open",
+    "öppen": "open",
+    "open": "open",
+    "intern": "internal",
+    "internal": "internal",
+    "sekretess": "secret",
+    "konfidentiell": "secret",
+    "confidential": "secret",
+    "secret": "secret",
 }
 REQUIRED = {"time", "category", "organisation"}
 
@@ -80,6 +95,14 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
         text = f"{record.get('description', '')} {record.get('address', '')}"
         if result.refuses_identity_numbers(line, text):
             continue
+        classification = CLASSIFICATIONS.get(record.get("classification", "").strip().lower())
+        if classification is None:
+            result.error(
+                line,
+                _("'%(value)s' is not a classification: write öppen, intern or sekretess, or leave it empty.")
+                % {"value": record["classification"]},
+            )
+            continue
         if not record["category"].strip():
             result.error(line, _("The category is empty."))
             continue
@@ -94,6 +117,7 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
                     "latitude": lat,
                     "address": record.get("address", "").strip(),
                     "organisation": record["organisation"].strip(),
+                    "classification": classification,
                 },
             )
         )
