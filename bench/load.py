@@ -425,8 +425,9 @@ def main() -> int:
     )
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=300)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    # As deploy/gunicorn.conf.py sizes production: 2 × cores + 1 sync workers.
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--restart-postgres-at", type=float, default=None, metavar="SECONDS")
     parser.add_argument("--reuse", action="store_true", help="reuse the prepared database")
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)

@@ -219,6 +219,9 @@ if SAMVERKAN_OIDC:
 
 # Which configured municipality the web app serves by default (its code).
 SAMVERKAN_MUNICIPALITY = envstr("SAMVERKAN_MUNICIPALITY", "0180")
+# How long the district overview may be served from the cache; it is keyed by
+# the latest audited change to agreements and areas, so a change shows at once.
+SAMVERKAN_OVERVIEW_CACHE_SECONDS = envint("SAMVERKAN_OVERVIEW_CACHE_SECONDS", 600, minimum=0)
 # Days before a validity ends that an agreement is flagged as expiring.
 SAMVERKAN_EXPIRY_WARNING_DAYS = envint("SAMVERKAN_EXPIRY_WARNING_DAYS", 120, minimum=1)
 

@@ -17,6 +17,10 @@ def pytest_configure(config):
 
     # Hashing demo passwords the production way would dominate the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests roll back their writes (and on SQLite the audit log's ids with
+    # them), so a page cache keyed by the latest change would outlive them;
+    # tests/test_agreements.py switches it on where it is under test.
+    settings.SAMVERKAN_OVERVIEW_CACHE_SECONDS = 0
 
 
 @pytest.hookimpl(tryfirst=True)

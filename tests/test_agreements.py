@@ -126,6 +126,34 @@ def test_the_district_overview_lists_every_current_district_once(stockholm):
     assert "Norrmalm" in [row.area.name for row in with_retired]
 
 
+def test_the_cached_district_overview_follows_every_change_at_once(client, cast, settings):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from samverkan.organisations.models import Area
+
+    settings.SAMVERKAN_OVERVIEW_CACHE_SECONDS = 600
+    cache.clear()
+    client.force_login(cast["politician"])
+    url = "/agreements/compliance/"
+    with CaptureQueriesContext(connection) as first:
+        assert "Skärholmen" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as second:
+        assert "Skärholmen" in client.get(url).content.decode()
+    assert len(second) < len(first) - 5  # served from the cache
+
+    area = Area.objects.get(code="skarholmen")
+    area.name = "Skärholmen-Sätra"
+    area.save()
+    assert "Skärholmen-Sätra" in client.get(url).content.decode()
+    version = AgreementVersion.objects.get(agreement__area__code="farsta")
+    version.label = "Farsta, reviderad 2027"
+    version.save()
+    assert "Farsta, reviderad 2027" in client.get(url).content.decode()
+    cache.clear()
+
+
 def test_a_local_agreement_needs_a_district_area(stockholm):
     with pytest.raises(IntegrityError):
         Agreement.objects.create(municipality=stockholm, scope=Scope.LOCAL, title="Utan område")

@@ -3,7 +3,11 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max, Prefetch, prefetch_related_objects
+from django.utils.translation import get_language
 
 from samverkan.agreements.compliance import (
     Compliance,
@@ -51,10 +55,42 @@ class DistrictRow:
     warnings: list[Warning]
 
 
+def _agreements_stamp() -> int:
+    """The latest audited change to an agreement or an area. Every write to
+    those models goes through the ORM and so through the append-only audit
+    log: an unchanged stamp means unchanged agreements and areas."""
+    from samverkan.audit.models import AuditEvent
+
+    labels = [
+        m._meta.label
+        for app in ("agreements", "organisations")
+        for m in apps.get_app_config(app).get_models()
+    ]
+    return AuditEvent.objects.filter(model__in=labels).aggregate(latest=Max("pk"))["latest"] or 0
+
+
 def district_overview(
     municipality: Municipality, *, today: dt.date, include_retired: bool = False
 ) -> list[DistrictRow]:
-    """One row per district area: its local agreement and what is wrong with it."""
+    """One row per district area: its local agreement and what is wrong with it.
+
+    The page is read by everyone each week and changes only when an agreement
+    or an area does, so it is kept for SAMVERKAN_OVERVIEW_CACHE_SECONDS under
+    the stamp of the latest such change."""
+    seconds = settings.SAMVERKAN_OVERVIEW_CACHE_SECONDS
+    if not seconds:
+        return _district_overview(municipality, today=today, include_retired=include_retired)
+    key = f"district-overview:{municipality.pk}:{today}:{include_retired}:{get_language()}:{_agreements_stamp()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _district_overview(municipality, today=today, include_retired=include_retired)
+        cache.set(key, rows, seconds)
+    return rows
+
+
+def _district_overview(
+    municipality: Municipality, *, today: dt.date, include_retired: bool
+) -> list[DistrictRow]:
     areas = Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT).order_by("name")
     if include_retired:
         # Current areas first, then those that have ceased.

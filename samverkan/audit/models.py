@@ -51,6 +51,8 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-pk"]
         default_permissions = ("view",)
+        # The latest change of given models (cache stamps) without a scan.
+        indexes = [models.Index(fields=["model", "id"], name="audit_model_latest")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.model} {self.object_repr}"

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from samverkan.indicators.models import Denominator, Indicator, IndicatorSource, IndicatorValue, PeriodKind
 from samverkan.organisations.models import Area
 
@@ -53,13 +55,27 @@ class Panel:
         }
 
 
+def _rows(own: dict, whole: dict) -> list[SeriesRow]:
+    return [SeriesRow(own[start].label, own[start], whole.get(start)) for start in sorted(own)]
+
+
 def indicator_series(indicator: Indicator, area: Area, kind: str) -> list[SeriesRow]:
     values = IndicatorValue.objects.filter(indicator=indicator, period_kind=kind)
     own = {v.period_start: v for v in values.filter(area=area)}
     whole = {v.period_start: v for v in values.filter(area__isnull=True)}
-    return [SeriesRow(own[start].label, own[start], whole.get(start)) for start in sorted(own)]
+    return _rows(own, whole)
 
 
 def area_panels(area: Area, kind: str) -> list[Panel]:
-    indicators = Indicator.objects.filter(municipality=area.municipality).prefetch_related("priority_areas")
-    return [Panel(indicator, indicator_series(indicator, area, kind)) for indicator in indicators]
+    """Every indicator's series for the district page, read in one query."""
+    indicators = list(
+        Indicator.objects.filter(municipality=area.municipality).prefetch_related("priority_areas")
+    )
+    own: dict[int, dict] = {i.pk: {} for i in indicators}
+    whole: dict[int, dict] = {i.pk: {} for i in indicators}
+    values = IndicatorValue.objects.filter(
+        Q(area=area) | Q(area__isnull=True), indicator__in=indicators, period_kind=kind
+    )
+    for value in values:
+        (whole if value.area_id is None else own)[value.indicator_id][value.period_start] = value
+    return [Panel(i, _rows(own[i.pk], whole[i.pk])) for i in indicators]
