@@ -36,6 +36,17 @@ def test_the_sign_in_page_is_accessible(page, live_server, stockholm):
     assert serious(page) == []
 
 
+def test_the_sign_in_page_with_single_sign_on_is_accessible(page, live_server, stockholm, settings):
+    from tests.test_oidc import SSO
+
+    for name, value in SSO.items():
+        setattr(settings, name, value)
+    page.goto(f"{live_server.url}/accounts/login/?sso=failed")
+    assert page.get_by_role("link", name="Logga in med Stockholms stad").is_visible()
+    assert "lyckades inte" in page.get_by_role("alert").inner_text()
+    assert serious(page) == []
+
+
 def test_the_main_pages_are_accessible(signed_in, live_server):
     page = signed_in("admin")
     local = AgreementVersion.objects.get(agreement__area__code="norra-innerstaden")
