@@ -488,6 +488,32 @@ def test_the_calendar_holds_the_cycle_with_what_is_done(stockholm, plans):
     assert any(i.kind == "revision" and i.date == dt.date(2028, 1, 1) for i in revisions)
 
 
+def test_the_calendar_reads_a_fixed_number_of_queries_however_many_plans(stockholm, plans):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from samverkan.plans.models import ActionPlan, PlanStatus
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            found = calendar.items(stockholm, dt.date(2025, 1, 1), dt.date(2026, 12, 31), est=False)
+        return len(captured), sum(i.kind == "tertial_report" for i in found)
+
+    before, reports = queries()
+    assert reports > 0
+    for plan in ActionPlan.objects.filter(status=PlanStatus.ADOPTED, year=2025):
+        ActionPlan.objects.create(
+            agreement=plan.agreement,
+            priority_area=plan.priority_area,
+            year=2026,
+            title=f"{plan.title} (2026)",
+            status=PlanStatus.ADOPTED,
+        )
+    after, more_reports = queries()
+    assert more_reports > reports
+    assert after == before
+
+
 def test_reminders_go_out_once_before_the_deadline_and_once_when_overdue(stockholm, plans):
     mail.outbox.clear()
     due = dt.date(2026, 1, 15)  # tertial 3 of 2025
@@ -516,6 +542,11 @@ def test_the_calendar_page_shows_overdue_items_to_the_responsible(client, cast, 
     page = client.get(reverse("plans:calendar") + "?year=2026").content.decode()
     overdue = page.split('id="overdue-heading"')[1].split("</section>")[0]
     assert late in overdue
+    january = page.split('id="month-1"')[1].split("</section>")[0]
+    assert "2026-01-15" in january and late in january  # also in the year's own list
+    assert "2025-09-15" not in page  # the look-back for overdue items does not leak into the year
+    far = client.get(reverse("plans:calendar") + "?year=2030").content.decode()
+    assert late in far.split('id="overdue-heading"')[1].split("</section>")[0]  # the year far from today
     client.force_login(cast["other_coordinator"])  # Södermalm is not responsible for it
     page = client.get(reverse("plans:calendar") + "?year=2026").content.decode()
     assert (

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -99,7 +100,12 @@ def items(municipality, start: dt.date, end: dt.date, *, est=True) -> list[Item]
         status=PlanStatus.ADOPTED,
         year__gte=start.year - 1,
         year__lte=end.year,
-    ).select_related("agreement")
+    ).prefetch_related(
+        Prefetch(
+            "agreement",
+            Agreement.objects.prefetch_related("versions__parties", "versions__superseded_by"),
+        )
+    )
     for plan in plans:
         parties = plan_parties(plan)
         for tertial in (1, 2, 3):

@@ -492,14 +492,24 @@ def calendar_view(request):
     except ValueError:
         year = today.year
     show_est = request.GET.get("est") == "1"
-    entries = calendar.items(municipality, dt.date(year, 1, 1), dt.date(year, 12, 31), est=show_est)
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    look_back = today - dt.timedelta(days=365)
+    if first <= today and look_back <= last:
+        # The year shown overlaps the past twelve months: one pass covers both.
+        entries = calendar.items(municipality, min(first, look_back), max(last, today), est=show_est)
+        recent = entries
+    else:
+        entries = calendar.items(municipality, first, last, est=show_est)
+        recent = calendar.items(municipality, look_back, today, est=False)
     months: dict[int, list] = {}
     for item in entries:
-        months.setdefault(item.date.month, []).append(item)
+        if first <= item.date <= last:
+            months.setdefault(item.date.month, []).append(item)
     overdue = [
         i
-        for i in calendar.items(municipality, today - dt.timedelta(days=365), today, est=False)
-        if i.overdue(today)
+        for i in recent
+        if look_back <= i.date
+        and i.overdue(today)
         and (permissions._oversees(request.user) or request.user.organisation_id in i.organisations)
     ]
     return render(
