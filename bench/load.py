@@ -10,6 +10,9 @@ district and indicator crime, police events, field observations), refreshes
 every indicator, then serves it with gunicorn under the production settings
 and lets N simulated users sign in (spread over 20 s) and walk the pages
 with a think time of 2–8 s. One user in ten also records field observations.
+The measured window (--seconds) starts when every user has signed in; page
+times during the sign-in ramp are printed on their own line, and errors are
+counted over the whole run.
 
 With --restart-postgres-at S, PostgreSQL is restarted S seconds in:
 requests fail cleanly while it is down (no hang, a 5xx answer or a refused
@@ -78,6 +81,10 @@ def prepare(reuse: bool) -> None:
         env=environment,
         check=True,
     )
+    # As after any bulk load: fresh planner statistics, and the new pages written out, so that the
+    # autovacuum daemon and the checkpointer do not do this work in the middle of the measurement.
+    subprocess.run(["psql", database_url(), "-qc", "VACUUM (ANALYZE)"], check=True)
+    subprocess.run(["psql", database_url(), "-qc", "CHECKPOINT"], check=False)  # needs a superuser
     print(f"prepared in {time.perf_counter() - started:.0f} s")
 
 
@@ -309,7 +316,12 @@ def run_load(port: int, users: int, seconds: float, restart_at: float | None) ->
     outage = threading.Event()
     writes = {"told_saved": [], "told_failed": []}
     lock = threading.Lock()
-    stop = time.monotonic() + seconds
+    # The measured window is `seconds` long and starts once every user has signed in: the
+    # sign-in ramp (password hashing for 50 people on a small machine) is reported on its own.
+    ramp: list[float] = []
+    signed_in = [0]
+    everyone_in = threading.Event()
+    window: dict[str, float] = {"start": 0.0, "stop": time.monotonic() + RAMP_UP + 60 + seconds}
     usernames = ["samordnare", "polis", "beredning", "styrgrupp", "politiker", "admin"]
 
     def user(n: int) -> None:
@@ -320,10 +332,16 @@ def run_load(port: int, users: int, seconds: float, restart_at: float | None) ->
         username = ("samordnare", "polis")[n // 10 % 2] if writer else usernames[n % len(usernames)]
         while not client.sign_in(username):
             time.sleep(1)
-            if time.monotonic() > stop:
+            if time.monotonic() > window["stop"]:
                 return
+        with lock:
+            signed_in[0] += 1
+            if signed_in[0] == users:
+                window["start"] = time.monotonic()
+                window["stop"] = window["start"] + seconds
+                everyone_in.set()
         number = 0
-        while time.monotonic() < stop:
+        while time.monotonic() < window["stop"]:
             if writer and rng.random() < 0.3:
                 number += 1
                 text = f"{RUN} {n}-{number}"
@@ -338,13 +356,14 @@ def run_load(port: int, users: int, seconds: float, restart_at: float | None) ->
                 elapsed = (time.perf_counter() - started) * 1000
                 with lock:
                     if status == 200:
-                        timings[name].append(elapsed)
+                        (timings[name] if everyone_in.is_set() else ramp).append(elapsed)
                     elif outage.is_set():
                         outage_errors[0] += 1
                     else:
                         errors[name] += 1
             time.sleep(rng.uniform(*THINK_SECONDS))
 
+    started = time.monotonic()
     threads = [threading.Thread(target=user, args=(n,), daemon=True) for n in range(users)]
     for thread in threads:
         thread.start()
@@ -360,6 +379,8 @@ def run_load(port: int, users: int, seconds: float, restart_at: float | None) ->
         "outage_errors": outage_errors[0],
         "writes": writes,
         "recovery": recovery,
+        "ramp": ramp,
+        "ramp seconds": window["start"] - started if everyone_in.is_set() else None,
     }
 
 
@@ -483,6 +504,15 @@ def main() -> int:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
+    ramp = result["ramp"]
+    if result["ramp seconds"] is None:
+        print("not every user could sign in: the measured window never started")
+    elif ramp:
+        print(
+            f"sign-in ramp ({result['ramp seconds']:.0f} s until all {args.users} users were in; not in the "
+            f"table): {len(ramp)} page requests, p50 {percentile(ramp, 50):.0f} ms, "
+            f"p95 {percentile(ramp, 95):.0f} ms, max {max(ramp):.0f} ms"
+        )
     print(f"\n{'page':<22}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     total_errors = sum(result["errors"].values())
     for name in sorted(set(result["timings"]) | set(result["errors"])):
@@ -493,8 +523,9 @@ def main() -> int:
         )
     dashboard = [v for name in DASHBOARDS for v in result["timings"].get(name, [])]
     all_values = [v for values in result["timings"].values() for v in values]
-    print(f"\nall pages: {len(all_values)} requests, median {statistics.median(all_values):.0f} ms")
-    dashboard_p95 = percentile(dashboard, 95)
+    median = statistics.median(all_values) if all_values else float("nan")
+    print(f"\nall pages: {len(all_values)} requests, median {median:.0f} ms")
+    dashboard_p95 = percentile(dashboard, 95) if dashboard else float("inf")
     print(
         f"dashboard p95 {dashboard_p95:.0f} ms (target ≤ {TARGET_P95_MS} ms); errors {total_errors} (target 0)"
     )
@@ -505,7 +536,8 @@ def main() -> int:
             f"PostgreSQL restart: {result['recovery']}; requests failed during it: {result['outage_errors']}"
         )
     ok = (
-        dashboard_p95 <= TARGET_P95_MS
+        result["ramp seconds"] is not None
+        and dashboard_p95 <= TARGET_P95_MS
         and total_errors == 0
         and writes["saved but missing"] == 0
         and writes["failed but stored"] == 0
