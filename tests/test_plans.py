@@ -514,6 +514,38 @@ def test_the_calendar_reads_a_fixed_number_of_queries_however_many_plans(stockho
     assert after == before
 
 
+def test_a_plan_page_reads_the_agreement_versions_once(client, cast, places_plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])  # a party: the permission checks ask for parties
+    for url in (reverse("plans:detail", args=[places_plan.pk]), reverse("plans:list")):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        versions = [q for q in captured if 'FROM "agreements_agreementversion"' in q["sql"]]
+        assert len(versions) <= 2, url  # the prefetch, and the successors' reverse lookup
+
+
+def test_new_plans_are_offered_under_the_agreements_the_user_may_write(client, cast, stockholm):
+    from samverkan.accounts.permissions import agreements_for_new_plans
+
+    agreements = list(stockholm.agreements.all())
+    mine = {a.pk for a in agreements_for_new_plans(cast[Role.DISTRICT_COORDINATOR], agreements)}
+    parties = {
+        a.pk
+        for a in agreements
+        if a.versions.filter(parties=cast[Role.DISTRICT_COORDINATOR].organisation).exists()
+    }
+    assert mine == parties and 0 < len(mine) < len(agreements)
+    assert len(agreements_for_new_plans(cast[Role.PREPARATION_GROUP], agreements)) == len(agreements)
+    assert agreements_for_new_plans(cast[Role.POLITICIAN], agreements) == []
+    assert agreements_for_new_plans(cast[Role.STEERING_GROUP_MEMBER], agreements) == []
+    client.force_login(cast["other_coordinator"])
+    page = client.get(reverse("plans:list")).content.decode()
+    offered = page.split('name="agreement"')[1].split("</select>")[0]
+    assert "Södermalm" in offered and "Norra innerstaden" not in offered
+
+
 def test_reminders_go_out_once_before_the_deadline_and_once_when_overdue(stockholm, plans):
     mail.outbox.clear()
     due = dt.date(2026, 1, 15)  # tertial 3 of 2025

@@ -225,10 +225,22 @@ def can_view_plan(user: User, plan) -> bool:
     return user.role != Role.POLITICIAN and user.organisation_id in _plan_party_ids(plan)
 
 
-def can_create_plan(user: User, agreement: Agreement) -> bool:
-    if not in_municipality(user, agreement.municipality) or user.role not in WRITING_ROLES:
-        return False
-    return _oversees(user) or agreement.versions.filter(parties=user.organisation_id).exists()
+def agreements_for_new_plans(user: User, agreements) -> list[Agreement]:
+    """The agreements under which the user may create action plans: writing
+    roles of the municipality, for every agreement if they oversee the
+    collaboration, else for those their organisation is a party to (in any
+    version). One query for the whole list."""
+    agreements = [
+        a for a in agreements if user.role in WRITING_ROLES and in_municipality(user, a.municipality)
+    ]
+    if _oversees(user) or not agreements:
+        return agreements
+    own = set(
+        Agreement.objects.filter(
+            pk__in=[a.pk for a in agreements], versions__parties=user.organisation_id
+        ).values_list("pk", flat=True)
+    )
+    return [a for a in agreements if a.pk in own]
 
 
 def can_edit_plan(user: User, plan) -> bool:

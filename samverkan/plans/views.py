@@ -41,9 +41,15 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+# What plan_parties() reads, which the permission checks and the page ask for several times.
+PLAN_PARTIES = ("agreement__versions__parties", "agreement__versions__superseded_by")
+
+
 def _plan_for(user, pk, *, edit=False) -> ActionPlan:
     plan = get_object_or_404(
-        ActionPlan.objects.select_related("agreement__municipality", "agreement__area", "priority_area"),
+        ActionPlan.objects.select_related(
+            "agreement__municipality", "agreement__area", "priority_area"
+        ).prefetch_related(*PLAN_PARTIES),
         pk=pk,
     )
     allowed = permissions.can_edit_plan(user, plan) if edit else permissions.can_view_plan(user, plan)
@@ -78,7 +84,7 @@ def plan_list(request):
     municipality = require_municipality(request)
     agreements = municipality.agreements.select_related("area")
     creatable = agreements.filter(
-        pk__in=[a.pk for a in agreements if permissions.can_create_plan(request.user, a)]
+        pk__in=[a.pk for a in permissions.agreements_for_new_plans(request.user, agreements)]
     )
     form = PlanForm(agreements=creatable, initial={"year": timezone.localdate().year}) if creatable else None
     status = 200
@@ -106,9 +112,9 @@ def plan_list(request):
         status = 400
     plans = [
         p
-        for p in ActionPlan.objects.filter(agreement__municipality=municipality).select_related(
-            "agreement__area", "agreement__municipality", "priority_area"
-        )
+        for p in ActionPlan.objects.filter(agreement__municipality=municipality)
+        .select_related("agreement__area", "agreement__municipality", "priority_area")
+        .prefetch_related(*PLAN_PARTIES)
         if permissions.can_view_plan(request.user, p)
     ]
     return render(request, "plans/plan_list.html", {"plans": plans, "form": form}, status=status)
