@@ -192,8 +192,9 @@ LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
 SAMVERKAN_OIDC_PROVIDER_NAME = envstr("OIDC_PROVIDER_NAME", "")
 SAMVERKAN_OIDC_ROLE_CLAIM = envstr("OIDC_ROLE_CLAIM", "roles")
 # IdP role or group value -> Samverkan role, e.g. "sv-beredning=preparation_group,sv-polis=police_contact".
-SAMVERKAN_OIDC_ROLE_MAP = dict(item.split("=", 1) for item in envlist("OIDC_ROLE_MAP", []) if "=" in item)
-if len(SAMVERKAN_OIDC_ROLE_MAP) != len(envlist("OIDC_ROLE_MAP", [])):
+_role_map = envlist("OIDC_ROLE_MAP", [])
+SAMVERKAN_OIDC_ROLE_MAP = dict(item.split("=", 1) for item in _role_map if "=" in item)
+if len(SAMVERKAN_OIDC_ROLE_MAP) != len(_role_map):
     raise ConfigurationError("OIDC_ROLE_MAP: write each entry as idp-value=role, separated by commas")
 SAMVERKAN_OIDC_ORGANISATION_CLAIM = envstr("OIDC_ORGANISATION_CLAIM", "organisation")
 # The organisation (name or short name) of users whose token names none.

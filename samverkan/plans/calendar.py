@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +17,7 @@ from samverkan.est.models import EstGroup
 from samverkan.governance.models import ReportingDuty
 from samverkan.plans.models import ActionPlan, AnnualReport, FollowUpReport, PlanStatus, ReportStatus
 from samverkan.plans.notify import in_site_language, notify, people_of
-from samverkan.plans.selectors import plan_parties
+from samverkan.plans.selectors import PLAN_PARTIES, plan_parties
 from samverkan.plans.services import tertial_end
 
 
@@ -95,16 +94,15 @@ def items(municipality, start: dt.date, end: dt.date, *, est=True) -> list[Item]
             plan__agreement__municipality=municipality, status=ReportStatus.SUBMITTED
         )
     }
-    plans = ActionPlan.objects.filter(
-        agreement__municipality=municipality,
-        status=PlanStatus.ADOPTED,
-        year__gte=start.year - 1,
-        year__lte=end.year,
-    ).prefetch_related(
-        Prefetch(
-            "agreement",
-            Agreement.objects.prefetch_related("versions__parties", "versions__superseded_by"),
+    plans = (
+        ActionPlan.objects.filter(
+            agreement__municipality=municipality,
+            status=PlanStatus.ADOPTED,
+            year__gte=start.year - 1,
+            year__lte=end.year,
         )
+        .select_related("agreement")
+        .prefetch_related(*PLAN_PARTIES)
     )
     for plan in plans:
         parties = plan_parties(plan)

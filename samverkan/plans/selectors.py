@@ -14,6 +14,11 @@ def agreement_parties(agreement, year: int) -> list:
     return list(version.parties.all()) if version else []
 
 
+# What plan_parties() reads: prefetch these on a queryset of plans that asks it for many
+# plans, or for one plan several times (the permission checks do).
+PLAN_PARTIES = ("agreement__versions__parties", "agreement__versions__superseded_by")
+
+
 def plan_parties(plan) -> list:
     return agreement_parties(plan.agreement, plan.year)
 

@@ -33,16 +33,12 @@ from samverkan.plans.models import (
     FollowUpReport,
     Measure,
 )
-from samverkan.plans.selectors import deciding_body, plan_parties
+from samverkan.plans.selectors import PLAN_PARTIES, deciding_body, plan_parties
 from samverkan.situations.presentation import chart_from, safe_svg
 
 
 def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
-
-
-# What plan_parties() reads, which the permission checks and the page ask for several times.
-PLAN_PARTIES = ("agreement__versions__parties", "agreement__versions__superseded_by")
 
 
 def _plan_for(user, pk, *, edit=False) -> ActionPlan:
