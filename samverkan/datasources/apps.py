@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class DatasourcesConfig(AppConfig):
     name = "samverkan.datasources"
     label = "datasources"
+
+    def ready(self) -> None:
+        from samverkan.datasources import formats
+
+        formats.discover()

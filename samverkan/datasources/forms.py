@@ -4,7 +4,7 @@ import zipfile
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.datasources.models import SourceKind
+from samverkan.datasources.formats import kind_choices
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -27,7 +27,7 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Source"), choices=SourceKind.choices)
+    kind = forms.ChoiceField(label=_("Source"), choices=kind_choices)
     file = MultipleFileField(
         label=_("File"),
         help_text=_(

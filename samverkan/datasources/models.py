@@ -8,16 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.fields import GuardedCharField, GuardedTextField
 from samverkan.core.personal_data import no_personal_identity_number
-
-
-class SourceKind(models.TextChoices):
-    BRA = "bra", _("BRÅ statistics on reported crimes")
-    POLICE_EVENTS = "police_events", _("Police events (polisen.se)")
-    OBSERVATIONS = "observations", _("Field observations (EST), CSV")
-    BOUNDARIES = "boundaries", _("Area boundaries (GeoJSON or Shapefile)")
-    SURVEY = "survey", _("Safety survey results")
-    MEASURES = "measures", _("Measures of action plans (export, changed)")
-    FOLLOW_UP = "follow_up", _("Follow-up values (export, changed)")
+from samverkan.datasources.formats import kind_choices
 
 
 def original_path(batch: "ImportBatch", filename: str) -> str:
@@ -39,7 +30,7 @@ class ImportBatch(models.Model):
     municipality = models.ForeignKey(
         "organisations.Municipality", on_delete=models.PROTECT, related_name="imports"
     )
-    kind = models.CharField(_("source"), max_length=20, choices=SourceKind.choices)
+    kind = models.CharField(_("source"), max_length=20, choices=kind_choices)
     filename = GuardedCharField(_("file name"), max_length=255)
     original = models.FileField(_("original file"), upload_to=original_path, max_length=400)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
@@ -103,7 +94,9 @@ class RegionAlias(models.Model):
         return self.name
 
 
-class PeriodKind(models.TextChoices):
+class BraPeriod(models.TextChoices):
+    """The periods BRÅ publishes counts for."""
+
     YEAR = "year", _("Year")
     HALF = "half", _("Half-year")
     QUARTER = "quarter", _("Quarter")
@@ -121,7 +114,7 @@ class ReportedCrimeCount(models.Model):
     is_municipality = models.BooleanField(_("the whole municipality"), default=False)
     crime = GuardedCharField(_("crime category"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"))
-    period_kind = models.CharField(_("period"), max_length=8, choices=PeriodKind.choices)
+    period_kind = models.CharField(_("period"), max_length=8, choices=BraPeriod.choices)
     period = models.PositiveSmallIntegerField(
         _("period number"), help_text=_("Month 1–12, quarter 1–4, half 1–2; 0 for a year.")
     )

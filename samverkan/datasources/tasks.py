@@ -9,8 +9,11 @@ the queue, lock free) and queues their work again."""
 
 import contextlib
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.tasks import task
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from samverkan.audit.context import acting_as
 from samverkan.datasources import loader
@@ -59,23 +62,17 @@ def check_import(batch_id: int) -> str:
 def apply_import(batch_id: int, user_id: int | None = None) -> str:
     with working_on(batch_id):
         batch = ImportBatch.objects.get(pk=batch_id)
-        from django.contrib.auth import get_user_model
-
         user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
         with acting_as(user):
             try:
                 loader.batch_apply(batch)
             except loader.ImportRefused as error:
-                batch.report = {**batch.report, "refused": str(error)}
-                ImportBatch.objects.filter(pk=batch.pk).update(report=batch.report)
+                loader.batch_refused(batch, str(error))
         return batch.status
 
 
 def recover() -> list[tuple[ImportBatch, str]]:
     """Queue again the work of every batch whose worker died; returns what was queued."""
-    from django.utils import timezone
-    from django_tasks_db.models import DBTaskResult
-
     work = {ImportBatch.Status.CHECKING: check_import, ImportBatch.Status.IMPORTING: apply_import}
     paths = {t.module_path for t in work.values()}
     queued, running = set(), {}

@@ -70,7 +70,7 @@ def import_apply(request, pk: int):
         batch.size > settings.SAMVERKAN_BACKGROUND_IMPORT_BYTES
         and batch.status == ImportBatch.Status.PREVIEWED
     ):
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.IMPORTING, progress=5)
+        loader.batch_queue_apply(batch)
         transaction.on_commit(lambda: tasks.apply_import.enqueue(batch.pk, request.user.pk))
         return redirect("imports:detail", pk=batch.pk)
     try:
@@ -143,14 +143,6 @@ def _map_box(areas) -> list[float]:
     from samverkan.organisations.geometry import bounds
 
     boxes = [bounds(a.geometry) for a in areas if a.geometry]  # each (west, south, east, north)
-    if not boxes:
-        return []
-    return [
-        min(b[1] for b in boxes),
-        min(b[0] for b in boxes),
-        max(b[3] for b in boxes),
-        max(b[2] for b in boxes),
-    ]
     if not boxes:
         return []
     return [

@@ -1,22 +1,15 @@
-import datetime as dt
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from samverkan.datasources.models import ImportBatch, PoliceEvent, ReportedCrimeCount, SourceKind
+from samverkan.datasources import formats
+from samverkan.datasources.models import ImportBatch, ReportedCrimeCount
 from samverkan.indicators.compute import indicator_refresh
 from samverkan.indicators.models import Indicator, IndicatorSource, Population
-
-SOURCE_OF = {
-    SourceKind.BRA: IndicatorSource.BRA,
-    SourceKind.POLICE_EVENTS: IndicatorSource.POLICE_EVENTS,
-    SourceKind.SURVEY: IndicatorSource.SURVEY,
-    SourceKind.OBSERVATIONS: IndicatorSource.OBSERVATIONS,
-}
+from samverkan.organisations.models import Municipality
 
 
 @transaction.atomic
-def population_from_bra(municipality) -> int:
+def population_from_bra(municipality: Municipality) -> int:
     """Inhabitants per area and year implied by BRÅ's count and rate per
     100,000, where no other source has given them. The row with the largest
     count gives the least rounding error."""
@@ -46,25 +39,16 @@ def population_from_bra(municipality) -> int:
     return written
 
 
-def years_of(batch: ImportBatch) -> set[int]:
-    if batch.kind == SourceKind.SURVEY:
-        return set(batch.survey_results.values_list("year", flat=True).distinct())
-    if batch.kind == SourceKind.OBSERVATIONS:
-        return {moment.year for moment in batch.observations.values_list("observed_at", flat=True)}
-    if batch.kind == SourceKind.BRA:
-        return set(ReportedCrimeCount.objects.filter(batch=batch).values_list("year", flat=True).distinct())
-    days = PoliceEvent.objects.filter(batch=batch).values_list("occurred_at", flat=True)
-    return {d.year for d in days} | {(d + dt.timedelta(days=7)).year for d in days}
-
-
 def refresh_after_import(batch: ImportBatch) -> int:
-    """Recompute only the years the import touched, for the indicators fed by its source."""
-    if batch.kind == SourceKind.BRA:
+    """Recompute only the years the import touched, for the indicators fed by
+    its source (an indicator's source is named as the format it reads)."""
+    if batch.kind not in IndicatorSource.values:
+        return 0  # boundaries, measures and follow-up values feed no indicator series
+    if batch.kind == IndicatorSource.BRA:
         population_from_bra(batch.municipality)
-    if batch.kind not in SOURCE_OF:
-        return 0  # boundaries feed no indicator series
-    years = years_of(batch) or None
+    touched = formats.get(batch.kind).years
+    years = (touched(batch) if touched else set()) or None
     written = 0
-    for indicator in Indicator.objects.filter(municipality=batch.municipality, source=SOURCE_OF[batch.kind]):
+    for indicator in Indicator.objects.filter(municipality=batch.municipality, source=batch.kind):
         written += indicator_refresh(indicator, years=years)
     return written

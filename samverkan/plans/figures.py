@@ -6,7 +6,7 @@ import math
 
 from django.utils.translation import gettext as _
 
-from samverkan.plans.models import Direction, MeasureStatus
+from samverkan.plans.models import Direction, MeasureStatus, progress_percent
 from samverkan.plans.rollup import roll_up
 from samverkan.situations.services import indicator_figures
 
@@ -86,7 +86,7 @@ def measure_indicator_figures(link, until: dt.date) -> dict:
 def _counted_percent(status: str, percent: int) -> int | None:
     if status == MeasureStatus.CANCELLED:
         return None  # a cancelled measure no longer counts toward its goal
-    return 100 if status == MeasureStatus.COMPLETED else percent
+    return progress_percent(status, percent)
 
 
 def _measure_row(measure, status: str, percent: int, comment: str) -> dict:

@@ -142,6 +142,11 @@ class MeasureStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+def progress_percent(status: str, percent: int) -> int:
+    """A completed measure has come all the way, whatever percentage was written."""
+    return 100 if status == MeasureStatus.COMPLETED else percent
+
+
 class Measure(models.Model):
     """Who does what, where and by when, and which causes it addresses."""
 

@@ -21,11 +21,11 @@ from samverkan.plans.models import (
     Measure,
     MeasureIndicator,
     MeasureProgress,
-    MeasureStatus,
     PlanDecision,
     PlanStatus,
     ProgressOverride,
     ReportStatus,
+    progress_percent,
 )
 from samverkan.plans.notify import in_site_language, notify, people_of
 from samverkan.plans.selectors import report_recipients
@@ -93,6 +93,17 @@ def measure_save(*, measure: Measure, owners, causes=()) -> Measure:
     measure.save()
     measure.owners.set(owners)
     measure.causes.set(causes)
+    return measure
+
+
+@transaction.atomic
+def measure_change(*, measure: Measure, **fields) -> Measure:
+    """Change a measure's own fields (not its links), e.g. from an imported export."""
+    _editable(measure.plan)
+    for name, value in fields.items():
+        setattr(measure, name, value)
+    measure.full_clean()
+    measure.save()
     return measure
 
 
@@ -237,9 +248,7 @@ def _report_editable(report: FollowUpReport) -> None:
 
 def progress_set(*, progress: MeasureProgress, status: str, percent: int, comment: str) -> MeasureProgress:
     _report_editable(progress.report)
-    if status == MeasureStatus.COMPLETED:
-        percent = 100
-    progress.status, progress.percent, progress.comment = status, percent, comment
+    progress.status, progress.percent, progress.comment = status, progress_percent(status, percent), comment
     progress.full_clean()
     progress.save()
     return progress

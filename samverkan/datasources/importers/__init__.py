@@ -1,9 +1,13 @@
-"""One parser module per source format. Each parser turns the bytes of a
-file into validated rows with the line they came from, and line-numbered
-errors a person understands; the shared loader (samverkan.datasources.loader)
-writes them atomically and idempotently."""
+"""The contract of an import format. A format module (here, or in another
+app's `importers`) turns the bytes of a file into validated rows with the
+line they came from and line-numbered errors a person understands (parse),
+matches them to the database (plan), and registers itself in
+samverkan.datasources.formats; the shared loader (samverkan.datasources.loader)
+keeps the file and writes atomically and idempotently."""
 
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -13,7 +17,7 @@ from samverkan.core.personal_data import find_identity_numbers
 @dataclass(frozen=True)
 class Row:
     line: int
-    data: dict
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,21 @@ class ParseResult:
             self.error(line, _("The line contains what looks like a personal identity number."))
             return True
         return False
+
+
+@dataclass
+class ImportPlan:
+    """What applying a file would do."""
+
+    new: list[Any] = field(default_factory=list)
+    """Unsaved model instances to create."""
+    changed: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)
+    """(existing object, {field: new value})"""
+    unchanged: int = 0
+    unmapped: Counter[str] = field(default_factory=Counter)
+    """Names the configuration does not know, with how many rows carry each."""
+    outside: Counter[str] = field(default_factory=Counter)
+    """Rows about places outside the municipality, by place."""
 
 
 class UnreadableFile(Exception):

@@ -15,11 +15,17 @@ import numpy as np
 import shapefile
 import shapely
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pyproj import CRS, Transformer
 from shapely.geometry import mapping, shape
 
-from samverkan.datasources.importers import ParseResult, Row, UnreadableFile
+from samverkan.datasources.formats import Format, register
+from samverkan.datasources.importers import ImportPlan, ParseResult, Row, UnreadableFile
 from samverkan.datasources.importers.text import decode
+from samverkan.datasources.models import ImportBatch
+from samverkan.datasources.regions import normalise
+from samverkan.organisations.models import Area, AreaKind
+from samverkan.organisations.services import area_boundary_set
 
 NAME_KEYS = (
     "name",
@@ -163,3 +169,46 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
                     return parse_geojson(decode(archive.read(name))[0])
         return parse_shapefile(parts)
     return parse_geojson(decode(data)[0])
+
+
+def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
+    """New polygons for configured areas, matched by name; the file decides
+    whether it holds district areas or neighbourhoods by which matches more."""
+    result = ImportPlan()
+    areas = list(Area.objects.filter(municipality=batch.municipality))
+    names = {kind: {normalise(a.name): a for a in areas if a.kind == kind} for kind in AreaKind.values}
+    matches = {
+        kind: sum(normalise(r.data["name"]) in by_name for r in parsed.rows)
+        for kind, by_name in names.items()
+    }
+    kind = max(matches, key=lambda k: matches[k])
+    parsed.notes.append(_("The file holds %(kind)s.") % {"kind": AreaKind(kind).label.lower()})
+    for row in parsed.rows:
+        area = names[kind].get(normalise(row.data["name"]))
+        if area is None:
+            result.unmapped[row.data["name"]] += 1
+            continue
+        # Compare as stored: a JSON round trip turns the parser's tuples into lists.
+        geometry = json.loads(json.dumps(row.data["geometry"]))
+        if area.geometry == geometry:
+            result.unchanged += 1
+        else:
+            result.changed.append((area, {"geometry": geometry, "geometry_source": batch.filename[:300]}))
+    return result
+
+
+def apply(batch: ImportBatch, planned: ImportPlan) -> None:
+    for area, values in planned.changed:
+        area_boundary_set(area=area, geometry=values["geometry"], source=values["geometry_source"])
+
+
+FORMAT = register(
+    Format(
+        kind="boundaries",
+        label=gettext_lazy("Area boundaries (GeoJSON or Shapefile)"),
+        parse=parse,
+        plan=plan,
+        apply=apply,
+        order=40,
+    )
+)

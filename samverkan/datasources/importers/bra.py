@@ -13,9 +13,13 @@ preliminary year; parent categories are repeated as exact duplicate lines.
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from samverkan.datasources.importers import ParseResult, Row, UnreadableFile
+from samverkan.datasources.formats import Format, register
+from samverkan.datasources.importers import ImportPlan, ParseResult, Row, UnreadableFile
 from samverkan.datasources.importers.tables import read_table
+from samverkan.datasources.models import ImportBatch, ReportedCrimeCount
+from samverkan.datasources.regions import RegionResolver, Resolution
 
 MONTHS = {
     "jan": 1,
@@ -290,3 +294,70 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
             _("%(n)s title or source lines outside the table were skipped.") % {"n": skipped_text}
         )
     return result
+
+
+def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
+    """Each value matched by region, crime and period: new, changed or as stored."""
+    result = ImportPlan()
+    resolver = RegionResolver(batch.municipality)
+    regions = {row.data["region"] for row in parsed.rows}
+    existing = {
+        (c.region, c.crime, c.year, c.period_kind, c.period): c
+        for c in ReportedCrimeCount.objects.filter(municipality=batch.municipality, region__in=regions)
+    }
+    resolutions: dict[str, Resolution] = {}
+    for region in regions:
+        resolutions[region] = resolver.resolve(region)
+        if remember:
+            resolver.remember(region, resolutions[region])
+    for row in parsed.rows:
+        d = row.data
+        resolution = resolutions[d["region"]]
+        if not resolution.mapped:
+            result.unmapped[d["region"]] += 1
+        values = {
+            "count": d["count"],
+            "suppressed": d["suppressed"],
+            "preliminary": d["preliminary"],
+            "rate_per_100k": d["rate"],
+        }
+        current = existing.get((d["region"], d["crime"], d["year"], d["period_kind"], d["period"]))
+        if current is None:
+            result.new.append(
+                ReportedCrimeCount(
+                    municipality=batch.municipality,
+                    region=d["region"],
+                    area=resolution.area,
+                    is_municipality=resolution.is_municipality,
+                    crime=d["crime"],
+                    year=d["year"],
+                    period_kind=d["period_kind"],
+                    period=d["period"],
+                    batch=batch,
+                    line=row.line,
+                    **values,
+                )
+            )
+            continue
+        differences = {k: v for k, v in values.items() if getattr(current, k) != v}
+        if differences:
+            result.changed.append((current, differences))
+        else:
+            result.unchanged += 1
+    return result
+
+
+def years(batch: ImportBatch) -> set[int]:
+    return set(ReportedCrimeCount.objects.filter(batch=batch).values_list("year", flat=True).distinct())
+
+
+FORMAT = register(
+    Format(
+        kind="bra",
+        label=gettext_lazy("BRÅ statistics on reported crimes"),
+        parse=parse,
+        plan=plan,
+        years=years,
+        order=10,
+    )
+)

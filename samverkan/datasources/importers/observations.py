@@ -8,9 +8,14 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from samverkan.datasources.importers import ParseResult, Row
+from samverkan.datasources.formats import Format, register
+from samverkan.datasources.importers import ImportPlan, ParseResult, Row
 from samverkan.datasources.importers.tables import read_table, records
+from samverkan.datasources.models import ImportBatch, Observation, ObservationCategory
+from samverkan.organisations.models import Organisation
+from samverkan.organisations.placement import AreaLocator
 
 COLUMNS = {
     "tid": "time",
@@ -122,3 +127,98 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
             )
         )
     return result
+
+
+def fingerprint(d: dict, category_id: int, organisation_id: int) -> str:
+    return Observation.make_fingerprint(
+        at=d["observed_at"].isoformat(),
+        category=category_id,
+        organisation=organisation_id,
+        lon=d["longitude"],
+        lat=d["latitude"],
+        address=d["address"],
+        description=d["description"],
+    )
+
+
+def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
+    """Observations with a known checklist category and organisation, placed
+    in the area valid where and when they were made; one already stored (the
+    same time, place, category, organisation and text) is not added again."""
+    result = ImportPlan()
+    municipality = batch.municipality
+    categories = {c.name.casefold(): c for c in ObservationCategory.objects.filter(municipality=municipality)}
+    organisations = {o.name.casefold(): o for o in Organisation.objects.filter(municipality=municipality)}
+    organisations |= {o.short_name.casefold(): o for o in organisations.values() if o.short_name}
+    rows = []
+    for row in parsed.rows:
+        d = row.data
+        category = categories.get(d["category"].casefold())
+        organisation = organisations.get(d["organisation"].casefold())
+        if category is None:
+            parsed.error(row.line, _("'%(value)s' is not in the checklist.") % {"value": d["category"]})
+        elif organisation is None:
+            parsed.error(
+                row.line, _("'%(value)s' is not a known organisation.") % {"value": d["organisation"]}
+            )
+        else:
+            rows.append((row, category, organisation))
+    fingerprints = {fingerprint(r.data, c.pk, o.pk) for r, c, o in rows}
+    existing = set(
+        Observation.objects.filter(fingerprint__in=fingerprints).values_list("fingerprint", flat=True)
+    )
+    placed = [(r, c, o) for r, c, o in rows if r.data["longitude"] is not None]
+    locator = AreaLocator(municipality)
+    districts, neighbourhoods = locator.locate(
+        [r.data["longitude"] for r, _c, _o in placed],
+        [r.data["latitude"] for r, _c, _o in placed],
+        [timezone.localtime(r.data["observed_at"]).date() for r, _c, _o in placed],
+    )
+    located = {id(r): (d, n) for (r, _c, _o), d, n in zip(placed, districts, neighbourhoods, strict=True)}
+    seen = set()
+    for row, category, organisation in rows:
+        key = fingerprint(row.data, category.pk, organisation.pk)
+        if key in existing or key in seen:
+            result.unchanged += 1
+            continue
+        seen.add(key)
+        district_id, neighbourhood_id = located.get(id(row), (None, None))
+        if row.data["longitude"] is None:
+            day = timezone.localtime(row.data["observed_at"]).date()
+            district_id, neighbourhood_id = locator.locate_by_name(row.data["address"], day)
+        if row.data["longitude"] is not None and district_id is None:
+            result.outside[_("outside the municipality's areas")] += 1
+        result.new.append(
+            Observation(
+                municipality=municipality,
+                observed_at=row.data["observed_at"],
+                category=category,
+                description=row.data["description"],
+                longitude=row.data["longitude"],
+                latitude=row.data["latitude"],
+                address=row.data["address"],
+                area_id=district_id,
+                neighbourhood_id=neighbourhood_id,
+                organisation=organisation,
+                classification=row.data.get("classification", "open"),
+                batch=batch,
+                fingerprint=key,
+            )
+        )
+    return result
+
+
+def years(batch: ImportBatch) -> set[int]:
+    return {moment.year for moment in batch.observations.values_list("observed_at", flat=True)}
+
+
+FORMAT = register(
+    Format(
+        kind="observations",
+        label=gettext_lazy("Field observations (EST), CSV"),
+        parse=parse,
+        plan=plan,
+        years=years,
+        order=30,
+    )
+)

@@ -12,10 +12,14 @@ import re
 from urllib.parse import urljoin
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samverkan.core.personal_data import find_identity_numbers
-from samverkan.datasources.importers import ParseResult, Row, UnreadableFile
+from samverkan.datasources.formats import Format, register
+from samverkan.datasources.importers import ImportPlan, ParseResult, Row, UnreadableFile
 from samverkan.datasources.importers.text import decode
+from samverkan.datasources.models import ImportBatch, PoliceEvent
+from samverkan.organisations.placement import AreaNames
 
 BASE_URL = "https://polisen.se"
 _DATETIME = re.compile(
@@ -151,3 +155,56 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
             )
         )
     return result
+
+
+def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
+    """Events matched by their id: new, or changed in title, summary, type or link.
+    Events of other municipalities are kept and counted as outside."""
+    result = ImportPlan()
+    municipality = batch.municipality
+    place = (municipality.place_name or municipality.name).casefold()
+    existing = {
+        e.event_id: e
+        for e in PoliceEvent.objects.filter(
+            municipality=municipality, event_id__in=[r.data["event_id"] for r in parsed.rows]
+        )
+    }
+    names = AreaNames(municipality)
+    for row in parsed.rows:
+        d = dict(row.data)
+        d["in_municipality"] = d["location_name"].casefold() == place
+        if not d["in_municipality"]:
+            result.outside[d["location_name"]] += 1
+        d["named_area"] = names.only_named(f"{d['name']} {d['summary']}") if d["in_municipality"] else None
+        current = existing.get(d["event_id"])
+        if current is None:
+            result.new.append(PoliceEvent(municipality=municipality, batch=batch, **d))
+            continue
+        differences = {
+            k: v
+            for k, v in d.items()
+            if k in {"name", "summary", "event_type", "url"} and getattr(current, k) != v
+        }
+        if differences:
+            result.changed.append((current, differences))
+        else:
+            result.unchanged += 1
+    return result
+
+
+def years(batch: ImportBatch) -> set[int]:
+    """The events' years, and the next year where an event's week runs into it."""
+    days = PoliceEvent.objects.filter(batch=batch).values_list("occurred_at", flat=True)
+    return {d.year for d in days} | {(d + dt.timedelta(days=7)).year for d in days}
+
+
+FORMAT = register(
+    Format(
+        kind="police_events",
+        label=gettext_lazy("Police events (polisen.se)"),
+        parse=parse,
+        plan=plan,
+        years=years,
+        order=20,
+    )
+)

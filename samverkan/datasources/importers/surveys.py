@@ -6,10 +6,14 @@ the category, and the number of respondents.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from samverkan.datasources.importers import ParseResult, Row
+from samverkan.datasources.formats import Format, register
+from samverkan.datasources.importers import ImportPlan, ParseResult, Row
 from samverkan.datasources.importers.bra import parse_year
 from samverkan.datasources.importers.tables import read_table, records
+from samverkan.datasources.models import ImportBatch, SurveyResult
+from samverkan.datasources.regions import RegionResolver, Resolution
 
 COLUMNS = {
     "område": "area",
@@ -99,3 +103,70 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
             )
         )
     return result
+
+
+def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
+    """Each answer share matched by area, year and question."""
+    result = ImportPlan()
+    resolver = RegionResolver(batch.municipality)
+    resolutions: dict[str, Resolution] = {}
+    for region in {r.data["region"] for r in parsed.rows}:
+        resolutions[region] = resolver.resolve(region)
+        if remember:
+            resolver.remember(region, resolutions[region])
+    existing = {
+        (s.region, s.year, s.question): s
+        for s in SurveyResult.objects.filter(municipality=batch.municipality, region__in=resolutions)
+    }
+    seen: dict[tuple[str, int, str], int] = {}
+    for row in parsed.rows:
+        d = row.data
+        key = (d["region"], d["year"], d["question"])
+        if key in seen:
+            parsed.error(
+                row.line, _("The same area, year and question as line %(line)s.") % {"line": seen[key]}
+            )
+            continue
+        seen[key] = row.line
+        resolution = resolutions[d["region"]]
+        if not resolution.mapped:
+            result.unmapped[d["region"]] += 1
+        current = existing.get(key)
+        if current is None:
+            result.new.append(
+                SurveyResult(
+                    municipality=batch.municipality,
+                    region=d["region"],
+                    area=resolution.area,
+                    is_municipality=resolution.is_municipality,
+                    year=d["year"],
+                    question=d["question"],
+                    count=d["count"],
+                    respondents=d["respondents"],
+                    batch=batch,
+                    line=row.line,
+                )
+            )
+            continue
+        differences = {k: d[k] for k in ("count", "respondents") if getattr(current, k) != d[k]}
+        if differences:
+            result.changed.append((current, differences))
+        else:
+            result.unchanged += 1
+    return result
+
+
+def years(batch: ImportBatch) -> set[int]:
+    return set(batch.survey_results.values_list("year", flat=True).distinct())
+
+
+FORMAT = register(
+    Format(
+        kind="survey",
+        label=gettext_lazy("Safety survey results"),
+        parse=parse,
+        plan=plan,
+        years=years,
+        order=50,
+    )
+)

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from samverkan.audit.context import acting_as
-from samverkan.datasources import loader
-from samverkan.datasources.models import ImportBatch, SourceKind
+from samverkan.datasources import formats, loader
+from samverkan.datasources.models import ImportBatch
 from samverkan.indicators.services import refresh_after_import
 from samverkan.organisations.models import Municipality
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = "Check a data file and, with --apply, import it (the same checks as the web page)."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=SourceKind.values)
+        parser.add_argument("kind", choices=[f.kind for f in formats.all_formats()])
         parser.add_argument("path", type=Path)
         parser.add_argument("--apply", action="store_true", help="import when the check finds no errors")
         parser.add_argument(
