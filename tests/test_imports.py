@@ -7,7 +7,7 @@ import xlwt
 from django.conf import settings
 from django.db.models import Sum
 
-from samverkan.datasources import loader
+from samverkan.datasources import formats, loader
 from samverkan.datasources.importers import UnreadableFile, bra, police_events
 from samverkan.datasources.importers.text import decode
 from samverkan.datasources.models import ImportBatch, PoliceEvent, ReportedCrimeCount
@@ -262,3 +262,64 @@ def test_the_real_police_events_import_completely(stockholm):
     loader.batch_apply(receive(stockholm, "police_events", REAL_EVENTS.read_bytes(), "events.json"))
     assert PoliceEvent.objects.count() == 500
     assert PoliceEvent.objects.filter(in_municipality=True).count() == 35
+
+
+# --- the table of formats ----------------------------------------------------
+
+
+def test_every_source_offered_for_upload_is_a_registered_format_in_the_old_order():
+    from samverkan.datasources.forms import UploadForm
+
+    offered = [code for code, _label in UploadForm().fields["kind"].choices]
+    assert offered == [
+        "bra",
+        "police_events",
+        "observations",
+        "boundaries",
+        "survey",
+        "measures",
+        "follow_up",
+    ]
+    assert [f.kind for f in formats.all_formats()] == offered
+
+
+def test_a_new_format_needs_nothing_but_its_own_module(stockholm, monkeypatch):
+    """Registered like a module of an app's importers would register itself,
+    a format is offered, checked, previewed, applied through its own writer
+    and refused on bad lines, with no change to the loader, the models or the form."""
+    from samverkan.datasources.forms import UploadForm
+    from samverkan.datasources.importers import ImportPlan, ParseResult, Row
+
+    written = []
+
+    def parse(data, filename):
+        result = ParseResult(encoding="ASCII")
+        for number, line in enumerate(data.decode().splitlines(), start=1):
+            if line.isdigit():
+                result.rows.append(Row(number, {"n": int(line)}))
+            else:
+                result.error(number, f"'{line}' is not a number.")
+        return result
+
+    def plan(batch, parsed, remember):
+        return ImportPlan(
+            unchanged=sum(r.data["n"] == 0 for r in parsed.rows),
+            new=[r.data["n"] for r in parsed.rows if r.data["n"]],
+        )
+
+    def apply(batch, planned):
+        written.extend(planned.new)
+
+    monkeypatch.setitem(
+        formats._formats, "numbers", formats.Format("numbers", "Numbers", parse, plan, apply=apply, order=5)
+    )
+    assert UploadForm().fields["kind"].choices[0] == ("numbers", "Numbers")
+    batch = receive(stockholm, "numbers", b"3\n0\n4\n")
+    assert batch.status == ImportBatch.Status.PREVIEWED
+    assert batch.report["counts"] == {"rows": 3, "new": 2, "changed": 0, "unchanged": 1}
+    batch.clean_fields(exclude=["uploaded_by"])  # the kind is a valid choice of the stored batch
+    loader.batch_apply(batch)
+    assert written == [3, 4] and batch.status == ImportBatch.Status.IMPORTED
+    refused = receive(stockholm, "numbers", b"3\nfour\n")
+    assert refused.status == ImportBatch.Status.REJECTED
+    assert refused.report["errors"] == [{"line": 2, "message": "'four' is not a number."}]
