@@ -19,7 +19,7 @@ from samverkan.accounts.models import Role, User
 from samverkan.agreements.models import Agreement
 from samverkan.datasources import loader
 from samverkan.governance.models import Body
-from samverkan.plans import calendar, figures, roundtrip, services
+from samverkan.plans import calendar, figures, roundtrip, selectors, services
 from samverkan.plans.demo import load_example_plans
 from samverkan.plans.models import (
     AnnualReport,
@@ -426,7 +426,7 @@ def test_an_unsent_compilation_is_for_the_preparation_group_only(client, cast, s
     report = AnnualReport.objects.create(
         municipality=stockholm, year=2026, requested_by=cast[Role.PREPARATION_GROUP]
     )
-    from samverkan.plans.tasks import annual_report_generate
+    from samverkan.plans.services import annual_report_generate
 
     annual_report_generate(report)
     url = reverse("plans:annual_export", args=[report.pk, "pdf"])
@@ -603,12 +603,12 @@ def test_the_reminder_command_queues_work_that_the_worker_does(stockholm):
 def test_an_approval_counts_only_for_the_text_it_approved(plans, cast):
     city, police = cast[Role.DISTRICT_COORDINATOR], cast[Role.POLICE_CONTACT]
     message = Communication.objects.get(title="Ny belysning vid T-Centralens uppgångar")
-    assert not message.is_published and set(services.communication_approvals(message)) == {
+    assert not message.is_published and set(selectors.communication_approvals(message)) == {
         city.organisation_id
     }
     message.text += " Tack!"
     services.communication_save(communication=message)
-    assert services.communication_approvals(message) == {}  # the city approved another text
+    assert selectors.communication_approvals(message) == {}  # the city approved another text
     services.communication_approve(communication=message, user=police)
     message.refresh_from_db()
     assert not message.is_published

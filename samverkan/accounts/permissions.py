@@ -11,6 +11,9 @@ from django.shortcuts import get_object_or_404
 from samverkan.accounts.models import WRITING_ROLES, Role, User
 from samverkan.agreements.models import Agreement, AgreementVersion, Scope, VersionStatus
 from samverkan.organisations.models import Municipality
+from samverkan.plans.selectors import communication_parties, plan_parties
+from samverkan.situations.models import SituationPicture
+from samverkan.situations.selectors import picture_parties
 
 
 def is_administrator(user: User) -> bool:
@@ -101,8 +104,6 @@ def get_agreement_for(user: User, pk: int) -> Agreement:
 
 
 def _picture_parties(picture) -> set[int]:
-    from samverkan.situations.selectors import picture_parties
-
     return {o.pk for o in picture_parties(picture)}
 
 
@@ -112,6 +113,13 @@ def can_view_picture(user: User, picture) -> bool:
     if is_administrator(user) or user.role == Role.PREPARATION_GROUP:
         return True
     return user.role != Role.POLITICIAN and user.organisation_id in _picture_parties(picture)
+
+
+def visible_pictures(user: User, municipality: Municipality) -> list[SituationPicture]:
+    pictures = SituationPicture.objects.filter(agreement__municipality=municipality).select_related(
+        "agreement__area", "agreement__municipality"
+    )
+    return [p for p in pictures if can_view_picture(user, p)]
 
 
 def can_create_picture(user: User, agreement: Agreement) -> bool:
@@ -208,19 +216,18 @@ def can_edit_est(user: User, group) -> bool:
 
 
 def _plan_party_ids(plan) -> set[int]:
-    from samverkan.plans.selectors import plan_parties
-
     return {o.pk for o in plan_parties(plan)}
 
 
-def _oversees(user: User) -> bool:
+def oversees(user: User) -> bool:
+    """Administrators and the central preparation group see across parties."""
     return is_administrator(user) or user.role == Role.PREPARATION_GROUP
 
 
 def can_view_plan(user: User, plan) -> bool:
     if not in_municipality(user, plan.municipality):
         return False
-    if not plan.is_draft or _oversees(user):
+    if not plan.is_draft or oversees(user):
         return True
     return user.role != Role.POLITICIAN and user.organisation_id in _plan_party_ids(plan)
 
@@ -233,7 +240,7 @@ def agreements_for_new_plans(user: User, agreements) -> list[Agreement]:
     agreements = [
         a for a in agreements if user.role in WRITING_ROLES and in_municipality(user, a.municipality)
     ]
-    if _oversees(user) or not agreements:
+    if oversees(user) or not agreements:
         return agreements
     own = set(
         Agreement.objects.filter(
@@ -247,7 +254,7 @@ def can_edit_plan(user: User, plan) -> bool:
     return (
         user.role in WRITING_ROLES
         and in_municipality(user, plan.municipality)
-        and (_oversees(user) or user.organisation_id in _plan_party_ids(plan))
+        and (oversees(user) or user.organisation_id in _plan_party_ids(plan))
     )
 
 
@@ -272,7 +279,7 @@ def can_edit_report(user: User, report) -> bool:
 
 
 def can_manage_annual(user: User, municipality: Municipality) -> bool:
-    return in_municipality(user, municipality) and _oversees(user)
+    return in_municipality(user, municipality) and oversees(user)
 
 
 def can_view_annual(user: User, report) -> bool:
@@ -282,15 +289,13 @@ def can_view_annual(user: User, report) -> bool:
 
 
 def _communication_party_ids(communication) -> set[int]:
-    from samverkan.plans.services import communication_parties
-
     return {o.pk for o in communication_parties(communication)}
 
 
 def can_view_communication(user: User, communication) -> bool:
     if not in_municipality(user, communication.agreement.municipality):
         return False
-    if communication.is_published or _oversees(user):
+    if communication.is_published or oversees(user):
         return True
     return user.role != Role.POLITICIAN and user.organisation_id in _communication_party_ids(communication)
 
@@ -300,7 +305,7 @@ def can_edit_communication(user: User, communication) -> bool:
         not communication.is_published
         and user.role in WRITING_ROLES
         and in_municipality(user, communication.agreement.municipality)
-        and (_oversees(user) or user.organisation_id in _communication_party_ids(communication))
+        and (oversees(user) or user.organisation_id in _communication_party_ids(communication))
     )
 
 
@@ -324,7 +329,7 @@ def can_approve_communication(user: User, communication) -> bool:
 
 
 def can_manage_consultations(user: User, municipality: Municipality) -> bool:
-    return user.role in WRITING_ROLES and in_municipality(user, municipality) and _oversees(user)
+    return user.role in WRITING_ROLES and in_municipality(user, municipality) and oversees(user)
 
 
 def can_view_round(user: User, round) -> bool:
@@ -344,7 +349,7 @@ def can_view_response(user: User, response) -> bool:
     round = response.recipient.round
     if not can_view_round(user, round):
         return False
-    if response.is_submitted or _oversees(user):
+    if response.is_submitted or oversees(user):
         return True
     return user.role != Role.POLITICIAN and answers_for(user, response.recipient)
 
@@ -354,7 +359,7 @@ def can_write_response(user: User, recipient) -> bool:
     return (
         user.role in WRITING_ROLES
         and can_view_round(user, recipient.round)
-        and (_oversees(user) or answers_for(user, recipient))
+        and (oversees(user) or answers_for(user, recipient))
     )
 
 

@@ -44,3 +44,8 @@ def label(kind: str, start: dt.date) -> str:
     if kind == "tertial":
         return f"{start.year} T{(start.month - 1) // 4 + 1}"
     return str(start.year)
+
+
+def tertial_end(year: int, tertial: int) -> dt.date:
+    """The last day of a year's first, second or third tertial."""
+    return period_end("tertial", dt.date(year, 4 * tertial - 3, 1))

@@ -1,6 +1,8 @@
-"""Series for pages, charts and CSV files."""
+"""Series for pages, charts and CSV files, and figures copied into documents."""
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 
@@ -79,3 +81,41 @@ def area_panels(area: Area, kind: str) -> list[Panel]:
     for value in values:
         (whole if value.area_id is None else own)[value.indicator_id][value.period_start] = value
     return [Panel(i, _rows(own[i.pk], whole[i.pk])) for i in indicators]
+
+
+def indicator_figures(
+    indicator: Indicator, area: Area, period_kind: str, *, until: dt.date, count: int = 4
+) -> dict[str, Any]:
+    """The last `count` values of an indicator for an area up to a date,
+    with the municipality beside them, copied as plain numbers."""
+    values = IndicatorValue.objects.filter(
+        indicator=indicator, period_kind=period_kind, period_start__lte=until
+    ).order_by("-period_start")
+    own = list(values.filter(area=area)[:count])[::-1]
+    whole = {
+        v.period_start: v
+        for v in values.filter(area__isnull=True, period_start__in=[v.period_start for v in own])
+    }
+
+    def row(v: IndicatorValue) -> dict[str, Any]:
+        m = whole.get(v.period_start)
+        return {
+            "label": v.label,
+            "count": v.count,
+            "value": v.value,
+            "low": v.low,
+            "high": v.high,
+            "suppressed": v.suppressed,
+            "incomplete": v.incomplete,
+            "significant_change": v.significant_change,
+            "municipality": m.value if m else None,
+        }
+
+    return {
+        "indicator": indicator.name,
+        "area": area.name,
+        "period_kind": period_kind,
+        "per": "1000" if indicator.denominator == "population" else "",
+        "is_share": indicator.source == "survey",
+        "rows": [row(v) for v in own],
+    }

@@ -15,10 +15,10 @@ from samverkan.agreements.compliance import revision_due
 from samverkan.agreements.models import Agreement, Scope, VersionStatus
 from samverkan.est.models import EstGroup
 from samverkan.governance.models import ReportingDuty
+from samverkan.indicators.periods import tertial_end
 from samverkan.plans.models import ActionPlan, AnnualReport, FollowUpReport, PlanStatus, ReportStatus
 from samverkan.plans.notify import in_site_language, notify, people_of
 from samverkan.plans.selectors import PLAN_PARTIES, plan_parties
-from samverkan.plans.services import tertial_end
 
 
 class Kind:

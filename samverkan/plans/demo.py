@@ -9,9 +9,8 @@ from samverkan.accounts.models import Role, User
 from samverkan.agreements.models import Agreement, Goal, Scope
 from samverkan.governance.models import Body
 from samverkan.indicators.models import Indicator
-from samverkan.plans import services
+from samverkan.plans import selectors, services
 from samverkan.plans.models import ActionPlan, AnnualReport, Communication, Measure, MeasureKind
-from samverkan.plans.tasks import annual_report_generate
 from samverkan.situations.models import Cause, Problem, SituationPicture
 
 
@@ -52,7 +51,7 @@ def load_example_plans(data: dict, *, municipality) -> list[ActionPlan]:
             next_year_plan=annual.get("next_year_plan", ""),
             is_example=True,
         )
-        annual_report_generate(report)
+        services.annual_report_generate(report)
         if annual.get("send"):
             services.annual_report_send(report=report)
     return loaded
@@ -190,7 +189,7 @@ def _load_communication(item, municipality, measures, data) -> None:
             m for key in item.get("measures", []) for m in measures.values() if _key_of(m, data) == key
         ],
     )
-    parties = services.communication_parties(communication)
+    parties = selectors.communication_parties(communication)
     for side in item.get("approved_by", []):
         organisation = next(o for o in parties if o.is_police == (side == "police"))
         services.communication_approve(

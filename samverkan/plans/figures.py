@@ -6,9 +6,9 @@ import math
 
 from django.utils.translation import gettext as _
 
+from samverkan.indicators.selectors import indicator_figures
 from samverkan.plans.models import Direction, MeasureStatus, progress_percent
 from samverkan.plans.rollup import roll_up
-from samverkan.situations.services import indicator_figures
 
 
 def scale(indicator) -> int:

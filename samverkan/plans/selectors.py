@@ -1,10 +1,13 @@
 """Read-side queries of plans and follow-up."""
 
 import datetime as dt
+import hashlib
 
 from samverkan.agreements.models import Scope
 from samverkan.agreements.selectors import latest_adopted, version_in_force
 from samverkan.governance.models import Body, BodyKind
+from samverkan.organisations.models import Organisation
+from samverkan.plans.models import Approval, Communication
 
 
 def agreement_parties(agreement, year: int) -> list:
@@ -43,3 +46,20 @@ def report_recipients(plan) -> list[Body]:
             Body.objects.filter(municipality=plan.municipality, kind=BodyKind.PREPARATION_GROUP).first()
         )
     return [b for b in bodies if b is not None]
+
+
+# --- citizen promises and joint communication -----------------------------------
+
+
+def digest(communication: Communication) -> str:
+    return hashlib.sha256(f"{communication.title}\n{communication.text}".encode()).hexdigest()
+
+
+def communication_parties(communication: Communication) -> list[Organisation]:
+    return agreement_parties(communication.agreement, communication.year)
+
+
+def communication_approvals(communication: Communication) -> dict[int, Approval]:
+    """The approvals that still count: those of the text as it stands."""
+    current = digest(communication)
+    return {a.organisation_id: a for a in communication.approvals.all() if a.text_digest == current}

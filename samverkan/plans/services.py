@@ -2,18 +2,20 @@
 each checks the rule it protects, whoever calls it."""
 
 import datetime as dt
-import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.agreements.models import Scope
 from samverkan.indicators.models import IndicatorValue, PeriodKind
-from samverkan.indicators.periods import period_end
+from samverkan.indicators.periods import tertial_end
 from samverkan.plans import figures
+from samverkan.plans.annual import compile_year
 from samverkan.plans.models import (
     ActionPlan,
+    AnnualReport,
     Approval,
     Communication,
     FollowUpDuty,
@@ -28,12 +30,13 @@ from samverkan.plans.models import (
     progress_percent,
 )
 from samverkan.plans.notify import in_site_language, notify, people_of
-from samverkan.plans.selectors import report_recipients
-
-
-def tertial_end(year: int, tertial: int) -> dt.date:
-    return period_end("tertial", dt.date(year, 4 * tertial - 3, 1))
-
+from samverkan.plans.selectors import (
+    agreement_parties,
+    communication_approvals,
+    communication_parties,
+    digest,
+    report_recipients,
+)
 
 # --- plans and measures --------------------------------------------------------
 
@@ -311,22 +314,6 @@ def report_submit(*, report: FollowUpReport, user, base_url: str = "") -> Follow
 # --- citizen promises and joint communication -----------------------------------
 
 
-def digest(communication: Communication) -> str:
-    return hashlib.sha256(f"{communication.title}\n{communication.text}".encode()).hexdigest()
-
-
-def communication_parties(communication: Communication) -> list:
-    from samverkan.plans.selectors import agreement_parties
-
-    return agreement_parties(communication.agreement, communication.year)
-
-
-def communication_approvals(communication: Communication) -> dict[int, Approval]:
-    """The approvals that still count: those of the text as it stands."""
-    current = digest(communication)
-    return {a.organisation_id: a for a in communication.approvals.all() if a.text_digest == current}
-
-
 def communication_save(*, communication: Communication, measures=()) -> Communication:
     if communication.is_published:
         raise ValidationError(_("A published text is not changed; write a new one."))
@@ -361,11 +348,11 @@ def communication_approve(*, communication: Communication, user) -> Communicatio
 # --- yearly compilation --------------------------------------------------------
 
 
-def annual_report_request(*, municipality, year: int, user, next_year_plan: str = "", is_example=False):
-    """Queue the year's compilation (a new one replaces an unsent one)."""
-    from samverkan.plans.models import AnnualReport
-    from samverkan.plans.tasks import generate_annual_report
-
+def annual_report_request(
+    *, municipality, year: int, user, next_year_plan: str = "", is_example=False
+) -> AnnualReport:
+    """Ask for the year's compilation (a new one replaces an unsent one); the
+    caller queues plans.tasks.generate_annual_report once this is committed."""
     report = AnnualReport.objects.filter(municipality=municipality, year=year).first()
     if report is not None and report.status == AnnualReport.Status.SENT:
         raise ValidationError(
@@ -377,7 +364,20 @@ def annual_report_request(*, municipality, year: int, user, next_year_plan: str 
     report.next_year_plan = next_year_plan or report.next_year_plan
     report.full_clean()
     report.save()
-    transaction.on_commit(lambda: generate_annual_report.enqueue(report.pk))
+    return report
+
+
+@in_site_language
+def annual_report_generate(report: AnnualReport) -> AnnualReport:
+    """Compile the year's results into the report; a failure is kept on it."""
+    try:
+        report.content = compile_year(report.municipality, report.year)
+    except Exception as error:
+        report.status, report.error = AnnualReport.Status.FAILED, str(error)[:2000]
+        report.save()
+        raise
+    report.status, report.error, report.generated_at = AnnualReport.Status.READY, "", timezone.now()
+    report.save()
     return report
 
 
@@ -385,10 +385,6 @@ def annual_report_request(*, municipality, year: int, user, next_year_plan: str 
 def annual_report_send(*, report, base_url: str = "") -> int:
     """Send the compilation back to every local organisation: an in-app
     notification and an e-mail to their people."""
-    from samverkan.agreements.models import Scope
-    from samverkan.plans.models import AnnualReport
-    from samverkan.plans.selectors import agreement_parties
-
     if report.status != AnnualReport.Status.READY:
         raise ValidationError(_("Only a generated, unsent compilation is sent."))
     organisations = set()

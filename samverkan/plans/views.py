@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from samverkan.accounts import permissions
 from samverkan.agreements.models import Goal, PriorityArea
 from samverkan.core.http import download, require_municipality
-from samverkan.plans import annual, calendar, figures, roundtrip, services
+from samverkan.plans import annual, calendar, figures, roundtrip, selectors, services, tasks
 from samverkan.plans.forms import (
     AdoptForm,
     AnnualForm,
@@ -418,6 +418,7 @@ def annual_list(request):
                 report = services.annual_report_request(
                     municipality=municipality, user=request.user, **form.cleaned_data
                 )
+                transaction.on_commit(lambda: tasks.generate_annual_report.enqueue(report.pk))
             except ValidationError as error:
                 _invalid(form, error)
             else:
@@ -512,7 +513,7 @@ def calendar_view(request):
         for i in recent
         if look_back <= i.date
         and i.overdue(today)
-        and (permissions._oversees(request.user) or request.user.organisation_id in i.organisations)
+        and (permissions.oversees(request.user) or request.user.organisation_id in i.organisations)
     ]
     return render(
         request,
@@ -599,8 +600,8 @@ def communication_detail(request, pk: int):
             status = 400
     elif request.method == "POST":
         raise PermissionDenied
-    approvals = services.communication_approvals(item)
-    parties = [(o, approvals.get(o.pk)) for o in services.communication_parties(item)]
+    approvals = selectors.communication_approvals(item)
+    parties = [(o, approvals.get(o.pk)) for o in selectors.communication_parties(item)]
     return render(
         request,
         "plans/communication_detail.html",

@@ -25,15 +25,6 @@ def picture_parties(picture: SituationPicture) -> list[Organisation]:
     return list(version.parties.filter(kind__in=PARTY_KINDS).order_by("kind"))
 
 
-def pictures_for(user, municipality) -> list[SituationPicture]:
-    from samverkan.accounts.permissions import can_view_picture
-
-    pictures = SituationPicture.objects.filter(agreement__municipality=municipality).select_related(
-        "agreement__area", "agreement__municipality"
-    )
-    return [p for p in pictures if can_view_picture(user, p)]
-
-
 def both_submitted(picture: SituationPicture) -> tuple[PartyPicture, PartyPicture] | None:
     """The latest submitted city and police pictures, when both exist."""
     city = police = None

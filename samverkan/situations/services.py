@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 
 from samverkan.datasources.models import Observation
-from samverkan.indicators.models import Indicator, IndicatorValue
+from samverkan.indicators.models import Indicator
+from samverkan.indicators.selectors import indicator_figures
 from samverkan.organisations.models import Area
 from samverkan.situations import snapshots
 from samverkan.situations.models import (
@@ -135,42 +136,6 @@ def problem_delete(*, problem: Problem) -> None:
     if problem.party_picture_id:
         _editable(problem.party_picture)
     problem.delete()
-
-
-def indicator_figures(indicator: Indicator, area: Area, period_kind: str, *, until: dt.date, count=4) -> dict:
-    """The last `count` values of an indicator for an area up to a date,
-    with the municipality beside them, copied as plain numbers."""
-    values = IndicatorValue.objects.filter(
-        indicator=indicator, period_kind=period_kind, period_start__lte=until
-    ).order_by("-period_start")
-    own = list(values.filter(area=area)[:count])[::-1]
-    whole = {
-        v.period_start: v
-        for v in values.filter(area__isnull=True, period_start__in=[v.period_start for v in own])
-    }
-
-    def row(v):
-        m = whole.get(v.period_start)
-        return {
-            "label": v.label,
-            "count": v.count,
-            "value": v.value,
-            "low": v.low,
-            "high": v.high,
-            "suppressed": v.suppressed,
-            "incomplete": v.incomplete,
-            "significant_change": v.significant_change,
-            "municipality": m.value if m else None,
-        }
-
-    return {
-        "indicator": indicator.name,
-        "area": area.name,
-        "period_kind": period_kind,
-        "per": "1000" if indicator.denominator == "population" else "",
-        "is_share": indicator.source == "survey",
-        "rows": [row(v) for v in own],
-    }
 
 
 def selection_figures(selection: dict, *, municipality, start: dt.date, end: dt.date) -> dict:

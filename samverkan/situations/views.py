@@ -100,7 +100,7 @@ def picture_list(request):
             else:
                 messages.success(request, _("The situation picture was created."))
                 return redirect("situations:picture", pk=picture.pk)
-    pictures = selectors.pictures_for(request.user, municipality)
+    pictures = permissions.visible_pictures(request.user, municipality)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "situations/picture_list.html", {"pictures": pictures, "form": form}, status=status

@@ -187,7 +187,7 @@ def test_the_plan_pages_are_accessible(signed_in, example, live_server):
     annual = AnnualReport.objects.create(
         municipality=plan.agreement.municipality, year=2025, requested_by=report.submitted_by
     )
-    from samverkan.plans.tasks import annual_report_generate
+    from samverkan.plans.services import annual_report_generate
 
     annual_report_generate(annual)
     paths = [
