@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "samverkan.core",
     "samverkan.accounts",
     "samverkan.audit",
+    "samverkan.notifications",
     "samverkan.organisations",
     "samverkan.agreements",
     "samverkan.governance",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "samverkan.est",
     "samverkan.plans",
     "samverkan.consultations",
+    "samverkan.calendar",
     "samverkan.api",
 ]
 
@@ -92,7 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "samverkan.core.context_processors.municipality",
-                "samverkan.plans.context_processors.unread_notifications",
+                "samverkan.notifications.context_processors.unread_notifications",
             ],
         },
     },

@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 
 from samverkan.api.api import urls as api_urls
 from samverkan.core import views as core_views
-from samverkan.plans import views as plan_views
+from samverkan.notifications import views as notification_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="agreements:overview", permanent=False), name="home"),
@@ -23,9 +23,10 @@ urlpatterns = [
     path("observations/", include("samverkan.datasources.observation_urls")),
     path("pictures/", include("samverkan.situations.urls")),
     path("est/", include("samverkan.est.urls")),
+    path("plans/calendar/", include("samverkan.calendar.urls")),
     path("plans/", include("samverkan.plans.urls")),
     path("consultations/", include("samverkan.consultations.urls")),
-    path("notifications/", plan_views.notification_list, name="notifications"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
     path("public/", include("samverkan.plans.public")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),

@@ -18,7 +18,9 @@ from samverkan.accounts.models import Role, User
 from samverkan.agreements.models import AgreementVersion, LineageKind, TextSection, VersionStatus
 from samverkan.agreements.revision import ChangeKind, draft_revision, version_diff, word_diff
 from samverkan.audit.models import AuditEvent
-from samverkan.consultations import services
+from samverkan.calendar import registry
+from samverkan.calendar.services import reminders_send
+from samverkan.consultations import selectors, services
 from samverkan.consultations.compilation import compile_round
 from samverkan.consultations.demo import load_example_consultations
 from samverkan.consultations.exports import compilation_docx, diff_docx
@@ -34,9 +36,8 @@ from samverkan.consultations.models import (
     StatementKind,
 )
 from samverkan.consultations.tracing import trace
+from samverkan.notifications.models import Notification
 from samverkan.organisations.models import Organisation
-from samverkan.plans import calendar
-from samverkan.plans.models import Notification
 
 CONFIG = Path(__file__).parent.parent / "samverkan/configurations/stockholm"
 SCENARIO = tomllib.loads((CONFIG / "consultations.toml").read_text())
@@ -192,10 +193,10 @@ def test_deadlines_are_in_the_calendar_and_reminders_reach_those_who_have_not_an
     submitted(round.recipients.get(organisation__name="Södermalms stadsdelsnämnd"))
     items = [
         i
-        for i in calendar.items(
-            central.agreement.municipality, dt.date(2027, 9, 1), dt.date(2027, 10, 31), est=False
+        for i in registry.items(
+            central.agreement.municipality, dt.date(2027, 9, 1), dt.date(2027, 10, 31), routine=False
         )
-        if i.kind == calendar.Kind.CONSULTATION
+        if i.kind == "consultation"
     ]
     assert {(i.title, i.done) for i in items} == {
         ("KS 2027/100: Norra innerstadens stadsdelsnämnd", False),
@@ -204,7 +205,7 @@ def test_deadlines_are_in_the_calendar_and_reminders_reach_those_who_have_not_an
     coordinator = cast[
         Role.DISTRICT_COORDINATOR
     ]  # Norra innerstaden's administration answers for its committee
-    assert calendar.reminders_send(central.agreement.municipality, dt.date(2027, 9, 16)) >= 1
+    assert reminders_send(central.agreement.municipality, dt.date(2027, 9, 16)) >= 1
     assert Notification.objects.filter(user=coordinator, key__contains="consultation").count() == 1
     assert not Notification.objects.filter(
         user=cast["other_coordinator"], key__contains="consultation"
@@ -402,7 +403,10 @@ def test_adoption_records_every_proposal_and_the_diff_links_the_change_that_answ
     # After the round the draft takes up one of the proposals.
     victims.name = "Särskilt utsatta och sårbara brottsoffer och vittnen"
     services.area_save(area=victims)
-    assert services.proposals_to_decide(draft) == [witnesses, fourth]  # the comment is a view, not a proposal
+    assert selectors.proposals_to_decide(draft) == [
+        witnesses,
+        fourth,
+    ]  # the comment is a view, not a proposal
 
     adopt = {
         "version": draft,
@@ -548,8 +552,8 @@ def test_the_example_draft_under_way_has_taken_up_a_proposal_made_on_it(client, 
         "Norra innerstadens stadsdelsnämnd": RecipientStatus.NOT_ANSWERED,
         "Idrottsnämnden": RecipientStatus.NOT_ANSWERED,
     }
-    items = calendar.items(round.municipality, dt.date(2026, 12, 1), dt.date(2027, 1, 31), est=False)
-    assert {(i.date, i.title, i.done) for i in items if i.kind == calendar.Kind.CONSULTATION} == {
+    items = registry.items(round.municipality, dt.date(2026, 12, 1), dt.date(2027, 1, 31), routine=False)
+    assert {(i.date, i.title, i.done) for i in items if i.kind == "consultation"} == {
         (dt.date(2026, 12, 18), "KS 2026/512: Idrottsnämnden", False),
         (dt.date(2026, 12, 18), "KS 2026/512: Södermalms stadsdelsnämnd", True),
         (dt.date(2027, 1, 15), "KS 2026/512: Norra innerstadens stadsdelsnämnd", False),

@@ -405,7 +405,7 @@ GET_ROUTES = {
         lambda o: reverse("plans:annual_export", args=[o["annual"].pk, "xlsx"]),
         EVERYONE,
     ),
-    "plans:calendar": (lambda o: reverse("plans:calendar") + "?year=2025&est=1", EVERYONE),
+    "calendar:year": (lambda o: reverse("calendar:year") + "?year=2025&est=1", EVERYONE),
     "plans:communications": (lambda o: reverse("plans:communications"), EVERYONE),
     "plans:communication": (lambda o: reverse("plans:communication", args=[o["promise"].pk]), EVERYONE),
     "plans:communication (unpublished)": (

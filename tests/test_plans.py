@@ -17,9 +17,12 @@ from django.urls import reverse
 
 from samverkan.accounts.models import Role, User
 from samverkan.agreements.models import Agreement
+from samverkan.calendar import registry
+from samverkan.calendar.services import reminders_send
 from samverkan.datasources import loader
 from samverkan.governance.models import Body
-from samverkan.plans import calendar, figures, roundtrip, selectors, services
+from samverkan.notifications.models import Notification
+from samverkan.plans import figures, roundtrip, selectors, services
 from samverkan.plans.demo import load_example_plans
 from samverkan.plans.models import (
     AnnualReport,
@@ -27,7 +30,6 @@ from samverkan.plans.models import (
     Measure,
     MeasureKind,
     MeasureStatus,
-    Notification,
     PlanDecision,
     ReportStatus,
 )
@@ -471,7 +473,7 @@ def test_the_worker_generates_the_compilation_and_it_is_sent_back_to_every_local
 
 
 def test_the_calendar_holds_the_cycle_with_what_is_done(stockholm, plans):
-    found = calendar.items(stockholm, dt.date(2025, 1, 1), dt.date(2026, 12, 31))
+    found = registry.items(stockholm, dt.date(2025, 1, 1), dt.date(2026, 12, 31))
     kinds = {i.kind for i in found}
     assert {"est_meeting", "tertial_report", "annual_report", "agreement_end"} <= kinds
     est = [i for i in found if i.kind == "est_meeting" and i.title == "EST Norra innerstaden"]
@@ -484,7 +486,7 @@ def test_the_calendar_holds_the_cycle_with_what_is_done(stockholm, plans):
     ]
     annual = [i for i in found if i.kind == "annual_report"]
     assert (dt.date(2026, 2, 28), True) in [(i.date, i.done) for i in annual]  # 2025's, sent
-    revisions = calendar.items(stockholm, dt.date(2027, 1, 1), dt.date(2028, 12, 31), est=False)
+    revisions = registry.items(stockholm, dt.date(2027, 1, 1), dt.date(2028, 12, 31), routine=False)
     assert any(i.kind == "revision" and i.date == dt.date(2028, 1, 1) for i in revisions)
 
 
@@ -496,7 +498,7 @@ def test_the_calendar_reads_a_fixed_number_of_queries_however_many_plans(stockho
 
     def queries() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as captured:
-            found = calendar.items(stockholm, dt.date(2025, 1, 1), dt.date(2026, 12, 31), est=False)
+            found = registry.items(stockholm, dt.date(2025, 1, 1), dt.date(2026, 12, 31), routine=False)
         return len(captured), sum(i.kind == "tertial_report" for i in found)
 
     before, reports = queries()
@@ -549,16 +551,16 @@ def test_new_plans_are_offered_under_the_agreements_the_user_may_write(client, c
 def test_reminders_go_out_once_before_the_deadline_and_once_when_overdue(stockholm, plans):
     mail.outbox.clear()
     due = dt.date(2026, 1, 15)  # tertial 3 of 2025
-    assert calendar.reminders_send(stockholm, due - dt.timedelta(days=20)) == 0  # not a reminder day
-    before = calendar.reminders_send(stockholm, due - dt.timedelta(days=14))
+    assert reminders_send(stockholm, due - dt.timedelta(days=20)) == 0  # not a reminder day
+    before = reminders_send(stockholm, due - dt.timedelta(days=14))
     notices = Notification.objects.filter(key__startswith="reminder:tertial:")
     assert before > 0 and notices.count() == before
     assert all(n.text.startswith("Förfaller 2026-01-15") for n in notices)
-    assert calendar.reminders_send(stockholm, due - dt.timedelta(days=14)) == 0  # once
-    overdue = calendar.reminders_send(stockholm, due + dt.timedelta(days=5))
+    assert reminders_send(stockholm, due - dt.timedelta(days=14)) == 0  # once
+    overdue = reminders_send(stockholm, due + dt.timedelta(days=5))
     assert overdue > 0
     assert Notification.objects.filter(key__startswith="overdue:tertial:").count() == overdue
-    assert calendar.reminders_send(stockholm, due + dt.timedelta(days=6)) == 0
+    assert reminders_send(stockholm, due + dt.timedelta(days=6)) == 0
     assert (
         len(mail.outbox)
         == Notification.objects.exclude(user__email="").filter(key__regex=r"^(reminder|overdue):").count()
@@ -571,16 +573,16 @@ def test_the_calendar_page_shows_overdue_items_to_the_responsible(client, cast, 
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 2, 1))
     late = "Åtgärdsplan Otrygga och brottsutsatta platser, tertial 3"
     client.force_login(cast[Role.DISTRICT_COORDINATOR])
-    page = client.get(reverse("plans:calendar") + "?year=2026").content.decode()
+    page = client.get(reverse("calendar:year") + "?year=2026").content.decode()
     overdue = page.split('id="overdue-heading"')[1].split("</section>")[0]
     assert late in overdue
     january = page.split('id="month-1"')[1].split("</section>")[0]
     assert "2026-01-15" in january and late in january  # also in the year's own list
     assert "2025-09-15" not in page  # the look-back for overdue items does not leak into the year
-    far = client.get(reverse("plans:calendar") + "?year=2030").content.decode()
+    far = client.get(reverse("calendar:year") + "?year=2030").content.decode()
     assert late in far.split('id="overdue-heading"')[1].split("</section>")[0]  # the year far from today
     client.force_login(cast["other_coordinator"])  # Södermalm is not responsible for it
-    page = client.get(reverse("plans:calendar") + "?year=2026").content.decode()
+    page = client.get(reverse("calendar:year") + "?year=2026").content.decode()
     assert (
         'id="overdue-heading"' not in page
         or late not in page.split('id="overdue-heading"')[1].split("</section>")[0]

@@ -32,8 +32,10 @@ from samverkan.consultations.models import (
     Statement,
     VersionAdoption,
 )
+from samverkan.consultations.selectors import anchor_labels, proposals_to_decide, serving
+from samverkan.core.i18n import in_site_language
 from samverkan.core.personal_data import no_personal_identity_number
-from samverkan.plans.notify import in_site_language, notify, people_of
+from samverkan.notifications.services import notify, people_of
 
 
 def _saved(instance):
@@ -165,12 +167,6 @@ def reminders_send(*, round: ConsultationRound, today: dt.date | None = None, ur
     return sent
 
 
-def serving(organisation) -> list:
-    """The organisation and the administrations that prepare its matters:
-    the district administration answers for its district committee."""
-    return [organisation, *organisation.administrations.all()]
-
-
 # --- responses ---------------------------------------------------------------------
 
 
@@ -253,19 +249,6 @@ def attachment_add(*, response: Response, title: str, name: str, data: bytes, us
     return _saved(attachment)
 
 
-def anchors(round: ConsultationRound) -> list[tuple[str, int | None, str]]:
-    """The elements of the draft as sent out that a change can concern:
-    (anchor, id, label)."""
-    found = [(Anchor.DRAFT, None, round.version.label)]
-    for area in round.snapshot.get("areas", []):
-        found.append((Anchor.AREA, area["id"], area["name"]))
-        for number, goal in enumerate(area["goals"], start=1):
-            found.append((Anchor.GOAL, goal["id"], f"{area['name']}, {_('goal')} {number}: {goal['text']}"))
-    for section in round.snapshot.get("sections", []):
-        found.append((Anchor.SECTION, section["id"], section["heading"]))
-    return found
-
-
 @transaction.atomic
 def proposal_add(*, proposal, changes) -> object:
     """An amendment proposal with its concrete changes, each anchored to an
@@ -278,14 +261,10 @@ def proposal_add(*, proposal, changes) -> object:
     if not proposal.order:
         proposal.order = response.proposals.count() + 1
     _saved(proposal)
-    labels = _anchor_labels(response.recipient.round)
+    labels = anchor_labels(response.recipient.round)
     for change in changes:
         _change_save(proposal, change, labels)
     return proposal
-
-
-def _anchor_labels(round: ConsultationRound) -> dict:
-    return {(anchor, pk): label for anchor, pk, label in anchors(round)}
 
 
 def change_add(*, proposal, change: dict) -> ProposedChange:
@@ -293,7 +272,7 @@ def change_add(*, proposal, change: dict) -> ProposedChange:
     the draft as it was sent out."""
     if proposal.origin == "statement":
         _editable(proposal.response)
-    return _change_save(proposal, change, _anchor_labels(proposal.response.recipient.round))
+    return _change_save(proposal, change, anchor_labels(proposal.response.recipient.round))
 
 
 def _change_save(proposal, change: dict, labels: dict) -> ProposedChange:
@@ -379,17 +358,6 @@ def minutes_record(
         data = dict(data)
         _saved(Statement(item=item, supports=supported(data), **data))
     return item
-
-
-def proposals_to_decide(version: AgreementVersion) -> list:
-    """The amendment proposals of the submitted responses on this draft
-    that ask for a change (not only state a view)."""
-    from samverkan.consultations.models import AmendmentProposal
-
-    proposals = AmendmentProposal.objects.filter(
-        response__recipient__round__version=version, response__status=ResponseStatus.SUBMITTED
-    ).prefetch_related("changes")
-    return [p for p in proposals if p.asks_for_change]
 
 
 @transaction.atomic

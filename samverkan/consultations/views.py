@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from samverkan.accounts import permissions
 from samverkan.agreements.models import AgreementVersion, Goal, PriorityArea, TextSection, VersionStatus
 from samverkan.agreements.revision import draft_revision, version_key
-from samverkan.consultations import exports, forms, services
+from samverkan.consultations import exports, forms, selectors, services
 from samverkan.consultations.compilation import compile_round
 from samverkan.consultations.models import (
     AmendmentProposal,
@@ -277,7 +277,7 @@ def _response_page(request, response, *, bound=None, status=200):
     round = response.recipient.round
     can_write = permissions.can_write_response(request.user, response.recipient)
     editable = can_write and not response.is_submitted
-    anchors = services.anchors(round)
+    anchors = selectors.anchors(round)
     proposals = list(response.proposals.prefetch_related("changes", "outcomes__adoption__decided_by"))
     minutes = list(
         response.minutes.select_related("committee", "recorded_by").prefetch_related(
@@ -387,7 +387,7 @@ def attachment_download(request, pk: int):
 def proposal_add(request, pk: int):
     response = _response_for(request.user, pk, write=True)
     form = forms.ProposalForm(
-        request.POST, anchors=services.anchors(response.recipient.round), prefix="proposal"
+        request.POST, anchors=selectors.anchors(response.recipient.round), prefix="proposal"
     )
     if form.is_valid():
         proposal = AmendmentProposal(
@@ -412,7 +412,7 @@ def change_add(request, pk: int):
     proposal = get_object_or_404(AmendmentProposal, pk=pk)
     response = _response_for(request.user, proposal.response_id, write=True)
     prefix = f"change-{proposal.pk}"
-    form = forms.ChangeForm(request.POST, anchors=services.anchors(response.recipient.round), prefix=prefix)
+    form = forms.ChangeForm(request.POST, anchors=selectors.anchors(response.recipient.round), prefix=prefix)
     if form.is_valid():
         try:
             services.change_add(proposal=proposal, change=form.change())
@@ -723,7 +723,7 @@ def draft_adopt(request, pk: int):
     version = _draft_for(request.user, pk)
     if not permissions.can_record_adoption(request.user, version):
         raise PermissionDenied
-    proposals = services.proposals_to_decide(version)
+    proposals = selectors.proposals_to_decide(version)
     form = forms.AdoptionForm(
         request.POST or None, municipality=version.agreement.municipality, proposals=proposals
     )

@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import Scope
+from samverkan.core.i18n import in_site_language
 from samverkan.indicators.models import IndicatorValue, PeriodKind
 from samverkan.indicators.periods import tertial_end
+from samverkan.notifications.services import notify, people_of
 from samverkan.plans import figures
 from samverkan.plans.annual import compile_year
 from samverkan.plans.models import (
@@ -29,7 +31,6 @@ from samverkan.plans.models import (
     ReportStatus,
     progress_percent,
 )
-from samverkan.plans.notify import in_site_language, notify, people_of
 from samverkan.plans.selectors import (
     agreement_parties,
     communication_approvals,

@@ -42,7 +42,6 @@ urlpatterns = [
     path("annual/<int:pk>/", views.annual_detail, name="annual"),
     path("annual/<int:pk>/send/", views.annual_send, name="annual_send"),
     path("annual/<int:pk>/export.<document:fmt>", views.annual_export, name="annual_export"),
-    path("calendar/", views.calendar_view, name="calendar"),
     path("communications/", views.communication_list, name="communications"),
     path("communications/<int:pk>/", views.communication_detail, name="communication"),
     path("communications/<int:pk>/approve/", views.communication_approve, name="communication_approve"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from samverkan.accounts import permissions
 from samverkan.agreements.models import Goal, PriorityArea
 from samverkan.core.http import download, require_municipality
-from samverkan.plans import annual, calendar, figures, roundtrip, selectors, services, tasks
+from samverkan.plans import annual, figures, roundtrip, selectors, services, tasks
 from samverkan.plans.forms import (
     AdoptForm,
     AnnualForm,
@@ -482,52 +482,6 @@ def annual_export(request, pk: int, fmt: str):
     return download(render_as(report), fmt, f"arssammanstallning-{report.year}")
 
 
-# --- the yearly cycle -----------------------------------------------------------
-
-
-def calendar_view(request):
-    municipality = require_municipality(request)
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-        if not 2000 <= year <= 2100:
-            raise ValueError
-    except ValueError:
-        year = today.year
-    show_est = request.GET.get("est") == "1"
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    look_back = today - dt.timedelta(days=365)
-    if first <= today and look_back <= last:
-        # The year shown overlaps the past twelve months: one pass covers both.
-        entries = calendar.items(municipality, min(first, look_back), max(last, today), est=show_est)
-        recent = entries
-    else:
-        entries = calendar.items(municipality, first, last, est=show_est)
-        recent = calendar.items(municipality, look_back, today, est=False)
-    months: dict[int, list] = {}
-    for item in entries:
-        if first <= item.date <= last:
-            months.setdefault(item.date.month, []).append(item)
-    overdue = [
-        i
-        for i in recent
-        if look_back <= i.date
-        and i.overdue(today)
-        and (permissions.oversees(request.user) or request.user.organisation_id in i.organisations)
-    ]
-    return render(
-        request,
-        "plans/calendar.html",
-        {
-            "year": year,
-            "months": [(dt.date(year, m, 1), months.get(m, [])) for m in range(1, 13)],
-            "today": today,
-            "overdue": overdue,
-            "show_est": show_est,
-        },
-    )
-
-
 # --- citizen promises and joint communication ------------------------------------
 
 
@@ -627,14 +581,3 @@ def communication_approve(request, pk: int):
     else:
         messages.success(request, _("Your organisation's approval was recorded."))
     return redirect("plans:communication", pk=item.pk)
-
-
-# --- notifications ---------------------------------------------------------------
-
-
-def notification_list(request):
-    if request.method == "POST":
-        request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
-        return redirect("notifications")
-    notices = list(request.user.notifications.all()[:100])
-    return render(request, "plans/notifications.html", {"notices": notices})

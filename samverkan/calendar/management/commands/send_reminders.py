@@ -3,8 +3,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from samverkan.calendar.tasks import send_reminders
 from samverkan.organisations.models import Municipality
-from samverkan.plans.tasks import send_reminders
 
 
 class Command(BaseCommand):

@@ -1,4 +1,9 @@
-def unread_notifications(request):
+from collections.abc import Callable
+
+from django.http import HttpRequest
+
+
+def unread_notifications(request: HttpRequest) -> dict[str, Callable[[], int]]:
     """How many notifications the signed-in user has not read (lazily)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

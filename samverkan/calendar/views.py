@@ -1,0 +1,53 @@
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from samverkan.accounts import permissions
+from samverkan.calendar.registry import items
+from samverkan.core.http import require_municipality
+
+
+def calendar_year(request: HttpRequest) -> HttpResponse:
+    """A year of the cycle by month, and what is overdue for the user's organisation."""
+    municipality = require_municipality(request)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        year = today.year
+    show_est = request.GET.get("est") == "1"
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    look_back = today - dt.timedelta(days=365)
+    if first <= today and look_back <= last:
+        # The year shown overlaps the past twelve months: one pass covers both.
+        entries = items(municipality, min(first, look_back), max(last, today), routine=show_est)
+        recent = entries
+    else:
+        entries = items(municipality, first, last, routine=show_est)
+        recent = items(municipality, look_back, today, routine=False)
+    months: dict[int, list] = {}
+    for item in entries:
+        if first <= item.date <= last:
+            months.setdefault(item.date.month, []).append(item)
+    overdue = [
+        i
+        for i in recent
+        if look_back <= i.date
+        and i.overdue(today)
+        and (permissions.oversees(request.user) or request.user.organisation_id in i.organisations)
+    ]
+    return render(
+        request,
+        "calendar/calendar.html",
+        {
+            "year": year,
+            "months": [(dt.date(year, m, 1), months.get(m, [])) for m in range(1, 13)],
+            "today": today,
+            "overdue": overdue,
+            "show_est": show_est,
+        },
+    )

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.core.fields import GuardedCharField
+
+
+class Notification(models.Model):
+    """An in-app message to one user (a compilation sent back, a reminder)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    text = GuardedCharField(_("message"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    key = models.CharField(_("key"), max_length=200, help_text=_("Sends each notice to a user at most once."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    personal_data_guard_exempt = ("url", "key")
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once")]
+
+    def __str__(self) -> str:
+        return self.text
