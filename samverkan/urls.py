@@ -1,19 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from samverkan.accounts.views import LoginView
 from samverkan.api.api import urls as api_urls
 from samverkan.core import views as core_views
 from samverkan.notifications import views as notification_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="agreements:overview", permanent=False), name="home"),
-    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/sso/", include("samverkan.accounts.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/setlang/", core_views.login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("health/", core_views.health, name="health"),
     path("agreements/", include("samverkan.agreements.urls")),
     path("areas/", include("samverkan.organisations.urls")),

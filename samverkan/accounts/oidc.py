@@ -29,6 +29,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from samverkan.accounts.models import Role
 from samverkan.core.personal_data import contains_identity_number
+from samverkan.organisations.models import Municipality, Organisation
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,6 @@ def role_from_claims(claims: dict) -> str:
 
 
 def organisation_from_claims(claims: dict):
-    from samverkan.organisations.models import Municipality, Organisation
-
     wanted = (
         claims.get(settings.SAMVERKAN_OIDC_ORGANISATION_CLAIM) or settings.SAMVERKAN_OIDC_DEFAULT_ORGANISATION
     )

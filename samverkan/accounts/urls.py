@@ -1,7 +1,7 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from samverkan.accounts import oidc
-from samverkan.core.views import login_not_required
 
 app_name = "oidc"
 urlpatterns = [

@@ -17,6 +17,7 @@ from samverkan.agreements.compliance import (
     agreement_warnings,
 )
 from samverkan.agreements.models import Agreement, AgreementVersion, Scope, VersionStatus
+from samverkan.audit.models import AuditEvent
 from samverkan.organisations.models import Area, AreaKind, Municipality
 
 
@@ -59,8 +60,6 @@ def _agreements_stamp() -> int:
     """The latest audited change to an agreement or an area. Every write to
     those models goes through the ORM and so through the append-only audit
     log: an unchanged stamp means unchanged agreements and areas."""
-    from samverkan.audit.models import AuditEvent
-
     labels = [
         m._meta.label
         for app in ("agreements", "organisations")

@@ -4,6 +4,7 @@ their measures, and follow-up reports. A bearer token acts as its user, and
 every route asks the same permission functions as the pages."""
 
 import datetime as dt
+import functools
 from typing import Annotated
 
 from django.shortcuts import get_object_or_404
@@ -387,8 +388,6 @@ def urls():
     """The API's URL patterns. The API answers 401 itself rather than being
     sent to the sign-in page, so its views are exempt from the login
     middleware (every route still requires a token or a session)."""
-    import functools
-
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
         view = pattern.callback

@@ -27,6 +27,7 @@ from samverkan.agreements.models import (
 )
 from samverkan.audit.context import acting_as
 from samverkan.datasources.models import ObservationCategory
+from samverkan.est.models import EstGroup
 from samverkan.governance.models import Body, ReportingDuty, Seat
 from samverkan.indicators.models import Indicator
 from samverkan.organisations.models import (
@@ -38,6 +39,7 @@ from samverkan.organisations.models import (
     Organisation,
     OrganisationKind,
 )
+from samverkan.plans.models import MeasureKind
 
 CONFIGURATIONS = Path(__file__).resolve().parent
 DEMO_PASSWORD = "samverkan"  # noqa: S105 - documented password of the local demo only
@@ -406,8 +408,6 @@ class _Loader:
             )
 
     def _measure_kinds(self, config: dict) -> None:
-        from samverkan.plans.models import MeasureKind
-
         for order, item in enumerate(config.get("kinds", []), start=1):
             MeasureKind.objects.update_or_create(
                 municipality=self.municipality,
@@ -466,8 +466,6 @@ class _Loader:
                 )
 
     def _est_groups(self, demo: dict) -> None:
-        from samverkan.est.models import EstGroup
-
         for item in demo.get("est_groups", []):
             group, _ = EstGroup.objects.update_or_create(
                 area=self.areas[item["district"]],

@@ -4,7 +4,6 @@ records every save through its signals."""
 
 import datetime as dt
 import hashlib
-import io
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import AgreementVersion, Goal, PriorityArea, TextSection, VersionStatus
 from samverkan.agreements.revision import area_renamed, elements
+from samverkan.consultations.attachments import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES, attachment_text
 from samverkan.consultations.models import (
     Anchor,
     Attachment,
@@ -199,28 +199,6 @@ def document_add(*, response: Response, reference: str, title: str) -> DocumentR
     return _saved(DocumentReference(response=response, reference=reference.strip(), title=title))
 
 
-ATTACHMENT_TYPES = {".pdf", ".docx", ".txt"}
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
-
-
-def _attachment_text(name: str, data: bytes) -> str:
-    suffix = PurePath(name).suffix.lower()
-    if suffix == ".txt":
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        return str(best) if best is not None else ""
-    if suffix == ".docx":
-        from docx import Document
-
-        document = Document(io.BytesIO(data))
-        cells = (cell.text for table in document.tables for row in table.rows for cell in row.cells)
-        return "\n".join([*(p.text for p in document.paragraphs), *cells])
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
-
-
 def attachment_add(*, response: Response, title: str, name: str, data: bytes, user) -> Attachment:
     """Keep a file with the response, after reading it for personal identity
     numbers: an attachment is free text too."""
@@ -231,7 +209,7 @@ def attachment_add(*, response: Response, title: str, name: str, data: bytes, us
     if len(data) > ATTACHMENT_MAX_BYTES:
         raise ValidationError({"file": _("The file is larger than 20 MB.")})
     try:
-        text = _attachment_text(name, data)
+        text = attachment_text(name, data)
     except Exception as error:  # a damaged file of any of the three kinds
         raise ValidationError({"file": _("The file cannot be read: %(error)s") % {"error": error}}) from error
     try:

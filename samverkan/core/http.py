@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from samverkan.core.tenancy import municipality_for
@@ -42,7 +43,6 @@ def download(data: bytes, fmt: str, name: str) -> HttpResponse:
 def render_pdf(template: str, context: dict) -> bytes:
     """A template rendered to PDF with WeasyPrint (imported only when a PDF
     is made: it takes seconds to load)."""
-    from django.template.loader import render_to_string
     from weasyprint import HTML
 
     return HTML(string=render_to_string(template, context)).write_pdf()

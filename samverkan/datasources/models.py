@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.core.fields import GuardedCharField, GuardedTextField
 from samverkan.core.personal_data import no_personal_identity_number
 from samverkan.datasources.formats import kind_choices
+from samverkan.organisations.models import CITY_KINDS, POLICE_KINDS
 
 
 def original_path(batch: "ImportBatch", filename: str) -> str:
@@ -234,8 +235,6 @@ class ObservationQuerySet(models.QuerySet):
         """Open observations, and restricted ones to those they are meant for:
         internal ones to the reporting party's side, confidential ones to the
         reporting organisation. Roles change nothing here, administrators included."""
-        from samverkan.organisations.models import CITY_KINDS, POLICE_KINDS
-
         open_ = models.Q(classification=Classification.OPEN)
         organisation = getattr(user, "organisation", None)
         if organisation is None:

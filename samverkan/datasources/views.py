@@ -13,6 +13,8 @@ from samverkan.datasources import loader, services, tasks
 from samverkan.datasources.forms import UploadForm
 from samverkan.datasources.models import ImportBatch, Observation
 from samverkan.datasources.observation_forms import ObservationForm
+from samverkan.organisations.geometry import bounds
+from samverkan.organisations.models import Area, AreaKind
 
 
 def _batch_for(request, pk: int) -> ImportBatch:
@@ -119,8 +121,6 @@ def observation_new(request):
 
 def _district_from(request, municipality):
     """The district the reporter came from (`?area=`), to start the map there."""
-    from samverkan.organisations.models import Area, AreaKind
-
     pk = id_parameter(request.GET, "area")
     if pk is None:
         return None
@@ -131,8 +131,6 @@ def _district_from(request, municipality):
 
 def municipality_bounds(municipality) -> list[float]:
     """[south, west, north, east] of the current district areas, for the map."""
-    from samverkan.organisations.models import Area, AreaKind
-
     return _map_box(
         Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT, valid_to__isnull=True)
     )
@@ -140,8 +138,6 @@ def municipality_bounds(municipality) -> list[float]:
 
 def _map_box(areas) -> list[float]:
     """[south, west, north, east] around the areas' geometries, as Leaflet takes it."""
-    from samverkan.organisations.geometry import bounds
-
     boxes = [bounds(a.geometry) for a in areas if a.geometry]  # each (west, south, east, north)
     if not boxes:
         return []

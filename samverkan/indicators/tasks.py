@@ -2,6 +2,8 @@ from django.tasks import task
 
 from samverkan.datasources.models import ImportBatch
 from samverkan.indicators import services
+from samverkan.indicators.compute import indicator_refresh
+from samverkan.indicators.models import Indicator, IndicatorSource
 
 
 @task()
@@ -12,9 +14,6 @@ def refresh_after_import(batch_id: int) -> int:
 @task()
 def refresh_observation_year(municipality_id: int, year: int) -> int:
     """A new observation from the form: recompute its year of the observation indicators."""
-    from samverkan.indicators.compute import indicator_refresh
-    from samverkan.indicators.models import Indicator, IndicatorSource
-
     return sum(
         indicator_refresh(indicator, years={year})
         for indicator in Indicator.objects.filter(

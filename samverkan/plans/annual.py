@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import Agreement, Scope
+from samverkan.core.cells import strings_stay_strings
 from samverkan.core.http import render_pdf
 from samverkan.indicators.models import IndicatorValue, PeriodKind
 from samverkan.organisations.models import Area, AreaKind
@@ -341,8 +342,6 @@ def annual_xlsx(report) -> bytes:
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font
-
-    from samverkan.core.cells import strings_stay_strings
 
     content = report.content
     book = Workbook()

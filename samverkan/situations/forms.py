@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.agreements.models import Agreement, Scope
+from samverkan.agreements.models import Agreement, MandatoryCategory, Scope
+from samverkan.core.personal_data import no_personal_identity_number
 from samverkan.indicators.models import Indicator, PeriodKind
 from samverkan.organisations.models import Area, AreaKind
 from samverkan.situations.models import (
@@ -66,8 +67,6 @@ class ProblemForm(forms.ModelForm):
         self.fields["priority_areas"].label_from_instance = lambda a: (
             f"{a.name} ({a.version.case_number or a.version.label})"
         )
-        from samverkan.agreements.models import MandatoryCategory
-
         self.fields["categories"].queryset = MandatoryCategory.objects.filter(
             version__in={a.version_id for a in areas}
         )
@@ -113,8 +112,6 @@ class EvidenceForm(forms.Form):
         return data
 
     def clean_text(self):
-        from samverkan.core.personal_data import no_personal_identity_number
-
         text = self.cleaned_data["text"]
         no_personal_identity_number(text)
         return text
@@ -198,7 +195,5 @@ class VersionForm(forms.Form):
     note = forms.CharField(max_length=500, label=_("What changed"), required=False)
 
     def clean_note(self):
-        from samverkan.core.personal_data import no_personal_identity_number
-
         no_personal_identity_number(self.cleaned_data["note"])
         return self.cleaned_data["note"]

@@ -1,0 +1,44 @@
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from samverkan.accounts import services
+
+
+class LoginView(auth_views.LoginView):
+    """Sign-in, throttled per username: after SAMVERKAN_SIGN_IN_ATTEMPTS
+    failures within SAMVERKAN_SIGN_IN_WINDOW_MINUTES further attempts are
+    refused (429) until the window has passed, whichever server they reach."""
+
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if settings.SAMVERKAN_OIDC:
+            context["sso_provider"] = settings.SAMVERKAN_OIDC_PROVIDER_NAME or _(
+                "your organisation's sign-in"
+            )
+            context["sso_failed"] = self.request.GET.get("sso") == "failed"
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if services.sign_in_throttled(request.POST.get("username", "")):
+            message = _("Too many failed sign-ins for this user. Try again in %(minutes)s minutes.") % {
+                "minutes": settings.SAMVERKAN_SIGN_IN_WINDOW_MINUTES
+            }
+            context = self.get_context_data(form=self.get_form_class()(request), throttled=message)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        services.sign_in_failed(self.request.POST.get("username", ""))
+        return super().form_invalid(form)
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        services.sign_in_succeeded(form.get_user().get_username())
+        return super().form_valid(form)
