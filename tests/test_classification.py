@@ -19,7 +19,7 @@ from samverkan.est.models import EstGroup
 from samverkan.indicators.compute import source_counts
 from samverkan.indicators.models import Indicator, IndicatorSource
 from samverkan.organisations.models import Area, Organisation
-from samverkan.situations.services import selection_figures
+from samverkan.situations.selectors import selection_figures
 
 # Sergels torg, in Norra innerstaden since 2024.
 PLATTAN = (18.0649, 59.3326)

@@ -16,7 +16,8 @@ from django.urls import reverse
 
 from samverkan.accounts.models import Role, User
 from samverkan.agreements.models import AgreementVersion, LineageKind, TextSection, VersionStatus
-from samverkan.agreements.revision import ChangeKind, draft_revision, version_diff, word_diff
+from samverkan.agreements.revision import ChangeKind, version_diff, word_diff
+from samverkan.agreements.services import draft_revision
 from samverkan.audit.models import AuditEvent
 from samverkan.calendar import registry
 from samverkan.calendar.services import reminders_send
@@ -733,6 +734,36 @@ def test_the_minutes_form_records_and_corrects(client, cast, central):
     ]
     assert [m.paragraph for m in response.minutes.order_by("pk")] == ["§ 23", "§ 24"]
     assert response.current_minutes.paragraph == "§ 24"
+
+
+def test_minutes_with_two_adopted_proposals_are_refused_on_the_form(client, cast, central):
+    """A refusal the service raises without a field name lands above the form (it once recursed: 500)."""
+    draft = draft_revision(version=central, label="Utkast 2027")
+    response = submitted(new_round(draft, "Södermalms stadsdelsnämnd").recipients.get())
+    client.force_login(cast["other_coordinator"])
+    page = client.post(
+        reverse("consultations:minutes", args=[response.pk]),
+        {
+            "meeting_date": "2027-09-14",
+            "paragraph": "§ 23",
+            "decision": "Nämnden beslutar.",
+            "outcome": "adopted",
+            "p-TOTAL_FORMS": "2",
+            "p-INITIAL_FORMS": "0",
+            "p-0-label": "Förvaltningens förslag",
+            "p-0-is_administration": "on",
+            "p-0-adopted": "on",
+            "p-1-label": "Gemensamt förslag",
+            "p-1-adopted": "on",
+            "d-TOTAL_FORMS": "0",
+            "d-INITIAL_FORMS": "0",
+            "s-TOTAL_FORMS": "0",
+            "s-INITIAL_FORMS": "0",
+        },
+    )
+    assert page.status_code == 400
+    assert page.context["form"].non_field_errors()
+    assert not response.minutes.exists()
 
 
 def test_the_recorded_adoption_is_corrected_from_the_version_page(client, cast, scenario):

@@ -27,6 +27,7 @@ from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from samverkan.accounts import services
 from samverkan.accounts.models import Role
 from samverkan.core.personal_data import contains_identity_number
 from samverkan.organisations.models import Municipality, Organisation
@@ -101,15 +102,18 @@ class SignOnBackend(OIDCAuthenticationBackend):
     def update_user(self, user, claims):
         """The provider is the source of truth: organisation, role and name
         follow it on every sign-in."""
-        user.organisation = organisation_from_claims(claims)
-        user.role = role_from_claims(claims)
-        user.email = claims.get("email", "") or ""
+        names = {}
         for field, claim in (("first_name", "given_name"), ("last_name", "family_name")):
             value = str(claims.get(claim, "") or "")[:150]
             # Names only: anything carrying an identity number is left out.
-            setattr(user, field, "" if contains_identity_number(value) else value)
-        user.save()
-        return user
+            names[field] = "" if contains_identity_number(value) else value
+        return services.user_sign_on(
+            user=user,
+            organisation=organisation_from_claims(claims),
+            role=role_from_claims(claims),
+            email=claims.get("email", "") or "",
+            **names,
+        )
 
     def _free_username(self, claims) -> str:
         base = str(claims.get("preferred_username") or claims.get("email") or claims["sub"])[:140]

@@ -1,6 +1,7 @@
-"""Writes of accounts: the sign-in throttle. Failures are counted per
-username in the database, so the limit holds across app servers; the
-username is kept only as a digest."""
+"""Writes of accounts: the sign-in throttle, and accounts kept in step with
+the identity provider. Sign-in failures are counted per username in the
+database, so the limit holds across app servers; the username is kept only
+as a digest."""
 
 import datetime as dt
 import hashlib
@@ -8,7 +9,8 @@ import hashlib
 from django.conf import settings
 from django.utils import timezone
 
-from samverkan.accounts.models import SignInFailure
+from samverkan.accounts.models import SignInFailure, User
+from samverkan.organisations.models import Organisation
 
 
 def username_digest(username: str) -> str:
@@ -31,3 +33,13 @@ def sign_in_failed(username: str) -> None:
 
 def sign_in_succeeded(username: str) -> None:
     SignInFailure.objects.filter(username_digest=username_digest(username)).delete()
+
+
+def user_sign_on(
+    *, user: User, organisation: Organisation, role: str, email: str, first_name: str, last_name: str
+) -> User:
+    """What the identity provider says of the person, on every sign-in."""
+    user.organisation, user.role, user.email = organisation, role, email
+    user.first_name, user.last_name = first_name, last_name
+    user.save()
+    return user

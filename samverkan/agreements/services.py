@@ -1,6 +1,19 @@
-from django.db import transaction
+"""Writes of agreements: local priorities, and revision drafts copied from
+the version in force with every element linked to the one it continues."""
 
-from samverkan.agreements.models import AgreementVersion, PriorityArea
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from samverkan.agreements.models import (
+    AgreementVersion,
+    Goal,
+    LineageKind,
+    PriorityArea,
+    PriorityAreaLineage,
+    TextSection,
+    VersionStatus,
+)
 
 
 @transaction.atomic
@@ -18,3 +31,68 @@ def local_priority_add(
     area.addresses.set(addresses)
     area.categories.set(categories)
     return area
+
+
+@transaction.atomic
+def draft_revision(*, version: AgreementVersion, label: str, case_number: str = "") -> AgreementVersion:
+    """A new draft version copied from `version` (which must be adopted),
+    every element linked to the one it was copied from."""
+    if version.status != VersionStatus.ADOPTED:
+        raise ValidationError(_("A revision is drafted from an adopted version."))
+    open_draft = version.revision_drafts.filter(status=VersionStatus.DRAFT).first()
+    if open_draft is not None:
+        raise ValidationError(
+            _("A revision draft of this version already exists: %(label)s.") % {"label": open_draft.label}
+        )
+    draft = AgreementVersion(
+        agreement=version.agreement,
+        label=label,
+        case_number=case_number,
+        status=VersionStatus.DRAFT,
+        drafted_from=version,
+        summary=version.summary,
+    )
+    draft.full_clean()
+    draft.save()
+    draft.parties.set(version.parties.all())
+    for annex in version.annexes.all():
+        annex.pk = None
+        annex.version = draft
+        annex.save()
+    for category in version.mandatory_categories.all():
+        draft.mandatory_categories.create(name=category.name)
+    for area in version.priority_areas.prefetch_related("goals", "addresses"):
+        copy = PriorityArea.objects.create(
+            version=draft,
+            name=area.name,
+            description=area.description,
+            order=area.order,
+            is_local_priority=area.is_local_priority,
+        )
+        copy.addresses.set(area.addresses.all())
+        PriorityAreaLineage.objects.create(from_area=area, to_area=copy, kind=LineageKind.CONTINUED)
+        for goal in area.goals.all():
+            Goal.objects.create(priority_area=copy, text=goal.text, order=goal.order, predecessor=goal)
+    for section in version.sections.all():
+        TextSection.objects.create(
+            version=draft,
+            heading=section.heading,
+            body=section.body,
+            order=section.order,
+            predecessor=section,
+        )
+    return draft
+
+
+def area_renamed(area: PriorityArea) -> None:
+    """Keep the lineage kind in step with a rename in a draft: a continued
+    area whose name now differs from its one predecessor was renamed."""
+    links = list(area.lineage_in.select_related("from_area"))
+    if len(links) != 1:
+        return
+    link = links[0]
+    changed = link.from_area.name != area.name
+    kind = LineageKind.RENAMED if changed else LineageKind.CONTINUED
+    if link.kind in {LineageKind.CONTINUED, LineageKind.RENAMED} and link.kind != kind:
+        link.kind = kind
+        link.save()

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from samverkan.agreements.compliance import (
 )
 from samverkan.agreements.forms import LocalPriorityForm
 from samverkan.agreements.models import Scope
+from samverkan.core.forms import errors_on_form
 from samverkan.core.http import require_municipality
 
 
@@ -117,14 +118,18 @@ def local_priority_add(request, pk: int):
     if version.agreement.scope != Scope.LOCAL:
         raise PermissionDenied
     form = LocalPriorityForm(request.POST, central_versions=central_versions_in_force(version))
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            services.local_priority_add(
+                version=version,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                addresses=form.cleaned_data["addresses"],
+                categories=form.cleaned_data.get("categories", []),
+            )
+        except ValidationError as error:
+            errors_on_form(form, error)
+    if form.errors:
         return _version_page(request, version, form=form, status=400)
-    services.local_priority_add(
-        version=version,
-        name=form.cleaned_data["name"],
-        description=form.cleaned_data["description"],
-        addresses=form.cleaned_data["addresses"],
-        categories=form.cleaned_data.get("categories", []),
-    )
     messages.success(request, _("The local priority was added."))
     return redirect("agreements:version", pk=version.pk)

@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.api.models import ApiToken
+from samverkan.api.services import tokens_revoke
 
 
 @admin.register(ApiToken)
@@ -20,4 +20,4 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
-        queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        tokens_revoke(queryset)

@@ -8,13 +8,13 @@ import functools
 from typing import Annotated
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from samverkan.accounts import permissions
 from samverkan.agreements.models import Agreement, AgreementVersion
+from samverkan.api import services
 from samverkan.api.models import ApiToken, digest
 from samverkan.indicators.models import Indicator, IndicatorValue, PeriodKind
 from samverkan.organisations.models import Area, AreaKind
@@ -33,7 +33,7 @@ class TokenAuth(HttpBearer):
         )
         if found is None or found.user.organisation_id != found.organisation_id:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        services.token_used(found)
         request.user = found.user
         return found
 

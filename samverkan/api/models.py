@@ -3,7 +3,6 @@ scoped to that user's organisation: if the user moves to another
 organisation, the token stops working. Only a digest of the token is kept."""
 
 import hashlib
-import secrets
 
 from django.conf import settings
 from django.db import models
@@ -41,14 +40,3 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.user})"
-
-    @classmethod
-    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
-        """A new token for the user; the key is returned once and not stored."""
-        if user.organisation_id is None:
-            raise ValueError("A token is scoped to an organisation; the user has none.")
-        key = PREFIX + secrets.token_urlsafe(32)
-        token = cls(user=user, organisation_id=user.organisation_id, name=name, key_digest=digest(key))
-        token.full_clean()
-        token.save()
-        return token, key

@@ -5,7 +5,7 @@ the version was adopted. Loading again changes nothing."""
 
 from samverkan.accounts.models import Role, User
 from samverkan.agreements.models import AgreementVersion
-from samverkan.agreements.revision import draft_revision
+from samverkan.agreements.services import draft_revision
 from samverkan.consultations import services
 from samverkan.consultations.models import AmendmentProposal, Anchor, ConsultationRound, Response
 from samverkan.organisations.models import Organisation

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import AgreementVersion, Goal, PriorityArea, TextSection, VersionStatus
-from samverkan.agreements.revision import area_renamed, elements
+from samverkan.agreements.revision import elements
+from samverkan.agreements.services import area_renamed
 from samverkan.consultations.attachments import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES, attachment_text
 from samverkan.consultations.models import (
     Anchor,

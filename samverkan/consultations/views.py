@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
 from samverkan.agreements.models import AgreementVersion, Goal, PriorityArea, TextSection, VersionStatus
-from samverkan.agreements.revision import draft_revision, version_key
+from samverkan.agreements.revision import version_key
+from samverkan.agreements.services import draft_revision
 from samverkan.consultations import exports, forms, selectors, services
 from samverkan.consultations.compilation import compile_round
 from samverkan.consultations.models import (
@@ -23,31 +24,9 @@ from samverkan.consultations.models import (
     VersionAdoption,
 )
 from samverkan.consultations.tracing import compare, traced_on_draft
+from samverkan.core.forms import errors_as_messages, errors_on_form
 from samverkan.core.http import download, id_parameter, require_municipality
 from samverkan.core.models import Correctable
-
-
-def _add_error(form, error: ValidationError) -> None:
-    """Show a service's error on the form: on its field where the form has
-    that field, otherwise above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        _add_error(form, error)
-
-
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _form_errors(request, form) -> None:
-    """A small form posted from a list page: its errors go back as messages."""
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
-
 
 # --- access ------------------------------------------------------------------------
 
@@ -145,7 +124,7 @@ def round_create(request, pk: int):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _add_error(form, error)
+            errors_on_form(form, error)
         else:
             messages.success(request, _("The draft was sent out for consultation."))
             return redirect("consultations:round", pk=round.pk)
@@ -197,9 +176,13 @@ def round_detail(request, pk: int):
 def recipient_add(request, pk: int):
     round = _round_for(request.user, pk, manage=True)
     form = forms.RecipientAddForm(request.POST, round=round)
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            services.recipient_add(round=round, organisation=form.cleaned_data["organisation"])
+        except ValidationError as error:
+            errors_on_form(form, error)
+    if form.errors:
         return _round_page(request, round, add_form=form, status=400)
-    services.recipient_add(round=round, organisation=form.cleaned_data["organisation"])
     messages.success(request, _("The recipient was added."))
     return redirect("consultations:round", pk=round.pk)
 
@@ -214,7 +197,7 @@ def extension_grant(request, pk: int):
                 recipient=recipient, until=form.cleaned_data["until"], reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _errors(request, error)
+            errors_as_messages(request, error)
         else:
             messages.success(
                 request,
@@ -222,7 +205,7 @@ def extension_grant(request, pk: int):
                 % {"org": recipient.organisation, "date": f"{recipient.extended_to:%Y-%m-%d}"},
             )
     else:
-        _form_errors(request, form)
+        errors_as_messages(request, form)
     return redirect(reverse("consultations:round", args=[recipient.round_id]) + f"#recipient-{recipient.pk}")
 
 
@@ -261,7 +244,7 @@ def response_edit(request, pk: int):
         try:
             response = services.response_save(response=form.instance)
         except ValidationError as error:
-            _add_error(form, error)
+            errors_on_form(form, error)
         else:
             messages.success(request, _("The response was saved."))
             return redirect("consultations:response", pk=response.pk)
@@ -332,7 +315,7 @@ def response_submit(request, pk: int):
     try:
         services.response_submit(response=response, answered_on=form.cleaned_data["answered_on"])
     except ValidationError as error:
-        _errors(request, error)
+        errors_as_messages(request, error)
     else:
         messages.success(request, _("The response was submitted."))
     return redirect("consultations:response", pk=response.pk)
@@ -346,7 +329,7 @@ def document_add(request, pk: int):
         try:
             services.document_add(response=response, **form.cleaned_data)
         except ValidationError as error:
-            _add_error(form, error)
+            errors_on_form(form, error)
     if form.errors:
         return _response_page(request, response, bound={"document": form}, status=400)
     messages.success(request, _("The document reference was added."))
@@ -368,7 +351,7 @@ def attachment_add(request, pk: int):
                 user=request.user,
             )
         except ValidationError as error:
-            _add_error(form, error)
+            errors_on_form(form, error)
     if form.errors:
         return _response_page(request, response, bound={"attachment": form}, status=400)
     messages.success(request, _("The file was attached."))
@@ -400,7 +383,7 @@ def proposal_add(request, pk: int):
         try:
             services.proposal_add(proposal=proposal, changes=[form.change()])
         except ValidationError as error:
-            _add_error(form, error)
+            errors_on_form(form, error)
     if form.errors:
         return _response_page(request, response, bound={"proposal": form}, status=400)
     messages.success(request, _("The amendment proposal was added."))
@@ -417,7 +400,7 @@ def change_add(request, pk: int):
         try:
             services.change_add(proposal=proposal, change=form.change())
         except ValidationError as error:
-            _add_error(form, error)
+            errors_on_form(form, error)
     if form.errors:
         return _response_page(request, response, bound={prefix: form}, status=400)
     messages.success(request, _("The change was added to the proposal."))
@@ -500,7 +483,7 @@ def minutes_record(request, pk: int):
                 **fields,
             )
         except ValidationError as error:
-            _add_error(form, error)
+            errors_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -569,11 +552,11 @@ def outcome_correct(request, pk: int):
                 user=request.user,
             )
         except ValidationError as error:
-            _errors(request, error)
+            errors_as_messages(request, error)
         else:
             messages.success(request, _("The correction was recorded."))
     else:
-        _form_errors(request, form)
+        errors_as_messages(request, form)
     return redirect("consultations:proposal", pk=outcome.proposal_id)
 
 
@@ -590,11 +573,11 @@ def adoption_correct(request, pk: int):
         try:
             services.adoption_correct(adoption=adoption, reason=reason, user=request.user, **fields)
         except ValidationError as error:
-            _errors(request, error)
+            errors_as_messages(request, error)
         else:
             messages.success(request, _("The correction was recorded."))
     else:
-        _form_errors(request, form)
+        errors_as_messages(request, form)
     return redirect("agreements:version", pk=version.pk)
 
 
@@ -608,12 +591,12 @@ def revision_create(request, pk: int):
         raise PermissionDenied
     form = forms.RevisionForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        errors_as_messages(request, form)
         return redirect("agreements:version", pk=version.pk)
     try:
         draft = draft_revision(version=version, **form.cleaned_data)
     except ValidationError as error:
-        _errors(request, error)
+        errors_as_messages(request, error)
         return redirect("agreements:version", pk=version.pk)
     messages.success(request, _("A revision draft was made from the version in force."))
     return redirect("consultations:draft", pk=draft.pk)
@@ -690,7 +673,7 @@ def element_add(request, pk: int, kind: str):
         try:
             SAVE[kind](**{kind: form.instance})
         except ValidationError as error:
-            _add_error(form, error)
+            errors_on_form(form, error)
     if form.errors:
         return _draft_page(request, version, bound={prefix: form}, status=400)
     messages.success(request, _("Added to the draft."))
@@ -703,8 +686,12 @@ def element_edit(request, kind: str, pk: int):
     element = get_object_or_404(model, pk=pk)
     version = _draft_for(request.user, _element_version(element).pk)
     if request.POST.get("delete"):
-        services.element_delete(element=element)
-        messages.success(request, _("Removed from the draft."))
+        try:
+            services.element_delete(element=element)
+        except ValidationError as error:
+            errors_as_messages(request, error)
+        else:
+            messages.success(request, _("Removed from the draft."))
         return redirect("consultations:draft", pk=version.pk)
     prefix = f"{kind}-{element.pk}"
     form = form_class(request.POST, instance=element, prefix=prefix)
@@ -712,7 +699,7 @@ def element_edit(request, kind: str, pk: int):
         try:
             SAVE[kind](**{kind: form.instance})
         except ValidationError as error:
-            _add_error(form, error)
+            errors_on_form(form, error)
     if form.errors:
         return _draft_page(request, version, bound={prefix: form}, status=400)
     messages.success(request, _("The draft was changed."))
@@ -740,7 +727,7 @@ def draft_adopt(request, pk: int):
                 user=request.user,
             )
         except ValidationError as error:
-            _add_error(form, error)
+            errors_on_form(form, error)
         else:
             messages.success(request, _("The version was adopted."))
             return redirect("agreements:version", pk=version.pk)

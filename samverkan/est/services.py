@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.accounts.models import User
 from samverkan.est.compile import compile_week, week_start_of
 from samverkan.est.models import EstGroup, ObservationFeedback, QuickMeasure, WeeklyMeeting, WeeklyPicture
+from samverkan.est.selectors import recipients_of
 
 
 @transaction.atomic
@@ -28,14 +28,6 @@ def weekly_picture_compile(*, group: EstGroup, week_start: dt.date) -> WeeklyPic
     picture.content, picture.compiled_at = content, timezone.now()
     picture.save()
     return picture
-
-
-def recipients_of(group: EstGroup) -> list[User]:
-    return list(
-        User.objects.filter(organisation__in=group.recipients.all(), is_active=True)
-        .exclude(email="")
-        .order_by("pk")
-    )
 
 
 @transaction.atomic

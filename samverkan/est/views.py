@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
+from samverkan.core.forms import errors_as_messages, errors_on_form
 from samverkan.core.http import require_municipality
 from samverkan.datasources.models import Observation
 from samverkan.est import services
@@ -51,9 +52,13 @@ def group_detail(request, pk: int):
             raise PermissionDenied
         form = CompileForm(request.POST)
         if form.is_valid():
-            picture = services.weekly_picture_compile(group=group, week_start=form.cleaned_data["day"])
-            messages.success(request, _("The week was compiled."))
-            return redirect("est:week", pk=picture.pk)
+            try:
+                picture = services.weekly_picture_compile(group=group, week_start=form.cleaned_data["day"])
+            except ValidationError as error:
+                errors_on_form(form, error)
+            else:
+                messages.success(request, _("The week was compiled."))
+                return redirect("est:week", pk=picture.pk)
         status = 400
     return render(
         request,
@@ -116,7 +121,7 @@ def week_send(request, pk: int):
             picture=picture, base_url=request.build_absolute_uri(reverse("est:week", args=[pk]))
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        errors_as_messages(request, error)
     else:
         messages.success(request, _("Sent to %(n)s people.") % {"n": count})
     return redirect("est:week", pk=pk)
@@ -126,9 +131,13 @@ def week_send(request, pk: int):
 def meeting_record(request, pk: int):
     picture = _week_for(request.user, pk, edit=True)
     form = MeetingForm(request.POST, instance=getattr(picture, "meeting", None))
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            services.meeting_record(picture=picture, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            errors_on_form(form, error)
+    if form.errors:
         return _week_page(request, picture, forms={"meeting": form}, status=400)
-    services.meeting_record(picture=picture, user=request.user, **form.cleaned_data)
     messages.success(request, _("The meeting was recorded."))
     return redirect("est:week", pk=pk)
 
@@ -141,9 +150,13 @@ def quick_measure_add(request, pk: int):
         messages.error(request, _("Record the meeting first."))
         return redirect("est:week", pk=pk)
     form = QuickMeasureForm(request.POST, owners=picture.group.recipients.all())
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            services.quick_measure_add(meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            errors_on_form(form, error)
+    if form.errors:
         return _week_page(request, picture, forms={"measure": form}, status=400)
-    services.quick_measure_add(meeting=meeting, **form.cleaned_data)
     messages.success(request, _("The quick measure was added."))
     return redirect("est:week", pk=pk)
 
@@ -165,11 +178,18 @@ def feedback_give(request, pk: int, observation: int):
         raise PermissionDenied
     target = get_object_or_404(Observation, pk=observation)
     form = FeedbackForm(request.POST, prefix=f"fb-{observation}")
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            services.observation_feedback_give(
+                observation=target,
+                user=request.user,
+                meeting=getattr(picture, "meeting", None),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            errors_on_form(form, error)
+    if form.errors:
         return _week_page(request, picture, status=400)
-    services.observation_feedback_give(
-        observation=target, user=request.user, meeting=getattr(picture, "meeting", None), **form.cleaned_data
-    )
     messages.success(request, _("The reporter can now see what became of the observation."))
     return redirect("est:week", pk=pk)
 

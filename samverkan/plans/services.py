@@ -42,6 +42,7 @@ from samverkan.plans.selectors import (
 # --- plans and measures --------------------------------------------------------
 
 
+@transaction.atomic
 def plan_create(
     *,
     agreement,
@@ -79,6 +80,7 @@ def _editable(plan: ActionPlan) -> None:
         raise ValidationError(_("An adopted plan is not changed; reopen it as a draft first."))
 
 
+@transaction.atomic
 def measure_save(*, measure: Measure, owners, causes=()) -> Measure:
     """Save a measure built by a form (or by hand) with its responsible
     organisations and the causes it addresses."""
@@ -161,6 +163,7 @@ def measure_indicator_add(
     return link
 
 
+@transaction.atomic
 def duty_add(*, plan: ActionPlan, organisation, subject: str, frequency: str, recipients) -> FollowUpDuty:
     duty = FollowUpDuty(plan=plan, organisation=organisation, subject=subject, frequency=frequency)
     duty.full_clean()
@@ -169,6 +172,7 @@ def duty_add(*, plan: ActionPlan, organisation, subject: str, frequency: str, re
     return duty
 
 
+@transaction.atomic
 def plan_adopt(*, plan: ActionPlan, body, decided_on: dt.date, minutes_reference: str, user) -> PlanDecision:
     """The steering group adopts the plan as it stands. Measures of a local
     plan must be grounded in the cause analysis (Brå step 4)."""
@@ -211,6 +215,7 @@ def plan_reopen(*, plan: ActionPlan) -> ActionPlan:
 # --- follow-up -----------------------------------------------------------------
 
 
+@transaction.atomic
 def report_create(
     *, plan: ActionPlan, year: int, tertial: int | None, as_of: dt.date | None = None, is_example=False
 ):
@@ -224,24 +229,23 @@ def report_create(
         raise ValidationError(_("Give the tertial or the date of the follow-up."))
     report = FollowUpReport(plan=plan, year=year, tertial=tertial, as_of=as_of, is_example=is_example)
     report.full_clean()
-    with transaction.atomic():
-        report.save()
-        previous = {
-            p.measure_id: p
-            for p in MeasureProgress.objects.filter(report__plan=plan, report__status=ReportStatus.SUBMITTED)
-            .exclude(report=report)
-            .order_by("report__as_of")
-        }
-        MeasureProgress.objects.bulk_create(
-            MeasureProgress(
-                report=report,
-                measure=m,
-                status=m.status,
-                percent=previous[m.pk].percent if m.pk in previous else 0,
-            )
-            for m in plan.measures.all()
+    report.save()
+    previous = {
+        p.measure_id: p
+        for p in MeasureProgress.objects.filter(report__plan=plan, report__status=ReportStatus.SUBMITTED)
+        .exclude(report=report)
+        .order_by("report__as_of")
+    }
+    MeasureProgress.objects.bulk_create(
+        MeasureProgress(
+            report=report,
+            measure=m,
+            status=m.status,
+            percent=previous[m.pk].percent if m.pk in previous else 0,
         )
-        report.recipients.set(report_recipients(plan))
+        for m in plan.measures.all()
+    )
+    report.recipients.set(report_recipients(plan))
     return report
 
 
@@ -256,6 +260,16 @@ def progress_set(*, progress: MeasureProgress, status: str, percent: int, commen
     progress.full_clean()
     progress.save()
     return progress
+
+
+@transaction.atomic
+def report_save(
+    *, report: FollowUpReport, narrative: str, progress: list[tuple[MeasureProgress, dict]]
+) -> FollowUpReport:
+    """The report's narrative and every measure's line as the follow-up form sends them, together."""
+    for line, values in progress:
+        progress_set(progress=line, **values)
+    return report_update(report=report, narrative=narrative)
 
 
 def report_update(*, report: FollowUpReport, narrative: str) -> FollowUpReport:
@@ -315,6 +329,7 @@ def report_submit(*, report: FollowUpReport, user, base_url: str = "") -> Follow
 # --- citizen promises and joint communication -----------------------------------
 
 
+@transaction.atomic
 def communication_save(*, communication: Communication, measures=()) -> Communication:
     if communication.is_published:
         raise ValidationError(_("A published text is not changed; write a new one."))
@@ -324,6 +339,7 @@ def communication_save(*, communication: Communication, measures=()) -> Communic
     return communication
 
 
+@transaction.atomic
 def communication_approve(*, communication: Communication, user) -> Communication:
     """Approve the text for the user's organisation; publish when every
     party has approved this very text."""
@@ -383,6 +399,7 @@ def annual_report_generate(report: AnnualReport) -> AnnualReport:
 
 
 @in_site_language
+@transaction.atomic
 def annual_report_send(*, report, base_url: str = "") -> int:
     """Send the compilation back to every local organisation: an in-app
     notification and an e-mail to their people."""

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
 from samverkan.agreements.models import Goal, PriorityArea
+from samverkan.core.forms import errors_as_messages, errors_on_form
 from samverkan.core.http import download, require_municipality
 from samverkan.plans import annual, figures, roundtrip, selectors, services, tasks
 from samverkan.plans.forms import (
@@ -68,11 +69,6 @@ def _report_for(user, pk, *, edit=False) -> FollowUpReport:
     return report
 
 
-def _invalid(form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
-
-
 # --- plans ---------------------------------------------------------------------
 
 
@@ -101,7 +97,7 @@ def plan_list(request):
                     analysis=data["analysis"],
                 )
             except ValidationError as error:
-                _invalid(form, error)
+                errors_on_form(form, error)
             else:
                 messages.success(request, _("The action plan was created."))
                 return redirect("plans:detail", pk=plan.pk)
@@ -166,14 +162,13 @@ def _measure_saved(request, form, message) -> bool:
     if not form.is_valid():
         return False
     try:
-        with transaction.atomic():
-            services.measure_save(
-                measure=form.save(commit=False),
-                owners=form.cleaned_data["owners"],
-                causes=form.cleaned_data["causes"],
-            )
+        services.measure_save(
+            measure=form.save(commit=False),
+            owners=form.cleaned_data["owners"],
+            causes=form.cleaned_data["causes"],
+        )
     except ValidationError as error:
-        _invalid(form, error)
+        errors_on_form(form, error)
         return False
     messages.success(request, message)
     return True
@@ -209,7 +204,7 @@ def measure_delete(request, pk: int):
     try:
         services.measure_delete(measure=measure)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        errors_as_messages(request, error)
     else:
         messages.success(request, _("The measure was removed."))
     return redirect("plans:detail", pk=measure.plan_id)
@@ -223,7 +218,7 @@ def measure_indicator_add(request, pk: int):
         try:
             services.measure_indicator_add(measure=measure, **form.cleaned_data)
         except ValidationError as error:
-            _invalid(form, error)
+            errors_on_form(form, error)
         else:
             messages.success(request, _("The indicator was linked."))
             return redirect("plans:detail", pk=measure.plan_id)
@@ -235,10 +230,14 @@ def duty_add(request, pk: int):
     plan = _plan_for(request.user, pk, edit=True)
     form = DutyForm(request.POST, plan=plan)
     if form.is_valid():
-        services.duty_add(plan=plan, **form.cleaned_data)
-        messages.success(request, _("The follow-up plan was updated."))
-        return redirect("plans:detail", pk=plan.pk)
-    return _plan_page(request, plan, forms={"duty": form}, status=400)
+        try:
+            services.duty_add(plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            errors_on_form(form, error)
+    if form.errors:
+        return _plan_page(request, plan, forms={"duty": form}, status=400)
+    messages.success(request, _("The follow-up plan was updated."))
+    return redirect("plans:detail", pk=plan.pk)
 
 
 @require_POST
@@ -251,7 +250,7 @@ def plan_adopt(request, pk: int):
         try:
             services.plan_adopt(plan=plan, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _invalid(form, error)
+            errors_on_form(form, error)
         else:
             messages.success(request, _("The adoption of the plan was recorded."))
             return redirect("plans:detail", pk=plan.pk)
@@ -264,7 +263,7 @@ def plan_reopen(request, pk: int):
     try:
         services.plan_reopen(plan=plan)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        errors_as_messages(request, error)
     else:
         messages.success(request, _("The plan is a draft again; the change needs a new decision."))
     return redirect("plans:detail", pk=plan.pk)
@@ -291,7 +290,7 @@ def report_create(request, pk: int):
         try:
             report = services.report_create(plan=plan, **form.cleaned_data)
         except ValidationError as error:
-            _invalid(form, error)
+            errors_on_form(form, error)
         else:
             return redirect("plans:report", pk=report.pk)
     return _plan_page(request, plan, forms={"report": form}, status=400)
@@ -320,12 +319,13 @@ def report_detail(request, pk: int):
         progress_forms = [(p, ProgressForm(request.POST, prefix=f"m{p.measure_id}")) for p in lines]
         if narrative_form.is_valid() and all(f.is_valid() for _p, f in progress_forms):
             try:
-                with transaction.atomic():
-                    for progress, form in progress_forms:
-                        services.progress_set(progress=progress, **form.cleaned_data)
-                    services.report_update(report=report, narrative=narrative_form.cleaned_data["narrative"])
+                services.report_save(
+                    report=report,
+                    narrative=narrative_form.cleaned_data["narrative"],
+                    progress=[(progress, form.cleaned_data) for progress, form in progress_forms],
+                )
             except ValidationError as error:
-                _invalid(narrative_form, error)
+                errors_on_form(narrative_form, error)
             else:
                 messages.success(request, _("The follow-up was saved."))
                 return redirect("plans:report", pk=report.pk)
@@ -353,7 +353,7 @@ def report_submit(request, pk: int):
     try:
         services.report_submit(report=report, user=request.user, base_url=_base_url(request))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        errors_as_messages(request, error)
     else:
         messages.success(
             request,
@@ -384,7 +384,7 @@ def override_add(request, pk: int):
                 **target,
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            errors_as_messages(request, error)
         else:
             messages.success(request, _("The override was recorded."))
     else:
@@ -420,7 +420,7 @@ def annual_list(request):
                 )
                 transaction.on_commit(lambda: tasks.generate_annual_report.enqueue(report.pk))
             except ValidationError as error:
-                _invalid(form, error)
+                errors_on_form(form, error)
             else:
                 messages.success(request, _("The compilation is being generated."))
                 return redirect("plans:annual", pk=report.pk)
@@ -465,7 +465,7 @@ def annual_send(request, pk: int):
     try:
         count = services.annual_report_send(report=report, base_url=_base_url(request))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        errors_as_messages(request, error)
     else:
         messages.success(
             request,
@@ -512,7 +512,7 @@ def communication_list(request):
                     communication=form.save(commit=False), measures=form.cleaned_data["measures"]
                 )
             except ValidationError as error:
-                _invalid(form, error)
+                errors_on_form(form, error)
             else:
                 messages.success(
                     request, _("The text was saved; it is published when every party has approved it.")
@@ -544,13 +544,17 @@ def communication_detail(request, pk: int):
         if request.method == "POST":
             form = CommunicationForm(request.POST, instance=item, agreements=agreements)
             if form.is_valid():
-                services.communication_save(
-                    communication=form.save(commit=False), measures=form.cleaned_data["measures"]
-                )
-                messages.success(
-                    request, _("The text was saved; approvals of the earlier text no longer count.")
-                )
-                return redirect("plans:communication", pk=item.pk)
+                try:
+                    services.communication_save(
+                        communication=form.save(commit=False), measures=form.cleaned_data["measures"]
+                    )
+                except ValidationError as error:
+                    errors_on_form(form, error)
+                else:
+                    messages.success(
+                        request, _("The text was saved; approvals of the earlier text no longer count.")
+                    )
+                    return redirect("plans:communication", pk=item.pk)
             status = 400
     elif request.method == "POST":
         raise PermissionDenied
@@ -575,9 +579,13 @@ def communication_approve(request, pk: int):
     item = get_object_or_404(Communication.objects.select_related("agreement__municipality"), pk=pk)
     if not permissions.can_approve_communication(request.user, item):
         raise PermissionDenied
-    services.communication_approve(communication=item, user=request.user)
-    if item.is_published:
-        messages.success(request, _("Every party has approved the text; it is published."))
+    try:
+        services.communication_approve(communication=item, user=request.user)
+    except ValidationError as error:
+        errors_as_messages(request, error)
     else:
-        messages.success(request, _("Your organisation's approval was recorded."))
+        if item.is_published:
+            messages.success(request, _("Every party has approved the text; it is published."))
+        else:
+            messages.success(request, _("Your organisation's approval was recorded."))
     return redirect("plans:communication", pk=item.pk)

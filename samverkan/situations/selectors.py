@@ -1,12 +1,17 @@
 """Reads for situation pictures: who the parties are, what the joint
 analysis covers, how its problems rank."""
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
+
+from shapely.geometry import Point, shape
 
 from samverkan.agreements.compliance import central_versions_in_force
 from samverkan.agreements.models import MandatoryCategory, PriorityArea
 from samverkan.agreements.selectors import latest_adopted, version_in_force
-from samverkan.organisations.models import Organisation, OrganisationKind
+from samverkan.datasources.models import Observation
+from samverkan.organisations.models import Municipality, Organisation, OrganisationKind
 from samverkan.situations.models import Criterion, JointAnalysis, PartyPicture, Problem, SituationPicture
 
 PARTY_KINDS = (OrganisationKind.DISTRICT_ADMINISTRATION, OrganisationKind.POLICE_AREA)
@@ -114,3 +119,26 @@ def ranking(analysis: JointAnalysis) -> list[Ranked]:
 
 
 CRITERIA = list(Criterion)
+
+
+def selection_figures(
+    selection: dict[str, Any], *, municipality: Municipality, start: dt.date, end: dt.date
+) -> dict[str, Any]:
+    """Observations inside a polygon drawn on the map, per checklist category."""
+    polygon = shape(selection)
+    counts: dict[str, int] = {}
+    # Counts go into shared analyses: open observations only.
+    observations = (
+        Observation.objects.shared()
+        .filter(
+            municipality=municipality,
+            longitude__isnull=False,
+            observed_at__date__gte=start,
+            observed_at__date__lte=end,
+        )
+        .select_related("category")
+    )
+    for o in observations:
+        if polygon.contains(Point(o.longitude, o.latitude)):
+            counts[o.category.name] = counts.get(o.category.name, 0) + 1
+    return {"observations": dict(sorted(counts.items())), "total": sum(counts.values())}

@@ -8,9 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from shapely.geometry import Point, shape
 
-from samverkan.datasources.models import Observation
 from samverkan.indicators.models import Indicator
 from samverkan.indicators.selectors import indicator_figures
 from samverkan.organisations.models import Area
@@ -28,7 +26,7 @@ from samverkan.situations.models import (
     SituationPicture,
     SourceKind,
 )
-from samverkan.situations.selectors import both_submitted
+from samverkan.situations.selectors import both_submitted, selection_figures
 
 PROBLEM_FIELDS = ("title", "place", "area", "times", "situation")
 
@@ -136,27 +134,6 @@ def problem_delete(*, problem: Problem) -> None:
     if problem.party_picture_id:
         _editable(problem.party_picture)
     problem.delete()
-
-
-def selection_figures(selection: dict, *, municipality, start: dt.date, end: dt.date) -> dict:
-    """Observations inside a polygon drawn on the map, per checklist category."""
-    polygon = shape(selection)
-    counts: dict[str, int] = {}
-    # Counts go into shared analyses: open observations only.
-    observations = (
-        Observation.objects.shared()
-        .filter(
-            municipality=municipality,
-            longitude__isnull=False,
-            observed_at__date__gte=start,
-            observed_at__date__lte=end,
-        )
-        .select_related("category")
-    )
-    for o in observations:
-        if polygon.contains(Point(o.longitude, o.latitude)):
-            counts[o.category.name] = counts.get(o.category.name, 0) + 1
-    return {"observations": dict(sorted(counts.items())), "total": sum(counts.values())}
 
 
 @transaction.atomic
@@ -273,6 +250,16 @@ def joint_problems_merge(*, keep: Problem, other: Problem) -> Problem:
     keep.save()
     other.delete()
     return keep
+
+
+@transaction.atomic
+def scores_save(*, analysis: JointAnalysis, scores: dict[int, dict[str, int]]) -> None:
+    """The prioritisation matrix as the form sends it: scores by problem, together."""
+    problems = {p.pk: p for p in analysis.problems.all()}
+    if not set(scores) <= set(problems):
+        raise ValidationError(_("The problems must belong to this joint analysis."))
+    for problem_pk, values in scores.items():
+        scores_set(problem=problems[problem_pk], scores=values)
 
 
 @transaction.atomic

@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
 from samverkan.audit.recorder import record_reads
+from samverkan.core.forms import errors_as_messages, errors_on_form
 from samverkan.core.http import download, id_parameter, require_municipality
 from samverkan.governance.models import Body
 from samverkan.situations import exports, selectors, services, snapshots
@@ -96,7 +96,7 @@ def picture_list(request):
             try:
                 picture = services.picture_create(**form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                errors_on_form(form, error)
             else:
                 messages.success(request, _("The situation picture was created."))
                 return redirect("situations:picture", pk=picture.pk)
@@ -191,9 +191,13 @@ def party_picture_detail(request, pk: int):
 def party_picture_update(request, pk: int):
     party_picture = _party_picture_for(request.user, pk, edit=True)
     form = PartyPictureForm(request.POST, instance=party_picture)
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            services.party_picture_update(party_picture=party_picture, **form.cleaned_data)
+        except ValidationError as error:
+            errors_on_form(form, error)
+    if form.errors:
         return _party_page(request, party_picture, forms={"details": form}, status=400)
-    services.party_picture_update(party_picture=party_picture, **form.cleaned_data)
     messages.success(request, _("Saved."))
     return redirect("situations:party", pk=pk)
 
@@ -202,10 +206,14 @@ def party_picture_update(request, pk: int):
 def problem_add(request, pk: int):
     party_picture = _party_picture_for(request.user, pk, edit=True)
     form = ProblemForm(request.POST, picture=party_picture.picture)
-    if not form.is_valid():
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.problem_add(owner=party_picture, **data)
+        except ValidationError as error:
+            errors_on_form(form, error)
+    if form.errors:
         return _party_page(request, party_picture, forms={"problem": form}, status=400)
-    data = dict(form.cleaned_data)
-    services.problem_add(owner=party_picture, **data)
     messages.success(request, _("The problem was added."))
     return redirect("situations:party", pk=pk)
 
@@ -215,19 +223,23 @@ def evidence_add(request, pk: int):
     problem = _problem_for(request.user, pk)
     owner = problem.party_picture or problem.analysis
     form = _evidence_form(problem, owner.picture.municipality, request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        area = form.cleaned_data["observation_area"]
+        try:
+            services.evidence_add(
+                problem=problem,
+                source_kind=form.cleaned_data["source_kind"],
+                text=form.cleaned_data["text"],
+                indicator=form.cleaned_data["indicator"],
+                period_kind=form.cleaned_data["period_kind"] or "year",
+                selection=area.geometry if area else None,
+            )
+        except ValidationError as error:
+            errors_on_form(form, error)
+    if form.errors:
         if problem.party_picture_id:
             return _party_page(request, problem.party_picture, forms={"evidence": form}, status=400)
         return _joint_page(request, problem.analysis, forms={"evidence": form}, status=400)
-    area = form.cleaned_data["observation_area"]
-    services.evidence_add(
-        problem=problem,
-        source_kind=form.cleaned_data["source_kind"],
-        text=form.cleaned_data["text"],
-        indicator=form.cleaned_data["indicator"],
-        period_kind=form.cleaned_data["period_kind"] or "year",
-        selection=area.geometry if area else None,
-    )
     messages.success(request, _("The evidence was attached."))
     if problem.party_picture_id:
         return redirect("situations:party", pk=problem.party_picture_id)
@@ -239,8 +251,12 @@ def problem_delete(request, pk: int):
     problem = _problem_for(request.user, pk)
     target = ("situations:party", problem.party_picture_id) if problem.party_picture_id else None
     target = target or ("situations:joint", problem.analysis_id)
-    services.problem_delete(problem=problem)
-    messages.success(request, _("The problem was removed."))
+    try:
+        services.problem_delete(problem=problem)
+    except ValidationError as error:
+        errors_as_messages(request, error)
+    else:
+        messages.success(request, _("The problem was removed."))
     return redirect(target[0], pk=target[1])
 
 
@@ -250,7 +266,7 @@ def party_picture_submit(request, pk: int):
     try:
         analysis = services.party_picture_submit(party_picture=party_picture, user=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        errors_as_messages(request, error)
         return redirect("situations:party", pk=pk)
     if analysis is not None:
         messages.success(request, _("Submitted. Both parties have submitted: the joint analysis is open."))
@@ -317,9 +333,13 @@ def joint_detail(request, pk: int):
 def joint_merge(request, pk: int):
     analysis = _analysis_for(request.user, pk, edit=True)
     form = MergeForm(request.POST, analysis=analysis)
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            services.joint_problems_merge(keep=form.cleaned_data["keep"], other=form.cleaned_data["other"])
+        except ValidationError as error:
+            errors_on_form(form, error)
+    if form.errors:
         return _joint_page(request, analysis, forms={"merge": form}, status=400)
-    services.joint_problems_merge(keep=form.cleaned_data["keep"], other=form.cleaned_data["other"])
     messages.success(request, _("The problems were merged; both parties' observations are kept."))
     return redirect("situations:joint", pk=pk)
 
@@ -329,12 +349,13 @@ def joint_scores(request, pk: int):
     analysis = _analysis_for(request.user, pk, edit=True)
     problems = list(analysis.problems.prefetch_related("scores"))
     form = ScoresForm(request.POST, problems=problems)
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            services.scores_save(analysis=analysis, scores=form.scores())
+        except ValidationError as error:
+            errors_on_form(form, error)
+    if form.errors:
         return _joint_page(request, analysis, forms={"scores": form}, status=400)
-    with transaction.atomic():
-        by_pk = {p.pk: p for p in problems}
-        for problem_pk, scores in form.scores().items():
-            services.scores_set(problem=by_pk[problem_pk], scores=scores)
     messages.success(request, _("The prioritisation matrix was saved."))
     return redirect("situations:joint", pk=pk)
 
@@ -347,18 +368,22 @@ def joint_decision(request, pk: int):
         analysis=analysis,
         bodies=Body.objects.filter(municipality=analysis.picture.municipality),
     )
-    if not form.is_valid():
+    if form.is_valid():
+        order = {r.problem.pk: i for i, r in enumerate(selectors.ranking(analysis))}
+        chosen = sorted(form.cleaned_data["problems"], key=lambda p: order[p.pk])
+        try:
+            services.decision_record(
+                analysis=analysis,
+                body=form.cleaned_data["body"],
+                decided_on=form.cleaned_data["decided_on"],
+                minutes_reference=form.cleaned_data["minutes_reference"],
+                problems=chosen,
+                user=request.user,
+            )
+        except ValidationError as error:
+            errors_on_form(form, error)
+    if form.errors:
         return _joint_page(request, analysis, forms={"decision": form}, status=400)
-    order = {r.problem.pk: i for i, r in enumerate(selectors.ranking(analysis))}
-    chosen = sorted(form.cleaned_data["problems"], key=lambda p: order[p.pk])
-    services.decision_record(
-        analysis=analysis,
-        body=form.cleaned_data["body"],
-        decided_on=form.cleaned_data["decided_on"],
-        minutes_reference=form.cleaned_data["minutes_reference"],
-        problems=chosen,
-        user=request.user,
-    )
     messages.success(request, _("The decision was recorded."))
     return redirect("situations:joint", pk=pk)
 
@@ -367,11 +392,15 @@ def joint_decision(request, pk: int):
 def joint_version_save(request, pk: int):
     analysis = _analysis_for(request.user, pk, edit=True)
     form = VersionForm(request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            version = services.joint_version_save(
+                analysis=analysis, note=form.cleaned_data["note"], user=request.user
+            )
+        except ValidationError as error:
+            errors_on_form(form, error)
+    if form.errors:
         return _joint_page(request, analysis, forms={"version": form}, status=400)
-    version = services.joint_version_save(
-        analysis=analysis, note=form.cleaned_data["note"], user=request.user
-    )
     messages.success(request, _("Version %(n)s was saved.") % {"n": version.number})
     return redirect("situations:joint", pk=pk)
 
@@ -435,7 +464,7 @@ def causes(request, pk: int):
             try:
                 services.cause_add(problem=problem, **form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                errors_on_form(form, error)
             else:
                 messages.success(request, _("The cause was added."))
                 return redirect("situations:causes", pk=pk)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from samverkan.accounts.models import User
-from samverkan.api.models import ApiToken
+from samverkan.api.services import token_issue
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No active user {username!r}.")
         try:
-            _token, key = ApiToken.issue(user=user, name=name)
+            _token, key = token_issue(user=user, name=name)
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(key)

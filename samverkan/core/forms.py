@@ -1,0 +1,27 @@
+"""The one way a view shows a refusal. A service raises ValidationError,
+with field names where it knows them; a view puts it on the form it came
+from, or, for a small form posted from a list page, into the page's messages."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest
+
+
+def errors_on_form(form: BaseForm, error: ValidationError) -> None:
+    """Each message on its field where the form has that field, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def errors_as_messages(request: HttpRequest, source: ValidationError | BaseForm) -> None:
+    """A service's refusal, or an invalid form's errors, as messages on the next page."""
+    if isinstance(source, ValidationError):
+        found = source.messages
+    else:
+        found = [message for errors in source.errors.values() for message in errors]
+    for message in found:
+        messages.error(request, message)
