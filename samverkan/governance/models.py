@@ -88,6 +88,8 @@ class Seat(models.Model):
 
 
 class Frequency(models.TextChoices):
+    """How often someone reports: a body to its committee, a party under a follow-up plan."""
+
     MONTHLY = "monthly", _("Monthly")
     TERTIAL = "tertial", _("Every tertial")
     HALF_YEARLY = "half_yearly", _("Every half year")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.core.fields import GuardedCharField, GuardedTextField
 from samverkan.core.models import AppendOnly
 from samverkan.core.personal_data import no_personal_identity_number
-from samverkan.governance.models import RecordedDecision
+from samverkan.governance.models import Frequency, RecordedDecision
 
 
 class MeasureKind(models.Model):
@@ -267,13 +267,6 @@ class MeasureIndicator(models.Model):
 
     def __str__(self):
         return f"{self.measure}: {self.indicator}"
-
-
-class Frequency(models.TextChoices):
-    MONTHLY = "monthly", _("Monthly")
-    TERTIAL = "tertial", _("Every tertial")
-    HALF_YEARLY = "half_yearly", _("Every half year")
-    YEARLY = "yearly", _("Yearly")
 
 
 class FollowUpDuty(models.Model):

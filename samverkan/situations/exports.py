@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.core.http import render_pdf
 from samverkan.situations import diagrams
-from samverkan.situations.models import Confidence, Criterion, SourceKind
+from samverkan.situations.models import Confidence, Criterion, EvidenceSource
 from samverkan.situations.presentation import chart_from, fishbone_from, safe_svg
 
 
@@ -28,7 +28,7 @@ def _context(analysis, content, version) -> dict:
             evidence.append(
                 {
                     **item,
-                    "kind_label": SourceKind(item["kind"]).label,
+                    "kind_label": EvidenceSource(item["kind"]).label,
                     "chart": chart,
                     "observations": (item["figures"] or {}).get("observations"),
                 }

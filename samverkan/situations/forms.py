@@ -10,9 +10,9 @@ from samverkan.situations.models import (
     Cause,
     Confidence,
     Criterion,
+    EvidenceSource,
     PartyPicture,
     Problem,
-    SourceKind,
 )
 from samverkan.situations.selectors import selectable_priority_areas
 
@@ -73,7 +73,7 @@ class ProblemForm(forms.ModelForm):
 
 
 class EvidenceForm(forms.Form):
-    source_kind = forms.ChoiceField(choices=SourceKind.choices, label=_("Kind of source"))
+    source_kind = forms.ChoiceField(choices=EvidenceSource.choices, label=_("Kind of source"))
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), label=_("What it shows"), max_length=2000
     )

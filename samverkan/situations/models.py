@@ -205,7 +205,7 @@ class Problem(models.Model):
         return self.title
 
 
-class SourceKind(models.TextChoices):
+class EvidenceSource(models.TextChoices):
     """The four kinds of source the local problem picture rests on (seed 002)."""
 
     STATISTICS = "statistics", _("Statistics")
@@ -219,7 +219,7 @@ class Evidence(models.Model):
     submitted picture keeps saying what its authors saw."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="evidence")
-    source_kind = models.CharField(_("kind of source"), max_length=12, choices=SourceKind.choices)
+    source_kind = models.CharField(_("kind of source"), max_length=12, choices=EvidenceSource.choices)
     text = GuardedTextField(_("what it shows"))
     indicator = models.ForeignKey(
         "indicators.Indicator", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

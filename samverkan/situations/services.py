@@ -16,6 +16,7 @@ from samverkan.situations import snapshots
 from samverkan.situations.models import (
     Cause,
     Evidence,
+    EvidenceSource,
     JointAnalysis,
     JointVersion,
     PartyPicture,
@@ -24,7 +25,6 @@ from samverkan.situations.models import (
     PriorityScore,
     Problem,
     SituationPicture,
-    SourceKind,
 )
 from samverkan.situations.selectors import both_submitted, selection_figures
 
@@ -154,7 +154,7 @@ def evidence_add(
     if indicator is not None:
         area = area or problem.area or picture.agreement.area
         figures = indicator_figures(indicator, area, period_kind, until=picture.period_end)
-        source_kind = SourceKind.SURVEY if indicator.source == "survey" else source_kind
+        source_kind = EvidenceSource.SURVEY if indicator.source == "survey" else source_kind
     elif selection is not None:
         figures = selection_figures(
             selection, municipality=picture.municipality, start=picture.period_start, end=picture.period_end
