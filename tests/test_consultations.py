@@ -30,11 +30,11 @@ from samverkan.consultations.models import (
     Anchor,
     ConsultationRound,
     MinutesItem,
+    MinutesStatementKind,
     Outcome,
     ProposalOutcome,
     RecipientStatus,
-    Response,
-    StatementKind,
+    Statement,
 )
 from samverkan.consultations.tracing import trace
 from samverkan.notifications.models import Notification
@@ -77,14 +77,16 @@ def new_round(draft, *recipients, deadline=dt.date(2027, 9, 30)):
 
 
 def submitted(recipient, *, on=dt.date(2027, 9, 1), proposals=()):
-    response = services.response_save(
-        response=Response(
+    statement = services.statement_save(
+        statement=Statement(
             recipient=recipient, proposed_decision="Nämnden överlämnar svaret.", summary="Positiv."
         )
     )
     for heading, changes in proposals:
-        services.proposal_add(proposal=AmendmentProposal(response=response, heading=heading), changes=changes)
-    return services.response_submit(response=response, answered_on=on)
+        services.proposal_add(
+            proposal=AmendmentProposal(statement=statement, heading=heading), changes=changes
+        )
+    return services.statement_submit(statement=statement, answered_on=on)
 
 
 def area_of(version, name):
@@ -216,29 +218,31 @@ def test_deadlines_are_in_the_calendar_and_reminders_reach_those_who_have_not_an
     assert services.reminders_send(round=round, today=dt.date(2027, 9, 20)) == 0  # once a day
 
 
-def test_a_submitted_response_is_frozen_and_needs_its_decision_and_summary(central):
+def test_a_submitted_statement_is_frozen_and_needs_its_decision_and_summary(central):
     draft = draft_revision(version=central, label="Utkast 2027")
     recipient = new_round(draft, "Idrottsnämnden").recipients.get()
-    response = services.response_save(response=Response(recipient=recipient, proposed_decision="Överlämnar."))
+    statement = services.statement_save(
+        statement=Statement(recipient=recipient, proposed_decision="Överlämnar.")
+    )
     with pytest.raises(ValidationError, match="sammanfattning"):
-        services.response_submit(response=response)
-    response.summary = "Positiv."
-    services.response_submit(response=response, answered_on=dt.date(2027, 9, 1))
-    response.summary = "Ändrad i efterhand"
+        services.statement_submit(statement=statement)
+    statement.summary = "Positiv."
+    services.statement_submit(statement=statement, answered_on=dt.date(2027, 9, 1))
+    statement.summary = "Ändrad i efterhand"
     with pytest.raises(ValidationError, match="kan inte längre ändras"):
-        services.response_save(response=response)
+        services.statement_save(statement=statement)
     with pytest.raises(ValidationError, match="SÖD 2023/713-2"):
-        services.document_add(response=response, reference="dnr 713", title="Tjänsteutlåtande")
+        services.document_add(statement=statement, reference="dnr 713", title="Tjänsteutlåtande")
 
 
 def test_documents_and_attachments_refuse_personal_identity_numbers(central, cast):
     draft = draft_revision(version=central, label="Utkast 2027")
     recipient = new_round(draft, "Idrottsnämnden").recipients.get()
-    response = services.response_save(response=Response(recipient=recipient, summary="Utkast"))
-    services.document_add(response=response, reference="IDN 2027/12-2", title="Tjänsteutlåtande")
+    statement = services.statement_save(statement=Statement(recipient=recipient, summary="Utkast"))
+    services.document_add(statement=statement, reference="IDN 2027/12-2", title="Tjänsteutlåtande")
     with pytest.raises(ValidationError, match="personnummer"):
         services.attachment_add(
-            response=response,
+            statement=statement,
             title="Bilaga",
             name="bilaga.txt",
             data=f"Kontaktperson {PNR}".encode(),
@@ -246,7 +250,7 @@ def test_documents_and_attachments_refuse_personal_identity_numbers(central, cas
         )
     with pytest.raises(ValidationError, match="PDF"):
         services.attachment_add(
-            response=response, title="Bild", name="bild.png", data=b"x", user=cast[Role.PREPARATION_GROUP]
+            statement=statement, title="Bild", name="bild.png", data=b"x", user=cast[Role.PREPARATION_GROUP]
         )
     from docx import Document
 
@@ -255,7 +259,7 @@ def test_documents_and_attachments_refuse_personal_identity_numbers(central, cas
     document.add_paragraph("Förvaltningens synpunkter på förslaget.")
     document.save(buffer)
     attachment = services.attachment_add(
-        response=response,
+        statement=statement,
         title="Bilaga 1",
         name="bilaga.docx",
         data=buffer.getvalue(),
@@ -268,11 +272,11 @@ def test_documents_and_attachments_refuse_personal_identity_numbers(central, cas
 def test_a_change_is_anchored_to_an_element_of_the_draft_as_sent_out(central):
     draft = draft_revision(version=central, label="Utkast 2027")
     round = new_round(draft, "Idrottsnämnden")
-    response = services.response_save(response=Response(recipient=round.recipients.get(), summary="x"))
+    statement = services.statement_save(statement=Statement(recipient=round.recipients.get(), summary="x"))
     victims = area_of(draft, VICTIMS)
     with pytest.raises(ValidationError, match="kan inte gälla"):
         services.proposal_add(
-            proposal=AmendmentProposal(response=response, heading="Fel"),
+            proposal=AmendmentProposal(statement=statement, heading="Fel"),
             changes=[
                 {
                     "kind": "add_goal",
@@ -284,7 +288,7 @@ def test_a_change_is_anchored_to_an_element_of_the_draft_as_sent_out(central):
         )
     with pytest.raises(ValidationError, match="inte finns i förslaget"):
         services.proposal_add(
-            proposal=AmendmentProposal(response=response, heading="Fel"),
+            proposal=AmendmentProposal(statement=statement, heading="Fel"),
             changes=[
                 {
                     "kind": "add_goal",
@@ -295,7 +299,7 @@ def test_a_change_is_anchored_to_an_element_of_the_draft_as_sent_out(central):
             ],
         )
     proposal = services.proposal_add(
-        proposal=AmendmentProposal(response=response, heading="Vittnen"),
+        proposal=AmendmentProposal(statement=statement, heading="Vittnen"),
         changes=[
             {
                 "kind": "rename_area",
@@ -311,10 +315,10 @@ def test_a_change_is_anchored_to_an_element_of_the_draft_as_sent_out(central):
 # --- decisions ---------------------------------------------------------------------------
 
 
-def minutes(response, **extra):
+def minutes(statement, **extra):
     return services.minutes_record(
-        response=response,
-        committee=response.recipient.organisation,
+        statement=statement,
+        committee=statement.recipient.organisation,
         meeting_date=dt.date(2027, 9, 14),
         paragraph="§ 12",
         decision="Nämnden överlämnar förvaltningens tjänsteutlåtande.",
@@ -325,37 +329,37 @@ def minutes(response, **extra):
             {"label": "Gemensamt förslag", "movers": "Ledamot (C)", "parties": "C, L"},
         ],
         dissents=[{"members": "Ledamot (C)", "parties": "C, L", "supports": 2}],
-        statements=[{"kind": "deputy", "members": "Ersättare (KD)", "parties": "KD", "supports": 2}],
+        minutes_statements=[{"kind": "deputy", "members": "Ersättare (KD)", "parties": "KD", "supports": 2}],
         **extra,
     )
 
 
 def test_a_minutes_item_is_corrected_only_by_a_new_record(central):
     draft = draft_revision(version=central, label="Utkast 2027")
-    response = submitted(new_round(draft, "Södermalms stadsdelsnämnd").recipients.get())
-    item = minutes(response)
+    statement = submitted(new_round(draft, "Södermalms stadsdelsnämnd").recipients.get())
+    item = minutes(statement)
     assert item.dissents.get().supports.label == "Gemensamt förslag"
-    assert item.statements.get().supports.position == 2
+    assert item.minutes_statements.get().supports.position == 2
     item.paragraph = "§ 13"
     with pytest.raises(ValueError, match="never changed"):
         item.save()
     with pytest.raises(ValueError, match="never changed"):
         item.proposals.first().save()
     with pytest.raises(ValidationError, match="Ange varför"):
-        minutes(response, corrects=MinutesItem.objects.get(pk=item.pk))
+        minutes(statement, corrects=MinutesItem.objects.get(pk=item.pk))
     correction = minutes(
-        response, corrects=MinutesItem.objects.get(pk=item.pk), correction_reason="Fel paragraf"
+        statement, corrects=MinutesItem.objects.get(pk=item.pk), correction_reason="Fel paragraf"
     )
     item = MinutesItem.objects.get(pk=item.pk)
     assert item.paragraph == "§ 12" and not item.is_current and correction.is_current
-    assert response.current_minutes == correction
+    assert statement.current_minutes == correction
     assert correction.history() == [correction, item]
     with pytest.raises(ValidationError, match="redan rättad"):
-        minutes(response, corrects=item, correction_reason="Igen")
+        minutes(statement, corrects=item, correction_reason="Igen")
     with pytest.raises(ValidationError, match="Bara ett av förslagen"):
         services.minutes_record(
-            response=response,
-            committee=response.recipient.organisation,
+            statement=statement,
+            committee=statement.recipient.organisation,
             meeting_date=dt.date(2027, 9, 14),
             paragraph="§ 14",
             decision="x",
@@ -369,7 +373,7 @@ def test_adoption_records_every_proposal_and_the_diff_links_the_change_that_answ
     draft = draft_revision(version=central, label="Överenskommelse 2028", case_number="KS 2027/100")
     round = new_round(draft, "Södermalms stadsdelsnämnd", "Idrottsnämnden")
     victims, young = area_of(draft, VICTIMS), area_of(draft, YOUNG)
-    response = submitted(
+    statement = submitted(
         round.recipients.get(organisation__name="Södermalms stadsdelsnämnd"),
         proposals=[
             (
@@ -400,7 +404,7 @@ def test_adoption_records_every_proposal_and_the_diff_links_the_change_that_answ
         round.recipients.get(organisation__name="Idrottsnämnden"),
         proposals=[("Idrottsmiljöer", [{"kind": "comment", "anchor": Anchor.DRAFT, "anchor_id": None}])],
     )
-    witnesses, fourth = response.proposals.order_by("order")
+    witnesses, fourth = statement.proposals.order_by("order")
     # After the round the draft takes up one of the proposals.
     victims.name = "Särskilt utsatta och sårbara brottsoffer och vittnen"
     services.area_save(area=victims)
@@ -463,8 +467,8 @@ def test_every_state_change_is_in_the_audit_log(central):
     round = new_round(draft, "Idrottsnämnden")
     recipient = round.recipients.get()
     services.extension_grant(recipient=recipient, until=dt.date(2027, 10, 15))
-    response = submitted(recipient, on=dt.date(2027, 10, 1))
-    minutes(response)
+    statement = submitted(recipient, on=dt.date(2027, 10, 1))
+    minutes(statement)
     services.version_adopt(
         version=draft,
         decided_by=org("Kommunstyrelsen"),
@@ -482,7 +486,7 @@ def test_every_state_change_is_in_the_audit_log(central):
         None,
         "2027-10-15",
     ]
-    assert events.filter(model="consultations.Response", action="update", changes__has_key="status").exists()
+    assert events.filter(model="consultations.Statement", action="update", changes__has_key="status").exists()
     assert events.filter(model="consultations.MinutesItem", action="create").exists()
     assert events.filter(model="consultations.Dissent", action="create").exists()
     assert events.filter(model="consultations.VersionAdoption", action="create").exists()
@@ -499,13 +503,13 @@ def test_the_2019_round_has_the_sports_committees_extension_statement_and_the_sp
     sport = round.recipients.get(organisation__name="Idrottsnämnden")
     assert sport.extended_to == dt.date(2019, 9, 24) and sport.status() == RecipientStatus.ANSWERED
     assert round.recipients.get(organisation__name="AB Stockholmshem").status() == RecipientStatus.LATE
-    response = sport.response
-    assert response.proposed_decision.startswith(
+    statement = sport.statement
+    assert statement.proposed_decision.startswith(
         "1. Idrottsnämnden hänvisar till förvaltningens tjänsteutlåtande"
     )
-    assert "trygga och säkra idrottsanläggningar" in response.goal_fulfilment
-    assert "fler barn och ungdomar" in response.child_consequences
-    special = response.current_minutes.statements.get(kind=StatementKind.SPECIAL)
+    assert "trygga och säkra idrottsanläggningar" in statement.goal_fulfilment
+    assert "fler barn och ungdomar" in statement.child_consequences
+    special = statement.current_minutes.minutes_statements.get(kind=MinutesStatementKind.SPECIAL)
     assert special.parties == "C, M, L, MP" and "delegationernas avgränsning" in special.text
     # Loading again changes nothing.
     assert load_example_consultations(SCENARIO, municipality=round.municipality) == scenario
@@ -513,17 +517,17 @@ def test_the_2019_round_has_the_sports_committees_extension_statement_and_the_sp
 
 
 def test_sodermalm_minutes_23_and_the_three_proposals(scenario):
-    response = Response.objects.get(case_number="SÖD 2023/713")
-    item = response.current_minutes
+    statement = Statement.objects.get(case_number="SÖD 2023/713")
+    item = statement.current_minutes
     assert item.paragraph == "§ 23" and item.outcome == "adopted"
     administration, joint = item.proposals.all()
     assert administration.is_administration and administration.adopted and not joint.adopted
     dissent = item.dissents.get()
     assert dissent.supports == joint and dissent.parties == "C, L, M"
-    deputy = item.statements.get(kind=StatementKind.DEPUTY)
+    deputy = item.minutes_statements.get(kind=MinutesStatementKind.DEPUTY)
     assert deputy.members == "Erik Ehrs (KD)" and deputy.supports == joint
-    assert "SÖD 2023/713-2" in response.documents.values_list("reference", flat=True)
-    proposals = list(response.proposals.all())
+    assert "SÖD 2023/713-2" in statement.documents.values_list("reference", flat=True)
+    proposals = list(statement.proposals.all())
     assert [p.heading for p in proposals] == [
         "Unga i riskzon för destruktivt beteende: en fjärde målsättning",
         "Särskilt utsatta och sårbara brottsoffer och vittnen",
@@ -639,25 +643,25 @@ def test_the_compilation_and_diff_export_as_pdf_and_word(client, cast, scenario,
 # --- the pages ------------------------------------------------------------------------------
 
 
-def test_a_response_is_written_proposed_and_submitted_through_the_pages(client, cast, central):
+def test_a_statement_is_written_proposed_and_submitted_through_the_pages(client, cast, central):
     draft = draft_revision(version=central, label="Utkast 2027")
     round = new_round(draft, "Norra innerstadens stadsdelsnämnd")
     recipient = round.recipients.get()
     client.force_login(cast[Role.DISTRICT_COORDINATOR])
-    edit = reverse("consultations:response_edit", args=[recipient.pk])
+    edit = reverse("consultations:statement_edit", args=[recipient.pk])
     refused = client.post(edit, {"proposed_decision": "Överlämnar", "summary": f"Se {PNR}"})
     assert refused.status_code == 400 and "personnummer" in refused.content.decode()
-    assert not Response.objects.filter(recipient=recipient).exists()
+    assert not Statement.objects.filter(recipient=recipient).exists()
     assert (
         client.post(
             edit, {"proposed_decision": "Överlämnar", "summary": "Positiv", "case_number": "NI 2027/5"}
         ).status_code
         == 302
     )
-    response = recipient.response
+    statement = recipient.statement
     victims = area_of(draft, VICTIMS)
     added = client.post(
-        reverse("consultations:proposal_add", args=[response.pk]),
+        reverse("consultations:proposal_add", args=[statement.pk]),
         {
             "proposal-heading": "Vittnen",
             "proposal-origin": "statement",
@@ -667,7 +671,7 @@ def test_a_response_is_written_proposed_and_submitted_through_the_pages(client, 
         },
     )
     assert added.status_code == 302
-    proposal = response.proposals.get()
+    proposal = statement.proposals.get()
     wrong = client.post(
         reverse("consultations:change_add", args=[proposal.pk]),
         {
@@ -678,26 +682,26 @@ def test_a_response_is_written_proposed_and_submitted_through_the_pages(client, 
     )
     assert wrong.status_code == 400 and "kan inte gälla" in wrong.content.decode()
     client.force_login(cast[Role.POLITICIAN])
-    assert client.get(reverse("consultations:response", args=[response.pk])).status_code == 403
+    assert client.get(reverse("consultations:statement", args=[statement.pk])).status_code == 403
     client.force_login(cast[Role.DISTRICT_COORDINATOR])
     done = client.post(
-        reverse("consultations:response_submit", args=[response.pk]), {"submit-answered_on": "2027-09-01"}
+        reverse("consultations:statement_submit", args=[statement.pk]), {"submit-answered_on": "2027-09-01"}
     )
     assert done.status_code == 302
-    response.refresh_from_db()
-    assert response.is_submitted and response.submitted_on == dt.date(2027, 9, 1)
+    statement.refresh_from_db()
+    assert statement.is_submitted and statement.submitted_on == dt.date(2027, 9, 1)
     client.force_login(cast[Role.POLITICIAN])
     assert (
         "Brottsoffer och vittnen"
-        in client.get(reverse("consultations:response", args=[response.pk])).content.decode()
+        in client.get(reverse("consultations:statement", args=[statement.pk])).content.decode()
     )
 
 
 def test_the_minutes_form_records_and_corrects(client, cast, central):
     draft = draft_revision(version=central, label="Utkast 2027")
-    response = submitted(new_round(draft, "Södermalms stadsdelsnämnd").recipients.get())
+    statement = submitted(new_round(draft, "Södermalms stadsdelsnämnd").recipients.get())
     client.force_login(cast["other_coordinator"])  # Södermalm's administration keeps its committee's minutes
-    url = reverse("consultations:minutes", args=[response.pk])
+    url = reverse("consultations:minutes", args=[statement.pk])
     data = {
         "meeting_date": "2027-09-14",
         "paragraph": "§ 23",
@@ -721,7 +725,7 @@ def test_the_minutes_form_records_and_corrects(client, cast, central):
         "s-0-supports": "2",
     }
     assert client.post(url, data).status_code == 302
-    item = response.minutes.get()
+    item = statement.minutes.get()
     assert item.dissents.get().supports.label == "Gemensamt förslag"
     assert client.get(url, {"corrects": item.pk}).status_code == 200
     missing_reason = client.post(url, data | {"corrects": item.pk})
@@ -732,17 +736,17 @@ def test_the_minutes_form_records_and_corrects(client, cast, central):
     assert corrected.status_code == 302, [
         line for line in corrected.content.decode().splitlines() if "error" in line
     ]
-    assert [m.paragraph for m in response.minutes.order_by("pk")] == ["§ 23", "§ 24"]
-    assert response.current_minutes.paragraph == "§ 24"
+    assert [m.paragraph for m in statement.minutes.order_by("pk")] == ["§ 23", "§ 24"]
+    assert statement.current_minutes.paragraph == "§ 24"
 
 
 def test_minutes_with_two_adopted_proposals_are_refused_on_the_form(client, cast, central):
     """A refusal the service raises without a field name lands above the form (it once recursed: 500)."""
     draft = draft_revision(version=central, label="Utkast 2027")
-    response = submitted(new_round(draft, "Södermalms stadsdelsnämnd").recipients.get())
+    statement = submitted(new_round(draft, "Södermalms stadsdelsnämnd").recipients.get())
     client.force_login(cast["other_coordinator"])
     page = client.post(
-        reverse("consultations:minutes", args=[response.pk]),
+        reverse("consultations:minutes", args=[statement.pk]),
         {
             "meeting_date": "2027-09-14",
             "paragraph": "§ 23",
@@ -763,7 +767,7 @@ def test_minutes_with_two_adopted_proposals_are_refused_on_the_form(client, cast
     )
     assert page.status_code == 400
     assert page.context["form"].non_field_errors()
-    assert not response.minutes.exists()
+    assert not statement.minutes.exists()
 
 
 def test_the_recorded_adoption_is_corrected_from_the_version_page(client, cast, scenario):
@@ -840,3 +844,14 @@ def test_the_draft_is_edited_through_its_page(client, cast, central):
     assert "Brottsoffer och vittnen" in text and "Vittnen får stöd." in text and goal.text in text
     client.force_login(cast[Role.POLITICIAN])
     assert client.get(reverse("consultations:draft", args=[draft.pk])).status_code == 403
+
+
+def test_a_statement_under_its_former_address_is_moved_for_good(client, cast, scenario):
+    statement = Statement.objects.get(case_number="SÖD 2023/713")
+    client.force_login(cast[Role.PREPARATION_GROUP])
+    page = client.get(f"/consultations/responses/{statement.pk}/")
+    assert page.status_code == 301 and page["Location"] == reverse(
+        "consultations:statement", args=[statement.pk]
+    )
+    minutes = client.get(f"/consultations/responses/{statement.pk}/minutes/")
+    assert minutes["Location"] == reverse("consultations:minutes", args=[statement.pk])

@@ -159,25 +159,25 @@ def _consultation_objects(stockholm, coordinator) -> dict:
     agreement that is out for consultation."""
     from samverkan.consultations import services
     from samverkan.consultations.demo import load_example_consultations
-    from samverkan.consultations.models import ConsultationRound, Response
+    from samverkan.consultations.models import ConsultationRound, Statement
 
     load_example_consultations(EXAMPLE_CONSULTATIONS, municipality=stockholm)
     round = ConsultationRound.objects.get(case_number="KS 2023/740")
-    draft_response = Response.objects.get(
+    draft_statement = Statement.objects.get(
         recipient__round=round, recipient__organisation__name__startswith="Norra"
     )
     services.attachment_add(
-        response=draft_response, title="Bilaga", name="bilaga.txt", data=b"Synpunkter.", user=coordinator
+        statement=draft_statement, title="Bilaga", name="bilaga.txt", data=b"Synpunkter.", user=coordinator
     )
-    sodermalm = Response.objects.get(case_number="SÖD 2023/713")
+    sodermalm = Statement.objects.get(case_number="SÖD 2023/713")
     proposal = sodermalm.proposals.first()
     central_draft = AgreementVersion.objects.get(case_number="KS 2026/512")  # the example draft under way
     return {
         "round": round,
-        "sodermalm_response": sodermalm,
-        "draft_response": draft_response,
+        "sodermalm_statement": sodermalm,
+        "draft_statement": draft_statement,
         "jarva_recipient": round.recipients.get(organisation__name="Järva stadsdelsnämnd"),
-        "attachment": draft_response.attachments.get(),
+        "attachment": draft_statement.attachments.get(),
         "proposal": proposal,
         "outcome": proposal.current_outcome,
         "central_draft": central_draft,
@@ -275,24 +275,28 @@ GET_ROUTES = {
         lambda o: reverse("consultations:compilation_export", args=[o["round"].pk, "docx"]),
         EVERYONE,
     ),
-    "consultations:response": (
-        lambda o: reverse("consultations:response", args=[o["sodermalm_response"].pk]),
+    "consultations:statement": (
+        lambda o: reverse("consultations:statement", args=[o["sodermalm_statement"].pk]),
         EVERYONE,
     ),
-    "consultations:response (draft)": (
-        lambda o: reverse("consultations:response", args=[o["draft_response"].pk]),
+    "consultations:former_statement": (
+        lambda o: f"/consultations/responses/{o['sodermalm_statement'].pk}/minutes/",
+        {role: 301 for role in ROLES} | {"anonymous": 302},
+    ),
+    "consultations:statement (draft)": (
+        lambda o: reverse("consultations:statement", args=[o["draft_statement"].pk]),
         DRAFT_RESPONSE_READERS,
     ),
-    "consultations:response_edit": (
-        lambda o: reverse("consultations:response_edit", args=[o["draft_response"].recipient_id]),
+    "consultations:statement_edit": (
+        lambda o: reverse("consultations:statement_edit", args=[o["draft_statement"].recipient_id]),
         only(*INNER_WRITERS),
     ),
-    "consultations:response_edit (submitted)": (
-        lambda o: reverse("consultations:response_edit", args=[o["sodermalm_response"].recipient_id]),
+    "consultations:statement_edit (submitted)": (
+        lambda o: reverse("consultations:statement_edit", args=[o["sodermalm_statement"].recipient_id]),
         only(*SODERMALM_WRITERS, allowed_status=302),
     ),
     "consultations:minutes": (
-        lambda o: reverse("consultations:minutes", args=[o["sodermalm_response"].pk]),
+        lambda o: reverse("consultations:minutes", args=[o["sodermalm_statement"].pk]),
         only(*SODERMALM_WRITERS),
     ),
     "consultations:attachment": (
@@ -594,24 +598,24 @@ POST_ROUTES = {
         lambda o: reverse("consultations:extension", args=[o["jarva_recipient"].pk]),
         only(*OVERSEERS, allowed_status=302),
     ),
-    "consultations:response_edit (save)": (
-        lambda o: reverse("consultations:response_edit", args=[o["draft_response"].recipient_id]),
+    "consultations:statement_edit (save)": (
+        lambda o: reverse("consultations:statement_edit", args=[o["draft_statement"].recipient_id]),
         only(*INNER_WRITERS, allowed_status=302),
     ),
-    "consultations:response_submit": (
-        lambda o: reverse("consultations:response_submit", args=[o["draft_response"].pk]),
+    "consultations:statement_submit": (
+        lambda o: reverse("consultations:statement_submit", args=[o["draft_statement"].pk]),
         only(*INNER_WRITERS, allowed_status=400),
     ),
     "consultations:document_add": (
-        lambda o: reverse("consultations:document_add", args=[o["draft_response"].pk]),
+        lambda o: reverse("consultations:document_add", args=[o["draft_statement"].pk]),
         only(*INNER_WRITERS, allowed_status=400),
     ),
     "consultations:attachment_add": (
-        lambda o: reverse("consultations:attachment_add", args=[o["draft_response"].pk]),
+        lambda o: reverse("consultations:attachment_add", args=[o["draft_statement"].pk]),
         only(*INNER_WRITERS, allowed_status=400),
     ),
     "consultations:proposal_add": (
-        lambda o: reverse("consultations:proposal_add", args=[o["draft_response"].pk]),
+        lambda o: reverse("consultations:proposal_add", args=[o["draft_statement"].pk]),
         only(*INNER_WRITERS, allowed_status=400),
     ),
     "consultations:change_add": (
@@ -619,7 +623,7 @@ POST_ROUTES = {
         only(*SODERMALM_WRITERS, allowed_status=400),
     ),
     "consultations:minutes (record)": (
-        lambda o: reverse("consultations:minutes", args=[o["sodermalm_response"].pk]),
+        lambda o: reverse("consultations:minutes", args=[o["sodermalm_statement"].pk]),
         only(*SODERMALM_WRITERS, allowed_status=400),
     ),
     "consultations:outcome_correct": (

@@ -345,16 +345,16 @@ def answers_for(user: User, recipient) -> bool:
     )
 
 
-def can_view_response(user: User, response) -> bool:
-    round = response.recipient.round
+def can_view_statement(user: User, statement) -> bool:
+    round = statement.recipient.round
     if not can_view_round(user, round):
         return False
-    if response.is_submitted or oversees(user):
+    if statement.is_submitted or oversees(user):
         return True
-    return user.role != Role.POLITICIAN and answers_for(user, response.recipient)
+    return user.role != Role.POLITICIAN and answers_for(user, statement.recipient)
 
 
-def can_write_response(user: User, recipient) -> bool:
+def can_write_statement(user: User, recipient) -> bool:
     """Draft the response, attach to it, record the committee's minutes."""
     return (
         user.role in WRITING_ROLES

@@ -5,7 +5,7 @@ recipient's response stands."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.consultations.models import Anchor, ChangeKind, ConsultationRound, ResponseStatus
+from samverkan.consultations.models import Anchor, ChangeKind, ConsultationRound, StatementStatus
 from samverkan.consultations.tracing import answers, round_changes, submitted_proposals
 
 
@@ -13,7 +13,7 @@ def _entry(proposal, change, made: bool) -> dict:
     outcome = proposal.current_outcome
     return {
         "proposal": proposal,
-        "organisation": proposal.response.recipient.organisation.name,
+        "organisation": proposal.statement.recipient.organisation.name,
         "origin": proposal.get_origin_display(),
         "put_forward_by": proposal.put_forward_by,
         "heading": proposal.heading,
@@ -73,12 +73,12 @@ def compile_round(round: ConsultationRound, today=None) -> dict:
     recipients = []
     drafts_hidden = 0
     for recipient in round.recipients.select_related("organisation").prefetch_related(
-        "response__minutes__proposals", "response__documents"
+        "statement__minutes__proposals", "statement__documents"
     ):
-        written = getattr(recipient, "response", None)
-        drafts_hidden += written is not None and written.status == ResponseStatus.DRAFT
-        response = recipient.submitted_response
-        minutes = response.current_minutes if response else None
+        written = getattr(recipient, "statement", None)
+        drafts_hidden += written is not None and written.status == StatementStatus.DRAFT
+        statement = recipient.submitted_statement
+        minutes = statement.current_minutes if statement else None
         recipients.append(
             {
                 "recipient": recipient,
@@ -87,11 +87,11 @@ def compile_round(round: ConsultationRound, today=None) -> dict:
                 "extended": recipient.extended_to is not None,
                 "status": recipient.status(today),
                 "status_label": recipient.status_label(today),
-                "response": response,
+                "statement": statement,
                 "minutes": minutes,
             }
         )
-    answered = sum(1 for r in recipients if r["response"] is not None)
+    answered = sum(1 for r in recipients if r["statement"] is not None)
     return {
         "round": round,
         "rows": rows,

@@ -14,12 +14,12 @@ CONSULTATION = Kind("consultation", _("Consultation response due"))
 
 
 @provides(CONSULTATION)
-def response_deadlines(municipality: Municipality, start: dt.date, end: dt.date) -> list[Item]:
+def statement_deadlines(municipality: Municipality, start: dt.date, end: dt.date) -> list[Item]:
     """Each recipient's deadline (its extension if it has one), done when answered."""
     recipients = (
         Recipient.objects.filter(round__version__agreement__municipality=municipality)
         .select_related("round", "organisation")
-        .prefetch_related("response", "organisation__administrations")
+        .prefetch_related("statement", "organisation__administrations")
     )
     found = []
     for recipient in recipients:
@@ -34,7 +34,7 @@ def response_deadlines(municipality: Municipality, start: dt.date, end: dt.date)
                 f"consultation:{recipient.pk}:{recipient.deadline}",
                 reverse("consultations:round", args=[recipient.round_id]),
                 {o.pk for o in serving(recipient.organisation)},
-                recipient.submitted_response is not None,
+                recipient.submitted_statement is not None,
             )
         )
     return found

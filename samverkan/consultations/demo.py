@@ -7,7 +7,7 @@ from samverkan.accounts.models import Role, User
 from samverkan.agreements.models import AgreementVersion
 from samverkan.agreements.services import draft_revision
 from samverkan.consultations import services
-from samverkan.consultations.models import AmendmentProposal, Anchor, ConsultationRound, Response
+from samverkan.consultations.models import AmendmentProposal, Anchor, ConsultationRound, Statement
 from samverkan.organisations.models import Organisation
 
 
@@ -119,11 +119,11 @@ def _recipient(round, entry: dict, orgs: dict, user) -> dict:
         services.extension_grant(
             recipient=recipient, until=entry["extended_to"], reason=entry.get("extension_reason", "")
         )
-    data = entry.get("response")
+    data = entry.get("statement")
     if data is None:
         return {}
-    response = services.response_save(
-        response=Response(
+    statement = services.statement_save(
+        statement=Statement(
             recipient=recipient,
             case_number=data.get("case_number", ""),
             proposed_decision=data.get("proposed_decision", ""),
@@ -135,12 +135,12 @@ def _recipient(round, entry: dict, orgs: dict, user) -> dict:
         )
     )
     for document in data.get("documents", []):
-        services.document_add(response=response, reference=document["reference"], title=document["title"])
+        services.document_add(statement=statement, reference=document["reference"], title=document["title"])
     outcomes = {}
     for order, item in enumerate(data.get("proposals", []), start=1):
         proposal = services.proposal_add(
             proposal=AmendmentProposal(
-                response=response,
+                statement=statement,
                 heading=item["heading"],
                 justification=item.get("justification", ""),
                 origin=item.get("origin", "statement"),
@@ -153,11 +153,11 @@ def _recipient(round, entry: dict, orgs: dict, user) -> dict:
         if "outcome" in item:
             outcomes[proposal.pk] = (item["outcome"]["outcome"], item["outcome"].get("comment", ""))
     if not data.get("draft"):
-        services.response_submit(response=response, answered_on=data["answered_on"])
+        services.statement_submit(statement=statement, answered_on=data["answered_on"])
     minutes = data.get("minutes")
     if minutes:
         services.minutes_record(
-            response=response,
+            statement=statement,
             committee=recipient.organisation,
             meeting_date=minutes["meeting_date"],
             paragraph=minutes["paragraph"],
@@ -177,7 +177,7 @@ def _recipient(round, entry: dict, orgs: dict, user) -> dict:
                 for p in minutes.get("proposals", [])
             ],
             dissents=[dict(d) for d in minutes.get("dissents", [])],
-            statements=[dict(s) for s in minutes.get("statements", [])],
+            minutes_statements=[dict(s) for s in minutes.get("minutes_statements", [])],
             user=user,
             source=minutes.get("source", ""),
             is_example=minutes.get("example", False),

@@ -72,7 +72,7 @@ def compilation_docx(c: dict) -> bytes:
         cells = table.add_row().cells
         cells[0].text = r["organisation"]
         cells[1].text = f"{r['deadline']:%Y-%m-%d}" + (f" ({_('extended')})" if r["extended"] else "")
-        answered = f", {r['response'].submitted_on:%Y-%m-%d}" if r["response"] else ""
+        answered = f", {r['statement'].submitted_on:%Y-%m-%d}" if r["statement"] else ""
         cells[2].text = r["status_label"] + answered
         cells[3].text = r["minutes"].get_outcome_display() if r["minutes"] else "–"
     document.add_heading(_("Per element of the draft"), level=1)
@@ -87,15 +87,15 @@ def compilation_docx(c: dict) -> bytes:
             document.add_paragraph(_("No response concerns this element."))
     document.add_heading(_("The responses"), level=1)
     for r in c["recipients"]:
-        if not r["response"]:
+        if not r["statement"]:
             continue
-        response = r["response"]
+        statement = r["statement"]
         document.add_heading(r["organisation"], level=2)
         for label, text in [
-            (_("Proposed decision"), response.proposed_decision),
-            (_("Summary"), response.summary),
-            (_("Goal fulfilment"), response.goal_fulfilment),
-            (_("Consequences for children"), response.child_consequences),
+            (_("Proposed decision"), statement.proposed_decision),
+            (_("Summary"), statement.summary),
+            (_("Goal fulfilment"), statement.goal_fulfilment),
+            (_("Consequences for children"), statement.child_consequences),
         ]:
             if text:
                 document.add_paragraph().add_run(label).bold = True
@@ -139,7 +139,7 @@ def diff_docx(content: dict) -> bytes:
         for traced in change.proposals:
             p = traced.proposal
             document.add_paragraph(
-                f"{_('Answers the proposal')}: {p.heading} ({p.response.recipient.organisation})",
+                f"{_('Answers the proposal')}: {p.heading} ({p.statement.recipient.organisation})",
                 style="List Bullet",
             )
     document.add_heading(_("Amendment proposals and their outcome"), level=1)
@@ -147,7 +147,7 @@ def diff_docx(content: dict) -> bytes:
         document.add_paragraph(_("No amendment proposals were made on the drafts between these versions."))
     for traced in content["proposals"]:
         p = traced.proposal
-        document.add_heading(f"{p.heading} – {p.response.recipient.organisation}", level=2)
+        document.add_heading(f"{p.heading} – {p.statement.recipient.organisation}", level=2)
         outcome = traced.outcome
         document.add_paragraph(
             f"{_('Outcome')}: {outcome.get_outcome_display() if outcome else _('not yet decided')}"

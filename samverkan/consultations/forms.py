@@ -6,10 +6,10 @@ from samverkan.consultations.models import (
     ChangeKind,
     ConsultationRound,
     MinutesOutcome,
+    MinutesStatementKind,
     Outcome,
     ProposalOrigin,
-    Response,
-    StatementKind,
+    Statement,
 )
 from samverkan.core.personal_data import no_personal_identity_number
 from samverkan.organisations.models import Organisation, OrganisationKind
@@ -109,9 +109,9 @@ class ExtensionForm(forms.Form):
     reason = guarded_char(_("Reason"), required=False)
 
 
-class ResponseForm(forms.ModelForm):
+class StatementForm(forms.ModelForm):
     class Meta:
-        model = Response
+        model = Statement
         fields = [
             "case_number",
             "proposed_decision",
@@ -212,8 +212,8 @@ class DissentForm(forms.Form):
     text = guarded_text(_("Text"))
 
 
-class StatementForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=StatementKind.choices)
+class MinutesStatementForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MinutesStatementKind.choices)
     members = guarded_char(_("Members"), max_length=500)
     parties = guarded_char(_("Parties"), required=False, max_length=100)
     supports = forms.ChoiceField(label=_("Supports"), choices=POSITIONS, required=False)
@@ -224,7 +224,7 @@ MinutesProposalFormSet = forms.formset_factory(
     MinutesProposalForm, extra=1, min_num=1, max_num=4, validate_min=True
 )
 DissentFormSet = forms.formset_factory(DissentForm, extra=1, max_num=4)
-StatementFormSet = forms.formset_factory(StatementForm, extra=1, max_num=4)
+MinutesStatementFormSet = forms.formset_factory(MinutesStatementForm, extra=1, max_num=4)
 
 
 class AdoptionForm(forms.Form):
@@ -256,7 +256,7 @@ class AdoptionForm(forms.Form):
         for proposal in self.proposals:
             self.fields[f"outcome_{proposal.pk}"] = forms.ChoiceField(
                 label=_("Outcome: %(heading)s (%(org)s)")
-                % {"heading": proposal.heading, "org": proposal.response.recipient.organisation},
+                % {"heading": proposal.heading, "org": proposal.statement.recipient.organisation},
                 choices=[("", "–"), *Outcome.choices],
             )
             self.fields[f"comment_{proposal.pk}"] = guarded_text(_("Comment"))

@@ -103,32 +103,34 @@ class Recipient(models.Model):
             raise ValidationError({"extended_to": _("An extension ends after the round's deadline.")})
 
     @property
-    def submitted_response(self):
-        response = getattr(self, "response", None)
-        return response if response is not None and response.is_submitted else None
+    def submitted_statement(self):
+        statement = getattr(self, "statement", None)
+        return statement if statement is not None and statement.is_submitted else None
 
     def status(self, today: dt.date | None = None) -> str:
         today = today or timezone.localdate()
-        response = self.submitted_response
-        if response is not None:
-            return RecipientStatus.LATE if response.submitted_on > self.deadline else RecipientStatus.ANSWERED
+        statement = self.submitted_statement
+        if statement is not None:
+            return (
+                RecipientStatus.LATE if statement.submitted_on > self.deadline else RecipientStatus.ANSWERED
+            )
         return RecipientStatus.LATE if today > self.deadline else RecipientStatus.NOT_ANSWERED
 
     def status_label(self, today: dt.date | None = None) -> str:
         return RecipientStatus(self.status(today)).label
 
 
-class ResponseStatus(models.TextChoices):
+class StatementStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
 
 
-class Response(models.Model):
+class Statement(models.Model):
     """The official statement (tjänsteutlåtande) a recipient sends back."""
 
-    recipient = models.OneToOneField(Recipient, on_delete=models.PROTECT, related_name="response")
+    recipient = models.OneToOneField(Recipient, on_delete=models.PROTECT, related_name="statement")
     status = models.CharField(
-        _("status"), max_length=10, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT
+        _("status"), max_length=10, choices=StatementStatus.choices, default=StatementStatus.DRAFT
     )
     case_number = GuardedCharField(
         _("the recipient's case number"), max_length=60, blank=True, help_text=_("E.g. SÖD 2023/713.")
@@ -147,7 +149,7 @@ class Response(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(submitted_on__isnull=False),
-                name="submitted_response_has_date",
+                name="submitted_statement_has_date",
                 violation_error_message=_("A submitted response has the date it was answered."),
             )
         ]
@@ -157,7 +159,7 @@ class Response(models.Model):
 
     @property
     def is_submitted(self) -> bool:
-        return self.status == ResponseStatus.SUBMITTED
+        return self.status == StatementStatus.SUBMITTED
 
     @property
     def current_minutes(self):
@@ -177,16 +179,16 @@ def valid_case_number(value: str) -> None:
 
 
 class DocumentReference(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="documents")
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="documents")
     reference = GuardedCharField(_("document reference"), max_length=60, validators=[valid_case_number])
     title = GuardedCharField(_("title"), max_length=300)
 
     class Meta:
         verbose_name = _("document reference")
         verbose_name_plural = _("document references")
-        ordering = ["response", "reference"]
+        ordering = ["statement", "reference"]
         constraints = [
-            models.UniqueConstraint(fields=["response", "reference"], name="document_reference_once")
+            models.UniqueConstraint(fields=["statement", "reference"], name="document_reference_once")
         ]
 
     def __str__(self):
@@ -194,11 +196,11 @@ class DocumentReference(models.Model):
 
 
 def attachment_path(instance, filename: str) -> str:
-    return f"consultations/{instance.response.recipient.round_id}/{instance.response_id}/{filename}"
+    return f"consultations/{instance.statement.recipient.round_id}/{instance.statement_id}/{filename}"
 
 
 class Attachment(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="attachments")
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="attachments")
     title = GuardedCharField(_("title"), max_length=300)
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
     sha256 = models.CharField(_("checksum"), max_length=64, editable=False)
@@ -212,7 +214,7 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["response", "uploaded_at"]
+        ordering = ["statement", "uploaded_at"]
 
     def __str__(self):
         return self.title
@@ -231,7 +233,7 @@ class AmendmentProposal(models.Model):
     """A proposed change to the draft, in a response or in a proposal that
     members put forward when the committee decided on it."""
 
-    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="proposals")
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="proposals")
     heading = GuardedCharField(_("heading"), max_length=300)
     justification = GuardedTextField(_("justification"), blank=True)
     origin = models.CharField(
@@ -246,7 +248,7 @@ class AmendmentProposal(models.Model):
     class Meta:
         verbose_name = _("amendment proposal")
         verbose_name_plural = _("amendment proposals")
-        ordering = ["response", "order", "pk"]
+        ordering = ["statement", "order", "pk"]
 
     def __str__(self):
         return self.heading
@@ -358,7 +360,7 @@ class MinutesOutcome(models.TextChoices):
 class MinutesItem(Recorded):
     """A committee's decision on its response, as its minutes record it."""
 
-    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="minutes")
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="minutes")
     committee = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("committee")
     )
@@ -373,7 +375,7 @@ class MinutesItem(Recorded):
     class Meta:
         verbose_name = _("minutes item")
         verbose_name_plural = _("minutes items")
-        ordering = ["response", "recorded_at", "pk"]
+        ordering = ["statement", "recorded_at", "pk"]
 
     def __str__(self):
         return f"{self.committee} {self.meeting_date:%Y-%m-%d} {self.paragraph}"
@@ -438,16 +440,25 @@ class Dissent(MinutesPosition):
         verbose_name_plural = _("dissents")
 
 
-class StatementKind(models.TextChoices):
+class MinutesStatementKind(models.TextChoices):
     DEPUTY = "deputy", _("Deputy's statement")
     SPECIAL = "special", _("Special statement")
 
 
-class Statement(MinutesPosition):
+class MinutesStatement(MinutesPosition):
     """A deputy's statement (ersättaryttrande) or a special statement
     (särskilt uttalande) entered in the minutes."""
 
-    kind = models.CharField(_("kind"), max_length=10, choices=StatementKind.choices)
+    item = models.ForeignKey(MinutesItem, on_delete=models.PROTECT, related_name="minutes_statements")
+    supports = models.ForeignKey(
+        MinutesProposal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="minutes_statements",
+        verbose_name=_("in favour of"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=MinutesStatementKind.choices)
 
     class Meta(MinutesPosition.Meta):
         verbose_name = _("statement")

@@ -4,7 +4,7 @@ change may concern, which proposals a decision must settle."""
 from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import AgreementVersion
-from samverkan.consultations.models import AmendmentProposal, Anchor, ConsultationRound, ResponseStatus
+from samverkan.consultations.models import AmendmentProposal, Anchor, ConsultationRound, StatementStatus
 from samverkan.organisations.models import Organisation
 
 
@@ -35,6 +35,6 @@ def proposals_to_decide(version: AgreementVersion) -> list[AmendmentProposal]:
     """The amendment proposals of the submitted responses on this draft
     that ask for a change (not only state a view)."""
     proposals = AmendmentProposal.objects.filter(
-        response__recipient__round__version=version, response__status=ResponseStatus.SUBMITTED
+        statement__recipient__round__version=version, statement__status=StatementStatus.SUBMITTED
     ).prefetch_related("changes")
     return [p for p in proposals if p.asks_for_change]

@@ -24,13 +24,13 @@ from samverkan.consultations.models import (
     DocumentReference,
     MinutesItem,
     MinutesProposal,
+    MinutesStatement,
     Outcome,
     ProposalOutcome,
     ProposedChange,
     Recipient,
-    Response,
-    ResponseStatus,
     Statement,
+    StatementStatus,
     VersionAdoption,
 )
 from samverkan.consultations.selectors import anchor_labels, proposals_to_decide, serving
@@ -135,7 +135,7 @@ def recipient_add(*, round: ConsultationRound, organisation) -> Recipient:
 
 
 def extension_grant(*, recipient: Recipient, until: dt.date, reason: str = "") -> Recipient:
-    if recipient.submitted_response is not None:
+    if recipient.submitted_statement is not None:
         raise ValidationError(_("The recipient has already answered."))
     before = recipient.extended_to, recipient.extension_reason
     recipient.extended_to, recipient.extension_reason = until, reason
@@ -151,8 +151,8 @@ def reminders_send(*, round: ConsultationRound, today: dt.date | None = None, ur
     """Remind each recipient that has not answered, once per day at most."""
     today = today or timezone.localdate()
     sent = 0
-    for recipient in round.recipients.select_related("organisation").prefetch_related("response"):
-        if recipient.submitted_response is not None:
+    for recipient in round.recipients.select_related("organisation").prefetch_related("statement"):
+        if recipient.submitted_statement is not None:
             continue
         text = _("Consultation %(case)s: the response from %(org)s is due %(date)s.") % {
             "case": round.case_number,
@@ -171,39 +171,39 @@ def reminders_send(*, round: ConsultationRound, today: dt.date | None = None, ur
 # --- responses ---------------------------------------------------------------------
 
 
-def _editable(response: Response) -> Response:
-    if response.is_submitted:
+def _editable(statement: Statement) -> Statement:
+    if statement.is_submitted:
         raise ValidationError(_("The response has been submitted and can no longer be changed."))
-    return response
+    return statement
 
 
-def response_save(*, response: Response) -> Response:
-    if response.pk is not None:
-        _editable(Response.objects.get(pk=response.pk))
-    return _saved(response)
+def statement_save(*, statement: Statement) -> Statement:
+    if statement.pk is not None:
+        _editable(Statement.objects.get(pk=statement.pk))
+    return _saved(statement)
 
 
-def response_submit(*, response: Response, answered_on: dt.date | None = None) -> Response:
-    _editable(response)
-    if not (response.proposed_decision.strip() and response.summary.strip()):
+def statement_submit(*, statement: Statement, answered_on: dt.date | None = None) -> Statement:
+    _editable(statement)
+    if not (statement.proposed_decision.strip() and statement.summary.strip()):
         raise ValidationError(
             _("A response states its proposed decision and a summary before it is submitted.")
         )
-    response.status = ResponseStatus.SUBMITTED
-    response.submitted_on = answered_on or timezone.localdate()
-    return _saved(response)
+    statement.status = StatementStatus.SUBMITTED
+    statement.submitted_on = answered_on or timezone.localdate()
+    return _saved(statement)
 
 
-def document_add(*, response: Response, reference: str, title: str) -> DocumentReference:
-    if response.documents.filter(reference=reference.strip()).exists():
+def document_add(*, statement: Statement, reference: str, title: str) -> DocumentReference:
+    if statement.documents.filter(reference=reference.strip()).exists():
         raise ValidationError({"reference": _("That document is already listed.")})
-    return _saved(DocumentReference(response=response, reference=reference.strip(), title=title))
+    return _saved(DocumentReference(statement=statement, reference=reference.strip(), title=title))
 
 
-def attachment_add(*, response: Response, title: str, name: str, data: bytes, user) -> Attachment:
+def attachment_add(*, statement: Statement, title: str, name: str, data: bytes, user) -> Attachment:
     """Keep a file with the response, after reading it for personal identity
     numbers: an attachment is free text too."""
-    _editable(response)
+    _editable(statement)
     suffix = PurePath(name).suffix.lower()
     if suffix not in ATTACHMENT_TYPES:
         raise ValidationError({"file": _("Attach a PDF, Word (.docx) or text file.")})
@@ -218,7 +218,7 @@ def attachment_add(*, response: Response, title: str, name: str, data: bytes, us
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
     attachment = Attachment(
-        response=response,
+        statement=statement,
         title=title,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
@@ -232,15 +232,15 @@ def attachment_add(*, response: Response, title: str, name: str, data: bytes, us
 def proposal_add(*, proposal, changes) -> object:
     """An amendment proposal with its concrete changes, each anchored to an
     element of the draft as it was sent out."""
-    response = proposal.response
+    statement = proposal.statement
     if proposal.origin == "statement":
-        _editable(response)
+        _editable(statement)
     if not changes:
         raise ValidationError(_("Name at least one change the proposal asks for."))
     if not proposal.order:
-        proposal.order = response.proposals.count() + 1
+        proposal.order = statement.proposals.count() + 1
     _saved(proposal)
-    labels = anchor_labels(response.recipient.round)
+    labels = anchor_labels(statement.recipient.round)
     for change in changes:
         _change_save(proposal, change, labels)
     return proposal
@@ -250,8 +250,8 @@ def change_add(*, proposal, change: dict) -> ProposedChange:
     """One more concrete change for a proposal, anchored to an element of
     the draft as it was sent out."""
     if proposal.origin == "statement":
-        _editable(proposal.response)
-    return _change_save(proposal, change, anchor_labels(proposal.response.recipient.round))
+        _editable(proposal.statement)
+    return _change_save(proposal, change, anchor_labels(proposal.statement.recipient.round))
 
 
 def _change_save(proposal, change: dict, labels: dict) -> ProposedChange:
@@ -277,7 +277,7 @@ def _change_save(proposal, change: dict, labels: dict) -> ProposedChange:
 @transaction.atomic
 def minutes_record(
     *,
-    response: Response,
+    statement: Statement,
     committee,
     meeting_date: dt.date,
     paragraph: str,
@@ -288,7 +288,7 @@ def minutes_record(
     order_of_decision: str = "",
     proposals=(),
     dissents=(),
-    statements=(),
+    minutes_statements=(),
     corrects: MinutesItem | None = None,
     correction_reason: str = "",
     source: str = "",
@@ -297,13 +297,13 @@ def minutes_record(
     """Record a committee's minutes item with its competing proposals (in the
     order they were put), dissents and statements. A correction is a new
     item naming the one it corrects; nothing recorded is changed."""
-    if corrects is not None and corrects.response_id != response.pk:
+    if corrects is not None and corrects.statement_id != statement.pk:
         raise ValidationError(_("A correction corrects an item of the same response."))
     if sum(1 for p in proposals if p.get("adopted")) > 1:
         raise ValidationError(_("Only one of the competing proposals can be the decision."))
     item = _saved(
         MinutesItem(
-            response=response,
+            statement=statement,
             committee=committee,
             meeting_date=meeting_date,
             paragraph=paragraph,
@@ -333,9 +333,9 @@ def minutes_record(
     for data in dissents:
         data = dict(data)
         _saved(Dissent(item=item, supports=supported(data), **data))
-    for data in statements:
+    for data in minutes_statements:
         data = dict(data)
-        _saved(Statement(item=item, supports=supported(data), **data))
+        _saved(MinutesStatement(item=item, supports=supported(data), **data))
     return item
 
 

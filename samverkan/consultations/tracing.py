@@ -28,7 +28,7 @@ from samverkan.consultations.models import (
     Anchor,
     ConsultationRound,
     Outcome,
-    ResponseStatus,
+    StatementStatus,
 )
 
 # The kinds of version change each kind of proposed change asks for.
@@ -68,7 +68,7 @@ def traced_on_draft(proposals) -> list["TracedProposal"]:
     made_in: dict[int, list[Change]] = {}
     traced = []
     for proposal in proposals:
-        round = proposal.response.recipient.round
+        round = proposal.statement.recipient.round
         if round.pk not in made_in:
             made_in[round.pk] = round_changes(round)
         traced.append(TracedProposal(proposal, made=answering(proposal, made_in[round.pk])))
@@ -127,11 +127,11 @@ class TracedProposal:
 def submitted_proposals(rounds):
     return (
         AmendmentProposal.objects.filter(
-            response__recipient__round__in=rounds, response__status=ResponseStatus.SUBMITTED
+            statement__recipient__round__in=rounds, statement__status=StatementStatus.SUBMITTED
         )
-        .select_related("response__recipient__organisation", "response__recipient__round")
+        .select_related("statement__recipient__organisation", "statement__recipient__round")
         .prefetch_related("changes", "outcomes__adoption__decided_by", "outcomes__corrected_by")
-        .order_by("response__recipient__round__sent_on", "response__recipient__organisation__name", "order")
+        .order_by("statement__recipient__round__sent_on", "statement__recipient__organisation__name", "order")
     )
 
 
@@ -174,7 +174,7 @@ def _trace(changes: list[Change], rounds, lineage: Lineage) -> list[TracedPropos
         if not proposal.asks_for_change:
             continue  # a view, not a proposed amendment
         item = TracedProposal(proposal)
-        made = made_in[proposal.response.recipient.round_id]
+        made = made_in[proposal.statement.recipient.round_id]
         item.made = answering(proposal, made)
         for change in changes:
             if any(_corresponds(m, change, lineage) for m in item.made):

@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from samverkan.consultations import views
 
@@ -36,13 +36,17 @@ urlpatterns = [
     path("<int:pk>/compilation/", views.compilation, name="compilation"),
     path("<int:pk>/compilation.<doc:fmt>", views.compilation_export, name="compilation_export"),
     path("recipients/<int:pk>/extension/", views.extension_grant, name="extension"),
-    path("recipients/<int:pk>/response/", views.response_edit, name="response_edit"),
-    path("responses/<int:pk>/", views.response_detail, name="response"),
-    path("responses/<int:pk>/submit/", views.response_submit, name="response_submit"),
-    path("responses/<int:pk>/documents/", views.document_add, name="document_add"),
-    path("responses/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
-    path("responses/<int:pk>/proposals/", views.proposal_add, name="proposal_add"),
-    path("responses/<int:pk>/minutes/", views.minutes_record, name="minutes"),
+    path("recipients/<int:pk>/statement/", views.statement_edit, name="statement_edit"),
+    path("statements/<int:pk>/", views.statement_detail, name="statement"),
+    path("statements/<int:pk>/submit/", views.statement_submit, name="statement_submit"),
+    path("statements/<int:pk>/documents/", views.document_add, name="document_add"),
+    path("statements/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("statements/<int:pk>/proposals/", views.proposal_add, name="proposal_add"),
+    path("statements/<int:pk>/minutes/", views.minutes_record, name="minutes"),
+    # The statements were once under responses/: bookmarks and e-mails still arrive there.
+    re_path(
+        r"^responses/(?P<pk>[0-9]+)/(?P<rest>(?:[a-z]+/)?)$", views.former_statement, name="former_statement"
+    ),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/changes/", views.change_add, name="change_add"),

@@ -20,7 +20,7 @@ from samverkan.consultations.models import (
     MinutesItem,
     ProposalOutcome,
     Recipient,
-    Response,
+    Statement,
     VersionAdoption,
 )
 from samverkan.consultations.tracing import compare, traced_on_draft
@@ -50,21 +50,21 @@ def _recipient_for(user, pk: int, *, manage=False) -> Recipient:
     return recipient
 
 
-def _response_for(user, pk: int, *, write=False) -> Response:
-    response = get_object_or_404(
-        Response.objects.select_related(
+def _statement_for(user, pk: int, *, write=False) -> Statement:
+    statement = get_object_or_404(
+        Statement.objects.select_related(
             "recipient__organisation", "recipient__round__version__agreement__municipality"
         ),
         pk=pk,
     )
     allowed = (
-        permissions.can_write_response(user, response.recipient)
+        permissions.can_write_statement(user, statement.recipient)
         if write
-        else permissions.can_view_response(user, response)
+        else permissions.can_view_statement(user, statement)
     )
     if not allowed:
         raise PermissionDenied
-    return response
+    return statement
 
 
 def _draft_for(user, pk: int) -> AgreementVersion:
@@ -139,19 +139,19 @@ def round_create(request, pk: int):
 def _round_page(request, round, *, add_form=None, status=200):
     today = timezone.localdate()
     manage = permissions.can_manage_consultations(request.user, round.municipality)
-    recipients = round.recipients.select_related("organisation").prefetch_related("response")
+    recipients = round.recipients.select_related("organisation").prefetch_related("statement")
     rows = []
     for recipient in recipients:
-        response = getattr(recipient, "response", None)
+        statement = getattr(recipient, "statement", None)
         rows.append(
             {
                 "recipient": recipient,
                 "status": recipient.status(today),
                 "status_label": recipient.status_label(today),
-                "response": response
-                if response and permissions.can_view_response(request.user, response)
+                "statement": statement
+                if statement and permissions.can_view_statement(request.user, statement)
                 else None,
-                "can_write": permissions.can_write_response(request.user, recipient),
+                "can_write": permissions.can_write_statement(request.user, recipient),
             }
         )
     return render(
@@ -232,39 +232,39 @@ def compilation_export(request, pk: int, fmt: str):
 # --- responses ---------------------------------------------------------------------
 
 
-def response_edit(request, pk: int):
+def statement_edit(request, pk: int):
     recipient = _recipient_for(request.user, pk)
-    if not permissions.can_write_response(request.user, recipient):
+    if not permissions.can_write_statement(request.user, recipient):
         raise PermissionDenied
-    response = getattr(recipient, "response", None) or Response(recipient=recipient)
-    if response.is_submitted:
-        return redirect("consultations:response", pk=response.pk)
-    form = forms.ResponseForm(request.POST or None, instance=response)
+    statement = getattr(recipient, "statement", None) or Statement(recipient=recipient)
+    if statement.is_submitted:
+        return redirect("consultations:statement", pk=statement.pk)
+    form = forms.StatementForm(request.POST or None, instance=statement)
     if request.method == "POST" and form.is_valid():
         try:
-            response = services.response_save(response=form.instance)
+            statement = services.statement_save(statement=form.instance)
         except ValidationError as error:
             errors_on_form(form, error)
         else:
             messages.success(request, _("The response was saved."))
-            return redirect("consultations:response", pk=response.pk)
+            return redirect("consultations:statement", pk=statement.pk)
     return render(
         request,
-        "consultations/response_form.html",
+        "consultations/statement_form.html",
         {"form": form, "recipient": recipient, "round": recipient.round},
         status=400 if form.errors else 200,
     )
 
 
-def _response_page(request, response, *, bound=None, status=200):
-    round = response.recipient.round
-    can_write = permissions.can_write_response(request.user, response.recipient)
-    editable = can_write and not response.is_submitted
+def _statement_page(request, statement, *, bound=None, status=200):
+    round = statement.recipient.round
+    can_write = permissions.can_write_statement(request.user, statement.recipient)
+    editable = can_write and not statement.is_submitted
     anchors = selectors.anchors(round)
-    proposals = list(response.proposals.prefetch_related("changes", "outcomes__adoption__decided_by"))
+    proposals = list(statement.proposals.prefetch_related("changes", "outcomes__adoption__decided_by"))
     minutes = list(
-        response.minutes.select_related("committee", "recorded_by").prefetch_related(
-            "proposals", "dissents__supports", "statements__supports", "corrected_by"
+        statement.minutes.select_related("committee", "recorded_by").prefetch_related(
+            "proposals", "dissents__supports", "minutes_statements__supports", "corrected_by"
         )
     )
     page_forms = {
@@ -285,10 +285,10 @@ def _response_page(request, response, *, bound=None, status=200):
         proposal.change_form = page_forms.get(f"change-{proposal.pk}")
     return render(
         request,
-        "consultations/response_detail.html",
+        "consultations/statement_detail.html",
         {
-            "response": response,
-            "recipient": response.recipient,
+            "statement": statement,
+            "recipient": statement.recipient,
             "round": round,
             "proposals": proposals,
             "minutes": minutes,
@@ -302,49 +302,54 @@ def _response_page(request, response, *, bound=None, status=200):
     )
 
 
-def response_detail(request, pk: int):
-    return _response_page(request, _response_for(request.user, pk))
+def former_statement(request, pk: str, rest: str):
+    """A statement's page (or one of its forms' addresses) under its former name, moved for good."""
+    return redirect(reverse("consultations:statement", args=[int(pk)]) + rest, permanent=True)
+
+
+def statement_detail(request, pk: int):
+    return _statement_page(request, _statement_for(request.user, pk))
 
 
 @require_POST
-def response_submit(request, pk: int):
-    response = _response_for(request.user, pk, write=True)
+def statement_submit(request, pk: int):
+    statement = _statement_for(request.user, pk, write=True)
     form = forms.SubmitForm(request.POST, prefix="submit")
     if not form.is_valid():
-        return _response_page(request, response, bound={"submit": form}, status=400)
+        return _statement_page(request, statement, bound={"submit": form}, status=400)
     try:
-        services.response_submit(response=response, answered_on=form.cleaned_data["answered_on"])
+        services.statement_submit(statement=statement, answered_on=form.cleaned_data["answered_on"])
     except ValidationError as error:
         errors_as_messages(request, error)
     else:
         messages.success(request, _("The response was submitted."))
-    return redirect("consultations:response", pk=response.pk)
+    return redirect("consultations:statement", pk=statement.pk)
 
 
 @require_POST
 def document_add(request, pk: int):
-    response = _response_for(request.user, pk, write=True)
+    statement = _statement_for(request.user, pk, write=True)
     form = forms.DocumentForm(request.POST, prefix="document")
     if form.is_valid():
         try:
-            services.document_add(response=response, **form.cleaned_data)
+            services.document_add(statement=statement, **form.cleaned_data)
         except ValidationError as error:
             errors_on_form(form, error)
     if form.errors:
-        return _response_page(request, response, bound={"document": form}, status=400)
+        return _statement_page(request, statement, bound={"document": form}, status=400)
     messages.success(request, _("The document reference was added."))
-    return redirect(reverse("consultations:response", args=[response.pk]) + "#documents")
+    return redirect(reverse("consultations:statement", args=[statement.pk]) + "#documents")
 
 
 @require_POST
 def attachment_add(request, pk: int):
-    response = _response_for(request.user, pk, write=True)
+    statement = _statement_for(request.user, pk, write=True)
     form = forms.AttachmentForm(request.POST, request.FILES, prefix="attachment")
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             services.attachment_add(
-                response=response,
+                statement=statement,
                 title=form.cleaned_data["title"],
                 name=upload.name,
                 data=upload.read(),
@@ -353,14 +358,14 @@ def attachment_add(request, pk: int):
         except ValidationError as error:
             errors_on_form(form, error)
     if form.errors:
-        return _response_page(request, response, bound={"attachment": form}, status=400)
+        return _statement_page(request, statement, bound={"attachment": form}, status=400)
     messages.success(request, _("The file was attached."))
-    return redirect(reverse("consultations:response", args=[response.pk]) + "#attachments")
+    return redirect(reverse("consultations:statement", args=[statement.pk]) + "#attachments")
 
 
 def attachment_download(request, pk: int):
-    attachment = get_object_or_404(Attachment.objects.select_related("response"), pk=pk)
-    _response_for(request.user, attachment.response_id)
+    attachment = get_object_or_404(Attachment.objects.select_related("statement"), pk=pk)
+    _statement_for(request.user, attachment.statement_id)
     if not attachment.file.storage.exists(attachment.file.name):
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
@@ -368,13 +373,13 @@ def attachment_download(request, pk: int):
 
 @require_POST
 def proposal_add(request, pk: int):
-    response = _response_for(request.user, pk, write=True)
+    statement = _statement_for(request.user, pk, write=True)
     form = forms.ProposalForm(
-        request.POST, anchors=selectors.anchors(response.recipient.round), prefix="proposal"
+        request.POST, anchors=selectors.anchors(statement.recipient.round), prefix="proposal"
     )
     if form.is_valid():
         proposal = AmendmentProposal(
-            response=response,
+            statement=statement,
             heading=form.cleaned_data["heading"],
             justification=form.cleaned_data["justification"],
             origin=form.cleaned_data["origin"],
@@ -385,26 +390,26 @@ def proposal_add(request, pk: int):
         except ValidationError as error:
             errors_on_form(form, error)
     if form.errors:
-        return _response_page(request, response, bound={"proposal": form}, status=400)
+        return _statement_page(request, statement, bound={"proposal": form}, status=400)
     messages.success(request, _("The amendment proposal was added."))
-    return redirect(reverse("consultations:response", args=[response.pk]) + "#proposals")
+    return redirect(reverse("consultations:statement", args=[statement.pk]) + "#proposals")
 
 
 @require_POST
 def change_add(request, pk: int):
     proposal = get_object_or_404(AmendmentProposal, pk=pk)
-    response = _response_for(request.user, proposal.response_id, write=True)
+    statement = _statement_for(request.user, proposal.statement_id, write=True)
     prefix = f"change-{proposal.pk}"
-    form = forms.ChangeForm(request.POST, anchors=selectors.anchors(response.recipient.round), prefix=prefix)
+    form = forms.ChangeForm(request.POST, anchors=selectors.anchors(statement.recipient.round), prefix=prefix)
     if form.is_valid():
         try:
             services.change_add(proposal=proposal, change=form.change())
         except ValidationError as error:
             errors_on_form(form, error)
     if form.errors:
-        return _response_page(request, response, bound={prefix: form}, status=400)
+        return _statement_page(request, statement, bound={prefix: form}, status=400)
     messages.success(request, _("The change was added to the proposal."))
-    return redirect(reverse("consultations:response", args=[response.pk]) + f"#proposal-{proposal.pk}")
+    return redirect(reverse("consultations:statement", args=[statement.pk]) + f"#proposal-{proposal.pk}")
 
 
 def _initial_minutes(item: MinutesItem | None):
@@ -443,26 +448,26 @@ def _initial_minutes(item: MinutesItem | None):
             for r in records
         ]
 
-    return header, proposals, rows(item.dissents.all()), rows(item.statements.all(), with_kind=True)
+    return header, proposals, rows(item.dissents.all()), rows(item.minutes_statements.all(), with_kind=True)
 
 
 def minutes_record(request, pk: int):
-    response = _response_for(request.user, pk, write=True)
+    statement = _statement_for(request.user, pk, write=True)
     corrects = id_parameter(request.GET, "corrects") or id_parameter(request.POST, "corrects")
     if corrects:
-        corrects = get_object_or_404(MinutesItem, pk=corrects, response=response)
+        corrects = get_object_or_404(MinutesItem, pk=corrects, statement=statement)
         if not corrects.is_current:
             raise Http404
-    header, proposals, dissents, statements = _initial_minutes(corrects)
+    header, proposals, dissents, minutes_statements = _initial_minutes(corrects)
     data = request.POST if request.method == "POST" else None
     if data is not None:
         # What is posted stands on its own; the earlier record only fills the empty form.
-        header, proposals, dissents, statements = {}, None, None, None
+        header, proposals, dissents, minutes_statements = {}, None, None, None
     form = forms.MinutesForm(data, initial=header, correcting=corrects is not None)
     proposal_set = forms.MinutesProposalFormSet(data, initial=proposals, prefix="p")
     dissent_set = forms.DissentFormSet(data, initial=dissents, prefix="d")
-    statement_set = forms.StatementFormSet(data, initial=statements, prefix="s")
-    sets = [proposal_set, dissent_set, statement_set]
+    minutes_statement_set = forms.MinutesStatementFormSet(data, initial=minutes_statements, prefix="s")
+    sets = [proposal_set, dissent_set, minutes_statement_set]
     if request.method == "POST" and form.is_valid() and all(s.is_valid() for s in sets):
 
         def filled(formset):
@@ -472,12 +477,12 @@ def minutes_record(request, pk: int):
         reason = fields.pop("correction_reason", "")
         try:
             item = services.minutes_record(
-                response=response,
-                committee=response.recipient.organisation,
+                statement=statement,
+                committee=statement.recipient.organisation,
                 user=request.user,
                 proposals=filled(proposal_set),
                 dissents=filled(dissent_set),
-                statements=filled(statement_set),
+                minutes_statements=filled(minutes_statement_set),
                 corrects=corrects,
                 correction_reason=reason,
                 **fields,
@@ -489,16 +494,16 @@ def minutes_record(request, pk: int):
                 request,
                 _("The correction was recorded.") if corrects else _("The minutes item was recorded."),
             )
-            return redirect(reverse("consultations:response", args=[response.pk]) + f"#minutes-{item.pk}")
+            return redirect(reverse("consultations:statement", args=[statement.pk]) + f"#minutes-{item.pk}")
     return render(
         request,
         "consultations/minutes_form.html",
         {
-            "response": response,
+            "statement": statement,
             "form": form,
             "proposal_set": proposal_set,
             "dissent_set": dissent_set,
-            "statement_set": statement_set,
+            "minutes_statement_set": minutes_statement_set,
             "corrects": corrects,
         },
         status=400 if request.method == "POST" else 200,
@@ -508,12 +513,12 @@ def minutes_record(request, pk: int):
 def proposal_detail(request, pk: int):
     proposal = get_object_or_404(
         AmendmentProposal.objects.select_related(
-            "response__recipient__organisation", "response__recipient__round"
+            "statement__recipient__organisation", "statement__recipient__round"
         ),
         pk=pk,
     )
-    response = _response_for(request.user, proposal.response_id)
-    round = response.recipient.round
+    statement = _statement_for(request.user, proposal.statement_id)
+    round = statement.recipient.round
     traced = traced_on_draft([proposal])[0]
     outcomes = list(proposal.outcomes.select_related("adoption__decided_by", "recorded_by", "corrected_by"))
     current = Correctable.current(outcomes)
@@ -523,7 +528,7 @@ def proposal_detail(request, pk: int):
         "consultations/proposal_detail.html",
         {
             "proposal": proposal,
-            "response": response,
+            "statement": statement,
             "round": round,
             "traced": traced,
             "outcomes": outcomes,
@@ -538,7 +543,7 @@ def proposal_detail(request, pk: int):
 @require_POST
 def outcome_correct(request, pk: int):
     outcome = get_object_or_404(ProposalOutcome.objects.select_related("adoption__version"), pk=pk)
-    _response_for(request.user, outcome.proposal.response_id)
+    _statement_for(request.user, outcome.proposal.statement_id)
     if not permissions.can_record_adoption(request.user, outcome.adoption.version) or not outcome.is_current:
         raise PermissionDenied
     form = forms.OutcomeCorrectionForm(request.POST)

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from samverkan.agreements.models import AgreementVersion
 from samverkan.consultations.demo import load_example_consultations
-from samverkan.consultations.models import AmendmentProposal, ConsultationRound, Response
+from samverkan.consultations.models import AmendmentProposal, ConsultationRound, Statement
 from samverkan.organisations.models import Municipality
 from tests.browser.test_accessibility import serious_on
 
@@ -68,7 +68,7 @@ def test_the_2019_to_2024_diff_leads_to_the_outcome_of_an_amendment_proposal(
         "link", name="Södermalms stadsdelsnämnd"
     ).click()
     minutes = page.locator(
-        "article#minutes-" + str(Response.objects.get(case_number="SÖD 2023/713").current_minutes.pk)
+        "article#minutes-" + str(Statement.objects.get(case_number="SÖD 2023/713").current_minutes.pk)
     )
     expect(minutes).to_contain_text("§ 23")
     expect(minutes).to_contain_text("till förmån för Gemensamt förslag till beslut från (C) och (L)")
@@ -136,7 +136,7 @@ def test_the_preparation_group_drafts_sends_and_a_district_answers(signed_in, li
     expect(page.locator("#proposals ~ article.card").first).to_contain_text(WITNESSES)
     page.get_by_role("button", name="Lämna in").click()
     expect(page.get_by_text("Remissvaret skickades in.")).to_be_visible()
-    assert AmendmentProposal.objects.get(heading="Vittnen").response.is_submitted
+    assert AmendmentProposal.objects.get(heading="Vittnen").statement.is_submitted
 
     found = serious_on(page, live_server, [page.url.replace(live_server.url, "")])
     page.get_by_role("button", name="Logga ut").click()
@@ -149,7 +149,7 @@ def test_the_preparation_group_drafts_sends_and_a_district_answers(signed_in, li
         f"/consultations/drafts/{round.version_id}/adopt/",
         f"/consultations/agreements/{central.agreement_id}/compare/",
         f"/consultations/proposals/{AmendmentProposal.objects.get(heading='Vittnen').pk}/",
-        f"/consultations/responses/{Response.objects.get(case_number='SÖD 2023/713').pk}/minutes/",
+        f"/consultations/statements/{Statement.objects.get(case_number='SÖD 2023/713').pk}/minutes/",
         f"/agreements/versions/{central.pk}/",
     ]
     found |= serious_on(page, live_server, paths)
