@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from samverkan.core.forms import errors_on_form
 from samverkan.core.http import require_municipality
 
 
-def overview(request):
+def overview(request) -> HttpResponse:
     municipality = require_municipality(request)
     today = timezone.localdate()
     agreements = list(selectors.agreements_of(municipality))
@@ -40,7 +41,7 @@ def overview(request):
     )
 
 
-def compliance_overview(request):
+def compliance_overview(request) -> HttpResponse:
     municipality = require_municipality(request)
     today = timezone.localdate()
     include_retired = request.GET.get("retired") == "1"
@@ -55,7 +56,7 @@ def compliance_overview(request):
     )
 
 
-def agreement_detail(request, pk: int):
+def agreement_detail(request, pk: int) -> HttpResponse:
     agreement = permissions.get_agreement_for(request.user, pk)
     today = timezone.localdate()
     versions = [
@@ -71,7 +72,7 @@ def agreement_detail(request, pk: int):
     )
 
 
-def _version_page(request, version, *, form=None, status=200):
+def _version_page(request, version, *, form=None, status=200) -> HttpResponse:
     today = timezone.localdate()
     can_edit = permissions.can_edit_version(request.user, version)
     if form is None and can_edit and version.agreement.scope == Scope.LOCAL:
@@ -108,12 +109,12 @@ def _version_page(request, version, *, form=None, status=200):
     return render(request, "agreements/version_detail.html", context, status=status)
 
 
-def version_detail(request, pk: int):
+def version_detail(request, pk: int) -> HttpResponse:
     return _version_page(request, permissions.get_version_for(request.user, pk))
 
 
 @require_POST
-def local_priority_add(request, pk: int):
+def local_priority_add(request, pk: int) -> HttpResponse:
     version = permissions.get_version_for(request.user, pk, edit=True)
     if version.agreement.scope != Scope.LOCAL:
         raise PermissionDenied

@@ -1,12 +1,13 @@
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from samverkan.accounts import permissions
 from samverkan.audit.models import AuditEvent
 
 
-def audit_log(request):
+def audit_log(request) -> HttpResponse:
     if not permissions.can_view_audit(request.user):
         raise PermissionDenied
     events = AuditEvent.objects.select_related("actor")

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,7 +25,7 @@ def _batch_for(request, pk: int) -> ImportBatch:
     return batch
 
 
-def import_list(request):
+def import_list(request) -> HttpResponse:
     municipality = require_municipality(request)
     if not permissions.can_import(request.user, municipality):
         raise PermissionDenied
@@ -53,11 +53,11 @@ def import_list(request):
     )
 
 
-def import_detail(request, pk: int):
+def import_detail(request, pk: int) -> HttpResponse:
     return render(request, "datasources/import_detail.html", {"batch": _batch_for(request, pk)})
 
 
-def import_progress(request, pk: int):
+def import_progress(request, pk: int) -> HttpResponse:
     """The progress bar, polled by htmx while the worker runs; reloads the page when done."""
     batch = _batch_for(request, pk)
     response = render(request, "datasources/progress.html", {"batch": batch})
@@ -67,7 +67,7 @@ def import_progress(request, pk: int):
 
 
 @require_POST
-def import_apply(request, pk: int):
+def import_apply(request, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     if (
         batch.size > settings.SAMVERKAN_BACKGROUND_IMPORT_BYTES
@@ -89,12 +89,12 @@ def import_apply(request, pk: int):
     return redirect("imports:detail", pk=batch.pk)
 
 
-def import_original(request, pk: int):
+def import_original(request, pk: int) -> FileResponse:
     batch = _batch_for(request, pk)
     return FileResponse(batch.original.open("rb"), as_attachment=True, filename=batch.filename)
 
 
-def observation_new(request):
+def observation_new(request) -> HttpResponse:
     municipality = require_municipality(request)
     if not permissions.can_import(request.user, municipality) or request.user.organisation_id is None:
         raise PermissionDenied
@@ -124,7 +124,7 @@ def observation_new(request):
     )
 
 
-def _district_from(request, municipality):
+def _district_from(request, municipality) -> Area | None:
     """The district the reporter came from (`?area=`), to start the map there."""
     pk = id_parameter(request.GET, "area")
     if pk is None:

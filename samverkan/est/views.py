@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,7 +33,7 @@ def _week_for(user, pk, *, edit=False) -> WeeklyPicture:
     return picture
 
 
-def group_list(request):
+def group_list(request) -> HttpResponse:
     municipality = require_municipality(request)
     groups = [
         g
@@ -42,7 +43,7 @@ def group_list(request):
     return render(request, "est/group_list.html", {"groups": groups})
 
 
-def group_detail(request, pk: int):
+def group_detail(request, pk: int) -> HttpResponse:
     group = _group_for(request.user, pk)
     can_edit = permissions.can_edit_est(request.user, group)
     form = CompileForm() if can_edit else None
@@ -68,7 +69,7 @@ def group_detail(request, pk: int):
     )
 
 
-def _week_page(request, picture, *, forms=None, status=200):
+def _week_page(request, picture, *, forms=None, status=200) -> HttpResponse:
     can_edit = permissions.can_edit_est(request.user, picture.group)
     meeting = getattr(picture, "meeting", None)
     forms = forms or {}
@@ -109,12 +110,12 @@ def _week_page(request, picture, *, forms=None, status=200):
     )
 
 
-def week_detail(request, pk: int):
+def week_detail(request, pk: int) -> HttpResponse:
     return _week_page(request, _week_for(request.user, pk))
 
 
 @require_POST
-def week_send(request, pk: int):
+def week_send(request, pk: int) -> HttpResponse:
     picture = _week_for(request.user, pk, edit=True)
     try:
         count = services.weekly_picture_send(
@@ -128,7 +129,7 @@ def week_send(request, pk: int):
 
 
 @require_POST
-def meeting_record(request, pk: int):
+def meeting_record(request, pk: int) -> HttpResponse:
     picture = _week_for(request.user, pk, edit=True)
     form = MeetingForm(request.POST, instance=getattr(picture, "meeting", None))
     if form.is_valid():
@@ -143,7 +144,7 @@ def meeting_record(request, pk: int):
 
 
 @require_POST
-def quick_measure_add(request, pk: int):
+def quick_measure_add(request, pk: int) -> HttpResponse:
     picture = _week_for(request.user, pk, edit=True)
     meeting = getattr(picture, "meeting", None)
     if meeting is None:
@@ -162,7 +163,7 @@ def quick_measure_add(request, pk: int):
 
 
 @require_POST
-def quick_measure_status(request, pk: int):
+def quick_measure_status(request, pk: int) -> HttpResponse:
     measure = get_object_or_404(QuickMeasure.objects.select_related("meeting__picture"), pk=pk)
     _group_for(request.user, measure.meeting.picture.group_id, edit=True)
     if request.POST.get("status") not in QuickMeasure.Status.values:
@@ -172,7 +173,7 @@ def quick_measure_status(request, pk: int):
 
 
 @require_POST
-def feedback_give(request, pk: int, observation: int):
+def feedback_give(request, pk: int, observation: int) -> HttpResponse:
     picture = _week_for(request.user, pk, edit=True)
     if observation not in [i["observation"] for i in picture.content.get("items", [])]:
         raise PermissionDenied
@@ -194,7 +195,7 @@ def feedback_give(request, pk: int, observation: int):
     return redirect("est:week", pk=pk)
 
 
-def summary(request, pk: int):
+def summary(request, pk: int) -> HttpResponse:
     group = _group_for(request.user, pk)
     kind = request.GET.get("period", "month")
     try:
@@ -232,7 +233,7 @@ def summary(request, pk: int):
     )
 
 
-def my_observations(request):
+def my_observations(request) -> HttpResponse:
     require_municipality(request)
     observations = (
         Observation.objects.filter(reported_by=request.user)

@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -8,7 +9,7 @@ from samverkan.governance.models import Body
 from samverkan.governance.selectors import body_findings
 
 
-def body_list(request):
+def body_list(request) -> HttpResponse:
     municipality = require_municipality(request)
     today = timezone.localdate()
     bodies = list(
@@ -24,7 +25,7 @@ def body_list(request):
     return render(request, "governance/body_list.html", {"bodies": bodies, "today": today})
 
 
-def body_detail(request, pk: int):
+def body_detail(request, pk: int) -> HttpResponse:
     body = get_object_or_404(Body.objects.select_related("municipality", "agreement", "parent"), pk=pk)
     if not permissions.can_view_municipality(request.user, body.municipality):
         raise PermissionDenied

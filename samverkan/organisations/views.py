@@ -27,7 +27,7 @@ def _area_for(request, pk: int) -> Area:
     return area
 
 
-def area_list(request):
+def area_list(request) -> HttpResponse:
     municipality = require_municipality(request)
     districts = Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT).order_by("name")
     today = timezone.localdate()
@@ -47,7 +47,7 @@ def _period_kind(request) -> str:
     return kind if kind in PeriodKind.values else PeriodKind.YEAR
 
 
-def area_detail(request, pk: int):
+def area_detail(request, pk: int) -> HttpResponse:
     area = _area_for(request, pk)
     kind = _period_kind(request)
     today = timezone.localdate()
@@ -82,7 +82,7 @@ def area_detail(request, pk: int):
     return render(request, "organisations/area_detail.html", context)
 
 
-def area_geometry(request, pk: int):
+def area_geometry(request, pk: int) -> HttpResponse:
     """The area, its neighbourhoods and, for a district, its data layers:
     observations of the last year, their hotspot grid and police events by
     the neighbourhood their text names."""
@@ -135,7 +135,7 @@ def _feature(geometry: dict, **properties) -> dict:
     return {"type": "Feature", "properties": properties, "geometry": geometry}
 
 
-def area_indicator_csv(request, pk: int, code: str):
+def area_indicator_csv(request, pk: int, code: str) -> HttpResponse:
     area = _area_for(request, pk)
     indicator = get_object_or_404(Indicator, municipality=area.municipality, code=code)
     kind = _period_kind(request)
@@ -184,7 +184,7 @@ def _num(value) -> str:
     return "" if value is None else f"{value:.4f}".replace(".", ",")
 
 
-def area_lookup(request):
+def area_lookup(request) -> HttpResponse:
     """Which district area covered a place on a date: ?lon=&lat=&date=YYYY-MM-DD."""
     municipality = require_municipality(request)
     try:

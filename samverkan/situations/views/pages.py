@@ -1,0 +1,113 @@
+"""The party's page and the joint analysis's page, which several forms render again with their errors."""
+
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import render
+
+from samverkan.accounts import permissions
+from samverkan.governance.models import Body
+from samverkan.organisations.models import Municipality
+from samverkan.situations import selectors
+from samverkan.situations.forms import (
+    DecisionForm,
+    EvidenceForm,
+    MergeForm,
+    PartyPictureForm,
+    ProblemForm,
+    ScoresForm,
+    VersionForm,
+)
+from samverkan.situations.models import Problem
+from samverkan.situations.presentation import cause_fishbone, evidence_chart
+
+
+def evidence_form(
+    problem: Problem, municipality: Municipality, data: QueryDict | None = None
+) -> EvidenceForm:
+    # One form per problem, so field ids stay unique on the page.
+    return EvidenceForm(data, municipality=municipality, prefix=f"evidence-{problem.pk}")
+
+
+def decorate(problems, picture, forms) -> None:
+    """Charts for the evidence, and (for editors) an evidence form per problem."""
+    failed = (forms or {}).get("evidence")
+    for problem in problems:
+        for evidence in problem.evidence.all():
+            evidence.chart = evidence_chart(evidence)
+        if forms is not None:
+            same = failed is not None and failed.prefix == f"evidence-{problem.pk}"
+            problem.evidence_form = failed if same else evidence_form(problem, picture.municipality)
+
+
+def party_page(request, party_picture, *, forms=None, status=200) -> HttpResponse:
+    can_edit = permissions.can_edit_party_picture(request.user, party_picture)
+    forms = forms or {}
+    picture = party_picture.picture
+    if can_edit:
+        forms.setdefault("details", PartyPictureForm(instance=party_picture))
+        forms.setdefault("problem", ProblemForm(picture=picture))
+    problems = party_picture.problems.prefetch_related(
+        "priority_areas", "categories", "evidence"
+    ).select_related("area")
+    decorate(problems, picture, forms if can_edit else None)
+    return render(
+        request,
+        "situations/party_picture.html",
+        {
+            "party": party_picture,
+            "picture": picture,
+            "problems": problems,
+            "can_edit": can_edit,
+            "forms": forms,
+        },
+        status=status,
+    )
+
+
+def joint_page(request, analysis, *, forms=None, status=200) -> HttpResponse:
+    can_edit = permissions.can_edit_joint(request.user, analysis)
+    can_decide = permissions.can_record_decision(request.user, analysis)
+    by_score = selectors.ranking(analysis)
+    # Adopted priorities first, in the steering group's order; then by score.
+    ranked = sorted(by_score, key=lambda r: (r.problem.rank is None, r.problem.rank or 0))
+    problems = [r.problem for r in ranked]
+    forms = forms or {}
+    if can_edit:
+        forms.setdefault("merge", MergeForm(analysis=analysis))
+        forms.setdefault("scores", ScoresForm(problems=problems))
+        forms.setdefault("version", VersionForm())
+    if can_decide:
+        forms.setdefault(
+            "decision",
+            DecisionForm(
+                analysis=analysis,
+                bodies=Body.objects.filter(municipality=analysis.picture.municipality),
+                initial={"problems": [r.problem.pk for r in by_score if r.total > 0][:3]},
+            ),
+        )
+    city = analysis.city_picture
+    police = analysis.police_picture
+    decorate(problems, analysis.picture, forms if can_edit else None)
+    for row in ranked:
+        row.fishbone = cause_fishbone(row.problem) if row.problem.causes.exists() else ""
+    versions = list(analysis.versions.order_by("-number"))
+    return render(
+        request,
+        "situations/joint.html",
+        {
+            "analysis": analysis,
+            "picture": analysis.picture,
+            "ranked": ranked,
+            "sides": [
+                (city, city.problems.all()),
+                (police, police.problems.all()),
+            ],
+            "coverage": selectors.joint_coverage(analysis),
+            "decision": analysis.adopted_decision,
+            "can_edit": can_edit,
+            "can_decide": can_decide,
+            "forms": forms,
+            "versions": versions,
+            "criteria": selectors.CRITERIA,
+        },
+        status=status,
+    )
