@@ -145,6 +145,14 @@ def test_a_cut_off_json_file_is_refused_with_its_position():
         police_events.parse(data)
 
 
+def test_each_element_of_an_events_array_is_reported_on_its_own_line():
+    """Elements that are not objects (a number, a string) keep the lines of those after them right."""
+    data = b'[\n  1,\n  {"id": 5, "note": "x{[,]}\\"y"},\n\n  "text", {\n "id": 7}\n]'
+    errors = [(e.line, e.message) for e in police_events.parse(data).errors]
+    assert [line for line, _message in errors] == [2, 3, 5, 5]
+    assert "1" in errors[0][1] and "4" in errors[3][1]
+
+
 # --- loading ---------------------------------------------------------------
 
 

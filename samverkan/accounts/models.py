@@ -69,5 +69,5 @@ class SignInFailure(models.Model):
         verbose_name = _("failed sign-in")
         verbose_name_plural = _("failed sign-ins")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.username_digest[:12]}… {self.at:%Y-%m-%d %H:%M}"

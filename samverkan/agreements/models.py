@@ -32,7 +32,7 @@ class CouncilGoal(models.Model):
         verbose_name_plural = _("council goals")
         constraints = [models.UniqueConstraint(fields=["municipality", "code"], name="council_goal_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"KF {self.code} {self.title}"
 
 
@@ -77,7 +77,7 @@ class Agreement(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -146,7 +146,7 @@ class AgreementVersion(Validity):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.agreement} – {self.label}"
 
     @property
@@ -189,7 +189,7 @@ class Annex(models.Model):
         ordering = ["version", "number"]
         constraints = [models.UniqueConstraint(fields=["version", "number"], name="annex_number_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return _("Annex %(number)s: %(title)s") % {"number": self.number, "title": self.title}
 
 
@@ -207,7 +207,7 @@ class MandatoryCategory(models.Model):
         verbose_name_plural = _("mandatory categories")
         ordering = ["version", "name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -247,7 +247,7 @@ class PriorityArea(models.Model):
         verbose_name_plural = _("priority areas")
         ordering = ["version", "order", "name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
@@ -276,7 +276,7 @@ class Goal(models.Model):
         verbose_name_plural = _("goals")
         ordering = ["priority_area", "order"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text
 
 
@@ -304,7 +304,7 @@ class TextSection(models.Model):
         verbose_name_plural = _("text sections")
         ordering = ["version", "order", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.heading
 
 
@@ -334,7 +334,7 @@ class PriorityAreaLineage(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.from_area} → {self.to_area}"
 
     @property

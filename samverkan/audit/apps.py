@@ -5,7 +5,7 @@ class AuditConfig(AppConfig):
     name = "samverkan.audit"
     label = "audit"
 
-    def ready(self):
+    def ready(self) -> None:
         from samverkan.audit import recorder
 
         recorder.connect()

@@ -54,7 +54,7 @@ class AuditEvent(models.Model):
         # The latest change of given models (cache stamps) without a scan.
         indexes = [models.Index(fields=["model", "id"], name="audit_model_latest")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.model} {self.object_repr}"
 
     def save(self, *args, **kwargs):

@@ -261,7 +261,7 @@ class AdoptionForm(forms.Form):
             )
             self.fields[f"comment_{proposal.pk}"] = guarded_text(_("Comment"))
 
-    def clean(self):
+    def clean(self) -> None:
         data = super().clean()
         if data.get("valid_to") and data.get("valid_from") and data["valid_to"] < data["valid_from"]:
             self.add_error("valid_to", _("A validity cannot end before it starts."))

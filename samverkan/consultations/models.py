@@ -61,7 +61,7 @@ class ConsultationRound(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case_number} {self.title}"
 
     @property
@@ -91,14 +91,14 @@ class Recipient(models.Model):
             models.UniqueConstraint(fields=["round", "organisation"], name="recipient_once_per_round")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.organisation} ({self.round.case_number})"
 
     @property
     def deadline(self) -> dt.date:
         return self.extended_to or self.round.deadline
 
-    def clean(self):
+    def clean(self) -> None:
         if self.extended_to and self.round_id and self.extended_to <= self.round.deadline:
             raise ValidationError({"extended_to": _("An extension ends after the round's deadline.")})
 
@@ -154,7 +154,7 @@ class Statement(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(_("Response from %(org)s") % {"org": self.recipient.organisation})
 
     @property
@@ -191,7 +191,7 @@ class DocumentReference(models.Model):
             models.UniqueConstraint(fields=["statement", "reference"], name="document_reference_once")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
 
@@ -216,7 +216,7 @@ class Attachment(models.Model):
         verbose_name_plural = _("attachments")
         ordering = ["statement", "uploaded_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @property
@@ -250,7 +250,7 @@ class AmendmentProposal(models.Model):
         verbose_name_plural = _("amendment proposals")
         ordering = ["statement", "order", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.heading
 
     @property
@@ -322,10 +322,10 @@ class ProposedChange(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.anchor_label or self.get_anchor_display()}"
 
-    def clean(self):
+    def clean(self) -> None:
         if self.kind and self.anchor not in ANCHORS_FOR[self.kind]:
             raise ValidationError(
                 {
@@ -377,7 +377,7 @@ class MinutesItem(Recorded):
         verbose_name_plural = _("minutes items")
         ordering = ["statement", "recorded_at", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.committee} {self.meeting_date:%Y-%m-%d} {self.paragraph}"
 
 
@@ -404,7 +404,7 @@ class MinutesProposal(AppendOnly):
         ordering = ["item", "position"]
         constraints = [models.UniqueConstraint(fields=["item", "position"], name="minutes_proposal_position")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
 
 
@@ -428,7 +428,7 @@ class MinutesPosition(AppendOnly):
         abstract = True
         ordering = ["item", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.members
 
 
@@ -465,7 +465,7 @@ class MinutesStatement(MinutesPosition):
         verbose_name_plural = _("statements")
         ordering = ["item", "kind", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.members}"
 
 
@@ -489,7 +489,7 @@ class VersionAdoption(Recorded):
         verbose_name_plural = _("adoptions of versions")
         ordering = ["version", "recorded_at", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.version} {self.decided_on:%Y-%m-%d}"
 
 
@@ -514,5 +514,5 @@ class ProposalOutcome(Recorded):
         verbose_name_plural = _("outcomes of proposals")
         ordering = ["proposal", "recorded_at", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.proposal}: {self.get_outcome_display()}"

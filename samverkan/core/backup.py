@@ -21,12 +21,14 @@ import shutil
 import tarfile
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 from samverkan.audit import recorder
@@ -42,7 +44,7 @@ class BackupError(Exception):
     pass
 
 
-def _models():
+def _models() -> Iterator[type[models.Model]]:
     for model in apps.get_models():
         label = model._meta.label_lower
         if model._meta.app_label in EXCLUDED_APPS or label in EXCLUDED_MODELS:
@@ -77,7 +79,7 @@ def _media_files() -> dict[str, Path]:
     return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def backup(target: Path) -> dict:
+def backup(target: Path) -> dict[str, Any]:
     """Write a backup of everything to `target` (.tar.gz); returns its manifest."""
     target = Path(target)
     with tempfile.TemporaryDirectory() as work:
@@ -122,13 +124,13 @@ def _holds_data() -> bool:
     return any(model._default_manager.exists() for model in _models())
 
 
-def restore(source: Path, *, replace: bool = False) -> dict:
+def restore(source: Path, *, replace: bool = False) -> dict[str, Any]:
     """Restore a backup made by `backup`; returns its manifest."""
-    with tempfile.TemporaryDirectory() as work:
-        work = Path(work)
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
         with tarfile.open(source, "r:gz") as archive:
             archive.extractall(work, filter="data")
-        manifest = json.loads((work / "manifest.json").read_text())
+        manifest: dict[str, Any] = json.loads((work / "manifest.json").read_text())
         if manifest.get("format") != FORMAT:
             raise BackupError(f"Unknown backup format {manifest.get('format')!r}.")
         for name, digest in manifest["files"].items():
@@ -149,7 +151,8 @@ def restore(source: Path, *, replace: bool = False) -> dict:
             if replace:
                 kept = set(_models())
                 for model in apps.get_models(include_auto_created=True):
-                    if model in kept or model._meta.auto_created in kept:  # with their many-to-many tables
+                    owner = model._meta.auto_created  # a many-to-many table: the model it belongs to
+                    if model in kept or (isinstance(owner, type) and owner in kept):
                         _empty(model)
             call_command("loaddata", str(work / "database.sjson"), verbosity=0)
             counts = _counts()
@@ -168,7 +171,7 @@ def restore(source: Path, *, replace: bool = False) -> dict:
     return manifest
 
 
-def _empty(model) -> None:
+def _empty(model: type[models.Model]) -> None:
     """Delete all rows of a model, the audit log included (its database
     trigger forbids DELETE but not TRUNCATE, which is what a restore needs)."""
     table = connection.ops.quote_name(model._meta.db_table)

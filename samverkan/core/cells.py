@@ -6,11 +6,16 @@ leading apostrophe; a cell that itself begins with an apostrophe gets one
 more, so reading a file back (`from_csv_text`) gives exactly what was
 written. XLSX cells are typed, so there a string is simply kept a string."""
 
+from typing import Any
+
+from openpyxl.workbook.workbook import Workbook
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MARKED = (*FORMULA_START, "'")
 
 
-def csv_text(value):
+def csv_text(value: Any) -> Any:
+    """A cell for csv.writer: a string a spreadsheet would read as a formula is marked as text."""
     if isinstance(value, str) and value.startswith(_MARKED):
         return "'" + value
     return value
@@ -22,7 +27,7 @@ def from_csv_text(value: str) -> str:
     return value
 
 
-def strings_stay_strings(book) -> None:
+def strings_stay_strings(book: Workbook) -> None:
     """openpyxl makes any string beginning with = a formula; make it text again."""
     for sheet in book.worksheets:
         for row in sheet.iter_rows():

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import apps
 from django.core import checks
 from django.db import models
@@ -6,9 +8,9 @@ from samverkan.core.personal_data import no_personal_identity_number
 
 
 @checks.register(checks.Tags.models)
-def every_text_field_is_guarded(app_configs=None, **kwargs):
+def every_text_field_is_guarded(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """A free-text field without the personal-data guard is a bug."""
-    errors = []
+    errors: list[checks.CheckMessage] = []
     for model in apps.get_models():
         if not model.__module__.startswith("samverkan."):
             continue

@@ -20,8 +20,8 @@ def errors_on_form(form: BaseForm, error: ValidationError) -> None:
 def errors_as_messages(request: HttpRequest, source: ValidationError | BaseForm) -> None:
     """A service's refusal, or an invalid form's errors, as messages on the next page."""
     if isinstance(source, ValidationError):
-        found = source.messages
+        found = list(source.messages)
     else:
-        found = [message for errors in source.errors.values() for message in errors]
+        found = [str(message) for errors in source.errors.values() for message in errors]
     for message in found:
         messages.error(request, message)

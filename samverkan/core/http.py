@@ -1,12 +1,23 @@
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from samverkan.accounts.models import User
 from samverkan.core.tenancy import municipality_for
+from samverkan.organisations.models import Municipality
 
 
-def require_municipality(request):
+class AuthenticatedRequest(HttpRequest):
+    """A request that LoginRequiredMiddleware let through: its user has signed in.
+    For the type checker; Django passes views an HttpRequest."""
+
+    user: User
+
+
+def require_municipality(request: HttpRequest) -> Municipality:
     """The municipality the signed-in user works in, or 403."""
     municipality = municipality_for(request.user)
     if municipality is None:
@@ -14,7 +25,7 @@ def require_municipality(request):
     return municipality
 
 
-def id_parameter(query, name: str) -> int | None:
+def id_parameter(query: QueryDict, name: str) -> int | None:
     """A query parameter that names a row by number: None when absent, 404
     when it is not a number a row could have."""
     value = query.get(name)
@@ -40,9 +51,10 @@ def download(data: bytes, fmt: str, name: str) -> HttpResponse:
     return response
 
 
-def render_pdf(template: str, context: dict) -> bytes:
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     """A template rendered to PDF with WeasyPrint (imported only when a PDF
     is made: it takes seconds to load)."""
     from weasyprint import HTML
 
-    return HTML(string=render_to_string(template, context)).write_pdf()
+    pdf: bytes = HTML(string=render_to_string(template, context)).write_pdf()
+    return pdf

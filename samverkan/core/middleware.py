@@ -1,5 +1,8 @@
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -12,11 +15,11 @@ class SwedishFirstLocaleMiddleware:
     UI; Samverkan is Swedish first, so only an explicit choice counts.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         self.supported = {code for code, _ in settings.LANGUAGES}
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
@@ -31,10 +34,10 @@ class RefuseNullCharactersMiddleware:
     store or compare one, so a filter given one would fail deep in a query.
     Refuse it up front (forms already refuse it in what they post)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
             return HttpResponseBadRequest(_("The address contains a character that is not allowed."))
         return self.get_response(request)

@@ -1,18 +1,25 @@
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, TypeVar
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.fields import GuardedTextField
 
+_M = TypeVar("_M", bound=models.Model)
+_C = TypeVar("_C", bound="Correctable")
 
-class ValidityQuerySet(models.QuerySet):
-    def valid_on(self, day):
+
+class ValidityQuerySet(models.QuerySet[_M]):
+    def valid_on(self, day: date) -> "ValidityQuerySet[_M]":
         return self.filter(
             models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day),
             models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day),
         )
 
-    def overlapping(self, start, end):
+    def overlapping(self, start: date, end: date | None) -> "ValidityQuerySet[_M]":
         """Valid at some day in [start, end]; end None means open-ended."""
         q = models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=start)
         if end is not None:
@@ -31,7 +38,7 @@ class Validity(models.Model):
     class Meta:
         abstract = True
 
-    def is_valid_on(self, day) -> bool:
+    def is_valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
         )
@@ -53,7 +60,7 @@ class AppendOnly(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError(f"A recorded {self._meta.verbose_name} is never changed; record a new one.")
         super().save(*args, **kwargs)
@@ -80,26 +87,25 @@ class Correctable(AppendOnly):
     def is_current(self) -> bool:
         return not hasattr(self, "corrected_by")
 
-    def clean(self):
+    corrects_id: int | None
+
+    def clean(self) -> None:
         super().clean()
         if self.corrects_id and not self.correction_reason.strip():
             raise ValidationError({"correction_reason": _("Say why the record is corrected.")})
         # (Assigning `corrects` already marks the in-memory record corrected: ask the database.)
-        if (
-            self.corrects_id
-            and type(self).objects.filter(corrects_id=self.corrects_id).exclude(pk=self.pk).exists()
-        ):
+        records: Any = type(self)._default_manager  # of the concrete model; the base is abstract
+        if self.corrects_id and records.filter(corrects_id=self.corrects_id).exclude(pk=self.pk).exists():
             raise ValidationError(_("That record has already been corrected; correct the latest one."))
 
     @staticmethod
-    def current(records):
+    def current(records: Iterable[_C]) -> _C | None:
         """The one record of a correction chain that no later record corrects."""
         return next((r for r in records if r.is_current), None)
 
-    def history(self) -> list:
+    def history(self) -> "list[Correctable]":
         """This record and every record it corrects, latest first."""
-        chain, record = [self], self
-        while record.corrects_id:
-            record = record.corrects
-            chain.append(record)
+        chain: list[Correctable] = [self]
+        while chain[-1].corrects is not None:
+            chain.append(chain[-1].corrects)
         return chain

@@ -94,14 +94,14 @@ class NoPersonalIdentityNumber:
 
     code = "personal_identity_number"
 
-    def __call__(self, value) -> None:
+    def __call__(self, value: object) -> None:
         if not isinstance(value, str):
             return
         matches = find_identity_numbers(value)
         if matches:
             raise ValidationError(PERSONAL_DATA_MESSAGE, code=self.code, params={"number": matches[0].masked})
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, NoPersonalIdentityNumber)
 
     def __hash__(self) -> int:

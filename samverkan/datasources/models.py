@@ -1,6 +1,7 @@
 """Imported data: every file kept as it came, every row traceable to it."""
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -60,7 +61,7 @@ class ImportBatch(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.filename}"
 
     @property
@@ -91,7 +92,7 @@ class RegionAlias(models.Model):
         verbose_name_plural = _("region names")
         constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="region_alias_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -142,7 +143,7 @@ class ReportedCrimeCount(models.Model):
         ]
         indexes = [models.Index(fields=["area", "crime", "year"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.region} {self.crime} {self.year}/{self.period}"
 
 
@@ -189,7 +190,7 @@ class PoliceEvent(models.Model):
             models.UniqueConstraint(fields=["municipality", "event_id"], name="police_event_unique")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -211,7 +212,7 @@ class ObservationCategory(models.Model):
             models.UniqueConstraint(fields=["municipality", "name"], name="observation_category_unique")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -226,12 +227,12 @@ class Classification(models.TextChoices):
     SECRET = "secret", _("Confidential: only my own organisation")
 
 
-class ObservationQuerySet(models.QuerySet):
-    def shared(self):
+class ObservationQuerySet(models.QuerySet["Observation"]):
+    def shared(self) -> "ObservationQuerySet":
         """What joint products and figures may use."""
         return self.filter(classification=Classification.OPEN)
 
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> "ObservationQuerySet":
         """Open observations, and restricted ones to those they are meant for:
         internal ones to the reporting party's side, confidential ones to the
         reporting organisation. Roles change nothing here, administrators included."""
@@ -306,7 +307,7 @@ class Observation(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.category} {self.observed_at:%Y-%m-%d %H:%M}"
 
     @property
@@ -347,7 +348,7 @@ class SurveyResult(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.region} {self.year}: {self.question}"
 
 
@@ -365,5 +366,5 @@ class FetchLog(models.Model):
         verbose_name_plural = _("API calls")
         ordering = ["-called_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.called_at:%Y-%m-%d %H:%M:%S} {self.url} {self.status}"

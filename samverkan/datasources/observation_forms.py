@@ -45,7 +45,7 @@ class ObservationForm(forms.ModelForm):
         # Open unless the reporter restricts it.
         self.fields["classification"].required = False
 
-    def clean(self):
+    def clean(self) -> None:
         data = super().clean()
         data["classification"] = data.get("classification") or Classification.OPEN
         has_point = data.get("longitude") is not None and data.get("latitude") is not None

@@ -39,7 +39,7 @@ class EstGroup(models.Model):
             models.CheckConstraint(condition=models.Q(meeting_day__range=(1, 7)), name="meeting_day_range")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -60,7 +60,7 @@ class WeeklyPicture(models.Model):
         ordering = ["group", "-week_start"]
         constraints = [models.UniqueConstraint(fields=["group", "week_start"], name="weekly_picture_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         year, week, _day = self.week_start.isocalendar()
         return f"{self.group} v. {week} {year}"
 
@@ -83,7 +83,7 @@ class WeeklyMeeting(models.Model):
         verbose_name = _("weekly meeting")
         verbose_name_plural = _("weekly meetings")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.picture} ({self.held_on:%Y-%m-%d})"
 
 
@@ -105,7 +105,7 @@ class QuickMeasure(models.Model):
         verbose_name_plural = _("quick measures")
         ordering = ["meeting", "due", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text
 
 
@@ -133,5 +133,5 @@ class ObservationFeedback(models.Model):
         verbose_name = _("feedback on an observation")
         verbose_name_plural = _("feedback on observations")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.observation}: {self.get_outcome_display()}"

@@ -62,7 +62,7 @@ class Body(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     def represented_kinds(self) -> set[str]:
@@ -83,7 +83,7 @@ class Seat(models.Model):
         verbose_name_plural = _("seats")
         ordering = ["body", "-is_chair", "organisation__name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.role_title}, {self.organisation}"
 
 
@@ -118,7 +118,7 @@ class ReportingDuty(models.Model):
         verbose_name_plural = _("reporting duties")
         ordering = ["body", "first_due"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.body} → {self.committee}"
 
     def next_due(self, today: dt.date) -> dt.date:
@@ -145,5 +145,5 @@ class RecordedDecision(AppendOnly):
     class Meta:
         abstract = True
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.body} {self.decided_on:%Y-%m-%d}"

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from samverkan.indicators.models import Indicator, IndicatorValue, Population
 
@@ -21,8 +22,8 @@ class IndicatorValueAdmin(admin.ModelAdmin):
     list_display = ("indicator", "area", "label", "count", "value", "low", "high", "significant_change")
     list_filter = ("indicator", "period_kind")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # computed, never typed in
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: IndicatorValue | None = None) -> bool:
         return False

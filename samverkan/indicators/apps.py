@@ -5,5 +5,5 @@ class IndicatorsConfig(AppConfig):
     name = "samverkan.indicators"
     label = "indicators"
 
-    def ready(self):
+    def ready(self) -> None:
         from samverkan.indicators import receivers  # noqa: F401  (connects the refresh after imports)

@@ -9,6 +9,7 @@ recomputes the years it touched.
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,9 +18,11 @@ from samverkan.datasources.models import Observation, PoliceEvent, ReportedCrime
 from samverkan.indicators import statistics
 from samverkan.indicators.models import Denominator, Indicator, IndicatorSource, IndicatorValue, Population
 from samverkan.indicators.periods import MONTHS_IN, label, period_end, period_start, same_period_year_before
-from samverkan.organisations.models import Area, AreaKind, AreaMembership, SuccessionKind
+from samverkan.organisations.models import Area, AreaKind, AreaMembership, Municipality, SuccessionKind
 
 MUNICIPALITY = None  # the area key of municipality-wide values
+
+ValueKey = tuple[int | None, str, dt.date]  # (area, period kind, period start)
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class SourceCount:
     count: int | None  # None: suppressed at the source
 
 
-def area_families(municipality) -> dict[int, set[int]]:
+def area_families(municipality: Municipality) -> dict[int, set[int]]:
     """Each district area with the areas that merged or were renamed into it."""
     areas = list(
         Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT).prefetch_related(
@@ -108,6 +111,7 @@ def source_counts(indicator: Indicator, years: set[int] | None) -> list[SourceCo
         named = event.named_area
         if named is None:
             continue
+        district_id: int | None
         if named.kind == AreaKind.DISTRICT:
             district_id = named.pk
         else:
@@ -137,11 +141,11 @@ def _kinds_for(granularity: str) -> list[str]:
     }[granularity]
 
 
-def _populations(municipality) -> dict[tuple[int | None, int], int]:
+def _populations(municipality: Municipality) -> dict[tuple[int | None, int], int]:
     return {(p.area_id, p.year): p.count for p in Population.objects.filter(municipality=municipality)}
 
 
-def _survey_values(indicator: Indicator, years: set[int] | None) -> dict[tuple, IndicatorValue]:
+def _survey_values(indicator: Indicator, years: set[int] | None) -> dict[ValueKey, IndicatorValue]:
     """Shares of respondents per area and year, with Wilson intervals, in per cent."""
     results = SurveyResult.objects.filter(
         municipality=indicator.municipality, question=indicator.source_filter.get("question", "")
@@ -151,7 +155,7 @@ def _survey_values(indicator: Indicator, years: set[int] | None) -> dict[tuple, 
     for area_id, family in families.items():
         for member in family:
             members_of[member].append(area_id)
-    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    totals: dict[tuple[int | None, int], list[int]] = defaultdict(lambda: [0, 0])
     for result in results:
         targets = [MUNICIPALITY] if result.is_municipality else members_of.get(result.area_id, [])
         for target in targets:
@@ -203,7 +207,7 @@ def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None) ->
     members_of[MUNICIPALITY] = [MUNICIPALITY]
 
     # (target area, kind, start) → [sum, suppressed?, months seen, granularity days seen]
-    sums: dict[tuple, dict] = {}
+    sums: dict[ValueKey, dict[str, Any]] = {}
     for item in counts:
         for target in members_of.get(item.area_id, []):
             for kind in _kinds_for(item.granularity):
@@ -252,7 +256,7 @@ def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None) ->
         population = None
         if indicator.denominator == Denominator.POPULATION:
             known = [populations.get((member, start.year)) for member in entry["sources"]]
-            population = sum(known) if known and all(known) else None
+            population = sum(k for k in known if k is not None) if known and all(known) else None
         value = IndicatorValue(
             indicator=indicator,
             area_id=target,
@@ -305,12 +309,12 @@ def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None) ->
     stale = IndicatorValue.objects.filter(indicator=indicator)
     if years:
         lo, hi = year_span(years)
-        stale = [
+        in_span = [
             v.pk
             for v in stale.filter(period_start__range=(lo, hi))
             if in_years(v.period_kind, v.period_start, years)
         ]
-        IndicatorValue.objects.filter(pk__in=stale).delete()
+        IndicatorValue.objects.filter(pk__in=in_span).delete()
     else:
         stale.delete()
     IndicatorValue.objects.bulk_create(values.values(), batch_size=1000)

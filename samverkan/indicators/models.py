@@ -56,7 +56,7 @@ class Indicator(models.Model):
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["municipality", "code"], name="indicator_code_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -83,7 +83,7 @@ class Population(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.area or self.municipality} {self.year}: {self.count}"
 
 
@@ -138,5 +138,5 @@ class IndicatorValue(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.indicator} {self.label}"

@@ -15,7 +15,7 @@ PERIOD_KINDS = [PeriodKind.YEAR, PeriodKind.TERTIAL, PeriodKind.MONTH, PeriodKin
 @dataclass
 class SeriesRow:
     label: str
-    area: IndicatorValue | None
+    area: IndicatorValue
     municipality: IndicatorValue | None
 
 
@@ -41,12 +41,13 @@ class Panel:
         """Rates and shares compare with the whole municipality; raw counts do not."""
         return self.is_rate or self.is_share
 
-    def chart(self) -> dict:
-        def point(v):
+    def chart(self) -> dict[str, list[Any]]:
+        def point(v: IndicatorValue | None) -> float | None:
             return None if v is None or v.value is None else round(v.value, 3)
 
-        def bound(v, name):
-            return None if v is None or getattr(v, name) is None else round(getattr(v, name), 3)
+        def bound(v: IndicatorValue | None, name: str) -> float | None:
+            edge = None if v is None else getattr(v, name)
+            return None if edge is None else round(edge, 3)
 
         return {
             "labels": [r.label for r in self.rows],
@@ -57,7 +58,7 @@ class Panel:
         }
 
 
-def _rows(own: dict, whole: dict) -> list[SeriesRow]:
+def _rows(own: dict[dt.date, IndicatorValue], whole: dict[dt.date, IndicatorValue]) -> list[SeriesRow]:
     return [SeriesRow(own[start].label, own[start], whole.get(start)) for start in sorted(own)]
 
 
@@ -73,8 +74,8 @@ def area_panels(area: Area, kind: str) -> list[Panel]:
     indicators = list(
         Indicator.objects.filter(municipality=area.municipality).prefetch_related("priority_areas")
     )
-    own: dict[int, dict] = {i.pk: {} for i in indicators}
-    whole: dict[int, dict] = {i.pk: {} for i in indicators}
+    own: dict[int, dict[dt.date, IndicatorValue]] = {i.pk: {} for i in indicators}
+    whole: dict[int, dict[dt.date, IndicatorValue]] = {i.pk: {} for i in indicators}
     values = IndicatorValue.objects.filter(
         Q(area=area) | Q(area__isnull=True), indicator__in=indicators, period_kind=kind
     )

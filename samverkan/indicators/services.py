@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,23 +15,25 @@ def population_from_bra(municipality: Municipality) -> int:
     """Inhabitants per area and year implied by BRÅ's count and rate per
     100,000, where no other source has given them. The row with the largest
     count gives the least rounding error."""
-    best: dict[tuple, tuple[int, float]] = {}
+    best: dict[tuple[int | None, int], tuple[int, float]] = {}
     rows = ReportedCrimeCount.objects.filter(
         municipality=municipality, suppressed=False, rate_per_100k__gt=0, count__gt=0
     ).exclude(area__isnull=True, is_municipality=False)
     for row in rows.only("area_id", "is_municipality", "year", "count", "rate_per_100k"):
+        if row.count is None or row.rate_per_100k is None:
+            continue  # excluded by the query; the type does not know
         key = (None if row.is_municipality else row.area_id, row.year)
         if key not in best or row.count > best[key][0]:
             best[key] = (row.count, row.rate_per_100k)
     written = 0
     for (area_id, year), (count, rate) in best.items():
-        existing = Population.objects.filter(municipality=municipality, area_id=area_id, year=year).first()
+        # area_id None is the whole municipality (the lookup stubs do not allow None).
+        lookup: dict[str, Any] = {"municipality": municipality, "area_id": area_id, "year": year}
+        existing = Population.objects.filter(**lookup).first()
         if existing is not None and not existing.source.startswith("BRÅ"):
             continue
         Population.objects.update_or_create(
-            municipality=municipality,
-            area_id=area_id,
-            year=year,
+            **lookup,
             defaults={
                 "count": round(count * 100_000 / rate),
                 "source": _("BRÅ: implied by the rate per 100,000 inhabitants"),

@@ -2,6 +2,8 @@
 (SWEREF99 TM), and the cells are returned as WGS84 polygons for the map.
 Pure functions, no ORM."""
 
+from collections.abc import Sequence
+
 import numpy as np
 from pyproj import Transformer
 
@@ -9,7 +11,9 @@ _TO_METRES = Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True)
 _TO_DEGREES = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
 
 
-def grid_counts(lons, lats, *, cell_m: float = 250.0) -> list[tuple[list[list[float]], int]]:
+def grid_counts(
+    lons: Sequence[float], lats: Sequence[float], *, cell_m: float = 250.0
+) -> list[tuple[list[list[float]], int]]:
     """[(ring of (lon, lat), count)] for every cell holding at least one point."""
     if len(lons) == 0:
         return []

@@ -1,6 +1,8 @@
 """Municipalities (tenants), the organisations that collaborate, and the
 geographic areas they work in, with the areas' history."""
 
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +46,7 @@ class Municipality(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -110,7 +112,7 @@ class Organisation(Validity):
         ordering = ["kind", "name"]
         constraints = [validity_constraint("organisation_validity")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
@@ -150,14 +152,14 @@ class Area(Validity):
             models.UniqueConstraint(fields=["municipality", "code"], name="area_code_unique"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
     def is_current(self) -> bool:
         return self.valid_to is None
 
-    def reference_day(self, today):
+    def reference_day(self, today: dt.date) -> dt.date:
         """The day to describe the area on: today, or its last day if it has ceased."""
         return self.valid_to if self.valid_to and self.valid_to < today else today
 
@@ -183,7 +185,7 @@ class AreaMembership(Validity):
         verbose_name_plural = _("area memberships")
         constraints = [validity_constraint("area_membership_validity")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.neighbourhood} → {self.district}"
 
 
@@ -215,5 +217,5 @@ class AreaSuccession(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor} ({self.date})"

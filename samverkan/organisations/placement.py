@@ -9,11 +9,12 @@ import hashlib
 import json
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 
 from samverkan.organisations.geometry import to_shape
-from samverkan.organisations.models import Area, AreaKind, AreaMembership
+from samverkan.organisations.models import Area, AreaKind, AreaMembership, Municipality
 from samverkan.organisations.selectors import area_became
 from samverkan.organisations.spatial import OUTSIDE, PolygonIndex
 
@@ -25,7 +26,8 @@ def _index_for(areas: list[Area]) -> tuple[list[int], PolygonIndex]:
         json.dumps([(a.pk, a.geometry) for a in areas], sort_keys=True).encode()
     ).hexdigest()
     if digest not in _INDEXES:
-        _INDEXES[digest] = ([a.pk for a in areas], PolygonIndex.build([to_shape(a.geometry) for a in areas]))
+        shapes = [to_shape(a.geometry) for a in areas if a.geometry is not None]
+        _INDEXES[digest] = ([a.pk for a in areas if a.geometry is not None], PolygonIndex.build(shapes))
     return _INDEXES[digest]
 
 
@@ -33,7 +35,7 @@ class AreaNames:
     """Finds the configured district or neighbourhood a text names, for
     sources that give a place name instead of a position."""
 
-    def __init__(self, municipality):
+    def __init__(self, municipality: Municipality) -> None:
         areas = Area.objects.filter(
             municipality=municipality, kind__in=[AreaKind.DISTRICT, AreaKind.NEIGHBOURHOOD]
         )
@@ -58,8 +60,8 @@ class AreaNames:
 
 
 class AreaLocator:
-    def __init__(self, municipality):
-        self.names = None
+    def __init__(self, municipality: Municipality) -> None:
+        self.names: AreaNames | None = None
         self.municipality = municipality
         self.districts = list(Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT))
         self.neighbourhoods = [
@@ -67,13 +69,15 @@ class AreaLocator:
             for a in Area.objects.filter(municipality=municipality, kind=AreaKind.NEIGHBOURHOOD)
             if a.geometry
         ]
-        self.memberships = defaultdict(list)
+        self.memberships: defaultdict[int, list[AreaMembership]] = defaultdict(list)
         for link in AreaMembership.objects.filter(district__municipality=municipality):
             self.memberships[link.neighbourhood_id].append(link)
 
-    def locate(self, lons, lats, days: list[dt.date]) -> tuple[list[int | None], list[int | None]]:
+    def locate(
+        self, lon_values: Sequence[float], lat_values: Sequence[float], days: list[dt.date]
+    ) -> tuple[list[int | None], list[int | None]]:
         """(district id, neighbourhood id) per point; None where outside."""
-        lons, lats = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+        lons, lats = np.asarray(lon_values, dtype=float), np.asarray(lat_values, dtype=float)
         neighbourhoods: list[int | None] = [None] * len(days)
         if self.neighbourhoods:
             ids, index = _index_for(self.neighbourhoods)
@@ -94,8 +98,9 @@ class AreaLocator:
             for position, i in zip(positions, found, strict=True):
                 districts[position] = ids[i] if i != OUTSIDE else None
         for i, day in enumerate(days):
-            if districts[i] is None and neighbourhoods[i] is not None:
-                link = next((m for m in self.memberships[neighbourhoods[i]] if m.is_valid_on(day)), None)
+            neighbourhood = neighbourhoods[i]
+            if districts[i] is None and neighbourhood is not None:
+                link = next((m for m in self.memberships[neighbourhood] if m.is_valid_on(day)), None)
                 districts[i] = link.district_id if link else None
         return districts, neighbourhoods
 

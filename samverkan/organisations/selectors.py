@@ -21,7 +21,7 @@ def area_covering(
     """
     areas = Area.objects.filter(municipality=municipality, kind=kind).valid_on(on)
     for area in areas.filter(geometry__isnull=False):
-        if contains_point(area.geometry, lon, lat):
+        if area.geometry is not None and contains_point(area.geometry, lon, lat):
             return area
     if kind != AreaKind.DISTRICT:
         return None

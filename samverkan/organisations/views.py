@@ -1,6 +1,7 @@
 import csv
 import datetime as dt
 from collections import Counter
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from samverkan.accounts import permissions
 from samverkan.agreements.selectors import latest_adopted, version_in_force
 from samverkan.audit.recorder import record_reads
-from samverkan.core.http import require_municipality
+from samverkan.core.http import AuthenticatedRequest, require_municipality
 from samverkan.datasources.models import Observation, PoliceEvent
 from samverkan.indicators.models import Indicator, PeriodKind
 from samverkan.indicators.selectors import PERIOD_KINDS, area_panels, indicator_series
@@ -20,14 +21,14 @@ from samverkan.organisations.hotspots import grid_counts
 from samverkan.organisations.models import Area, AreaKind
 
 
-def _area_for(request, pk: int) -> Area:
+def _area_for(request: AuthenticatedRequest, pk: int) -> Area:
     area = get_object_or_404(Area.objects.select_related("municipality"), pk=pk)
     if not permissions.can_view_municipality(request.user, area.municipality):
         raise PermissionDenied
     return area
 
 
-def area_list(request) -> HttpResponse:
+def area_list(request: AuthenticatedRequest) -> HttpResponse:
     municipality = require_municipality(request)
     districts = Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT).order_by("name")
     today = timezone.localdate()
@@ -42,20 +43,20 @@ def area_list(request) -> HttpResponse:
     )
 
 
-def _period_kind(request) -> str:
+def _period_kind(request: AuthenticatedRequest) -> str:
     kind = request.GET.get("period", PeriodKind.YEAR)
     return kind if kind in PeriodKind.values else PeriodKind.YEAR
 
 
-def area_detail(request, pk: int) -> HttpResponse:
+def area_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     area = _area_for(request, pk)
     kind = _period_kind(request)
     today = timezone.localdate()
     on = area.reference_day(today)
-    agreements = []
-    for agreement in area.agreements.prefetch_related("versions__superseded_by"):
-        agreement.current = version_in_force(agreement, today) or latest_adopted(agreement)
-        agreements.append(agreement)
+    agreements = [
+        (agreement, version_in_force(agreement, today) or latest_adopted(agreement))
+        for agreement in area.agreements.prefetch_related("versions__superseded_by")
+    ]
     context = {
         "area": area,
         "neighbourhoods": selectors.neighbourhoods_of(area, on=on),
@@ -82,7 +83,7 @@ def area_detail(request, pk: int) -> HttpResponse:
     return render(request, "organisations/area_detail.html", context)
 
 
-def area_geometry(request, pk: int) -> HttpResponse:
+def area_geometry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The area, its neighbourhoods and, for a district, its data layers:
     observations of the last year, their hotspot grid and police events by
     the neighbourhood their text names."""
@@ -107,10 +108,11 @@ def area_geometry(request, pk: int) -> HttpResponse:
             )
     if area.kind == AreaKind.DISTRICT:
         since = timezone.now() - dt.timedelta(days=365)
-        observations = Observation.objects.visible_to(request.user).filter(
-            area=area, observed_at__gte=since, longitude__isnull=False
+        observations = list(
+            Observation.objects.visible_to(request.user)
+            .filter(area=area, observed_at__gte=since, longitude__isnull=False)
+            .select_related("category")
         )
-        observations = list(observations.select_related("category"))
         record_reads(request.user, [o for o in observations if o.is_restricted], why="district map")
         for o in observations:
             features.append(
@@ -120,9 +122,12 @@ def area_geometry(request, pk: int) -> HttpResponse:
                     name=f"{o.category.name}, {timezone.localtime(o.observed_at):%Y-%m-%d %H:%M}",
                 )
             )
-        for ring, count in grid_counts(
-            [o.longitude for o in observations], [o.latitude for o in observations]
-        ):
+        points = [
+            (o.longitude, o.latitude)
+            for o in observations
+            if o.longitude is not None and o.latitude is not None
+        ]
+        for ring, count in grid_counts([lon for lon, _lat in points], [lat for _lon, lat in points]):
             features.append(
                 _feature(
                     {"type": "Polygon", "coordinates": [ring]}, kind="hotspot", count=count, name=str(count)
@@ -131,11 +136,11 @@ def area_geometry(request, pk: int) -> HttpResponse:
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
-def _feature(geometry: dict, **properties) -> dict:
+def _feature(geometry: dict[str, Any], **properties: Any) -> dict[str, Any]:
     return {"type": "Feature", "properties": properties, "geometry": geometry}
 
 
-def area_indicator_csv(request, pk: int, code: str) -> HttpResponse:
+def area_indicator_csv(request: AuthenticatedRequest, pk: int, code: str) -> HttpResponse:
     area = _area_for(request, pk)
     indicator = get_object_or_404(Indicator, municipality=area.municipality, code=code)
     kind = _period_kind(request)
@@ -180,11 +185,11 @@ def area_indicator_csv(request, pk: int, code: str) -> HttpResponse:
     return response
 
 
-def _num(value) -> str:
+def _num(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}".replace(".", ",")
 
 
-def area_lookup(request) -> HttpResponse:
+def area_lookup(request: AuthenticatedRequest) -> HttpResponse:
     """Which district area covered a place on a date: ?lon=&lat=&date=YYYY-MM-DD."""
     municipality = require_municipality(request)
     try:

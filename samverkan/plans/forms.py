@@ -177,7 +177,7 @@ class ReportForm(forms.Form):
         help_text=_("Only for a follow-up on demand."),
     )
 
-    def clean(self):
+    def clean(self) -> None:
         data = super().clean()
         if data.get("tertial") is None and not data.get("as_of"):
             raise forms.ValidationError(_("Choose a tertial or give the date of the follow-up."))
@@ -237,7 +237,7 @@ class CommunicationForm(forms.ModelForm):
         for name in ("agreement", "plan"):
             self.fields[name].empty_label = CHOOSE
 
-    def clean(self):
+    def clean(self) -> None:
         data = super().clean()
         agreement, plan = data.get("agreement"), data.get("plan")
         if agreement and plan and plan.agreement_id != agreement.pk:

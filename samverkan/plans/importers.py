@@ -186,8 +186,8 @@ def plan_measures(batch: ImportBatch, parsed: ParseResult, remember: bool) -> Im
         seen[d["id"]] = row.line
         current = {
             "plan": str(measure.plan),
-            "kind": measure.kind.name if measure.kind_id else "",
-            "goal": measure.goal.text if measure.goal_id else "",
+            "kind": measure.kind.name if measure.kind else "",
+            "goal": measure.goal.text if measure.goal else "",
             "owners": owners_text(measure),
         }
         fixed = [k for k, v in d["read_only"].items() if v != str(current[k])]

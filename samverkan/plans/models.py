@@ -37,7 +37,7 @@ class MeasureKind(models.Model):
         ordering = ["municipality", "order", "name"]
         constraints = [models.UniqueConstraint(fields=["municipality", "code"], name="measure_kind_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -97,7 +97,7 @@ class ActionPlan(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.title} {self.year}"
 
     @property
@@ -228,7 +228,7 @@ class Measure(models.Model):
             models.CheckConstraint(condition=models.Q(weight__gte=1), name="measure_weight_positive"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @property
@@ -265,7 +265,7 @@ class MeasureIndicator(models.Model):
             models.UniqueConstraint(fields=["measure", "indicator", "area"], name="measure_indicator_unique")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.measure}: {self.indicator}"
 
 
@@ -289,7 +289,7 @@ class FollowUpDuty(models.Model):
         verbose_name_plural = _("follow-up plan")
         ordering = ["plan", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.organisation}: {self.subject}"
 
 
@@ -339,7 +339,7 @@ class FollowUpReport(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.tertial:
             return _("%(plan)s, tertial %(n)s %(year)s") % {
                 "plan": self.plan.title,
@@ -369,7 +369,7 @@ class MeasureProgress(models.Model):
             models.CheckConstraint(condition=models.Q(percent__lte=100), name="progress_percent_range"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.measure}: {self.percent} %"
 
 
@@ -402,7 +402,7 @@ class ProgressOverride(AppendOnly):
             models.CheckConstraint(condition=models.Q(percent__lte=100), name="override_percent_range"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.goal or self.priority_area}: {self.percent} %"
 
 
@@ -437,7 +437,7 @@ class AnnualReport(models.Model):
             models.UniqueConstraint(fields=["municipality", "year"], name="annual_report_unique_year")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return _("Yearly compilation %(year)s") % {"year": self.year}
 
 
@@ -481,7 +481,7 @@ class Communication(models.Model):
         verbose_name_plural = _("joint communications")
         ordering = ["agreement", "-year", "kind", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @property
@@ -503,5 +503,5 @@ class Approval(AppendOnly):
         verbose_name_plural = _("approvals")
         ordering = ["communication", "approved_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.organisation}: {self.communication}"

@@ -30,7 +30,7 @@ class PictureForm(forms.Form):
         self.fields["agreement"].queryset = agreements.filter(scope=Scope.LOCAL)
         self.fields["agreement"].empty_label = CHOOSE
 
-    def clean(self):
+    def clean(self) -> None:
         data = super().clean()
         if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
             raise forms.ValidationError(_("The period cannot end before it starts."))
@@ -105,7 +105,7 @@ class EvidenceForm(forms.Form):
         )
         self.fields["observation_area"].empty_label = _("None")
 
-    def clean(self):
+    def clean(self) -> None:
         data = super().clean()
         if data.get("indicator") and data.get("observation_area"):
             raise forms.ValidationError(_("Choose an indicator or an area of the map, not both."))
@@ -126,7 +126,7 @@ class MergeForm(forms.Form):
         self.fields["keep"].queryset = self.fields["other"].queryset = analysis.problems.all()
         self.fields["keep"].empty_label = self.fields["other"].empty_label = CHOOSE
 
-    def clean(self):
+    def clean(self) -> None:
         data = super().clean()
         if data.get("keep") and data.get("keep") == data.get("other"):
             raise forms.ValidationError(_("Choose two different problems."))

@@ -43,7 +43,7 @@ class SituationPicture(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @property
@@ -108,7 +108,7 @@ class PartyPicture(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.organisation} – {self.picture} (v{self.number})"
 
     @property
@@ -134,7 +134,7 @@ class JointAnalysis(models.Model):
         verbose_name = _("joint analysis")
         verbose_name_plural = _("joint analyses")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.picture)
 
     @property
@@ -201,7 +201,7 @@ class Problem(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -236,7 +236,7 @@ class Evidence(models.Model):
         verbose_name_plural = _("evidence")
         ordering = ["problem", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text[:60]
 
 
@@ -266,7 +266,7 @@ class PriorityScore(models.Model):
             models.CheckConstraint(condition=models.Q(score__lte=3), name="score_range"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.problem}: {self.criterion} = {self.score}"
 
 
@@ -323,7 +323,7 @@ class Cause(models.Model):
         verbose_name_plural = _("causes")
         ordering = ["problem", "branch", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text
 
 
@@ -346,5 +346,5 @@ class JointVersion(models.Model):
         ordering = ["analysis", "number"]
         constraints = [models.UniqueConstraint(fields=["analysis", "number"], name="joint_version_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.analysis} v{self.number}"

@@ -1,3 +1,6 @@
+import datetime as dt
+from typing import Any
+
 from django import template
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -5,7 +8,7 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
-def _day(value, precision="day"):
+def _day(value: dt.date | None, precision: str = "day") -> str:
     if value is None:
         return ""
     if precision == "month":
@@ -14,7 +17,7 @@ def _day(value, precision="day"):
 
 
 @register.filter
-def period(obj) -> str:
+def period(obj: Any) -> str:
     """A validity as people write it: "2019-02-01 – 2019-05-19",
     "juni 2016 – 2018-05-31", "från 2024-01-01, tills vidare"."""
     precision = getattr(obj, "valid_from_precision", "day")

@@ -10,6 +10,7 @@ WGS84 (longitude, latitude).
 import io
 import json
 import zipfile
+from typing import Any
 
 import numpy as np
 import shapefile
@@ -43,7 +44,10 @@ NAME_KEYS = (
 WGS84 = CRS.from_epsg(4326)
 
 
-def _to_wgs84(geometry: dict, crs: CRS) -> dict:
+GeoJSON = dict[str, Any]
+
+
+def _to_wgs84(geometry: GeoJSON, crs: CRS) -> GeoJSON:
     geom = shapely.force_2d(shape(geometry))
     if not crs.equals(WGS84) and crs.to_epsg() != 4326 and not crs.equals(CRS.from_string("OGC:CRS84")):
         transformer = Transformer.from_crs(crs, WGS84, always_xy=True)
@@ -51,17 +55,18 @@ def _to_wgs84(geometry: dict, crs: CRS) -> dict:
     if not geom.is_valid:
         geom = shapely.make_valid(geom)
     geom = shapely.set_precision(geom, 1e-7)
-    return mapping(geom)
+    converted: GeoJSON = mapping(geom)
+    return converted
 
 
-def _name(properties: dict) -> str:
+def _name(properties: dict[str, Any]) -> str:
     for key in NAME_KEYS:
         if properties.get(key):
             return str(properties[key]).strip()
     return ""
 
 
-def _check_range(geometry: dict, line, result: ParseResult) -> bool:
+def _check_range(geometry: GeoJSON, line: int, result: ParseResult) -> bool:
     minx, miny, maxx, maxy = shape(geometry).bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         result.error(
@@ -95,7 +100,9 @@ def parse_geojson(text: str) -> ParseResult:
     return result
 
 
-def _add(result: ParseResult, number: int, properties: dict, geometry: dict | None, crs: CRS) -> None:
+def _add(
+    result: ParseResult, number: int, properties: dict[str, Any], geometry: GeoJSON | None, crs: CRS
+) -> None:
     name = _name(properties)
     if not name:
         result.error(

@@ -11,6 +11,7 @@ preliminary year; parent categories are repeated as exact duplicate lines.
 """
 
 import re
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -108,24 +109,58 @@ def _norm(cell: str) -> str:
     return cell.strip().lower()
 
 
-def _is_long_header(cells: list[str]) -> dict[str, int] | None:
+@dataclass(frozen=True)
+class LongHeader:
+    """The databasfil's columns: one value per line."""
+
+    region: int
+    crime: int
+    year: int
+    period: int
+    count: int
+    rate: int | None
+
+    @property
+    def width(self) -> int:
+        """The fields a line needs."""
+        return max(self.region, self.crime, self.year, self.period, self.count) + 1
+
+
+Column = tuple[int, bool, str, int]  # (year, preliminary, period kind, period)
+
+
+@dataclass(frozen=True)
+class WideHeader:
+    """The search export's columns: a value per year or month on each line."""
+
+    region: int
+    crime: int
+    columns: dict[int, Column]
+
+
+def _is_long_header(cells: list[str]) -> LongHeader | None:
     names = [_norm(c) for c in cells]
     if {"region", "brott", "år", "period", "antal"} <= set(names):
-        index = {name: names.index(name) for name in ("region", "brott", "år", "period", "antal")}
         rate = next((i for i, n in enumerate(names) if "100 000" in n or "100000" in n), None)
-        index["rate"] = rate
-        return index
+        return LongHeader(
+            names.index("region"),
+            names.index("brott"),
+            names.index("år"),
+            names.index("period"),
+            names.index("antal"),
+            rate,
+        )
     return None
 
 
-def _is_wide_header(cells: list[str]) -> dict | None:
+def _is_wide_header(cells: list[str]) -> WideHeader | None:
     names = [_norm(c) for c in cells]
     if "region" not in names or "brott" not in names:
         return None
-    columns = {}
+    columns: dict[int, Column] = {}
     for i, cell in enumerate(cells):
-        if (year := parse_year(cell)) is not None:
-            columns[i] = (year[0], year[1], "year", 0)
+        if (found := parse_year(cell)) is not None:
+            columns[i] = (found[0], found[1], "year", 0)
         elif match := _YEAR_AND_MONTH.match(cell.strip()):
             month = (match["month"] or match["month2"]).lower()
             if month in MONTHS:
@@ -133,20 +168,30 @@ def _is_wide_header(cells: list[str]) -> dict | None:
                 columns[i] = (year, bool(match["prel"] or match["prel2"]), "month", MONTHS[month])
     if not columns:
         return None
-    return {"region": names.index("region"), "brott": names.index("brott"), "columns": columns}
+    return WideHeader(names.index("region"), names.index("brott"), columns)
 
 
 def parse(data: bytes, filename: str = "") -> ParseResult:
     rows, read_as = read_table(data, filename)
     result = ParseResult(encoding=read_as)
-    long_header = None
-    wide_header = None
-    seen: dict[tuple, tuple[int, tuple]] = {}
+    long_header: LongHeader | None = None
+    wide_header: WideHeader | None = None
+    seen: dict[tuple[str, str, int, str, int], tuple[int, tuple[int | None, bool, bool]]] = {}
     duplicates = 0
     header_blocks = 0
     skipped_text = 0
 
-    def add(line, region, crime, year, preliminary, period_kind, period, raw_count, raw_rate):
+    def add(
+        line: int,
+        region: str,
+        crime: str,
+        year: int,
+        preliminary: bool,
+        period_kind: str,
+        period: int,
+        raw_count: str,
+        raw_rate: str | None,
+    ) -> None:
         nonlocal duplicates
         try:
             count, suppressed = parse_count(raw_count)
@@ -209,12 +254,12 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
         filled = [c for c in cells if c]
         if not filled:
             continue
-        if (header := _is_long_header(cells)) is not None:
-            long_header, wide_header = header, None
+        if (long := _is_long_header(cells)) is not None:
+            long_header, wide_header = long, None
             header_blocks += 1
             continue
-        if (header := _is_wide_header(cells)) is not None:
-            wide_header, long_header = header, None
+        if (wide := _is_wide_header(cells)) is not None:
+            wide_header, long_header = wide, None
             header_blocks += 1
             continue
         if long_header is None and wide_header is None or len(filled) == 1:
@@ -223,56 +268,55 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
             continue
         if long_header is not None:
             h = long_header
-            needed = max(v for v in h.values() if v is not None)
-            if len(cells) <= max(h["region"], h["brott"], h["år"], h["period"], h["antal"]):
+            if len(cells) < h.width:
                 result.error(
                     line,
                     _("The line has %(n)s fields; expected at least %(m)s. Is the file cut off?")
-                    % {"n": len(cells), "m": needed + 1},
+                    % {"n": len(cells), "m": max(h.width, (h.rate or 0) + 1)},
                 )
                 continue
-            year = parse_year(cells[h["år"]])
+            year = parse_year(cells[h.year])
             if year is None:
-                result.error(line, _("'%(value)s' is not a year.") % {"value": cells[h["år"]]})
+                result.error(line, _("'%(value)s' is not a year.") % {"value": cells[h.year]})
                 continue
-            period = parse_period(cells[h["period"]])
+            period = parse_period(cells[h.period])
             if period is None:
                 result.error(
                     line,
                     _("'%(value)s' is not a period (month, quarter, half-year or whole year).")
-                    % {"value": cells[h["period"]]},
+                    % {"value": cells[h.period]},
                 )
                 continue
-            rate = cells[h["rate"]] if h["rate"] is not None and h["rate"] < len(cells) else None
+            rate = cells[h.rate] if h.rate is not None and h.rate < len(cells) else None
             add(
                 line,
-                cells[h["region"]],
-                cells[h["brott"]],
+                cells[h.region],
+                cells[h.crime],
                 year[0],
                 year[1],
                 period[0],
                 period[1],
-                cells[h["antal"]],
+                cells[h.count],
                 rate,
             )
-        else:
-            h = wide_header
-            if len(cells) <= max(h["columns"]):
+        elif wide_header is not None:
+            w = wide_header
+            if len(cells) <= max(w.columns):
                 result.error(
                     line,
                     _("The line has %(n)s fields; expected %(m)s. Is the file cut off?")
-                    % {"n": len(cells), "m": max(h["columns"]) + 1},
+                    % {"n": len(cells), "m": max(w.columns) + 1},
                 )
                 continue
-            for index, (year, preliminary, kind, period) in h["columns"].items():
+            for index, (column_year, preliminary, kind, column_period) in w.columns.items():
                 add(
                     line,
-                    cells[h["region"]],
-                    cells[h["brott"]],
-                    year,
+                    cells[w.region],
+                    cells[w.crime],
+                    column_year,
                     preliminary,
                     kind,
-                    period,
+                    column_period,
                     cells[index],
                     None,
                 )

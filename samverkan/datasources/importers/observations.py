@@ -5,6 +5,7 @@ or place name, the reporter's organisation), and optionally klassning
 (öppen, intern or sekretess; empty means open)."""
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,7 +130,7 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
     return result
 
 
-def fingerprint(d: dict, category_id: int, organisation_id: int) -> str:
+def fingerprint(d: dict[str, Any], category_id: int, organisation_id: int) -> str:
     return Observation.make_fingerprint(
         at=d["observed_at"].isoformat(),
         category=category_id,

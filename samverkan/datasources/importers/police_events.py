@@ -50,8 +50,10 @@ def parse_gps(raw: str) -> tuple[float, float] | None:
 
 
 def _line_of_each_event(text: str) -> list[int]:
-    """The line on which each top-level object of the array starts."""
-    lines, depth, line, in_string, escape = [], 0, 1, False, False
+    """The line on which each element of the top-level array starts (the
+    text is valid JSON: json.loads has read it)."""
+    lines: list[int] = []
+    depth, line, in_string, escape, expecting = 0, 1, False, False, False
     for char in text:
         if char == "\n":
             line += 1
@@ -63,14 +65,18 @@ def _line_of_each_event(text: str) -> list[int]:
             elif char == '"':
                 in_string = False
             continue
+        if expecting and depth == 1 and not char.isspace() and char not in ",]":
+            lines.append(line)
+            expecting = False
         if char == '"':
             in_string = True
         elif char in "[{":
             depth += 1
-            if char == "{" and depth == 2:
-                lines.append(line)
+            expecting = depth == 1
         elif char in "]}":
             depth -= 1
+        elif char == "," and depth == 1:
+            expecting = True
     return lines
 
 
@@ -89,7 +95,7 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
     starts = _line_of_each_event(text)
     seen: set[int] = set()
     for index, event in enumerate(events):
-        line = starts[index] if index < len(starts) else None
+        line = starts[index]
         if not isinstance(event, dict):
             result.error(line, _("Event %(n)s is not an object.") % {"n": index + 1})
             continue

@@ -52,7 +52,7 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
     result = ParseResult(encoding=read_as)
     wrong_header = _("The first line must name the columns: område, år, fråga, andel or antal, svarande.")
 
-    def fits(names: set) -> bool:
+    def fits(names: set[str]) -> bool:
         return names >= {"area", "year", "question", "respondents"} and bool(names & {"share", "count"})
 
     for line, record in records(rows, COLUMNS, fits, wrong_header):
@@ -77,10 +77,10 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
                 line, _("The share must be a per cent (0–100) or a fraction (0–1), the count a whole number.")
             )
             continue
-        if count is None and share is None:
-            result.error(line, _("Give the share or the count."))
-            continue
         if count is None:
+            if share is None:
+                result.error(line, _("Give the share or the count."))
+                continue
             count = round(share * respondents)
         if not 0 <= count <= respondents:
             result.error(

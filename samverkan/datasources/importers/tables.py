@@ -29,19 +29,19 @@ def read_table(data: bytes, filename: str = "") -> tuple[list[tuple[int, list[st
 def records(
     rows: list[tuple[int, list[str]]],
     columns: dict[str, str],
-    fits: Callable[[set], bool],
+    fits: Callable[[set[str]], bool],
     wrong_header: str,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, {column: stripped cell}) for every non-empty row after the header
     line, whose cells are mapped through `columns` (lower-cased, Swedish or
     English names). The header must satisfy `fits` or the file is unreadable."""
-    header = None
+    header: list[str | None] | None = None
     for line, cells in rows:
         if not any(cells):
             continue
         if header is None:
             header = [columns.get(c.strip().lower()) for c in cells]
-            if not fits(set(header)):
+            if not fits({name for name in header if name}):
                 raise UnreadableFile(wrong_header)
             continue
         yield (
@@ -66,7 +66,7 @@ def _delimited(text: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

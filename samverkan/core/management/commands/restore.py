@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from samverkan.core.backup import BackupError, restore
 
@@ -8,13 +9,13 @@ from samverkan.core.backup import BackupError, restore
 class Command(BaseCommand):
     help = "Restore a backup made by `backup` (database and stored files)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--replace", action="store_true", help="overwrite a database that already holds data"
         )
 
-    def handle(self, *args, file: Path, replace: bool, **options):
+    def handle(self, *args: Any, file: Path, replace: bool, **options: Any) -> None:
         if not file.is_file():
             raise CommandError(f"{file}: no such backup file")
         try:
