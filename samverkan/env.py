@@ -5,6 +5,7 @@ letting the app run with a setting nobody meant.
 """
 
 import os
+from typing import Any
 
 import dj_database_url
 
@@ -58,7 +59,7 @@ def envlist(name: str, default: list[str]) -> list[str]:
 SUPPORTED_DATABASES = {"postgres", "postgresql", "pgsql", "sqlite"}
 
 
-def envdatabase(name: str, default: str) -> dict:
+def envdatabase(name: str, default: str) -> dict[str, Any]:
     raw = os.environ.get(name, default)
     scheme = raw.split("://", 1)[0] if "://" in raw else ""
     if scheme not in SUPPORTED_DATABASES:
@@ -68,4 +69,4 @@ def envdatabase(name: str, default: str) -> dict:
     config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
     if not config.get("NAME"):
         raise ConfigurationError(f"{name}={raw!r} names no database")
-    return config
+    return dict(config)

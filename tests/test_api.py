@@ -90,6 +90,26 @@ def test_the_api_keeps_the_pages_permissions(client, cast, stockholm):
     assert body["sections"][0]["heading"] == "Mål"
 
 
+def test_an_indicator_series_holds_the_whole_municipality_without_an_area(client, stockholm, token):
+    from samverkan.indicators.models import Indicator, IndicatorValue
+
+    indicator = Indicator.objects.filter(municipality=stockholm).first()
+    district = stockholm.areas.get(code="sodermalm")
+    for area in (district, None):
+        IndicatorValue.objects.create(
+            indicator=indicator,
+            area=area,
+            period_kind="year",
+            period_start="2025-01-01",
+            label="2025",
+            count=40 if area else 900,
+            value=40.0 if area else 900.0,
+        )
+    page = client.get(f"/api/v1/indicators/{indicator.pk}/values", **bearer(token))
+    assert page.status_code == 200
+    assert sorted((v["area"] or "", v["count"]) for v in page.json()) == [("", 900), ("sodermalm", 40)]
+
+
 def test_another_municipality_reads_nothing_of_stockholm(client, stockholm):
     gothenburg = Municipality.objects.create(code="1480", name="Göteborgs stad")
     office = Organisation.objects.create(

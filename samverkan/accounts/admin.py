@@ -7,6 +7,6 @@ from samverkan.accounts.models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Samverkan"), {"fields": ("organisation", "role")}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("Samverkan"), {"fields": ("organisation", "role")}))
     list_display = ("username", "get_full_name", "organisation", "role", "is_active")
     list_filter = ("role", "is_active", "organisation__kind")

@@ -53,7 +53,9 @@ class User(AbstractUser):
 
 
 for _name in ("username", "first_name", "last_name"):
-    User._meta.get_field(_name).validators.append(no_personal_identity_number)
+    _field = User._meta.get_field(_name)
+    if isinstance(_field, models.Field):
+        _field.validators.append(no_personal_identity_number)
 
 
 class SignInFailure(models.Model):

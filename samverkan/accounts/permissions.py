@@ -29,7 +29,7 @@ def in_municipality(user: User, municipality: Municipality) -> bool:
         return True
     return (
         user.is_authenticated
-        and user.organisation_id is not None
+        and user.organisation is not None
         and (user.organisation.municipality_id == municipality.pk)
     )
 
@@ -338,7 +338,7 @@ def can_view_round(user: User, round) -> bool:
 
 def answers_for(user: User, recipient) -> bool:
     """The user's organisation is the recipient or prepares its matters."""
-    if user.organisation_id is None:
+    if user.organisation is None:
         return False
     return user.organisation_id == recipient.organisation_id or (
         user.organisation.committee_id == recipient.organisation_id

@@ -91,7 +91,7 @@ def central_versions_in_force(
     result = []
     for central in centrals:
         central_end = central.effective_end
-        starts_in_time = end is None or central.valid_from <= end
+        starts_in_time = end is None or central.valid_from is None or central.valid_from <= end
         ends_in_time = central_end is None or central_end >= start
         if starts_in_time and ends_in_time:
             result.append(central)
@@ -190,7 +190,8 @@ def agreement_warnings(
             in_force = [gap.central for gap in compliance.gaps]  # the overarching versions in force
             current = [c for c in in_force if c.is_in_force_on(today)]
             older = [c for c in in_force if not c.is_in_force_on(today)]
-            if current and older and version.valid_from < current[0].valid_from:
+            started = version.valid_from
+            if current and older and started and current[0].valid_from and started < current[0].valid_from:
                 warnings.append(
                     Warning(
                         "warning",

@@ -340,9 +340,11 @@ class PriorityAreaLineage(models.Model):
     @property
     def incoming_label(self) -> str:
         """The link as read from the later area."""
-        return {
-            LineageKind.CONTINUED: _("Continues"),
-            LineageKind.RENAMED: _("Earlier name"),
-            LineageKind.MERGED: _("Took over"),
-            LineageKind.SPLIT: _("Took over part of"),
-        }[self.kind]
+        return str(
+            {
+                LineageKind.CONTINUED: _("Continues"),
+                LineageKind.RENAMED: _("Earlier name"),
+                LineageKind.MERGED: _("Took over"),
+                LineageKind.SPLIT: _("Took over part of"),
+            }[LineageKind(self.kind)]
+        )

@@ -227,6 +227,7 @@ def diff(old: dict, new: dict, lineage: Lineage) -> list[Change]:
             )
         else:
             pred = old_areas[preds[0]]
+            kind: str | None
             if len(forward[pred["id"]]) > 1:
                 kind = ChangeKind.AREA_SPLIT
             else:
@@ -301,9 +302,9 @@ def diff(old: dict, new: dict, lineage: Lineage) -> list[Change]:
         old_sections, [s["id"] for s in new["sections"]], SECTION, lineage
     )
     for section in new["sections"]:
-        preds = section_back[section["id"]]
+        continued = section_back[section["id"]]
         base = {"element": SECTION, "new_id": section["id"]}
-        if not preds:
+        if not continued:
             changes.append(
                 Change(
                     ChangeKind.SECTION_ADDED,
@@ -315,7 +316,7 @@ def diff(old: dict, new: dict, lineage: Lineage) -> list[Change]:
                 )
             )
             continue
-        earlier = old_sections[min(preds)]
+        earlier = old_sections[min(continued)]
         for key, kind in (("heading", ChangeKind.SECTION_RENAMED), ("body", ChangeKind.SECTION_TEXT)):
             if earlier[key] != section[key]:
                 changes.append(

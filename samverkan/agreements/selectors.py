@@ -90,12 +90,12 @@ def district_overview(
 def _district_overview(
     municipality: Municipality, *, today: dt.date, include_retired: bool
 ) -> list[DistrictRow]:
-    areas = Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT).order_by("name")
+    districts = Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT).order_by("name")
     if include_retired:
         # Current areas first, then those that have ceased.
-        areas = sorted(areas, key=lambda a: (not a.is_valid_on(today), a.name))
+        areas = sorted(districts, key=lambda a: (not a.is_valid_on(today), a.name))
     else:
-        areas = areas.valid_on(today)
+        areas = list(districts.valid_on(today))
     local = {a.area_id: a for a in agreements_of(municipality).filter(scope=Scope.LOCAL)}
     centrals = adopted_centrals(municipality)
     chosen = {}

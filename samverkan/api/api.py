@@ -129,7 +129,7 @@ class IndicatorOut(Schema):
 
 
 class ValueOut(Schema):
-    area: str
+    area: str | None = Field(description="The district's code; null for the whole municipality.")
     period_kind: str
     period_start: dt.date
     label: str
@@ -300,7 +300,7 @@ def indicator_values(request, indicator_id: Id, filters: Query[SeriesFilter]):
         values = values.filter(period_kind=filters.period_kind)
     return [
         {
-            "area": v.area.code,
+            "area": v.area.code if v.area else None,
             "period_kind": v.period_kind,
             "period_start": v.period_start,
             "label": v.label,

@@ -1,15 +1,15 @@
 import datetime as dt
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from samverkan.accounts import permissions
-from samverkan.calendar.registry import items
-from samverkan.core.http import require_municipality
+from samverkan.calendar.registry import Item, items
+from samverkan.core.http import AuthenticatedRequest, require_municipality
 
 
-def calendar_year(request: HttpRequest) -> HttpResponse:
+def calendar_year(request: AuthenticatedRequest) -> HttpResponse:
     """A year of the cycle by month, and what is overdue for the user's organisation."""
     municipality = require_municipality(request)
     today = timezone.localdate()
@@ -29,7 +29,7 @@ def calendar_year(request: HttpRequest) -> HttpResponse:
     else:
         entries = items(municipality, first, last, routine=show_est)
         recent = items(municipality, look_back, today, routine=False)
-    months: dict[int, list] = {}
+    months: dict[int, list[Item]] = {}
     for item in entries:
         if first <= item.date <= last:
             months.setdefault(item.date.month, []).append(item)
@@ -38,7 +38,7 @@ def calendar_year(request: HttpRequest) -> HttpResponse:
         for i in recent
         if look_back <= i.date
         and i.overdue(today)
-        and (permissions.oversees(request.user) or request.user.organisation_id in i.organisations)
+        and (permissions.oversees(request.user) or (request.user.organisation_id or 0) in i.organisations)
     ]
     return render(
         request,

@@ -59,7 +59,7 @@ def load_example_consultations(data: dict, *, municipality) -> list[Consultation
             is_example=item.get("example", False),
             past=True,
         )
-        outcomes = {}
+        outcomes: dict[int, tuple[str, str]] = {}
         for entry in item.get("recipients", []):
             outcomes |= _recipient(round, entry, orgs, user)
         adoption = item.get("adoption")

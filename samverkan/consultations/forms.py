@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -261,8 +263,9 @@ class AdoptionForm(forms.Form):
             )
             self.fields[f"comment_{proposal.pk}"] = guarded_text(_("Comment"))
 
-    def clean(self) -> None:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("valid_to") and data.get("valid_from") and data["valid_to"] < data["valid_from"]:
             self.add_error("valid_to", _("A validity cannot end before it starts."))
         return data

@@ -117,7 +117,7 @@ class Recipient(models.Model):
         return RecipientStatus.LATE if today > self.deadline else RecipientStatus.NOT_ANSWERED
 
     def status_label(self, today: dt.date | None = None) -> str:
-        return RecipientStatus(self.status(today)).label
+        return str(RecipientStatus(self.status(today)).label)
 
 
 class StatementStatus(models.TextChoices):
@@ -221,7 +221,7 @@ class Attachment(models.Model):
 
     @property
     def filename(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1]
+        return (self.file.name or "").rsplit("/", 1)[-1]
 
 
 class ProposalOrigin(models.TextChoices):
@@ -326,7 +326,7 @@ class ProposedChange(models.Model):
         return f"{self.get_kind_display()}: {self.anchor_label or self.get_anchor_display()}"
 
     def clean(self) -> None:
-        if self.kind and self.anchor not in ANCHORS_FOR[self.kind]:
+        if self.kind and self.anchor not in ANCHORS_FOR[ChangeKind(self.kind)]:
             raise ValidationError(
                 {
                     "anchor": _("“%(kind)s” cannot concern %(anchor)s.")

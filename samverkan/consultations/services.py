@@ -5,6 +5,7 @@ records every save through its signals."""
 import datetime as dt
 import hashlib
 from pathlib import PurePath
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -17,6 +18,7 @@ from samverkan.agreements.revision import elements
 from samverkan.agreements.services import area_renamed
 from samverkan.consultations.attachments import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES, attachment_text
 from samverkan.consultations.models import (
+    AmendmentProposal,
     Anchor,
     Attachment,
     ConsultationRound,
@@ -229,7 +231,7 @@ def attachment_add(*, statement: Statement, title: str, name: str, data: bytes, 
 
 
 @transaction.atomic
-def proposal_add(*, proposal, changes) -> object:
+def proposal_add(*, proposal: AmendmentProposal, changes: list[dict[str, Any]]) -> AmendmentProposal:
     """An amendment proposal with its concrete changes, each anchored to an
     element of the draft as it was sent out."""
     statement = proposal.statement

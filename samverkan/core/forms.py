@@ -2,9 +2,11 @@
 with field names where it knows them; a view puts it on the form it came
 from, or, for a small form posted from a list page, into the page's messages."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
+from django.forms import BaseForm, ChoiceField, ModelChoiceField
 from django.http import HttpRequest
 
 
@@ -25,3 +27,19 @@ def errors_as_messages(request: HttpRequest, source: ValidationError | BaseForm)
         found = [str(message) for errors in source.errors.values() for message in errors]
     for message in found:
         messages.error(request, message)
+
+
+def model_choice(form: BaseForm, name: str) -> ModelChoiceField[Any]:
+    """A form's field that chooses rows (its queryset, empty label and labels are set per page)."""
+    field = form.fields[name]
+    if not isinstance(field, ModelChoiceField):
+        raise TypeError(f"{name} is not a model choice field")
+    return field
+
+
+def choice(form: BaseForm, name: str) -> ChoiceField:
+    """A form's field with choices set per page."""
+    field = form.fields[name]
+    if not isinstance(field, ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,8 +47,9 @@ class ObservationForm(forms.ModelForm):
         # Open unless the reporter restricts it.
         self.fields["classification"].required = False
 
-    def clean(self) -> None:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         data["classification"] = data.get("classification") or Classification.OPEN
         has_point = data.get("longitude") is not None and data.get("latitude") is not None
         if not has_point and not (data.get("address") or "").strip():

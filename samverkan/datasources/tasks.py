@@ -11,7 +11,7 @@ import contextlib
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.tasks import task
+from django.tasks import Task, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -73,9 +73,13 @@ def apply_import(batch_id: int, user_id: int | None = None) -> str:
 
 def recover() -> list[tuple[ImportBatch, str]]:
     """Queue again the work of every batch whose worker died; returns what was queued."""
-    work = {ImportBatch.Status.CHECKING: check_import, ImportBatch.Status.IMPORTING: apply_import}
+    work: dict[str, Task[..., str]] = {
+        ImportBatch.Status.CHECKING: check_import,
+        ImportBatch.Status.IMPORTING: apply_import,
+    }
     paths = {t.module_path for t in work.values()}
-    queued, running = set(), {}
+    queued: set[int] = set()
+    running: dict[int, list[DBTaskResult]] = {}
     for result in DBTaskResult.objects.filter(task_path__in=paths, status__in=["READY", "RUNNING"]):
         batch_id = result.args_kwargs["args"][0]
         if result.status == "READY":

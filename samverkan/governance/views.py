@@ -12,16 +12,18 @@ from samverkan.governance.selectors import body_findings
 def body_list(request) -> HttpResponse:
     municipality = require_municipality(request)
     today = timezone.localdate()
-    bodies = list(
-        Body.objects.filter(municipality=municipality)
+    bodies = [
+        (
+            body,
+            body_findings(body),
+            sorted(
+                ((duty.next_due(today), duty) for duty in body.reporting_duties.all()), key=lambda p: p[0]
+            ),
+        )
+        for body in Body.objects.filter(municipality=municipality)
         .select_related("agreement", "parent")
         .prefetch_related("seats__organisation", "reporting_duties__committee")
-    )
-    for body in bodies:
-        body.findings = body_findings(body)
-        body.next_reports = sorted(
-            ((duty.next_due(today), duty) for duty in body.reporting_duties.all()), key=lambda pair: pair[0]
-        )
+    ]
     return render(request, "governance/body_list.html", {"bodies": bodies, "today": today})
 
 

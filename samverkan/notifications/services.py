@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from samverkan.accounts.models import User
 from samverkan.notifications.models import Notification
+from samverkan.organisations.models import Organisation
 
 
 def notify(
@@ -33,8 +34,10 @@ def notify(
     return new
 
 
-def people_of(organisations: Iterable[int], *, roles: Iterable[str] | None = None) -> list[User]:
-    """The active people of the organisations (by primary key), optionally of some roles only."""
+def people_of(
+    organisations: Iterable[int | Organisation], *, roles: Iterable[str] | None = None
+) -> list[User]:
+    """The active people of the organisations (given or by primary key), optionally of some roles only."""
     users = User.objects.filter(organisation__in=organisations, is_active=True)
     if roles is not None:
         users = users.filter(role__in=roles)

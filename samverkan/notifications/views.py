@@ -1,10 +1,11 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from samverkan.core.http import AuthenticatedRequest
 from samverkan.notifications import services
 
 
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     """The signed-in user's own notifications; anyone signed in has some."""
     if request.method == "POST":
         services.notifications_read(user=request.user)

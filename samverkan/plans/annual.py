@@ -6,6 +6,7 @@ PDF, Word and Excel documents the city files."""
 import datetime as dt
 import io
 from collections import Counter, defaultdict
+from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -25,7 +26,7 @@ from samverkan.situations.presentation import chart_from, safe_svg
 def _central_names(plan) -> list[str]:
     """The overarching areas a local plan's area addresses (its own name for a
     local priority)."""
-    if plan.priority_area_id is None:
+    if plan.priority_area is None:
         return [_("City-wide action plan")]
     names = [a.name for a in plan.priority_area.addresses.all()]
     return names or [plan.priority_area.name]
@@ -46,7 +47,7 @@ def _trend(link, year: int) -> dict:
         )
     }
 
-    def shown(v):
+    def shown(v: IndicatorValue | None) -> dict[str, Any] | None:
         if v is None or v.value is None or v.suppressed:
             return None
         return {
@@ -58,11 +59,17 @@ def _trend(link, year: int) -> dict:
 
     now, before = shown(values.get(year)), shown(values.get(year - 1))
     current = values.get(year)
-    comparable = now is not None and before is not None and not now["incomplete"] and not before["incomplete"]
-    significant = bool(comparable and current.significant_change)
+    comparable = (
+        current is not None
+        and now is not None
+        and before is not None
+        and not now["incomplete"]
+        and not before["incomplete"]
+    )
+    significant = bool(comparable and current is not None and current.significant_change)
     if not comparable:
         reading = _("Not comparable (a year is missing, incomplete or suppressed)")
-    elif significant:
+    elif significant and current is not None and current.change_p is not None:
         reading = _("Significant change (p = %(p)s)") % {"p": f"{current.change_p:.3f}".replace(".", ",")}
     else:
         reading = _("No significant change")
@@ -75,7 +82,7 @@ def _trend(link, year: int) -> dict:
         "this_year": now,
         "last_year": before,
         "significant": significant,
-        "p": current.change_p if comparable else None,
+        "p": current.change_p if comparable and current is not None else None,
         "reading": reading,
         "baseline": link.baseline,
         "target": link.target,
@@ -104,38 +111,40 @@ def compile_year(municipality, year: int) -> dict:
             ),
         )
     )
-    by_agreement = defaultdict(list)
+    by_agreement: defaultdict[int, list[ActionPlan]] = defaultdict(list)
     for plan in plans:
         by_agreement[plan.agreement_id].append(plan)
-    districts, central, per_area = [], None, defaultdict(list)
+    districts: list[dict[str, Any]] = []
+    central: dict[str, Any] | None = None
+    per_area: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
     agreements = (
         Agreement.objects.filter(municipality=municipality).select_related("area").order_by("area__name")
     )
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
 
-    def existed(area) -> bool:
+    def existed(area: Area) -> bool:
         return (area.valid_from is None or area.valid_from <= last) and (
             area.valid_to is None or area.valid_to >= first
         )
 
-    covered = set()
+    covered: set[int] = set()
     for agreement in agreements:
+        district = agreement.area
         if agreement.scope == Scope.LOCAL and (
-            agreement.area is None or not (existed(agreement.area) or by_agreement.get(agreement.pk))
+            district is None or not (existed(district) or by_agreement.get(agreement.pk))
         ):
             continue  # a district that had ceased before the year, with no plan for it
-        entries, trends = [], {}
+        entries: list[dict[str, Any]] = []
+        trends: dict[tuple[Any, ...], dict[str, Any]] = {}
         for plan in by_agreement.get(agreement.pk, []):
             report = _last_submitted(plan, year)
             measures = list(plan.measures.all())
             statuses = Counter(m.status for m in measures)
             progress = figures.plan_progress(report.content.get("rollup", [])) if report else None
-            entry = {
+            entry: dict[str, Any] = {
                 "plan": plan.title,
                 "plan_id": plan.pk,
-                "priority_area": plan.priority_area.name
-                if plan.priority_area_id
-                else _("All priority areas"),
+                "priority_area": plan.priority_area.name if plan.priority_area else _("All priority areas"),
                 "central_areas": _central_names(plan),
                 "adopted": plan.status == "adopted",
                 "measures": len(measures),
@@ -156,24 +165,24 @@ def compile_year(municipality, year: int) -> dict:
                         trends[key] = {**_trend(link, year), "measures": []}
                     trends[key]["measures"].append(m.title)
             entries.append(entry)
-            if agreement.scope == Scope.LOCAL:
+            if agreement.scope == Scope.LOCAL and district is not None:
                 for name in entry["central_areas"]:
                     per_area[name].append(
                         {
-                            "district": agreement.area.name,
+                            "district": district.name,
                             "progress": progress,
                             "measures": entry["measures"],
                             "completed": len(entry["completed"]),
                         }
                     )
-        if agreement.scope == Scope.CENTRAL:
+        if agreement.scope == Scope.CENTRAL or district is None:
             if entries:
                 central = {"agreement": agreement.title, "plans": entries, "trends": list(trends.values())}
             continue
-        covered.add(agreement.area_id)
+        covered.add(district.pk)
         districts.append(
             {
-                "district": agreement.area.name,
+                "district": district.name,
                 "agreement": agreement.title,
                 "plans": entries,
                 "trends": list(trends.values()),
@@ -328,9 +337,9 @@ def annual_docx(report) -> bytes:
                 + _("Measures: %(titles)s") % {"titles": "; ".join(trend["measures"])},
                 style="List Bullet",
             )
-            chart = _trend_chart(trend)
-            if chart:
-                document.add_picture(io.BytesIO(diagrams.to_png(chart)), width=Cm(12))
+            trend_chart = _trend_chart(trend)
+            if trend_chart:
+                document.add_picture(io.BytesIO(diagrams.to_png(trend_chart)), width=Cm(12))
     document.add_heading(_("Plan for the coming year"), level=1)
     document.add_paragraph(report.next_year_plan or "–")
     buffer = io.BytesIO()

@@ -15,15 +15,19 @@ from samverkan.situations.models import Cause, Problem, SituationPicture
 
 
 def _user(organisation, *roles) -> User:
-    return (
+    user = (
         User.objects.filter(organisation=organisation, role__in=roles).first()
         or User.objects.filter(role=Role.ADMINISTRATOR).first()
         or User.objects.filter(is_superuser=True).first()
     )
+    if user is None:
+        raise ValueError("The example needs a user to record it; load the configuration with --demo.")
+    return user
 
 
 def load_example_plans(data: dict, *, municipality) -> list[ActionPlan]:
-    loaded, measures = [], {}
+    loaded: list[ActionPlan] = []
+    measures: dict[str, Measure] = {}
     for item in data.get("plans", []):
         agreement = Agreement.objects.get(
             municipality=municipality, scope=Scope.LOCAL, area__code=item["district"]
@@ -43,7 +47,7 @@ def load_example_plans(data: dict, *, municipality) -> list[ActionPlan]:
         _load_communication(item, municipality, measures, data)
     annual = data.get("annual")
     if annual and not AnnualReport.objects.filter(municipality=municipality, year=annual["year"]).exists():
-        preparation = User.objects.filter(role=Role.PREPARATION_GROUP).first()
+        preparation = User.objects.filter(role=Role.PREPARATION_GROUP).first() or _user(None)
         report = AnnualReport.objects.create(
             municipality=municipality,
             year=annual["year"],

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.agreements.models import Goal, PriorityArea
+from samverkan.core.forms import choice, model_choice
 from samverkan.governance.models import Body
 from samverkan.indicators.models import Indicator
 from samverkan.organisations.models import Area, AreaKind, Organisation
@@ -29,20 +32,29 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, agreements, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agreement"].queryset = agreements
-        self.fields["priority_area"].queryset = PriorityArea.objects.filter(
+        model_choice(self, "agreement").queryset = agreements
+        model_choice(self, "priority_area").queryset = PriorityArea.objects.filter(
             version__agreement__in=agreements
         ).select_related("version__agreement")
-        self.fields["priority_area"].label_from_instance = lambda a: f"{a.name} ({a.version.agreement})"
-        self.fields["goals"].queryset = Goal.objects.filter(priority_area__version__agreement__in=agreements)
+        model_choice(self, "priority_area").label_from_instance = lambda a: (
+            f"{a.name} ({a.version.agreement})"
+        )
+        model_choice(self, "goals").queryset = Goal.objects.filter(
+            priority_area__version__agreement__in=agreements
+        )
         self.fields["goals"].required = False
-        self.fields["analysis"].queryset = (
+        model_choice(self, "analysis").queryset = (
             self.fields["analysis"]
             .queryset.filter(picture__agreement__in=agreements)
             .select_related("picture")
         )
         for name in ("agreement", "priority_area", "analysis"):
-            self.fields[name].empty_label = CHOOSE
+            model_choice(self, name).empty_label = CHOOSE
+
+
+class CauseChoices(forms.ModelMultipleChoiceField[Cause]):
+    def label_from_instance(self, obj: Cause) -> str:
+        return f"{obj.problem.title}: {obj.text}"
 
 
 class MeasureForm(forms.ModelForm):
@@ -52,7 +64,7 @@ class MeasureForm(forms.ModelForm):
         label=_("Responsible"),
         help_text=_("More than one means the measure is run jointly."),
     )
-    causes = forms.ModelMultipleChoiceField(
+    causes = CauseChoices(
         queryset=Cause.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -85,31 +97,32 @@ class MeasureForm(forms.ModelForm):
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         super().__init__(*args, **kwargs)
         municipality = plan.municipality
-        self.fields["kind"].queryset = MeasureKind.objects.filter(municipality=municipality)
+        model_choice(self, "kind").queryset = MeasureKind.objects.filter(municipality=municipality)
         goals = Goal.objects.filter(priority_area__version__agreement=plan.agreement)
         if plan.priority_area_id:
             goals = goals.filter(priority_area=plan.priority_area)
-        self.fields["goal"].queryset = goals
+        model_choice(self, "goal").queryset = goals
         problems = (
             Problem.objects.filter(analysis=plan.analysis) if plan.analysis_id else Problem.objects.none()
         )
-        self.fields["problem"].queryset = problems.order_by("rank", "order")
-        self.fields["causes"].queryset = Cause.objects.filter(problem__in=problems).select_related("problem")
-        self.fields["causes"].label_from_instance = lambda c: f"{c.problem.title}: {c.text}"
-        self.fields["area"].queryset = Area.objects.filter(
+        model_choice(self, "problem").queryset = problems.order_by("rank", "order")
+        model_choice(self, "causes").queryset = Cause.objects.filter(problem__in=problems).select_related(
+            "problem"
+        )
+        model_choice(self, "area").queryset = Area.objects.filter(
             municipality=municipality, kind__in=[AreaKind.DISTRICT, AreaKind.NEIGHBOURHOOD]
         ).order_by("name")
         parties = plan_parties(plan)
-        self.fields["owners"].queryset = Organisation.objects.filter(municipality=municipality).order_by(
-            "kind", "name"
-        )
+        model_choice(self, "owners").queryset = Organisation.objects.filter(
+            municipality=municipality
+        ).order_by("kind", "name")
         if not self.instance.pk:
             self.fields["owners"].initial = [o.pk for o in parties]
         else:
             self.fields["owners"].initial = list(self.instance.owners.values_list("pk", flat=True))
             self.fields["causes"].initial = list(self.instance.causes.values_list("pk", flat=True))
         for name in ("kind", "goal", "problem", "area"):
-            self.fields[name].empty_label = CHOOSE
+            model_choice(self, name).empty_label = CHOOSE
         self.fields["order"].required = False
 
 
@@ -128,8 +141,8 @@ class MeasureIndicatorForm(forms.Form):
 
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.filter(municipality=plan.municipality)
-        self.fields["area"].queryset = Area.objects.filter(
+        model_choice(self, "indicator").queryset = Indicator.objects.filter(municipality=plan.municipality)
+        model_choice(self, "area").queryset = Area.objects.filter(
             municipality=plan.municipality, kind=AreaKind.DISTRICT
         ).order_by("name")
         if plan.agreement.area_id:
@@ -144,9 +157,11 @@ class DutyForm(forms.ModelForm):
 
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(municipality=plan.municipality)
-        self.fields["organisation"].empty_label = CHOOSE
-        self.fields["recipients"].queryset = Body.objects.filter(municipality=plan.municipality)
+        model_choice(self, "organisation").queryset = Organisation.objects.filter(
+            municipality=plan.municipality
+        )
+        model_choice(self, "organisation").empty_label = CHOOSE
+        model_choice(self, "recipients").queryset = Body.objects.filter(municipality=plan.municipality)
 
 
 class AdoptForm(forms.Form):
@@ -156,7 +171,7 @@ class AdoptForm(forms.Form):
 
     def __init__(self, *args, plan: ActionPlan, body=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = Body.objects.filter(municipality=plan.municipality)
+        model_choice(self, "body").queryset = Body.objects.filter(municipality=plan.municipality)
         if body is not None:
             self.fields["body"].initial = body.pk
 
@@ -177,8 +192,9 @@ class ReportForm(forms.Form):
         help_text=_("Only for a follow-up on demand."),
     )
 
-    def clean(self) -> None:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("tertial") is None and not data.get("as_of"):
             raise forms.ValidationError(_("Choose a tertial or give the date of the follow-up."))
         return data
@@ -210,7 +226,7 @@ class OverrideForm(forms.Form):
             for goal in area["goals"]:
                 if goal["id"]:
                     choices.append((f"goal-{goal['id']}", f"– {goal['name']}"))
-        self.fields["target"].choices = [("", CHOOSE), *choices]
+        choice(self, "target").choices = [("", CHOOSE), *choices]
 
 
 class AnnualForm(forms.Form):
@@ -228,17 +244,18 @@ class CommunicationForm(forms.ModelForm):
 
     def __init__(self, *args, agreements, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agreement"].queryset = agreements
-        self.fields["plan"].queryset = ActionPlan.objects.filter(agreement__in=agreements)
-        self.fields["measures"].queryset = Measure.objects.filter(
+        model_choice(self, "agreement").queryset = agreements
+        model_choice(self, "plan").queryset = ActionPlan.objects.filter(agreement__in=agreements)
+        model_choice(self, "measures").queryset = Measure.objects.filter(
             plan__agreement__in=agreements
         ).select_related("plan")
         self.fields["measures"].required = False
         for name in ("agreement", "plan"):
-            self.fields[name].empty_label = CHOOSE
+            model_choice(self, name).empty_label = CHOOSE
 
-    def clean(self) -> None:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         agreement, plan = data.get("agreement"), data.get("plan")
         if agreement and plan and plan.agreement_id != agreement.pk:
             raise forms.ValidationError(_("The action plan must belong to the agreement."))

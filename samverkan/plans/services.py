@@ -148,6 +148,8 @@ def measure_indicator_add(
                 )
                 % {"indicator": indicator.name, "area": area.name, "year": measure.plan.year}
             )
+        if value.value is None:  # excluded by the query; the type does not know
+            raise ValidationError(_("The baseline value is missing; give the baseline."))
         baseline, period = value.value * figures.scale(indicator), value.label or str(value.period_start.year)
     link = MeasureIndicator(
         measure=measure,

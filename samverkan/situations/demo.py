@@ -9,7 +9,7 @@ from samverkan.agreements.models import Agreement, Scope
 from samverkan.governance.models import Body
 from samverkan.indicators.models import Indicator
 from samverkan.situations import services
-from samverkan.situations.models import Problem, SituationPicture
+from samverkan.situations.models import Cause, Problem, SituationPicture
 from samverkan.situations.selectors import picture_parties, selectable_priority_areas
 
 
@@ -76,7 +76,7 @@ def _load_picture(item, agreement, start, end, municipality) -> SituationPicture
     for key, scores in item.get("scores", {}).items():
         services.scores_set(problem=joint[key], scores=scores)
     for key, causes in item.get("causes", {}).items():
-        made = {}
+        made: dict[str, Cause] = {}
         for cause in causes:
             made[cause["text"]] = services.cause_add(
                 problem=joint[key],

@@ -1,8 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.agreements.models import Agreement, MandatoryCategory, Scope
 from samverkan.core.personal_data import no_personal_identity_number
+from samverkan.governance.models import Body
 from samverkan.indicators.models import Indicator, PeriodKind
 from samverkan.organisations.models import Area, AreaKind
 from samverkan.situations.models import (
@@ -30,8 +33,9 @@ class PictureForm(forms.Form):
         self.fields["agreement"].queryset = agreements.filter(scope=Scope.LOCAL)
         self.fields["agreement"].empty_label = CHOOSE
 
-    def clean(self) -> None:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
             raise forms.ValidationError(_("The period cannot end before it starts."))
         return data
@@ -105,8 +109,9 @@ class EvidenceForm(forms.Form):
         )
         self.fields["observation_area"].empty_label = _("None")
 
-    def clean(self) -> None:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("indicator") and data.get("observation_area"):
             raise forms.ValidationError(_("Choose an indicator or an area of the map, not both."))
         return data
@@ -126,8 +131,9 @@ class MergeForm(forms.Form):
         self.fields["keep"].queryset = self.fields["other"].queryset = analysis.problems.all()
         self.fields["keep"].empty_label = self.fields["other"].empty_label = CHOOSE
 
-    def clean(self) -> None:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("keep") and data.get("keep") == data.get("other"):
             raise forms.ValidationError(_("Choose two different problems."))
         return data
@@ -160,7 +166,7 @@ class ScoresForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    body = forms.ModelChoiceField(queryset=None, label=_("Decided by"))
+    body = forms.ModelChoiceField(queryset=Body.objects.none(), label=_("Decided by"))
     decided_on = forms.DateField(label=_("Decision date"), widget=forms.DateInput(attrs={"type": "date"}))
     minutes_reference = forms.CharField(max_length=120, required=False, label=_("Minutes reference"))
     problems = forms.ModelMultipleChoiceField(

@@ -204,6 +204,14 @@ class Problem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def picture(self) -> "SituationPicture":
+        """The situation picture the problem belongs to, through its party's picture or the joint analysis."""
+        owner = self.party_picture or self.analysis
+        if owner is None:  # the database's problem_in_one_picture forbids it
+            raise ValueError(f"Problem {self.pk} belongs to no picture.")
+        return owner.picture
+
 
 class EvidenceSource(models.TextChoices):
     """The four kinds of source the local problem picture rests on (seed 002)."""

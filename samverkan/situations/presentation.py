@@ -18,7 +18,7 @@ def fishbone_from(title: str, causes: list[dict]) -> diagrams.Diagram:
         c["key"]: diagrams.CauseNode(c["text"], str(Confidence(c["confidence"]).label).lower())
         for c in causes
     }
-    branches = {b.value: [] for b in Branch}
+    branches: dict[str, list[diagrams.CauseNode]] = {b.value: [] for b in Branch}
     for cause in causes:
         node = nodes[cause["key"]]
         if cause["parent"] in nodes:

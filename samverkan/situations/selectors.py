@@ -43,7 +43,11 @@ def both_submitted(picture: SituationPicture) -> tuple[PartyPicture, PartyPictur
 
 def problem_parties(problem: Problem) -> set[str]:
     """'city' and/or 'police': which parties saw a joint problem."""
-    return {"police" if p.party_picture.is_police else "city" for p in problem.derived_from.all()}
+    return {
+        "police" if p.party_picture.is_police else "city"
+        for p in problem.derived_from.all()
+        if p.party_picture is not None
+    }
 
 
 @dataclass
@@ -106,6 +110,7 @@ class Ranked:
     scores: dict[str, int]
     total: int
     parties: set[str]
+    fishbone: str = ""  # drawn by the page that shows it
 
 
 def ranking(analysis: JointAnalysis) -> list[Ranked]:

@@ -117,7 +117,7 @@ def problem_add(
 
 @transaction.atomic
 def problem_update(*, problem: Problem, priority_areas=None, categories=None, **fields) -> Problem:
-    if problem.party_picture_id:
+    if problem.party_picture is not None:
         _editable(problem.party_picture)
     for name, value in fields.items():
         setattr(problem, name, value)
@@ -131,7 +131,7 @@ def problem_update(*, problem: Problem, priority_areas=None, categories=None, **
 
 
 def problem_delete(*, problem: Problem) -> None:
-    if problem.party_picture_id:
+    if problem.party_picture is not None:
         _editable(problem.party_picture)
     problem.delete()
 
@@ -147,12 +147,14 @@ def evidence_add(
     period_kind: str = "year",
     selection: dict | None = None,
 ) -> Evidence:
-    if problem.party_picture_id:
+    if problem.party_picture is not None:
         _editable(problem.party_picture)
-    picture = (problem.party_picture or problem.analysis).picture
+    picture = problem.picture
     figures = {}
     if indicator is not None:
         area = area or problem.area or picture.agreement.area
+        if area is None:
+            raise ValidationError(_("Choose the area whose figures show the problem."))
         figures = indicator_figures(indicator, area, period_kind, until=picture.period_end)
         source_kind = EvidenceSource.SURVEY if indicator.source == "survey" else source_kind
     elif selection is not None:
@@ -195,7 +197,10 @@ def party_picture_submit(*, party_picture: PartyPicture, user) -> JointAnalysis 
 
 @transaction.atomic
 def joint_open(*, picture: SituationPicture, user=None) -> JointAnalysis:
-    city, police = both_submitted(picture)
+    pair = both_submitted(picture)
+    if pair is None:
+        raise ValidationError(_("The joint analysis opens when both parties have submitted their pictures."))
+    city, police = pair
     analysis = JointAnalysis.objects.create(
         picture=picture, city_picture=city, police_picture=police, opened_by=user
     )

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -69,24 +70,25 @@ def _initial_minutes(item: MinutesItem | None) -> tuple[dict[str, Any], Rows, Ro
 
 def minutes_record(request, pk: int) -> HttpResponse:
     statement = statement_for(request.user, pk, write=True)
-    corrects = id_parameter(request.GET, "corrects") or id_parameter(request.POST, "corrects")
-    if corrects:
-        corrects = get_object_or_404(MinutesItem, pk=corrects, statement=statement)
+    corrected = id_parameter(request.GET, "corrects") or id_parameter(request.POST, "corrects")
+    corrects = None
+    if corrected:
+        corrects = get_object_or_404(MinutesItem, pk=corrected, statement=statement)
         if not corrects.is_current:
             raise Http404
-    header, proposals, dissents, minutes_statements = _initial_minutes(corrects)
     data = request.POST if request.method == "POST" else None
-    if data is not None:
-        # What is posted stands on its own; the earlier record only fills the empty form.
-        header, proposals, dissents, minutes_statements = {}, None, None, None
+    # What is posted stands on its own; the earlier record only fills the empty form.
+    header, proposals, dissents, minutes_statements = (
+        _initial_minutes(corrects) if data is None else ({}, [], [], [])
+    )
     form = forms.MinutesForm(data, initial=header, correcting=corrects is not None)
     proposal_set = forms.MinutesProposalFormSet(data, initial=proposals, prefix="p")
     dissent_set = forms.DissentFormSet(data, initial=dissents, prefix="d")
     minutes_statement_set = forms.MinutesStatementFormSet(data, initial=minutes_statements, prefix="s")
-    sets = [proposal_set, dissent_set, minutes_statement_set]
+    sets: list[BaseFormSet[Any]] = [proposal_set, dissent_set, minutes_statement_set]
     if request.method == "POST" and form.is_valid() and all(s.is_valid() for s in sets):
 
-        def filled(formset):
+        def filled(formset: BaseFormSet[Any]) -> list[dict[str, Any]]:
             return [f.cleaned_data for f in formset if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
         fields = dict(form.cleaned_data)
@@ -150,7 +152,7 @@ def proposal_detail(request, pk: int) -> HttpResponse:
             "outcomes": outcomes,
             "current": current,
             "correction_form": forms.OutcomeCorrectionForm(initial={"outcome": current.outcome})
-            if can_correct
+            if can_correct and current is not None
             else None,
         },
     )

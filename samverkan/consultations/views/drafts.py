@@ -1,7 +1,11 @@
 """Revision drafts: made from the version in force, edited element by element, adopted."""
 
+from collections.abc import Callable
+from typing import Any, cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import ModelForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,14 +39,19 @@ def revision_create(request, pk: int) -> HttpResponse:
     return redirect("consultations:draft", pk=draft.pk)
 
 
-ELEMENTS = {
+Element = PriorityArea | Goal | TextSection
+ELEMENTS: dict[str, tuple[type[Element], type[ModelForm[Any]]]] = {
     "area": (PriorityArea, forms.AreaForm),
     "goal": (Goal, forms.GoalForm),
     "section": (TextSection, forms.SectionForm),
 }
 
 
-SAVE = {"area": services.area_save, "goal": services.goal_save, "section": services.section_save}
+SAVE: dict[str, Callable[..., Element]] = {
+    "area": services.area_save,
+    "goal": services.goal_save,
+    "section": services.section_save,
+}
 
 
 def _draft_page(request, version, *, bound=None, status=200) -> HttpResponse:
@@ -88,22 +97,26 @@ def draft_detail(request, pk: int) -> HttpResponse:
     return _draft_page(request, draft_for(request.user, pk))
 
 
-def _element_version(element: PriorityArea | Goal | TextSection) -> AgreementVersion:
+def _element_version(element: Element) -> AgreementVersion:
     return element.priority_area.version if isinstance(element, Goal) else element.version
 
 
 @require_POST
 def element_add(request, pk: int, kind: str) -> HttpResponse:
     version = draft_for(request.user, pk)
+    form: ModelForm[Any]
     if kind == "goal":
         area = get_object_or_404(PriorityArea, pk=request.POST.get("area"), version=version)
         prefix = f"add-goal-{area.pk}"
         form = forms.GoalForm(request.POST, instance=Goal(priority_area=area), prefix=prefix)
+    elif kind == "area":
+        prefix = "add-area"
+        new_area = PriorityArea(version=version, order=version.priority_areas.count() + 1)
+        form = forms.AreaForm(request.POST, instance=new_area, prefix=prefix)
     else:
-        model, form_class = ELEMENTS[kind]
-        prefix = f"add-{kind}"
-        order = (version.priority_areas if kind == "area" else version.sections).count() + 1
-        form = form_class(request.POST, instance=model(version=version, order=order), prefix=prefix)
+        prefix = "add-section"
+        section = TextSection(version=version, order=version.sections.count() + 1)
+        form = forms.SectionForm(request.POST, instance=section, prefix=prefix)
     if form.is_valid():
         try:
             SAVE[kind](**{kind: form.instance})
@@ -118,7 +131,7 @@ def element_add(request, pk: int, kind: str) -> HttpResponse:
 @require_POST
 def element_edit(request, kind: str, pk: int) -> HttpResponse:
     model, form_class = ELEMENTS[kind]
-    element = get_object_or_404(model, pk=pk)
+    element = cast(Element, get_object_or_404(model, pk=pk))
     version = draft_for(request.user, _element_version(element).pk)
     if request.POST.get("delete"):
         try:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
-from samverkan.agreements.models import AgreementVersion, VersionStatus
+from samverkan.agreements.models import Agreement, AgreementVersion, VersionStatus
 from samverkan.consultations import exports, forms, services
 from samverkan.consultations.compilation import compile_round
 from samverkan.consultations.models import (
@@ -33,7 +33,7 @@ def round_list(request) -> HttpResponse:
         ).select_related("agreement")
         if permissions.can_view_version(request.user, v)
     ]
-    agreements = {}
+    agreements: dict[Agreement, list[AgreementVersion]] = {}
     for version in AgreementVersion.objects.filter(agreement__municipality=municipality).select_related(
         "agreement"
     ):

@@ -155,7 +155,7 @@ def attachment_add(request, pk: int) -> HttpResponse:
 def attachment_download(request, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("statement"), pk=pk)
     statement_for(request.user, attachment.statement_id)
-    if not attachment.file.storage.exists(attachment.file.name):
+    if not attachment.file.name or not attachment.file.storage.exists(attachment.file.name):
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
 

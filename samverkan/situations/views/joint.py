@@ -149,9 +149,8 @@ def joint_diff(request, pk: int) -> HttpResponse:
 
 def joint_export(request, pk: int, fmt: str) -> HttpResponse:
     analysis = analysis_for(request.user, pk)
-    version = id_parameter(request.GET, "version")
-    if version is not None:
-        version = get_object_or_404(JointVersion, analysis=analysis, number=version)
+    number = id_parameter(request.GET, "version")
+    version = None if number is None else get_object_or_404(JointVersion, analysis=analysis, number=number)
     content = version.content if version else snapshots.snapshot(analysis)
     name = f"gemensam-lagesbild-{analysis.picture.pk}" + (f"-v{version.number}" if version else "")
     render_as = exports.joint_pdf if fmt == "pdf" else exports.joint_docx

@@ -122,8 +122,7 @@ def problem_add(request, pk: int) -> HttpResponse:
 @require_POST
 def evidence_add(request, pk: int) -> HttpResponse:
     problem = problem_for(request.user, pk)
-    owner = problem.party_picture or problem.analysis
-    form = evidence_form(problem, owner.picture.municipality, request.POST)
+    form = evidence_form(problem, problem.picture.municipality, request.POST)
     if form.is_valid():
         area = form.cleaned_data["observation_area"]
         try:
@@ -150,8 +149,10 @@ def evidence_add(request, pk: int) -> HttpResponse:
 @require_POST
 def problem_delete(request, pk: int) -> HttpResponse:
     problem = problem_for(request.user, pk)
-    target = ("situations:party", problem.party_picture_id) if problem.party_picture_id else None
-    target = target or ("situations:joint", problem.analysis_id)
+    if problem.party_picture_id:
+        target = ("situations:party", problem.party_picture_id)
+    else:
+        target = ("situations:joint", problem.analysis_id or 0)
     try:
         services.problem_delete(problem=problem)
     except ValidationError as error:
