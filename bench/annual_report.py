@@ -44,7 +44,7 @@ def build(measures_per_plan: int, seed: int) -> dict:
     """Plans, measures, indicator values and follow-ups for every district."""
     from samverkan.accounts.models import Role, User
     from samverkan.agreements.models import Agreement, Scope, VersionStatus
-    from samverkan.configurations.loader import load_configuration
+    from samverkan.configurations.services import load_configuration
     from samverkan.indicators.models import Indicator, IndicatorValue, PeriodKind
     from samverkan.plans import services
     from samverkan.plans.models import Measure, MeasureKind, MeasureStatus

@@ -3,7 +3,8 @@ import os
 import pytest
 
 from samverkan.accounts.models import Role, User
-from samverkan.configurations.loader import DEMO_PASSWORD, load_configuration
+from samverkan.configurations.demo import DEMO_PASSWORD
+from samverkan.configurations.services import load_configuration
 from samverkan.organisations.models import Municipality, Organisation
 
 # Live-server tests run Django in a thread beside Playwright's event loop.

@@ -185,12 +185,12 @@ LOWER_THAN = {
 
 
 def _layer(module: str) -> str:
-    last = module.rsplit(".", 1)[-1]
+    """models, selectors, services, views, tasks, permissions, ...: a module's
+    last name, or the package it is part of (samverkan.plans.views.follow_up)."""
     if module.endswith("accounts.permissions"):
         return "permissions"
-    if ".views" in module:
-        return "views"
-    return last
+    inner = module.split(".")[2:]
+    return next((layer for layer in ("views", "models") if layer in inner[:-1]), inner[-1] if inner else "")
 
 
 @pytest.mark.parametrize("layer", sorted(LOWER_THAN))

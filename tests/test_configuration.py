@@ -6,7 +6,8 @@ from django.conf import settings
 from shapely.geometry import shape
 
 from samverkan.audit.models import AuditEvent
-from samverkan.configurations.loader import ConfigurationError, load_configuration
+from samverkan.configurations.loader import ConfigurationError
+from samverkan.configurations.services import load_configuration
 from samverkan.organisations.models import Area, AreaKind, Organisation
 
 SHARED_GEO = settings.BASE_DIR.parent / "shared" / "data" / "geo" / "stockholm_stadsdelar.geo.json"

@@ -1,18 +1,14 @@
-"""Loads a municipality's configuration (TOML files in a folder beside this
+"""Reads a municipality's configuration (TOML files in a folder beside this
 module) into the database. Idempotent: loading twice changes nothing, and
-every change it does make goes through the audit log as "configuration".
-"""
+every change it does make goes through the audit log as "configuration"."""
 
-import datetime as dt
 import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 
-from samverkan.accounts.models import User
 from samverkan.agreements.models import (
     Agreement,
     AgreementVersion,
@@ -25,10 +21,7 @@ from samverkan.agreements.models import (
     Scope,
     TextSection,
 )
-from samverkan.audit.context import acting_as
 from samverkan.datasources.models import ObservationCategory
-from samverkan.est.models import EstGroup
-from samverkan.governance.models import Body, ReportingDuty, Seat
 from samverkan.indicators.models import Indicator
 from samverkan.organisations.models import (
     Area,
@@ -42,7 +35,6 @@ from samverkan.organisations.models import (
 from samverkan.plans.models import MeasureKind
 
 CONFIGURATIONS = Path(__file__).resolve().parent
-DEMO_PASSWORD = "samverkan"  # noqa: S105 - documented password of the local demo only
 
 
 class ConfigurationError(Exception):
@@ -79,10 +71,12 @@ def default_neighbourhood_file(name: str) -> Path | None:
     return next((p for p in candidates if p.exists()), None)
 
 
-class _Loader:
-    def __init__(self, folder: Path, *, demo: bool, neighbourhood_file: Path | None):
+class ConfigurationLoader:
+    """The municipality's own configuration: areas, organisations, agreements,
+    indicators, checklist and forms of joint work."""
+
+    def __init__(self, folder: Path, *, neighbourhood_file: Path | None):
         self.folder = folder
-        self.demo = demo
         self.neighbourhood_file = neighbourhood_file
         self.report = LoadReport()
         self.orgs: dict[str, Organisation] = {}
@@ -101,12 +95,6 @@ class _Loader:
         self._indicators(read_config_file(self.folder, "indicators.toml"))
         self._checklist(read_config_file(self.folder, "checklist.toml"))
         self._measure_kinds(read_config_file(self.folder, "measure_kinds.toml"))
-        if self.demo:
-            demo = read_config_file(self.folder, "demo.toml")
-            self._example_local_agreements(demo)
-            self._bodies(demo)
-            self._users(demo)
-            self._est_groups(demo)
         return self.report
 
     # --- municipality and areas -------------------------------------------------
@@ -368,39 +356,6 @@ class _Loader:
             self.priority_areas[data["key"]] = area
         return area
 
-    def _example_local_agreements(self, demo: dict) -> None:
-        central_2024 = [key for key in self.priority_areas if key.startswith("2024-")]
-        for item in demo.get("local_agreements", []):
-            code = item["district"]
-            area = self.areas[code]
-            police = self._police_area(item.get("police"), code)
-            agreement, _ = Agreement.objects.update_or_create(
-                municipality=self.municipality,
-                title=f"Lokal samverkansöverenskommelse {area.name}",
-                defaults={"scope": Scope.LOCAL, "area": area},
-            )
-            self.agreements[code] = agreement
-            addressed = [key for key in central_2024 if key not in item.get("missing", [])]
-            areas = [
-                {"name": self.priority_areas[key].name, "addresses": [key], "example": True}
-                for key in addressed
-            ]
-            areas += [
-                {"name": name, "local": True, "example": True} for name in item.get("local_priorities", [])
-            ]
-            self._version(
-                agreement,
-                {
-                    "label": "Överenskommelse 2024",
-                    "valid_from": dt.date(2024, 1, 1),
-                    "valid_to": item.get("valid_to", dt.date(2027, 12, 31)),
-                    "parties": [f"sdf-{code}", police_key(police, self.orgs)],
-                    "example": True,
-                    "areas": areas,
-                },
-                {},
-            )
-
     def _checklist(self, config: dict) -> None:
         for order, name in enumerate(config.get("categories", []), start=1):
             ObservationCategory.objects.update_or_create(
@@ -431,78 +386,6 @@ class _Loader:
             )
             indicator.priority_areas.set([self.priority_areas[key] for key in item.get("priority_areas", [])])
 
-    # --- bodies and users -------------------------------------------------------
-
-    def _bodies(self, demo: dict) -> None:
-        bodies: dict[str, Body] = {}
-        for item in demo.get("bodies", []):
-            body, _ = Body.objects.update_or_create(
-                municipality=self.municipality,
-                name=item["name"],
-                defaults={
-                    "kind": item["kind"],
-                    "mandate": item.get("mandate", ""),
-                    "mandate_basis": item.get("mandate_basis", ""),
-                    "is_example": True,
-                    "agreement": self.agreements.get(item.get("agreement", "")),
-                    "parent": bodies.get(item.get("parent", "")),
-                },
-            )
-            body.full_clean()
-            bodies[item["name"]] = body
-            for seat in item.get("seats", []):
-                Seat.objects.update_or_create(
-                    body=body,
-                    organisation=self.orgs[seat["org"]],
-                    role_title=seat["role"],
-                    defaults={"count": seat.get("count", 1), "is_chair": seat.get("chair", False)},
-                )
-            for duty in item.get("reports", []):
-                ReportingDuty.objects.update_or_create(
-                    body=body,
-                    committee=self.orgs[duty["to"]],
-                    subject=duty["subject"],
-                    defaults={"frequency": duty["frequency"], "first_due": duty["first_due"]},
-                )
-
-    def _est_groups(self, demo: dict) -> None:
-        for item in demo.get("est_groups", []):
-            group, _ = EstGroup.objects.update_or_create(
-                area=self.areas[item["district"]],
-                name=item["name"],
-                defaults={"meeting_day": item.get("meeting_day", 1), "is_example": True},
-            )
-            group.recipients.set([self.orgs[key] for key in item["recipients"]])
-
-    def _users(self, demo: dict) -> None:
-        for item in demo.get("users", []):
-            user, created = User.objects.get_or_create(
-                username=item["username"],
-                defaults={
-                    "first_name": item.get("first_name", ""),
-                    "last_name": item.get("last_name", ""),
-                    # Demo addresses on a reserved domain: mail goes to the console in the demo.
-                    "email": f"{item['username']}@demo.example",
-                    "role": item["role"],
-                    "organisation": self.orgs[item["org"]],
-                    "is_staff": item["role"] == "administrator",
-                    "is_superuser": item["role"] == "administrator",
-                },
-            )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save()
-
 
 def police_key(police: Organisation, orgs: dict[str, Organisation]) -> str:
     return next(key for key, org in orgs.items() if org.pk == police.pk)
-
-
-def load_configuration(
-    name: str, *, demo: bool = False, neighbourhood_file: Path | None = None
-) -> LoadReport:
-    folder = CONFIGURATIONS / name
-    if not (folder / "municipality.toml").exists():
-        raise ConfigurationError(f"No configuration named {name!r}; available: {', '.join(available())}")
-    with acting_as(label=f"configuration:{name}"), transaction.atomic():
-        return _Loader(folder, demo=demo, neighbourhood_file=neighbourhood_file).run()

@@ -2,12 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from samverkan.configurations.loader import (
-    DEMO_PASSWORD,
-    ConfigurationError,
-    default_neighbourhood_file,
-    load_configuration,
-)
+from samverkan.configurations.demo import DEMO_PASSWORD
+from samverkan.configurations.loader import ConfigurationError, default_neighbourhood_file
+from samverkan.configurations.services import load_configuration
 
 
 class Command(BaseCommand):
