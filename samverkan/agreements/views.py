@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +16,7 @@ from samverkan.agreements.compliance import (
 )
 from samverkan.agreements.forms import LocalPriorityForm
 from samverkan.agreements.models import Scope
-from samverkan.core.forms import errors_on_form
+from samverkan.core.forms import errors_on
 from samverkan.core.http import require_municipality
 
 
@@ -120,7 +120,7 @@ def local_priority_add(request, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = LocalPriorityForm(request.POST, central_versions=central_versions_in_force(version))
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.local_priority_add(
                 version=version,
                 name=form.cleaned_data["name"],
@@ -128,8 +128,6 @@ def local_priority_add(request, pk: int) -> HttpResponse:
                 addresses=form.cleaned_data["addresses"],
                 categories=form.cleaned_data.get("categories", []),
             )
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return _version_page(request, version, form=form, status=400)
     messages.success(request, _("The local priority was added."))

@@ -2,6 +2,8 @@
 with field names where it knows them; a view puts it on the form it came
 from, or, for a small form posted from a list page, into the page's messages."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib import messages
@@ -43,3 +45,12 @@ def choice(form: BaseForm, name: str) -> ChoiceField:
     if not isinstance(field, ChoiceField):
         raise TypeError(f"{name} is not a choice field")
     return field
+
+
+@contextmanager
+def errors_on(form: BaseForm) -> Iterator[None]:
+    """Run a service; a refusal lands on the form (see errors_on_form) instead of answering 500."""
+    try:
+        yield
+    except ValidationError as error:
+        errors_on_form(form, error)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
-from samverkan.core.forms import errors_on_form
+from samverkan.core.forms import errors_on
 from samverkan.core.http import id_parameter, require_municipality
 from samverkan.datasources import loader, services, tasks
 from samverkan.datasources.forms import UploadForm
@@ -100,11 +100,9 @@ def observation_new(request) -> HttpResponse:
         raise PermissionDenied
     form = ObservationForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.observation_record(municipality=municipality, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_on_form(form, error)
-        else:
+        if not form.errors:
             messages.success(request, _("Thank you: the observation is saved."))
             return redirect("observations:new")
     recent = Observation.objects.filter(municipality=municipality, reported_by=request.user).select_related(

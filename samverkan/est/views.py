@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
-from samverkan.core.forms import errors_as_messages, errors_on_form
+from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import require_municipality
 from samverkan.datasources.models import Observation
 from samverkan.est import services
@@ -53,11 +53,9 @@ def group_detail(request, pk: int) -> HttpResponse:
             raise PermissionDenied
         form = CompileForm(request.POST)
         if form.is_valid():
-            try:
+            with errors_on(form):
                 picture = services.weekly_picture_compile(group=group, week_start=form.cleaned_data["day"])
-            except ValidationError as error:
-                errors_on_form(form, error)
-            else:
+            if not form.errors:
                 messages.success(request, _("The week was compiled."))
                 return redirect("est:week", pk=picture.pk)
         status = 400
@@ -133,10 +131,8 @@ def meeting_record(request, pk: int) -> HttpResponse:
     picture = _week_for(request.user, pk, edit=True)
     form = MeetingForm(request.POST, instance=getattr(picture, "meeting", None))
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.meeting_record(picture=picture, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return _week_page(request, picture, forms={"meeting": form}, status=400)
     messages.success(request, _("The meeting was recorded."))
@@ -152,10 +148,8 @@ def quick_measure_add(request, pk: int) -> HttpResponse:
         return redirect("est:week", pk=pk)
     form = QuickMeasureForm(request.POST, owners=picture.group.recipients.all())
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.quick_measure_add(meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return _week_page(request, picture, forms={"measure": form}, status=400)
     messages.success(request, _("The quick measure was added."))
@@ -180,15 +174,13 @@ def feedback_give(request, pk: int, observation: int) -> HttpResponse:
     target = get_object_or_404(Observation, pk=observation)
     form = FeedbackForm(request.POST, prefix=f"fb-{observation}")
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.observation_feedback_give(
                 observation=target,
                 user=request.user,
                 meeting=getattr(picture, "meeting", None),
                 **form.cleaned_data,
             )
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return _week_page(request, picture, status=400)
     messages.success(request, _("The reporter can now see what became of the observation."))

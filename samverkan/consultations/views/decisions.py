@@ -21,7 +21,7 @@ from samverkan.consultations.models import (
 )
 from samverkan.consultations.tracing import traced_on_draft
 from samverkan.consultations.views.access import statement_for
-from samverkan.core.forms import errors_as_messages, errors_on_form
+from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import id_parameter
 from samverkan.core.models import Correctable
 
@@ -93,7 +93,7 @@ def minutes_record(request, pk: int) -> HttpResponse:
 
         fields = dict(form.cleaned_data)
         reason = fields.pop("correction_reason", "")
-        try:
+        with errors_on(form):
             item = services.minutes_record(
                 statement=statement,
                 committee=statement.recipient.organisation,
@@ -105,9 +105,7 @@ def minutes_record(request, pk: int) -> HttpResponse:
                 correction_reason=reason,
                 **fields,
             )
-        except ValidationError as error:
-            errors_on_form(form, error)
-        else:
+        if not form.errors:
             messages.success(
                 request,
                 _("The correction was recorded.") if corrects else _("The minutes item was recorded."),

@@ -18,7 +18,7 @@ from samverkan.agreements.services import draft_revision
 from samverkan.consultations import forms, selectors, services
 from samverkan.consultations.tracing import traced_on_draft
 from samverkan.consultations.views.access import draft_for
-from samverkan.core.forms import errors_as_messages, errors_on_form
+from samverkan.core.forms import errors_as_messages, errors_on
 
 
 @require_POST
@@ -118,10 +118,8 @@ def element_add(request, pk: int, kind: str) -> HttpResponse:
         section = TextSection(version=version, order=version.sections.count() + 1)
         form = forms.SectionForm(request.POST, instance=section, prefix=prefix)
     if form.is_valid():
-        try:
+        with errors_on(form):
             SAVE[kind](**{kind: form.instance})
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return _draft_page(request, version, bound={prefix: form}, status=400)
     messages.success(request, _("Added to the draft."))
@@ -144,10 +142,8 @@ def element_edit(request, kind: str, pk: int) -> HttpResponse:
     prefix = f"{kind}-{element.pk}"
     form = form_class(request.POST, instance=element, prefix=prefix)
     if form.is_valid():
-        try:
+        with errors_on(form):
             SAVE[kind](**{kind: form.instance})
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return _draft_page(request, version, bound={prefix: form}, status=400)
     messages.success(request, _("The draft was changed."))
@@ -163,7 +159,7 @@ def draft_adopt(request, pk: int) -> HttpResponse:
         request.POST or None, municipality=version.agreement.municipality, proposals=proposals
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.version_adopt(
                 version=version,
                 decided_by=form.cleaned_data["decided_by"],
@@ -174,9 +170,7 @@ def draft_adopt(request, pk: int) -> HttpResponse:
                 outcomes=form.outcomes(),
                 user=request.user,
             )
-        except ValidationError as error:
-            errors_on_form(form, error)
-        else:
+        if not form.errors:
             messages.success(request, _("The version was adopted."))
             return redirect("agreements:version", pk=version.pk)
     traced = traced_on_draft(proposals)

@@ -17,7 +17,7 @@ from samverkan.consultations.models import (
     ConsultationRound,
 )
 from samverkan.consultations.views.access import recipient_for, round_for
-from samverkan.core.forms import errors_as_messages, errors_on_form
+from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import download, require_municipality
 
 
@@ -60,16 +60,14 @@ def round_create(request, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = forms.RoundForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             round = services.round_create(
                 version=version,
                 recipients=form.cleaned_data.pop("recipients"),
                 user=request.user,
                 **form.cleaned_data,
             )
-        except ValidationError as error:
-            errors_on_form(form, error)
-        else:
+        if not form.errors:
             messages.success(request, _("The draft was sent out for consultation."))
             return redirect("consultations:round", pk=round.pk)
     return render(
@@ -121,10 +119,8 @@ def recipient_add(request, pk: int) -> HttpResponse:
     round = round_for(request.user, pk, manage=True)
     form = forms.RecipientAddForm(request.POST, round=round)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.recipient_add(round=round, organisation=form.cleaned_data["organisation"])
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return _round_page(request, round, add_form=form, status=400)
     messages.success(request, _("The recipient was added."))

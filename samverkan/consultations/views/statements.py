@@ -17,7 +17,7 @@ from samverkan.consultations.models import (
     Statement,
 )
 from samverkan.consultations.views.access import recipient_for, statement_for
-from samverkan.core.forms import errors_as_messages, errors_on_form
+from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.models import Correctable
 
 
@@ -30,11 +30,9 @@ def statement_edit(request, pk: int) -> HttpResponse:
         return redirect("consultations:statement", pk=statement.pk)
     form = forms.StatementForm(request.POST or None, instance=statement)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             statement = services.statement_save(statement=form.instance)
-        except ValidationError as error:
-            errors_on_form(form, error)
-        else:
+        if not form.errors:
             messages.success(request, _("The response was saved."))
             return redirect("consultations:statement", pk=statement.pk)
     return render(
@@ -120,10 +118,8 @@ def document_add(request, pk: int) -> HttpResponse:
     statement = statement_for(request.user, pk, write=True)
     form = forms.DocumentForm(request.POST, prefix="document")
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.document_add(statement=statement, **form.cleaned_data)
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return statement_page(request, statement, bound={"document": form}, status=400)
     messages.success(request, _("The document reference was added."))
@@ -136,7 +132,7 @@ def attachment_add(request, pk: int) -> HttpResponse:
     form = forms.AttachmentForm(request.POST, request.FILES, prefix="attachment")
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
+        with errors_on(form):
             services.attachment_add(
                 statement=statement,
                 title=form.cleaned_data["title"],
@@ -144,8 +140,6 @@ def attachment_add(request, pk: int) -> HttpResponse:
                 data=upload.read(),
                 user=request.user,
             )
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return statement_page(request, statement, bound={"attachment": form}, status=400)
     messages.success(request, _("The file was attached."))
@@ -174,10 +168,8 @@ def proposal_add(request, pk: int) -> HttpResponse:
             origin=form.cleaned_data["origin"],
             put_forward_by=form.cleaned_data["put_forward_by"],
         )
-        try:
+        with errors_on(form):
             services.proposal_add(proposal=proposal, changes=[form.change()])
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return statement_page(request, statement, bound={"proposal": form}, status=400)
     messages.success(request, _("The amendment proposal was added."))
@@ -191,10 +183,8 @@ def change_add(request, pk: int) -> HttpResponse:
     prefix = f"change-{proposal.pk}"
     form = forms.ChangeForm(request.POST, anchors=selectors.anchors(statement.recipient.round), prefix=prefix)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.change_add(proposal=proposal, change=form.change())
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return statement_page(request, statement, bound={prefix: form}, status=400)
     messages.success(request, _("The change was added to the proposal."))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
-from samverkan.core.forms import errors_as_messages, errors_on_form
+from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import require_municipality
 from samverkan.plans import selectors, services
 from samverkan.plans.forms import (
@@ -42,13 +42,11 @@ def communication_list(request) -> HttpResponse:
             raise PermissionDenied
         form = CommunicationForm(request.POST, agreements=writable_qs)
         if form.is_valid():
-            try:
+            with errors_on(form):
                 item = services.communication_save(
                     communication=form.save(commit=False), measures=form.cleaned_data["measures"]
                 )
-            except ValidationError as error:
-                errors_on_form(form, error)
-            else:
+            if not form.errors:
                 messages.success(
                     request, _("The text was saved; it is published when every party has approved it.")
                 )
@@ -79,13 +77,11 @@ def communication_detail(request, pk: int) -> HttpResponse:
         if request.method == "POST":
             form = CommunicationForm(request.POST, instance=item, agreements=agreements)
             if form.is_valid():
-                try:
+                with errors_on(form):
                     services.communication_save(
                         communication=form.save(commit=False), measures=form.cleaned_data["measures"]
                     )
-                except ValidationError as error:
-                    errors_on_form(form, error)
-                else:
+                if not form.errors:
                     messages.success(
                         request, _("The text was saved; approvals of the earlier text no longer count.")
                     )

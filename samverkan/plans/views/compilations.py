@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
-from samverkan.core.forms import errors_as_messages, errors_on_form
+from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import download, require_municipality
 from samverkan.plans import annual, services, tasks
 from samverkan.plans.forms import (
@@ -33,14 +33,12 @@ def annual_list(request) -> HttpResponse:
             raise PermissionDenied
         form = AnnualForm(request.POST)
         if form.is_valid():
-            try:
+            with errors_on(form):
                 report = services.annual_report_request(
                     municipality=municipality, user=request.user, **form.cleaned_data
                 )
                 transaction.on_commit(lambda: tasks.generate_annual_report.enqueue(report.pk))
-            except ValidationError as error:
-                errors_on_form(form, error)
-            else:
+            if not form.errors:
                 messages.success(request, _("The compilation is being generated."))
                 return redirect("plans:annual", pk=report.pk)
         status = 400

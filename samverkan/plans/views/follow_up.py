@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
 from samverkan.agreements.models import Goal, PriorityArea
-from samverkan.core.forms import errors_as_messages, errors_on_form
+from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import download
 from samverkan.plans import figures, roundtrip, services
 from samverkan.plans.forms import (
@@ -28,11 +28,9 @@ def report_create(request, pk: int) -> HttpResponse:
     plan = plan_for(request.user, pk, edit=True)
     form = ReportForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_on(form):
             report = services.report_create(plan=plan, **form.cleaned_data)
-        except ValidationError as error:
-            errors_on_form(form, error)
-        else:
+        if not form.errors:
             return redirect("plans:report", pk=report.pk)
     return plan_page(request, plan, forms={"report": form}, status=400)
 
@@ -59,15 +57,13 @@ def report_detail(request, pk: int) -> HttpResponse:
         narrative_form = NarrativeForm(request.POST)
         progress_forms = [(p, ProgressForm(request.POST, prefix=f"m{p.measure_id}")) for p in lines]
         if narrative_form.is_valid() and all(f.is_valid() for _p, f in progress_forms):
-            try:
+            with errors_on(narrative_form):
                 services.report_save(
                     report=report,
                     narrative=narrative_form.cleaned_data["narrative"],
                     progress=[(progress, form.cleaned_data) for progress, form in progress_forms],
                 )
-            except ValidationError as error:
-                errors_on_form(narrative_form, error)
-            else:
+            if not narrative_form.errors:
                 messages.success(request, _("The follow-up was saved."))
                 return redirect("plans:report", pk=report.pk)
         status = 400

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
-from samverkan.core.forms import errors_as_messages, errors_on_form
+from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import download, require_municipality
 from samverkan.plans import figures, roundtrip, services
 from samverkan.plans.forms import (
@@ -45,7 +45,7 @@ def plan_list(request) -> HttpResponse:
         form = PlanForm(request.POST, agreements=creatable)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with errors_on(form):
                 plan = services.plan_create(
                     agreement=data["agreement"],
                     priority_area=data["priority_area"],
@@ -55,9 +55,7 @@ def plan_list(request) -> HttpResponse:
                     goals=list(data["goals"]),
                     analysis=data["analysis"],
                 )
-            except ValidationError as error:
-                errors_on_form(form, error)
-            else:
+            if not form.errors:
                 messages.success(request, _("The action plan was created."))
                 return redirect("plans:detail", pk=plan.pk)
         status = 400
@@ -120,14 +118,13 @@ def _measure_saved(request, form, message) -> bool:
     the form."""
     if not form.is_valid():
         return False
-    try:
+    with errors_on(form):
         services.measure_save(
             measure=form.save(commit=False),
             owners=form.cleaned_data["owners"],
             causes=form.cleaned_data["causes"],
         )
-    except ValidationError as error:
-        errors_on_form(form, error)
+    if form.errors:
         return False
     messages.success(request, message)
     return True
@@ -174,11 +171,9 @@ def measure_indicator_add(request, pk: int) -> HttpResponse:
     measure = measure_for(request.user, pk)
     form = MeasureIndicatorForm(request.POST, plan=measure.plan)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.measure_indicator_add(measure=measure, **form.cleaned_data)
-        except ValidationError as error:
-            errors_on_form(form, error)
-        else:
+        if not form.errors:
             messages.success(request, _("The indicator was linked."))
             return redirect("plans:detail", pk=measure.plan_id)
     return plan_page(request, measure.plan, forms={"indicator": form}, status=400)
@@ -189,10 +184,8 @@ def duty_add(request, pk: int) -> HttpResponse:
     plan = plan_for(request.user, pk, edit=True)
     form = DutyForm(request.POST, plan=plan)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.duty_add(plan=plan, **form.cleaned_data)
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return plan_page(request, plan, forms={"duty": form}, status=400)
     messages.success(request, _("The follow-up plan was updated."))
@@ -206,11 +199,9 @@ def plan_adopt(request, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AdoptForm(request.POST, plan=plan)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.plan_adopt(plan=plan, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_on_form(form, error)
-        else:
+        if not form.errors:
             messages.success(request, _("The adoption of the plan was recorded."))
             return redirect("plans:detail", pk=plan.pk)
     return plan_page(request, plan, forms={"adopt": form}, status=400)

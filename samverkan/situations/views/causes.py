@@ -1,14 +1,14 @@
 """The cause analysis of a prioritised problem: fishbone branches and the cause tree."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
-from samverkan.core.forms import errors_on_form
+from samverkan.core.forms import errors_on
 from samverkan.situations import services
 from samverkan.situations.forms import (
     CauseForm,
@@ -34,11 +34,9 @@ def causes(request, pk: int) -> HttpResponse:
             raise PermissionDenied
         form = CauseForm(request.POST, problem=problem)
         if form.is_valid():
-            try:
+            with errors_on(form):
                 services.cause_add(problem=problem, **form.cleaned_data)
-            except ValidationError as error:
-                errors_on_form(form, error)
-            else:
+            if not form.errors:
                 messages.success(request, _("The cause was added."))
                 return redirect("situations:causes", pk=pk)
         status = 400

@@ -1,13 +1,12 @@
 """The joint analysis: merged problems, the prioritisation matrix, the steering group's decision, versions and exports."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.core.forms import errors_on_form
+from samverkan.core.forms import errors_on
 from samverkan.core.http import download, id_parameter
 from samverkan.governance.models import Body
 from samverkan.situations import exports, selectors, services, snapshots
@@ -33,10 +32,8 @@ def joint_merge(request, pk: int) -> HttpResponse:
     analysis = analysis_for(request.user, pk, edit=True)
     form = MergeForm(request.POST, analysis=analysis)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.joint_problems_merge(keep=form.cleaned_data["keep"], other=form.cleaned_data["other"])
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return joint_page(request, analysis, forms={"merge": form}, status=400)
     messages.success(request, _("The problems were merged; both parties' observations are kept."))
@@ -49,10 +46,8 @@ def joint_scores(request, pk: int) -> HttpResponse:
     problems = list(analysis.problems.prefetch_related("scores"))
     form = ScoresForm(request.POST, problems=problems)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.scores_save(analysis=analysis, scores=form.scores())
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return joint_page(request, analysis, forms={"scores": form}, status=400)
     messages.success(request, _("The prioritisation matrix was saved."))
@@ -70,7 +65,7 @@ def joint_decision(request, pk: int) -> HttpResponse:
     if form.is_valid():
         order = {r.problem.pk: i for i, r in enumerate(selectors.ranking(analysis))}
         chosen = sorted(form.cleaned_data["problems"], key=lambda p: order[p.pk])
-        try:
+        with errors_on(form):
             services.decision_record(
                 analysis=analysis,
                 body=form.cleaned_data["body"],
@@ -79,8 +74,6 @@ def joint_decision(request, pk: int) -> HttpResponse:
                 problems=chosen,
                 user=request.user,
             )
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return joint_page(request, analysis, forms={"decision": form}, status=400)
     messages.success(request, _("The decision was recorded."))
@@ -92,12 +85,10 @@ def joint_version_save(request, pk: int) -> HttpResponse:
     analysis = analysis_for(request.user, pk, edit=True)
     form = VersionForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_on(form):
             version = services.joint_version_save(
                 analysis=analysis, note=form.cleaned_data["note"], user=request.user
             )
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return joint_page(request, analysis, forms={"version": form}, status=400)
     messages.success(request, _("Version %(n)s was saved.") % {"n": version.number})

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
 from samverkan.audit.recorder import record_reads
-from samverkan.core.forms import errors_as_messages, errors_on_form
+from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import require_municipality
 from samverkan.situations import selectors, services
 from samverkan.situations.forms import (
@@ -35,11 +35,9 @@ def picture_list(request) -> HttpResponse:
             raise PermissionDenied
         form = PictureForm(request.POST, agreements=agreements.filter(pk__in=[a.pk for a in creatable]))
         if form.is_valid():
-            try:
+            with errors_on(form):
                 picture = services.picture_create(**form.cleaned_data)
-            except ValidationError as error:
-                errors_on_form(form, error)
-            else:
+            if not form.errors:
                 messages.success(request, _("The situation picture was created."))
                 return redirect("situations:picture", pk=picture.pk)
     pictures = permissions.visible_pictures(request.user, municipality)
@@ -93,10 +91,8 @@ def party_picture_update(request, pk: int) -> HttpResponse:
     party_picture = party_picture_for(request.user, pk, edit=True)
     form = PartyPictureForm(request.POST, instance=party_picture)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.party_picture_update(party_picture=party_picture, **form.cleaned_data)
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return party_page(request, party_picture, forms={"details": form}, status=400)
     messages.success(request, _("Saved."))
@@ -109,10 +105,8 @@ def problem_add(request, pk: int) -> HttpResponse:
     form = ProblemForm(request.POST, picture=party_picture.picture)
     if form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+        with errors_on(form):
             services.problem_add(owner=party_picture, **data)
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         return party_page(request, party_picture, forms={"problem": form}, status=400)
     messages.success(request, _("The problem was added."))
@@ -125,7 +119,7 @@ def evidence_add(request, pk: int) -> HttpResponse:
     form = evidence_form(problem, problem.picture.municipality, request.POST)
     if form.is_valid():
         area = form.cleaned_data["observation_area"]
-        try:
+        with errors_on(form):
             services.evidence_add(
                 problem=problem,
                 source_kind=form.cleaned_data["source_kind"],
@@ -134,8 +128,6 @@ def evidence_add(request, pk: int) -> HttpResponse:
                 period_kind=form.cleaned_data["period_kind"] or "year",
                 selection=area.geometry if area else None,
             )
-        except ValidationError as error:
-            errors_on_form(form, error)
     if form.errors:
         if problem.party_picture_id:
             return party_page(request, problem.party_picture, forms={"evidence": form}, status=400)
