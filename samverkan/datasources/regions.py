@@ -61,6 +61,15 @@ class RegionResolver:
             return Resolution(None, True)
         return Resolution(self.areas.get(key), False)
 
+    def resolve_all(self, names: set[str], *, remember: bool) -> dict[str, Resolution]:
+        """Each name's resolution; with remember, automatic ones are stored as aliases."""
+        resolutions = {}
+        for name in names:
+            resolutions[name] = self.resolve(name)
+            if remember:
+                self.remember(name, resolutions[name])
+        return resolutions
+
     def remember(self, name: str, resolution: Resolution) -> None:
         """Store an automatic mapping so later imports and people can see and change it."""
         if name not in self.aliases:

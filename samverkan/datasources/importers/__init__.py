@@ -59,6 +59,19 @@ class ImportPlan:
     outside: Counter[str] = field(default_factory=Counter)
     """Rows about places outside the municipality, by place."""
 
+    def is_new(self, stored: Any, values: dict[str, Any]) -> bool:
+        """True when nothing is stored for a row of the file (the caller adds
+        it to `new`); else the row counts as changed in the values that differ
+        from the stored ones, or as unchanged."""
+        if stored is None:
+            return True
+        differences = {k: v for k, v in values.items() if getattr(stored, k) != v}
+        if differences:
+            self.changed.append((stored, differences))
+        else:
+            self.unchanged += 1
+        return False
+
 
 class UnreadableFile(Exception):
     """The file as a whole cannot be read (wrong format, encoding, empty)."""

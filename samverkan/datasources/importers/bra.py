@@ -20,7 +20,7 @@ from samverkan.datasources.formats import Format, register
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row, UnreadableFile
 from samverkan.datasources.importers.tables import read_table
 from samverkan.datasources.models import ImportBatch, ReportedCrimeCount
-from samverkan.datasources.regions import RegionResolver, Resolution
+from samverkan.datasources.regions import RegionResolver
 
 MONTHS = {
     "jan": 1,
@@ -349,11 +349,7 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
         (c.region, c.crime, c.year, c.period_kind, c.period): c
         for c in ReportedCrimeCount.objects.filter(municipality=batch.municipality, region__in=regions)
     }
-    resolutions: dict[str, Resolution] = {}
-    for region in regions:
-        resolutions[region] = resolver.resolve(region)
-        if remember:
-            resolver.remember(region, resolutions[region])
+    resolutions = resolver.resolve_all(regions, remember=remember)
     for row in parsed.rows:
         d = row.data
         resolution = resolutions[d["region"]]
@@ -365,8 +361,8 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
             "preliminary": d["preliminary"],
             "rate_per_100k": d["rate"],
         }
-        current = existing.get((d["region"], d["crime"], d["year"], d["period_kind"], d["period"]))
-        if current is None:
+        stored = existing.get((d["region"], d["crime"], d["year"], d["period_kind"], d["period"]))
+        if result.is_new(stored, values):
             result.new.append(
                 ReportedCrimeCount(
                     municipality=batch.municipality,
@@ -380,14 +376,8 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
                     batch=batch,
                     line=row.line,
                     **values,
-                )
+                ),
             )
-            continue
-        differences = {k: v for k, v in values.items() if getattr(current, k) != v}
-        if differences:
-            result.changed.append((current, differences))
-        else:
-            result.unchanged += 1
     return result
 
 

@@ -182,19 +182,10 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
         if not d["in_municipality"]:
             result.outside[d["location_name"]] += 1
         d["named_area"] = names.only_named(f"{d['name']} {d['summary']}") if d["in_municipality"] else None
-        current = existing.get(d["event_id"])
-        if current is None:
+        if result.is_new(
+            existing.get(d["event_id"]), {k: d[k] for k in ("name", "summary", "event_type", "url")}
+        ):
             result.new.append(PoliceEvent(municipality=municipality, batch=batch, **d))
-            continue
-        differences = {
-            k: v
-            for k, v in d.items()
-            if k in {"name", "summary", "event_type", "url"} and getattr(current, k) != v
-        }
-        if differences:
-            result.changed.append((current, differences))
-        else:
-            result.unchanged += 1
     return result
 
 

@@ -13,7 +13,7 @@ from samverkan.datasources.importers import ImportPlan, ParseResult, Row
 from samverkan.datasources.importers.bra import parse_year
 from samverkan.datasources.importers.tables import read_table, records
 from samverkan.datasources.models import ImportBatch, SurveyResult
-from samverkan.datasources.regions import RegionResolver, Resolution
+from samverkan.datasources.regions import RegionResolver
 
 COLUMNS = {
     "område": "area",
@@ -109,11 +109,7 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
     """Each answer share matched by area, year and question."""
     result = ImportPlan()
     resolver = RegionResolver(batch.municipality)
-    resolutions: dict[str, Resolution] = {}
-    for region in {r.data["region"] for r in parsed.rows}:
-        resolutions[region] = resolver.resolve(region)
-        if remember:
-            resolver.remember(region, resolutions[region])
+    resolutions = resolver.resolve_all({r.data["region"] for r in parsed.rows}, remember=remember)
     existing = {
         (s.region, s.year, s.question): s
         for s in SurveyResult.objects.filter(municipality=batch.municipality, region__in=resolutions)
@@ -131,8 +127,7 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
         resolution = resolutions[d["region"]]
         if not resolution.mapped:
             result.unmapped[d["region"]] += 1
-        current = existing.get(key)
-        if current is None:
+        if result.is_new(existing.get(key), {"count": d["count"], "respondents": d["respondents"]}):
             result.new.append(
                 SurveyResult(
                     municipality=batch.municipality,
@@ -145,14 +140,8 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
                     respondents=d["respondents"],
                     batch=batch,
                     line=row.line,
-                )
+                ),
             )
-            continue
-        differences = {k: d[k] for k in ("count", "respondents") if getattr(current, k) != d[k]}
-        if differences:
-            result.changed.append((current, differences))
-        else:
-            result.unchanged += 1
     return result
 
 
