@@ -1,4 +1,5 @@
-"""Loading a configuration by name: the municipality's own, and with --demo its example people and work."""
+"""Loading a configuration by name: the municipality's own, and with --demo its
+example people and work."""
 
 from pathlib import Path
 

@@ -1,4 +1,6 @@
-"""What was decided: the committee's minutes items with their proposals, dissents and statements, the adoption of a version and the outcome of each proposal."""
+"""What was decided: the committee's minutes items with their proposals,
+dissents and statements, the adoption of a version and the outcome of each
+proposal."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,5 @@
-"""What a recipient sends back: its statement, with document references, attachments and amendment proposals anchored to the draft."""
+"""What a recipient sends back: its statement, with document references,
+attachments and amendment proposals anchored to the draft."""
 
 import re
 

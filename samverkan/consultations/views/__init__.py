@@ -1,1 +1,2 @@
-"""The pages of the revision lifecycle, one module per step: rounds, statements, minutes and outcomes, drafts, and the comparison of versions."""
+"""The pages of the revision lifecycle, one module per step: rounds,
+statements, minutes and outcomes, drafts, and the comparison of versions."""

@@ -1,4 +1,5 @@
-"""Who reaches a round, a recipient, a statement or a draft: every consultation page asks these."""
+"""Who reaches a round, a recipient, a statement or a draft: every consultation
+page asks these."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404

@@ -1,4 +1,5 @@
-"""The difference between two versions of an agreement, with the proposals each change answers."""
+"""The difference between two versions of an agreement, with the proposals each
+change answers."""
 
 from typing import Any
 

@@ -1,4 +1,5 @@
-"""What was decided: the committee's minutes item, the outcome of each proposal, and corrections of recorded adoptions."""
+"""What was decided: the committee's minutes item, the outcome of each
+proposal, and corrections of recorded adoptions."""
 
 from typing import Any
 

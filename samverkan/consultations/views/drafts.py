@@ -1,4 +1,5 @@
-"""Revision drafts: made from the version in force, edited element by element, adopted."""
+"""Revision drafts: made from the version in force, edited element by element,
+adopted."""
 
 from collections.abc import Callable
 from typing import Any, cast

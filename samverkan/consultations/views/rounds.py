@@ -1,4 +1,5 @@
-"""Consultation rounds: the list, sending a draft out, recipients, extensions, reminders and the compilation."""
+"""Consultation rounds: the list, sending a draft out, recipients, extensions,
+reminders and the compilation."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -1,4 +1,5 @@
-"""A recipient's statement: drafting, submitting, document references, attachments and amendment proposals."""
+"""A recipient's statement: drafting, submitting, document references,
+attachments and amendment proposals."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -1,4 +1,5 @@
-"""Citizen promises and joint messages, and the parties' approvals of their text."""
+"""Citizen promises and joint messages, and the parties' approvals of their
+text."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,5 @@
-"""Who reports what and how often, the tertial follow-ups with each measure's progress, and the yearly compilation."""
+"""Who reports what and how often, the tertial follow-ups with each measure's
+progress, and the yearly compilation."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,5 @@
-"""Action plans, their adoption, and their measures with the indicators that show whether they work."""
+"""Action plans, their adoption, and their measures with the indicators that
+show whether they work."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

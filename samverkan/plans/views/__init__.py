@@ -1,1 +1,2 @@
-"""The pages of action plans, follow-up, the yearly compilation and joint communication."""
+"""The pages of action plans, follow-up, the yearly compilation and joint
+communication."""

@@ -1,4 +1,5 @@
-"""Who reaches a plan, a measure or a follow-up report: every plan page asks these."""
+"""Who reaches a plan, a measure or a follow-up report: every plan page asks
+these."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404

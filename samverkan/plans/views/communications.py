@@ -1,4 +1,5 @@
-"""Citizen promises and joint messages, published when every party has approved the text."""
+"""Citizen promises and joint messages, published when every party has approved
+the text."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -1,4 +1,5 @@
-"""Tertial follow-ups: progress per measure, overrides with their reasons, submission."""
+"""Tertial follow-ups: progress per measure, overrides with their reasons,
+submission."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -1,4 +1,5 @@
-"""Who reaches a picture, a party's picture, a joint analysis or a problem: every picture page asks these."""
+"""Who reaches a picture, a party's picture, a joint analysis or a problem:
+every picture page asks these."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404

@@ -1,4 +1,5 @@
-"""The cause analysis of a prioritised problem: fishbone branches and the cause tree."""
+"""The cause analysis of a prioritised problem: fishbone branches and the cause
+tree."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied

@@ -1,4 +1,5 @@
-"""The joint analysis: merged problems, the prioritisation matrix, the steering group's decision, versions and exports."""
+"""The joint analysis: merged problems, the prioritisation matrix, the steering
+group's decision, versions and exports."""
 
 from django.contrib import messages
 from django.http import HttpResponse

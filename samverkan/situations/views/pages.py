@@ -1,4 +1,5 @@
-"""The party's page and the joint analysis's page, which several forms render again with their errors."""
+"""The party's page and the joint analysis's page, which several forms render
+again with their errors."""
 
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
