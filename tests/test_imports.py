@@ -171,7 +171,7 @@ def test_an_import_maps_regions_including_retired_areas_and_reports_the_rest(sto
     rinkeby = ReportedCrimeCount.objects.filter(region__startswith="Stadsdelsområde Rinkeby")
     assert {c.area.code for c in rinkeby} == {"rinkeby-kista"}
     assert ReportedCrimeCount.objects.filter(is_municipality=True).count() == 6
-    assert batch.report["unmapped"] == {"Solna kommun": 6}
+    assert batch.report["elsewhere"] == {"Solna kommun": 6} and batch.report["unmapped"] == {}
     assert ReportedCrimeCount.objects.filter(region="Solna kommun", area=None).count() == 6
 
 
@@ -252,7 +252,8 @@ def test_the_real_bra_file_imports_without_losing_a_row(stockholm):
         t=Sum("count")
     )["t"]
     assert stored == file_total
-    assert len(batch.report["unmapped"]) == 22  # the county's other municipalities, kept by name
+    assert len(batch.report["elsewhere"]) == 22 and not batch.report["unmapped"]  # the county's others
+    assert all(row["ok"] for row in batch.report["reconciliation"])
     # The district page's yearly value is the file's own total.
     from samverkan.indicators.models import IndicatorValue
     from samverkan.indicators.services import refresh_after_import
@@ -300,7 +301,7 @@ def test_a_new_format_needs_nothing_but_its_own_module(stockholm, monkeypatch):
 
     written = []
 
-    def parse(data, filename):
+    def parse(data, filename, options):
         result = ParseResult(encoding="ASCII")
         for number, line in enumerate(data.decode().splitlines(), start=1):
             if line.isdigit():

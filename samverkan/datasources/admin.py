@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from samverkan.audit.recorder import record_reads
+from samverkan.datasources import services
 from samverkan.datasources.models import (
     FetchLog,
     ImportBatch,
@@ -15,8 +19,16 @@ from samverkan.datasources.models import (
 
 @admin.register(RegionAlias)
 class RegionAliasAdmin(admin.ModelAdmin):
-    list_display = ("name", "area", "is_municipality", "municipality")
+    """A region name of a source and the area it is. Saving it here is a
+    person's choice, kept over automatic matching; stored rows follow at once."""
+
+    list_display = ("name", "area", "is_municipality", "automatic", "municipality")
+    list_filter = ("automatic", "is_municipality")
     search_fields = ("name",)
+    readonly_fields = ("automatic",)
+
+    def save_model(self, request: HttpRequest, obj: RegionAlias, form: Any, change: bool) -> None:
+        services.region_alias_choose(alias=obj, area=obj.area, is_municipality=obj.is_municipality)
 
 
 @admin.register(ObservationCategory)

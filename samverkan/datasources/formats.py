@@ -14,7 +14,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.utils.functional import Promise
@@ -30,8 +30,9 @@ class Format:
     kind: str
     """The code kept on ImportBatch.kind and named on the command line."""
     label: str | Promise
-    parse: Callable[[bytes, str], ParseResult]
-    """The file's bytes and name to rows with their lines, and line-numbered errors."""
+    parse: Callable[[bytes, str, dict[str, Any]], ParseResult]
+    """The file's bytes, its name and the batch's options (how to read it) to
+    rows with their lines, and line-numbered errors."""
     plan: Callable[[ImportBatch, ParseResult, bool], ImportPlan]
     """What importing would do: the rows matched to the database. With the
     last argument true it runs inside the import and may remember how it

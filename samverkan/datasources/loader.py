@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.accounts.models import User
 from samverkan.datasources import formats
-from samverkan.datasources.importers import ImportPlan, UnreadableFile
+from samverkan.datasources.importers import ImportPlan, UnreadableFile, write_rows
 from samverkan.datasources.models import ImportBatch
 from samverkan.datasources.signals import batch_imported
 from samverkan.organisations.models import Municipality
@@ -72,12 +72,16 @@ def batch_check(batch: ImportBatch, *, data: bytes | None = None) -> ImportPlan 
     )
     plan = None
     try:
-        parsed = fmt.parse(data, batch.filename)
+        parsed = fmt.parse(data, batch.filename, batch.options)
     except UnreadableFile as error:
         report["errors"].append({"line": None, "message": str(error)})
+        report["error_count"] = 1
     else:
         batch.read_as = parsed.encoding
         plan = fmt.plan(batch, parsed, False)  # may add errors only the database can see (unknown names)
+        for row in plan.reconciliation:
+            if not row["ok"]:
+                parsed.error(None, _reconciliation_error(row))
         report["notes"] = list(parsed.notes)
         errors = sorted(parsed.errors, key=lambda e: e.line or 0)
         report["errors"] = [{"line": e.line, "message": e.message} for e in errors[:MAX_ERRORS_SHOWN]]
@@ -96,7 +100,13 @@ def batch_check(batch: ImportBatch, *, data: bytes | None = None) -> ImportPlan 
             for obj, values in plan.changed[:MAX_ERRORS_SHOWN]
         ]
         report["unmapped"] = dict(plan.unmapped.most_common())
+        report["elsewhere"] = dict(plan.elsewhere.most_common())
         report["outside"] = dict(plan.outside.most_common())
+        report["warnings"] = [
+            {"line": w.line, "message": w.message} for w in plan.warnings[:MAX_ERRORS_SHOWN]
+        ]
+        report["warning_count"] = len(plan.warnings)
+        report["reconciliation"] = plan.reconciliation
     if previous is not None:
         report["notes"].insert(
             0,
@@ -113,6 +123,13 @@ def batch_check(batch: ImportBatch, *, data: bytes | None = None) -> ImportPlan 
         batch.status = ImportBatch.Status.PREVIEWED
     batch.save()
     return plan
+
+
+def _reconciliation_error(row: dict[str, Any]) -> str:
+    return _(
+        "%(crime)s %(year)s: the file holds %(file)s, but districts, the municipality, other regions "
+        "and rows not counted come to %(landed)s."
+    ) % {"crime": row["crime"], "year": row["year"], "file": row["file"], "landed": row["landed"]}
 
 
 def _short(value: object) -> str:
@@ -135,12 +152,12 @@ def batch_apply(batch: ImportBatch) -> ImportBatch:
             raise ImportRefused(_("The kept file no longer matches its checksum; upload it again."))
         fmt = formats.get(batch.kind)
         with transaction.atomic():
-            parsed = fmt.parse(data, batch.filename)
+            parsed = fmt.parse(data, batch.filename, batch.options)
             plan = fmt.plan(batch, parsed, True)
             if parsed.errors:
                 raise ImportRefused(_("The file has errors; nothing was imported."))
             try:
-                (fmt.apply or _write_rows)(batch, plan)
+                (fmt.apply or write_rows)(batch, plan)
             except ValidationError as error:
                 raise ImportRefused(" ".join(error.messages)) from error
             batch.status = ImportBatch.Status.IMPORTED
@@ -156,18 +173,6 @@ def batch_apply(batch: ImportBatch) -> ImportBatch:
         _progress(batch, ImportBatch.Status.PREVIEWED, 0)  # the transaction wrote nothing
         raise
     return batch
-
-
-def _write_rows(batch: ImportBatch, plan: ImportPlan) -> None:
-    """Rows of the data the loader owns: new ones in bulk, changed ones one by
-    one so that the audit log keeps every changed imported value."""
-    if plan.new:
-        type(plan.new[0]).objects.bulk_create(plan.new, batch_size=1000)
-    for obj, values in plan.changed:
-        for name, value in values.items():
-            setattr(obj, name, value)
-        obj.batch = batch
-        obj.save()
 
 
 def batch_queue_apply(batch: ImportBatch) -> None:

@@ -1,5 +1,6 @@
 """Imported data: every file kept as it came, every row traceable to it."""
 
+import datetime as dt
 import hashlib
 from typing import Any
 
@@ -45,6 +46,12 @@ class ImportBatch(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
     report = models.JSONField(_("report"), default=dict)
+    options = models.JSONField(
+        _("options"),
+        default=dict,
+        blank=True,
+        help_text=_("How to read the file, e.g. which field names an area."),
+    )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
 
     personal_data_guard_exempt = ("sha256", "read_as")
@@ -76,7 +83,10 @@ class ImportBatch(models.Model):
 class RegionAlias(models.Model):
     """How a source names a region, and which configured area it is. An
     alias with no area and `is_municipality` off is outside the configured
-    areas (e.g. a neighbouring municipality) and kept as such."""
+    areas (e.g. a neighbouring municipality) and kept as such.
+
+    An automatic alias records how the name was matched and follows the
+    matching when it improves; one a person set (automatic off) is kept."""
 
     municipality = models.ForeignKey(
         "organisations.Municipality", on_delete=models.CASCADE, related_name="region_aliases"
@@ -86,6 +96,11 @@ class RegionAlias(models.Model):
         "organisations.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="aliases"
     )
     is_municipality = models.BooleanField(_("the whole municipality"), default=False)
+    automatic = models.BooleanField(
+        _("matched automatically"),
+        default=True,
+        help_text=_("Off when a person chose the area; such a choice is kept when matching improves."),
+    )
 
     class Meta:
         verbose_name = _("region name")
@@ -105,6 +120,27 @@ class BraPeriod(models.TextChoices):
     MONTH = "month", _("Month")
 
 
+def bra_period_days(year: int, kind: str, period: int) -> tuple[dt.date, dt.date]:
+    """The first and the last day of a BRÅ period: a year (0), half-year, quarter or month."""
+    months = {
+        BraPeriod.YEAR: (1, 12),
+        BraPeriod.HALF: (6 * period - 5, 6 * period),
+        BraPeriod.QUARTER: (3 * period - 2, 3 * period),
+        BraPeriod.MONTH: (period, period),
+    }
+    first, last = months[BraPeriod(kind)]
+    end = dt.date(year + last // 12, last % 12 + 1, 1) - dt.timedelta(days=1)
+    return dt.date(year, first, 1), end
+
+
+def outside_validity(area: Any, first: dt.date, last: dt.date) -> bool:
+    """A period wholly before an area began or after it ceased."""
+    return bool(
+        area is not None
+        and ((area.valid_from and last < area.valid_from) or (area.valid_to and first > area.valid_to))
+    )
+
+
 class ReportedCrimeCount(models.Model):
     """One BRÅ value: reported crimes of a category in a region and period."""
 
@@ -120,7 +156,12 @@ class ReportedCrimeCount(models.Model):
     period = models.PositiveSmallIntegerField(
         _("period number"), help_text=_("Month 1–12, quarter 1–4, half 1–2; 0 for a year.")
     )
-    count = models.PositiveIntegerField(_("count"), null=True, blank=True)
+    count = models.PositiveIntegerField(
+        _("count"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when suppressed, or when the source gives a rate only."),
+    )
     suppressed = models.BooleanField(_("suppressed (..)"), default=False)
     rate_per_100k = models.FloatField(_("per 100,000 inhabitants"), null=True, blank=True)
     preliminary = models.BooleanField(_("preliminary"), default=False)
@@ -137,8 +178,9 @@ class ReportedCrimeCount(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(suppressed=True, count__isnull=True)
-                | models.Q(suppressed=False, count__isnull=False),
-                name="suppressed_has_no_count",
+                | models.Q(suppressed=False, count__isnull=False)
+                | models.Q(suppressed=False, rate_per_100k__isnull=False),
+                name="suppressed_has_no_value",
             ),
         ]
         indexes = [models.Index(fields=["area", "crime", "year"])]
@@ -146,9 +188,14 @@ class ReportedCrimeCount(models.Model):
     def __str__(self) -> str:
         return f"{self.region} {self.crime} {self.year}/{self.period}"
 
+    def days(self) -> tuple[dt.date, dt.date]:
+        """The first and the last day of the period the value counts."""
+        return bra_period_days(self.year, self.period_kind, self.period)
+
 
 class LocationPrecision(models.TextChoices):
     MUNICIPALITY = "municipality", _("Centre of the municipality")
+    NAMED = "named", _("Municipality named in the title; position of the county")
     COUNTY = "county", _("Centre of the county")
     UNKNOWN = "unknown", _("Unknown")
 

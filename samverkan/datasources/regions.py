@@ -1,26 +1,52 @@
 """Maps the region names sources use to the configured areas.
 
-"Stadsdelsområde Enskede - Årsta - Vantör (Sthlm)" and "Stadsdelsområde
-Rinkeby-Kista (upphörde 2024-01-01)" both name areas of the configuration;
-the history of areas (validity, successors) keeps retired names meaningful.
+BRÅ names a district committee area in several ways, for current and ceased
+areas alike: "Stadsdelsområde Enskede - Årsta - Vantör (Sthlm)",
+"Stadsdelsområde Rinkeby-Kista (upphörde 2024-01-01)", "Rinkeby-Kista
+stadsdel (upphörde 2024-01-01)", "Älvsjö stadsdel". All of them name an area
+of the configuration; the history of areas (validity, successors) keeps
+ceased names meaningful. The whole municipality is named as the municipality
+("Stockholm kommun", "Stockholms stad", "Stockholm").
 """
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from samverkan.datasources.models import RegionAlias
 from samverkan.organisations.models import Area, AreaKind, Municipality
 
-_PREFIXES = re.compile(r"^(stadsdelsområde|sdo|stadsdelsnämndsområde|stadsdel)\s+", re.IGNORECASE)
+_KINDS = r"(?:stadsdelsområde|stadsdelsnämndsområde|sdo|stadsdel)"
+_PREFIX = re.compile(rf"^{_KINDS}\s+", re.IGNORECASE)
+_SUFFIX = re.compile(rf"\s+{_KINDS}$", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\s*\([^)]*\)\s*")
-_DASHES = re.compile(r"\s*[-–]\s*")
+_CEASED = re.compile(r"\(\s*upphörde\s+(\d{4}-\d{2}-\d{2})\s*\)", re.IGNORECASE)
+_DASHES = re.compile(r"\s*[-‐‑‒–—]\s*")
+_MUNICIPALITY = re.compile(r"\s(kommun|stad)$", re.IGNORECASE)
 
 
 def normalise(name: str) -> str:
-    value = _PARENTHESES.sub(" ", name)
-    value = _PREFIXES.sub("", value.strip())
+    """The name without its kind, notes in brackets, case, spacing or kind of dash."""
+    value = _PARENTHESES.sub(" ", name).strip()
+    value = _SUFFIX.sub("", _PREFIX.sub("", value))
     value = _DASHES.sub("-", value)
     return " ".join(value.split()).casefold()
+
+
+def ceased_on(name: str) -> dt.date | None:
+    """The date in "(upphörde 2024-01-01)": the first day the area no longer existed."""
+    match = _CEASED.search(name)
+    if match is None:
+        return None
+    try:
+        return dt.date.fromisoformat(match[1])
+    except ValueError:
+        return None
+
+
+def names_a_municipality(name: str) -> bool:
+    """'Solna kommun', 'Stockholms stad': a municipality, not an area within one."""
+    return bool(_MUNICIPALITY.search(name.strip()))
 
 
 @dataclass(frozen=True)
@@ -36,14 +62,12 @@ class Resolution:
 class RegionResolver:
     def __init__(self, municipality: Municipality):
         self.municipality = municipality
-        self.aliases = {
-            a.name: Resolution(a.area, a.is_municipality)
-            for a in RegionAlias.objects.filter(municipality=municipality).select_related("area")
-        }
-        self.areas = {
-            normalise(a.name): a
-            for a in Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT)
-        }
+        aliases = list(RegionAlias.objects.filter(municipality=municipality).select_related("area"))
+        self.chosen = {a.name: Resolution(a.area, a.is_municipality) for a in aliases if not a.automatic}
+        self.recorded = {a.name: a for a in aliases if a.automatic}
+        self.areas: dict[str, list[Area]] = {}
+        for area in Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT):
+            self.areas.setdefault(normalise(area.name), []).append(area)
         names = {municipality.name, municipality.place_name}
         if municipality.place_name:
             names |= {
@@ -54,15 +78,30 @@ class RegionResolver:
         self.municipality_names = {normalise(n) for n in names if n}
 
     def resolve(self, name: str) -> Resolution:
-        if name in self.aliases:
-            return self.aliases[name]
+        """A person's choice for the name if there is one, else the name matched."""
+        if name in self.chosen:
+            return self.chosen[name]
+        return self.match(name)
+
+    def match(self, name: str) -> Resolution:
         key = normalise(name)
         if key in self.municipality_names:
             return Resolution(None, True)
-        return Resolution(self.areas.get(key), False)
+        candidates = self.areas.get(key, [])
+        if len(candidates) > 1:
+            # The same name used twice: "(upphörde DATE)" says which, otherwise the current one.
+            ceased = ceased_on(name)
+            candidates = sorted(
+                candidates,
+                key=lambda a: (
+                    not (ceased and a.valid_to and a.valid_to == ceased - dt.timedelta(days=1)),
+                    a.valid_to is not None,
+                ),
+            )
+        return Resolution(candidates[0] if candidates else None, False)
 
     def resolve_all(self, names: set[str], *, remember: bool) -> dict[str, Resolution]:
-        """Each name's resolution; with remember, automatic ones are stored as aliases."""
+        """Each name's resolution; with remember, how it was matched is stored as an alias."""
         resolutions = {}
         for name in names:
             resolutions[name] = self.resolve(name)
@@ -71,11 +110,20 @@ class RegionResolver:
         return resolutions
 
     def remember(self, name: str, resolution: Resolution) -> None:
-        """Store an automatic mapping so later imports and people can see and change it."""
-        if name not in self.aliases:
-            RegionAlias.objects.get_or_create(
+        """Record an automatic match so that people can see it and choose otherwise."""
+        if name in self.chosen:
+            return
+        alias = self.recorded.get(name)
+        if alias is None:
+            self.recorded[name] = RegionAlias.objects.create(
                 municipality=self.municipality,
                 name=name,
-                defaults={"area": resolution.area, "is_municipality": resolution.is_municipality},
+                area=resolution.area,
+                is_municipality=resolution.is_municipality,
             )
-            self.aliases[name] = resolution
+        elif (alias.area_id, alias.is_municipality) != (
+            getattr(resolution.area, "pk", None),
+            resolution.is_municipality,
+        ):
+            alias.area, alias.is_municipality = resolution.area, resolution.is_municipality
+            alias.save()

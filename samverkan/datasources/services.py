@@ -1,8 +1,18 @@
+from collections import defaultdict
+
 from django.db import transaction
 from django.utils import timezone
 
-from samverkan.datasources.models import Classification, Observation
-from samverkan.datasources.signals import observation_recorded
+from samverkan.datasources.models import (
+    Classification,
+    Observation,
+    RegionAlias,
+    ReportedCrimeCount,
+    SurveyResult,
+)
+from samverkan.datasources.regions import RegionResolver
+from samverkan.datasources.signals import observation_recorded, rows_rematched
+from samverkan.organisations.models import Area, Municipality
 from samverkan.organisations.placement import AreaLocator
 
 
@@ -53,3 +63,42 @@ def observation_record(
     observation.save()
     transaction.on_commit(lambda: observation_recorded.send(sender=Observation, observation=observation))
     return observation
+
+
+@transaction.atomic
+def rows_rematch(*, municipality: Municipality) -> int:
+    """Match every stored BRÅ and survey row to the areas again, with the
+    aliases people chose and the matching as it is now. Each row whose area
+    changes is saved (and so audited); the series of the years touched are
+    recomputed by the worker. Returns how many rows changed."""
+    resolver = RegionResolver(municipality)
+    resolutions = {}
+    touched: dict[str, set[int]] = defaultdict(set)
+    changed = 0
+    for kind, model in (("bra", ReportedCrimeCount), ("survey", SurveyResult)):
+        for row in model.objects.filter(municipality=municipality).iterator(chunk_size=2000):
+            if row.region not in resolutions:
+                resolutions[row.region] = resolver.resolve(row.region)
+                resolver.remember(row.region, resolutions[row.region])
+            resolution = resolutions[row.region]
+            wanted = (resolution.area.pk if resolution.area else None, resolution.is_municipality)
+            if (row.area_id, row.is_municipality) != wanted:
+                row.area_id, row.is_municipality = wanted
+                row.save(update_fields=["area", "is_municipality"])
+                touched[kind].add(row.year)
+                changed += 1
+    if touched:
+        transaction.on_commit(
+            lambda: rows_rematched.send(sender=RegionAlias, municipality=municipality, years=dict(touched))
+        )
+    return changed
+
+
+@transaction.atomic
+def region_alias_choose(*, alias: RegionAlias, area: Area | None, is_municipality: bool) -> int:
+    """A person says which area a source's region name is (or that it is
+    none): kept over automatic matching, and stored rows follow at once."""
+    alias.area, alias.is_municipality, alias.automatic = area, is_municipality, False
+    alias.full_clean()
+    alias.save()
+    return rows_rematch(municipality=alias.municipality)

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from samverkan.audit.context import acting_as
-from samverkan.datasources import loader
+from samverkan.datasources import loader, services
 from samverkan.datasources.models import ImportBatch
+from samverkan.organisations.models import Municipality
 
 LOCK_SPACE = 7411  # the advisory-lock namespace of import batches
 
@@ -105,3 +106,11 @@ def recover() -> list[tuple[ImportBatch, str]]:
             check_import.enqueue(batch.pk)
         recovered.append((batch, batch.status))
     return recovered
+
+
+@task()
+def rematch_rows(municipality_id: int, user_id: int | None = None) -> int:
+    """Match the stored rows to the areas again; returns how many changed area."""
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    with acting_as(user):
+        return services.rows_rematch(municipality=Municipality.objects.get(pk=municipality_id))

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
 from samverkan.core.forms import errors_on
-from samverkan.core.http import id_parameter, require_municipality
+from samverkan.core.http import AuthenticatedRequest, id_parameter, require_municipality
 from samverkan.datasources import loader, services, tasks
 from samverkan.datasources.forms import UploadForm
 from samverkan.datasources.models import ImportBatch, Observation
@@ -51,6 +51,20 @@ def import_list(request) -> HttpResponse:
         {"form": form, "batches": batches},
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+def rows_rematch(request: AuthenticatedRequest) -> HttpResponse:
+    """Match the stored rows to the areas again, in the worker (after an area or an alias changed)."""
+    municipality = require_municipality(request)
+    if not permissions.can_import(request.user, municipality):
+        raise PermissionDenied
+    transaction.on_commit(lambda: tasks.rematch_rows.enqueue(municipality.pk, request.user.pk))
+    messages.success(
+        request,
+        _("The stored rows are being matched to the areas again; the series follow when the worker is done."),
+    )
+    return redirect("imports:list")
 
 
 def import_detail(request, pk: int) -> HttpResponse:

@@ -14,7 +14,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from samverkan.datasources.models import Observation, PoliceEvent, ReportedCrimeCount, SurveyResult
+from samverkan.datasources.models import (
+    Observation,
+    PoliceEvent,
+    ReportedCrimeCount,
+    SurveyResult,
+    outside_validity,
+)
 from samverkan.indicators import statistics
 from samverkan.indicators.models import Denominator, Indicator, IndicatorSource, IndicatorValue, Population
 from samverkan.indicators.periods import MONTHS_IN, label, period_end, period_start, same_period_year_before
@@ -31,6 +37,7 @@ class SourceCount:
     day: dt.date
     granularity: str  # "day", "month" or "year"
     count: int | None  # None: suppressed at the source
+    preliminary: bool = False  # the source marks it preliminary
 
 
 def area_families(municipality: Municipality) -> dict[int, set[int]]:
@@ -62,14 +69,26 @@ def area_families(municipality: Municipality) -> dict[int, set[int]]:
 
 def source_counts(indicator: Indicator, years: set[int] | None) -> list[SourceCount]:
     if indicator.source == IndicatorSource.BRA:
-        rows = ReportedCrimeCount.objects.filter(
-            municipality=indicator.municipality, crime=indicator.source_filter.get("crime", "")
-        ).exclude(area__isnull=True, is_municipality=False)
+        rows = (
+            ReportedCrimeCount.objects.filter(
+                municipality=indicator.municipality, crime=indicator.source_filter.get("crime", "")
+            )
+            .exclude(area__isnull=True, is_municipality=False)
+            .exclude(suppressed=False, count__isnull=True)  # a rate without its count is not a count
+        )
         if years:
             rows = rows.filter(year__in=years)
+        areas = {a.pk: a for a in Area.objects.filter(municipality=indicator.municipality)}
         result = []
         for row in rows.only(
-            "area_id", "is_municipality", "year", "period_kind", "period", "count", "suppressed"
+            "area_id",
+            "is_municipality",
+            "year",
+            "period_kind",
+            "period",
+            "count",
+            "suppressed",
+            "preliminary",
         ):
             if row.period_kind == "month":
                 day, granularity = dt.date(row.year, row.period, 1), "month"
@@ -77,8 +96,11 @@ def source_counts(indicator: Indicator, years: set[int] | None) -> list[SourceCo
                 day, granularity = dt.date(row.year, 1, 1), "year"
             else:
                 continue  # quarters and halves do not add up to our periods without their months
+            if row.area_id is not None and outside_validity(areas.get(row.area_id), *row.days()):
+                continue  # a period when the area did not exist: its areas of that time count instead
             area_id = MUNICIPALITY if row.is_municipality else row.area_id
-            result.append(SourceCount(area_id, day, granularity, None if row.suppressed else row.count))
+            count = None if row.suppressed else row.count
+            result.append(SourceCount(area_id, day, granularity, count, row.preliminary))
         return result
     if indicator.source == IndicatorSource.OBSERVATIONS:
         # Indicators are shared by both parties: open observations only.
@@ -131,6 +153,20 @@ def year_span(years: set[int]) -> tuple[dt.date, dt.date]:
 def in_years(kind: str, start: dt.date, years: set[int]) -> bool:
     """A week belongs to its ISO year (the year of its Thursday)."""
     return (start.isocalendar().year if kind == "week" else start.year) in years
+
+
+def _parts(
+    target: int | None, by_source: dict[int | None, int], names: dict[int, str]
+) -> list[dict[str, Any]]:
+    """Where a district's value came from, when other areas than its own make it up
+    (Järva 2023 = Rinkeby-Kista + Spånga-Tensta)."""
+    if target is None or set(by_source) <= {target}:
+        return []
+    return [
+        {"area": names.get(pk, "") if pk is not None else "", "count": count}
+        for pk, count in sorted(by_source.items(), key=lambda item: names.get(item[0] or 0, ""))
+        if pk is not None
+    ]
 
 
 def _kinds_for(granularity: str) -> list[str]:
@@ -213,13 +249,24 @@ def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None) ->
             for kind in _kinds_for(item.granularity):
                 key = (target, kind, period_start(kind, item.day))
                 entry = sums.setdefault(
-                    key, {"count": 0, "suppressed": False, "parts": set(), "sources": set(), "daily": False}
+                    key,
+                    {
+                        "count": 0,
+                        "suppressed": False,
+                        "parts": set(),
+                        "sources": set(),
+                        "daily": False,
+                        "preliminary": False,
+                        "by_source": defaultdict(int),
+                    },
                 )
                 entry["daily"] = entry["daily"] or item.granularity == "day"
+                entry["preliminary"] = entry["preliminary"] or item.preliminary
                 if item.count is None:
                     entry["suppressed"] = True
                 else:
                     entry["count"] += item.count
+                    entry["by_source"][item.area_id] += item.count
                 entry["parts"].add(item.day if item.granularity != "year" else "year")
                 entry["sources"].add(item.area_id)
 
@@ -229,6 +276,7 @@ def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None) ->
     validity = {
         a.pk: a for a in Area.objects.filter(municipality=indicator.municipality, kind=AreaKind.DISTRICT)
     }
+    names = {pk: a.name for pk, a in validity.items()}
     values = {}
     for (target, kind, start), entry in sums.items():
         if years and not in_years(kind, start, years):
@@ -265,7 +313,9 @@ def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None) ->
             label=label(kind, start),
             count=count,
             incomplete=not complete or entry["suppressed"],
+            preliminary=entry["preliminary"],
             population=population,
+            parts=_parts(target, entry["by_source"], names),
         )
         if count is not None and statistics.suppressed(count, indicator.suppress_below):
             value.suppressed, value.count = True, None

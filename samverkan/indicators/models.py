@@ -112,6 +112,17 @@ class IndicatorValue(models.Model):
         default=False,
         help_text=_("Part of the period is missing or suppressed at the source."),
     )
+    preliminary = models.BooleanField(
+        _("preliminary"), default=False, help_text=_("The source marks some of it as preliminary.")
+    )
+    parts = models.JSONField(
+        _("made up of"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The source areas summed into the value, with their counts, where it is not the area's own."
+        ),
+    )
     population = models.PositiveIntegerField(_("inhabitants"), null=True, blank=True)
     respondents = models.PositiveIntegerField(_("respondents"), null=True, blank=True)
     value = models.FloatField(_("value"), null=True, blank=True)

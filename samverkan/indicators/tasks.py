@@ -20,3 +20,12 @@ def refresh_observation_year(municipality_id: int, year: int) -> int:
             municipality_id=municipality_id, source=IndicatorSource.OBSERVATIONS
         )
     )
+
+
+@task()
+def refresh_source_years(municipality_id: int, source: str, years: list[int]) -> int:
+    """Stored rows of a source changed area: recompute those years of its indicators."""
+    return sum(
+        indicator_refresh(indicator, years=set(years))
+        for indicator in Indicator.objects.filter(municipality_id=municipality_id, source=source)
+    )

@@ -7,6 +7,7 @@ written through the plans' services, with their rules."""
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext as _
@@ -57,7 +58,7 @@ def _date(value: str) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def parse_measures(data: bytes, filename: str = "") -> ParseResult:
+def parse_measures(data: bytes, filename: str = "", options: dict[str, Any] | None = None) -> ParseResult:
     rows, read_as = read_table(data, filename)
     result = ParseResult(encoding=read_as)
     wrong = _("The first line must name the columns of a measures export: %(columns)s.") % {
@@ -120,7 +121,7 @@ def parse_measures(data: bytes, filename: str = "") -> ParseResult:
     return result
 
 
-def parse_progress(data: bytes, filename: str = "") -> ParseResult:
+def parse_progress(data: bytes, filename: str = "", options: dict[str, Any] | None = None) -> ParseResult:
     rows, read_as = read_table(data, filename)
     result = ParseResult(encoding=read_as)
     wrong = _("The first line must name the columns of a follow-up export: %(columns)s.") % {

@@ -56,8 +56,19 @@ class ImportPlan:
     unchanged: int = 0
     unmapped: Counter[str] = field(default_factory=Counter)
     """Names the configuration does not know, with how many rows carry each."""
+    elsewhere: Counter[str] = field(default_factory=Counter)
+    """Other municipalities the file holds rows of, with how many rows each."""
     outside: Counter[str] = field(default_factory=Counter)
     """Rows about places outside the municipality, by place."""
+    warnings: list[RowError] = field(default_factory=list)
+    """What an import keeps but does not count, or counts with a caveat, on its line."""
+    reconciliation: list[dict[str, Any]] = field(default_factory=list)
+    """The file's own totals beside where its rows land; each row's `ok` says they add up."""
+    context: dict[str, Any] = field(default_factory=dict)
+    """What the format's apply needs from its plan."""
+
+    def warn(self, line: int | None, message: str) -> None:
+        self.warnings.append(RowError(line, message))
 
     def is_new(self, stored: Any, values: dict[str, Any]) -> bool:
         """True when nothing is stored for a row of the file (the caller adds
@@ -71,6 +82,18 @@ class ImportPlan:
         else:
             self.unchanged += 1
         return False
+
+
+def write_rows(batch: Any, plan: ImportPlan) -> None:
+    """Rows of the data the loader owns: new ones in bulk, changed ones one by
+    one so that the audit log keeps every changed imported value."""
+    if plan.new:
+        type(plan.new[0]).objects.bulk_create(plan.new, batch_size=1000)
+    for obj, values in plan.changed:
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.batch = batch
+        obj.save()
 
 
 class UnreadableFile(Exception):

@@ -163,7 +163,7 @@ def parse_shapefile(parts: dict[str, bytes]) -> ParseResult:
     return result
 
 
-def parse(data: bytes, filename: str = "") -> ParseResult:
+def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None) -> ParseResult:
     if data.startswith(b"PK\x03\x04"):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = {}

@@ -11,16 +11,21 @@ preliminary year; parent categories are repeated as exact duplicate lines.
 """
 
 import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samverkan.datasources.formats import Format, register
-from samverkan.datasources.importers import ImportPlan, ParseResult, Row, UnreadableFile
+from samverkan.datasources.importers import ImportPlan, ParseResult, Row, UnreadableFile, write_rows
 from samverkan.datasources.importers.tables import read_table
-from samverkan.datasources.models import ImportBatch, ReportedCrimeCount
-from samverkan.datasources.regions import RegionResolver
+from samverkan.datasources.models import ImportBatch, ReportedCrimeCount, bra_period_days, outside_validity
+from samverkan.datasources.regions import RegionResolver, names_a_municipality
+from samverkan.organisations.models import Area
 
 MONTHS = {
     "jan": 1,
@@ -171,7 +176,7 @@ def _is_wide_header(cells: list[str]) -> WideHeader | None:
     return WideHeader(names.index("region"), names.index("brott"), columns)
 
 
-def parse(data: bytes, filename: str = "") -> ParseResult:
+def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None) -> ParseResult:
     rows, read_as = read_table(data, filename)
     result = ParseResult(encoding=read_as)
     long_header: LongHeader | None = None
@@ -340,8 +345,48 @@ def parse(data: bytes, filename: str = "") -> ParseResult:
     return result
 
 
+# Where a file's value lands: in a district, as the whole municipality, in
+# another region (another municipality, or a name the configuration does not
+# know), or kept but not counted (a period when its area did not exist).
+BUCKETS = ("districts", "municipality", "elsewhere", "not_counted")
+Key = tuple[str, str, int, str, int]  # region, crime, year, period kind, period
+
+
+def _bucket(area: Area | None, is_municipality: bool, year: int, kind: str, period: int) -> str:
+    if is_municipality:
+        return "municipality"
+    if area is None:
+        return "elsewhere"
+    if outside_validity(area, *bra_period_days(year, kind, period)):
+        return "not_counted"
+    return "districts"
+
+
+def reconcile(
+    file_rows: Sequence[tuple[str, int, int | None]], landed: Sequence[tuple[str, int, int | None, str]]
+) -> list[dict[str, Any]]:
+    """Per crime and year: the file's own total beside the sum of what landed
+    in each bucket. `ok` when they add up to the unit. Rates are not counts
+    and are left out; suppressed values have no number."""
+    totals: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
+    for crime, year, count in file_rows:
+        totals[(crime, year)]["file"] += count or 0
+    for crime, year, count, bucket in landed:
+        totals[(crime, year)][bucket] += count or 0
+    rows = []
+    for (crime, year), sums in sorted(totals.items(), key=lambda item: (item[0][1], item[0][0])):
+        landed_total = sum(sums[b] for b in BUCKETS)
+        rows.append(
+            {"crime": crime, "year": year, "file": sums["file"]}
+            | {b: sums[b] for b in BUCKETS}
+            | {"landed": landed_total, "ok": landed_total == sums["file"]}
+        )
+    return rows
+
+
 def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
-    """Each value matched by region, crime and period: new, changed or as stored."""
+    """Each value matched by region, crime and period: new, changed (in its
+    value, its preliminary mark or the area it counts for) or as stored."""
     result = ImportPlan()
     resolver = RegionResolver(batch.municipality)
     regions = {row.data["region"] for row in parsed.rows}
@@ -350,25 +395,38 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
         for c in ReportedCrimeCount.objects.filter(municipality=batch.municipality, region__in=regions)
     }
     resolutions = resolver.resolve_all(regions, remember=remember)
+    not_counted: dict[str, list[int]] = defaultdict(list)
+    finals = 0
+    landed = []
     for row in parsed.rows:
         d = row.data
         resolution = resolutions[d["region"]]
         if not resolution.mapped:
-            result.unmapped[d["region"]] += 1
+            other = d.get("level") == "municipality" or names_a_municipality(d["region"])
+            (result.elsewhere if other else result.unmapped)[d["region"]] += 1
+        bucket = _bucket(
+            resolution.area, resolution.is_municipality, d["year"], d["period_kind"], d["period"]
+        )
+        if bucket == "not_counted":
+            not_counted[d["region"]].append(row.line)
+        if d["count"] is not None:
+            landed.append((d["crime"], d["year"], d["count"], bucket))
         values = {
             "count": d["count"],
             "suppressed": d["suppressed"],
             "preliminary": d["preliminary"],
             "rate_per_100k": d["rate"],
+            "area_id": resolution.area.pk if resolution.area else None,
+            "is_municipality": resolution.is_municipality,
         }
         stored = existing.get((d["region"], d["crime"], d["year"], d["period_kind"], d["period"]))
+        if stored is not None and stored.preliminary and not d["preliminary"]:
+            finals += 1
         if result.is_new(stored, values):
             result.new.append(
                 ReportedCrimeCount(
                     municipality=batch.municipality,
                     region=d["region"],
-                    area=resolution.area,
-                    is_municipality=resolution.is_municipality,
                     crime=d["crime"],
                     year=d["year"],
                     period_kind=d["period_kind"],
@@ -378,7 +436,71 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
                     **values,
                 ),
             )
+    for region, lines in not_counted.items():
+        area = resolutions[region].area
+        result.warn(
+            lines[0],
+            _(
+                "%(n)s values of %(region)s are for periods when %(area)s did not exist (%(validity)s), "
+                "on lines %(lines)s: kept, but not counted in any series."
+            )
+            % {
+                "n": len(lines),
+                "region": region,
+                "area": area,
+                "validity": _validity(area),
+                "lines": _line_list(lines),
+            },
+        )
+    if finals:
+        parsed.notes.append(
+            _("%(n)s preliminary values become final; the change is kept in the audit log.") % {"n": finals}
+        )
+    result.reconciliation = reconcile(
+        [(r.data["crime"], r.data["year"], r.data["count"]) for r in parsed.rows], landed
+    )
+    result.context["keys"] = [
+        (r.data["region"], r.data["crime"], r.data["year"], r.data["period_kind"], r.data["period"])
+        for r in parsed.rows
+    ]
     return result
+
+
+def _validity(area: Any) -> str:
+    start = f"{area.valid_from:%Y-%m-%d}" if area.valid_from else "…"
+    end = f"{area.valid_to:%Y-%m-%d}" if area.valid_to else "…"
+    return f"{start} – {end}"
+
+
+def _line_list(lines: list[int], shown: int = 12) -> str:
+    text = ", ".join(str(n) for n in lines[:shown])
+    return text + (f" … ({len(lines)})" if len(lines) > shown else "")
+
+
+def apply(batch: ImportBatch, planned: ImportPlan) -> None:
+    """Write the rows, then reconcile what is stored for the file's values
+    with the file's own totals: a difference stops the import."""
+    write_rows(batch, planned)
+    keys: set[Key] = {tuple(k) for k in planned.context["keys"]}
+    stored = ReportedCrimeCount.objects.filter(
+        municipality=batch.municipality,
+        region__in={k[0] for k in keys},
+        year__in={k[2] for k in keys},
+    ).select_related("area")
+    landed = [
+        (c.crime, c.year, c.count, _bucket(c.area, c.is_municipality, c.year, c.period_kind, c.period))
+        for c in stored
+        if (c.region, c.crime, c.year, c.period_kind, c.period) in keys and c.count is not None
+    ]
+    expected = {(r["crime"], r["year"]): r["file"] for r in planned.reconciliation}
+    after = reconcile([(crime, year, total) for (crime, year), total in expected.items()], landed)
+    wrong = [r for r in after if not r["ok"]]
+    if wrong:
+        raise ValidationError(
+            _("What was stored does not add up to the file: %(rows)s. Nothing was imported.")
+            % {"rows": "; ".join(f"{r['crime']} {r['year']}: {r['file']} ≠ {r['landed']}" for r in wrong)}
+        )
+    planned.reconciliation = after
 
 
 def years(batch: ImportBatch) -> set[int]:
@@ -391,6 +513,7 @@ FORMAT = register(
         label=gettext_lazy("BRÅ statistics on reported crimes"),
         parse=parse,
         plan=plan,
+        apply=apply,
         years=years,
         order=10,
     )

@@ -75,7 +75,7 @@ def parse_coordinate(raw: str, low: float, high: float) -> float | None:
     return number
 
 
-def parse(data: bytes, filename: str = "") -> ParseResult:
+def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None) -> ParseResult:
     rows, read_as = read_table(data, filename)
     result = ParseResult(encoding=read_as)
     wrong_header = _(

@@ -9,6 +9,7 @@ where gps is "lat,lon" of the municipality or county centre.
 import datetime as dt
 import json
 import re
+from typing import Any
 from urllib.parse import urljoin
 
 from django.utils.translation import gettext as _
@@ -80,7 +81,7 @@ def _line_of_each_event(text: str) -> list[int]:
     return lines
 
 
-def parse(data: bytes, filename: str = "") -> ParseResult:
+def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None) -> ParseResult:
     text, encoding = decode(data)
     try:
         events = json.loads(text)

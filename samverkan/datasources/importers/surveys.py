@@ -5,6 +5,8 @@ the category, and the number of respondents.
     område;år;fråga;andel;antal;svarande
 """
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,7 +49,7 @@ def parse_share(raw: str) -> float | None:
     return share
 
 
-def parse(data: bytes, filename: str = "") -> ParseResult:
+def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None) -> ParseResult:
     rows, read_as = read_table(data, filename)
     result = ParseResult(encoding=read_as)
     wrong_header = _("The first line must name the columns: område, år, fråga, andel or antal, svarande.")

@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -31,15 +32,35 @@ class Command(BaseCommand):
             batch = loader.batch_receive(
                 municipality=target, kind=kind, filename=path.name, data=path.read_bytes(), user=None
             )
-            report = batch.report
-            for error in report["errors"][:20]:
-                self.stderr.write(f"line {error['line'] or '-'}: {error['message']}")
-            for note in report["notes"]:
-                self.stdout.write(note)
-            self.stdout.write(f"{path.name}: {batch.get_status_display()} {report.get('counts', {})}")
+            self._report(batch.report)
+            self.stdout.write(f"{path.name}: {batch.get_status_display()} {batch.report.get('counts', {})}")
             if batch.status == ImportBatch.Status.REJECTED:
                 raise CommandError("The file has errors; nothing was imported.")
             if apply and batch.status == ImportBatch.Status.PREVIEWED:
                 loader.batch_apply(batch)
                 refresh_after_import(batch)
                 self.stdout.write(f"Imported: {batch.report['applied']}")
+
+    def _report(self, report: dict[str, Any]) -> None:
+        """What the import page shows, as lines of text."""
+        for error in report["errors"][:20]:
+            self.stderr.write(f"line {error['line'] or '-'}: {error['message']}")
+        if report.get("error_count", 0) > 20:
+            self.stderr.write(f"… {report['error_count'] - 20} more errors")
+        for warning in report.get("warnings", []):
+            self.stdout.write(f"warning, line {warning['line'] or '-'}: {warning['message']}")
+        for note in report["notes"]:
+            self.stdout.write(note)
+        for heading, key in (
+            ("Regions outside the configured areas (kept, not counted)", "unmapped"),
+            ("Other municipalities", "elsewhere"),
+            ("Events elsewhere", "outside"),
+        ):
+            if report.get(key):
+                self.stdout.write(f"{heading}: " + "; ".join(f"{n} ({c})" for n, c in report[key].items()))
+        for row in report.get("reconciliation", []):
+            self.stdout.write(
+                f"{row['crime']} {row['year']}: file {row['file']} = districts {row['districts']} + municipality "
+                f"{row['municipality']} + other regions {row['elsewhere']} + not counted {row['not_counted']}"
+                + ("" if row["ok"] else "  DOES NOT ADD UP")
+            )
