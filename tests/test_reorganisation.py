@@ -165,3 +165,74 @@ def test_import_file_prints_the_lists_the_page_shows(stockholm, capsys):
     assert "Other municipalities: Solna kommun (15)" in out
     assert f"2023: file 8514 = districts {STOCKHOLM_2023} + municipality {STOCKHOLM_2023}" in out
     assert "warning, line 74: 12 värden av Älvsjö" in out
+
+
+# --- preliminary figures ----------------------------------------------------------------------
+
+
+def final_file():
+    """The same file once BRÅ has published 2024 as final, with one figure revised."""
+    data = FIXTURE.read_bytes().replace(b"2024 prel.", b"2024")
+    return data.replace(
+        "Södermalm (Sthlm);3-7 kap. Brott mot person;2024;Jan;86;".encode("iso-8859-1"),
+        "Södermalm (Sthlm);3-7 kap. Brott mot person;2024;Jan;90;".encode("iso-8859-1"),
+    )
+
+
+def test_preliminary_figures_say_so_on_the_page_in_the_csv_in_the_chart_and_in_the_api(
+    client, cast, stockholm
+):
+    from django.urls import reverse
+
+    from samverkan.accounts.models import Role
+    from samverkan.api.services import token_issue
+
+    imported(stockholm)
+    jarva = yearly("jarva", 2024)
+    assert jarva.preliminary and jarva.shown_label == "2024 prel."
+    assert not yearly("jarva", 2023).preliminary
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])
+    area = stockholm.areas.get(code="jarva")
+    page = client.get(reverse("areas:detail", args=[area.pk])).content.decode()
+    assert "2024 prel." in page and "= Rinkeby-Kista 1278 + Spånga-Tensta 798" in page
+    assert '"preliminary": [false, true]' in page  # the chart's marker for each point
+    csv = client.get(reverse("areas:indicator_csv", args=[area.pk, "brott-mot-person"])).content.decode()
+    assert "Järva;2024 prel.;" in csv and "Rinkeby-Kista 1278 + Spånga-Tensta 798" in csv
+    months = client.get(reverse("areas:detail", args=[area.pk]) + "?period=month").content.decode()
+    assert "jämfört med preliminär siffra" in months  # 2024-01 against 2023-01
+    key = token_issue(user=cast[Role.DISTRICT_COORDINATOR], name="test")[1]
+    indicator = Indicator.objects.get(code="brott-mot-person")
+    values = client.get(
+        f"/api/v1/indicators/{indicator.pk}/values?area=jarva&period_kind=year",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    ).json()
+    assert [(v["label"], v["preliminary"]) for v in values] == [("2023", False), ("2024", True)]
+    assert values[0]["parts"] == [
+        {"area": "Rinkeby-Kista", "count": RINKEBY_KISTA_2023},
+        {"area": "Spånga-Tensta", "count": SPANGA_TENSTA_2023},
+    ]
+
+
+def test_the_final_figures_replace_the_preliminary_ones_and_say_so(stockholm):
+    imported(stockholm)
+    batch = loader.batch_receive(
+        municipality=stockholm, kind="bra", filename="slutlig.txt", data=final_file(), user=None
+    )
+    assert "21 preliminära värden blir slutliga" in " ".join(batch.report["notes"])
+    assert batch.report["counts"]["changed"] == 21
+    loader.batch_apply(batch)
+    assert not ReportedCrimeCount.objects.filter(preliminary=True).exists()
+    assert AuditEvent.objects.filter(model="datasources.ReportedCrimeCount", action="update").count() == 21
+    sodermalm = yearly("sodermalm", 2024)
+    assert not sodermalm.preliminary and sodermalm.shown_label == "2024"
+    assert sodermalm.count == sum(85 + m for m in range(1, 4)) + 4
+
+
+def test_a_verdict_on_a_preliminary_figure_says_so():
+    from samverkan.plans.figures import verdict
+
+    final = {"value": 10.0, "low": 8.0, "high": 12.0}
+    code, label = verdict(final, baseline=20, target=15, direction="decrease")
+    assert code == "reached" and "preliminär" not in label
+    code, label = verdict(final | {"preliminary": True}, baseline=20, target=15, direction="decrease")
+    assert code == "reached" and label.endswith("jämfört med preliminär siffra")

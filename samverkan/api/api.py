@@ -128,6 +128,11 @@ class IndicatorOut(Schema):
     priority_areas: list[str]
 
 
+class PartOut(Schema):
+    area: str
+    count: int
+
+
 class ValueOut(Schema):
     area: str | None = Field(description="The district's code; null for the whole municipality.")
     period_kind: str
@@ -139,7 +144,11 @@ class ValueOut(Schema):
     high: float | None
     suppressed: bool
     incomplete: bool
+    preliminary: bool = Field(description="The source marks (part of) the figure as preliminary.")
     significant_change: bool
+    parts: list[PartOut] = Field(
+        description="For a district that took over ceased ones: the earlier areas summed into the figure."
+    )
 
 
 class MeasureOut(Schema):
@@ -310,7 +319,9 @@ def indicator_values(request, indicator_id: Id, filters: Query[SeriesFilter]):
             "high": None if v.suppressed else v.high,
             "suppressed": v.suppressed,
             "incomplete": v.incomplete,
+            "preliminary": v.preliminary,
             "significant_change": v.significant_change,
+            "parts": v.parts,
         }
         for v in values.order_by("area__code", "period_kind", "period_start")
     ]

@@ -151,3 +151,17 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.label}"
+
+    @property
+    def shown_label(self) -> str:
+        """The period as the source writes it: "2023 prel." while the figures are preliminary."""
+        return preliminary_label(self.label, self.preliminary)
+
+    @property
+    def made_up_of(self) -> str:
+        """Where a district's value came from: "Rinkeby-Kista 1278 + Spånga-Tensta 798"."""
+        return " + ".join(f"{part['area']} {part['count']}" for part in self.parts)
+
+
+def preliminary_label(label: str, preliminary: bool) -> str:
+    return f"{label} {_('prel.')}" if preliminary else label

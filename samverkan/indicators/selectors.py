@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q
 
 from samverkan.indicators.models import Denominator, Indicator, IndicatorSource, IndicatorValue, PeriodKind
+from samverkan.indicators.periods import same_period_year_before
 from samverkan.organisations.models import Area
 
 PERIOD_KINDS = [PeriodKind.YEAR, PeriodKind.TERTIAL, PeriodKind.MONTH, PeriodKind.WEEK]
@@ -17,6 +18,12 @@ class SeriesRow:
     label: str
     area: IndicatorValue
     municipality: IndicatorValue | None
+    year_before: IndicatorValue | None = None
+
+    @property
+    def against_preliminary(self) -> bool:
+        """The change against a year before compares with, or is, a preliminary figure."""
+        return self.area.preliminary or bool(self.year_before and self.year_before.preliminary)
 
 
 @dataclass
@@ -50,7 +57,8 @@ class Panel:
             return None if edge is None else round(edge, 3)
 
         return {
-            "labels": [r.label for r in self.rows],
+            "labels": [r.area.shown_label for r in self.rows],
+            "preliminary": [r.area.preliminary for r in self.rows],
             "area": [point(r.area) for r in self.rows],
             "low": [bound(r.area, "low") for r in self.rows],
             "high": [bound(r.area, "high") for r in self.rows],
@@ -59,7 +67,15 @@ class Panel:
 
 
 def _rows(own: dict[dt.date, IndicatorValue], whole: dict[dt.date, IndicatorValue]) -> list[SeriesRow]:
-    return [SeriesRow(own[start].label, own[start], whole.get(start)) for start in sorted(own)]
+    return [
+        SeriesRow(
+            own[start].label,
+            own[start],
+            whole.get(start),
+            own.get(same_period_year_before(own[start].period_kind, start)),
+        )
+        for start in sorted(own)
+    ]
 
 
 def indicator_series(indicator: Indicator, area: Area, kind: str) -> list[SeriesRow]:
@@ -101,7 +117,8 @@ def indicator_figures(
     def row(v: IndicatorValue) -> dict[str, Any]:
         m = whole.get(v.period_start)
         return {
-            "label": v.label,
+            "label": v.shown_label,
+            "preliminary": v.preliminary,
             "count": v.count,
             "value": v.value,
             "low": v.low,

@@ -162,6 +162,9 @@ def area_indicator_csv(request: AuthenticatedRequest, pk: int, code: str) -> Htt
             "signifikant förändring mot året före",
             "p-värde",
             "kommunen: värde",
+            "preliminär",
+            "jämfört med preliminär siffra",
+            "består av",
         ]
     )
     for row in indicator_series(indicator, area, kind):
@@ -169,7 +172,7 @@ def area_indicator_csv(request: AuthenticatedRequest, pk: int, code: str) -> Htt
         writer.writerow(
             [
                 area.name,
-                v.label,
+                v.shown_label,
                 "" if v.count is None else v.count,
                 v.population or "",
                 _num(v.value),
@@ -180,6 +183,9 @@ def area_indicator_csv(request: AuthenticatedRequest, pk: int, code: str) -> Htt
                 "ja" if v.significant_change else "nej",
                 _num(v.change_p),
                 _num(m.value if m else None),
+                "ja" if v.preliminary else "nej",
+                "ja" if v.change_p is not None and row.against_preliminary else "nej",
+                v.made_up_of,
             ]
         )
     return response

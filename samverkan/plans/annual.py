@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from samverkan.agreements.models import Agreement, Scope
 from samverkan.core.cells import strings_stay_strings
 from samverkan.core.http import render_pdf
-from samverkan.indicators.models import IndicatorValue, PeriodKind
+from samverkan.indicators.models import IndicatorValue, PeriodKind, preliminary_label
 from samverkan.organisations.models import Area, AreaKind
 from samverkan.plans import figures
 from samverkan.plans.models import ActionPlan, FollowUpReport, Measure, MeasureStatus, ReportStatus
@@ -55,6 +55,7 @@ def _trend(link, year: int) -> dict:
             "low": None if v.low is None else v.low * factor,
             "high": None if v.high is None else v.high * factor,
             "incomplete": v.incomplete,
+            "preliminary": v.preliminary,
         }
 
     now, before = shown(values.get(year)), shown(values.get(year - 1))
@@ -73,6 +74,8 @@ def _trend(link, year: int) -> dict:
         reading = _("Significant change (p = %(p)s)") % {"p": f"{current.change_p:.3f}".replace(".", ",")}
     else:
         reading = _("No significant change")
+    if comparable and now and before and (now["preliminary"] or before["preliminary"]):
+        reading = f"{reading} – {_('compared with a preliminary figure')}"
     latest = now if now and not now["incomplete"] else None
     code, label = figures.verdict(latest, link.baseline, link.target, link.direction)
     return {
@@ -233,7 +236,7 @@ def _trend_chart(trend: dict) -> diagrams.Diagram | None:
     for key in ("last_year", "this_year"):
         value = trend[key]
         if value is not None:
-            label = str(trend_year(trend, key))
+            label = preliminary_label(str(trend_year(trend, key)), value.get("preliminary", False))
             rows.append(
                 {
                     "label": label,
@@ -415,6 +418,7 @@ def annual_xlsx(report) -> bytes:
             _("Target"),
             _("Reading"),
             _("Measures"),
+            _("Preliminary"),
         ]
     )
     for district in content["districts"]:
@@ -436,6 +440,9 @@ def annual_xlsx(report) -> bytes:
                     t["target"],
                     t["verdict_label"],
                     "; ".join(t["measures"]),
+                    _("yes")
+                    if now.get("preliminary") or (t["last_year"] or {}).get("preliminary")
+                    else _("no"),
                 ]
             )
     for ws in book.worksheets:

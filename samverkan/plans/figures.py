@@ -30,9 +30,17 @@ def unit(indicator) -> str:
 def verdict(latest: dict | None, baseline: float, target: float, direction: str) -> tuple[str, str]:
     """What the latest complete value says against the baseline and the
     target. Better or worse only when the 95 % interval leaves out the
-    baseline; otherwise the change cannot be told from chance."""
+    baseline; otherwise the change cannot be told from chance. A verdict on a
+    preliminary figure says so."""
     if latest is None:
         return "no_data", _("No complete value yet")
+    code, label = _verdict(latest, baseline, target, direction)
+    if latest.get("preliminary"):
+        label = f"{label} – {_('compared with a preliminary figure')}"
+    return code, label
+
+
+def _verdict(latest: dict, baseline: float, target: float, direction: str) -> tuple[str, str]:
     decrease = direction == Direction.DECREASE
     reached = latest["value"] <= target if decrease else latest["value"] >= target
     if latest["low"] is not None and latest["high"] is not None:
@@ -63,6 +71,7 @@ def measure_indicator_figures(link, until: dt.date) -> dict:
         row = complete[-1]
         latest = {
             "label": row["label"],
+            "preliminary": row.get("preliminary", False),
             "value": row["value"] * factor,
             "low": None if row["low"] is None else row["low"] * factor,
             "high": None if row["high"] is None else row["high"] * factor,

@@ -10,10 +10,22 @@
       return;
     }
     const data = JSON.parse(source.textContent);
+    const preliminary = data.preliminary || [];
     const datasets = [
       { label: "95 %", data: data.low, borderWidth: 0, pointRadius: 0, fill: false, backgroundColor: "rgba(11,79,138,0.15)" },
       { label: "95 % ", data: data.high, borderWidth: 0, pointRadius: 0, fill: "-1", backgroundColor: "rgba(11,79,138,0.15)" },
-      { label: canvas.dataset.area, data: data.area, borderColor: "#0b4f8a", backgroundColor: "#0b4f8a", borderWidth: 2, spanGaps: false },
+      {
+        label: canvas.dataset.area,
+        data: data.area,
+        borderColor: "#0b4f8a",
+        backgroundColor: "#0b4f8a",
+        borderWidth: 2,
+        spanGaps: false,
+        // A preliminary figure is a larger, open triangle (its label also says "prel.").
+        pointStyle: (ctx) => (preliminary[ctx.dataIndex] ? "triangle" : "circle"),
+        pointRadius: (ctx) => (preliminary[ctx.dataIndex] ? 7 : 3),
+        pointBackgroundColor: (ctx) => (preliminary[ctx.dataIndex] ? "#ffffff" : "#0b4f8a"),
+      },
     ];
     if (canvas.dataset.rate === "1" && data.municipality.some((v) => v !== null)) {
       datasets.push({ label: canvas.dataset.municipality, data: data.municipality, borderColor: "#6b3d00", backgroundColor: "#6b3d00", borderDash: [6, 4], borderWidth: 2 });
@@ -29,5 +41,6 @@
       },
     });
     canvas.dataset.drawn = String(data.labels.length);
+    canvas.dataset.preliminary = String(preliminary.filter(Boolean).length);
   });
 })();
