@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Sum
 
 from samverkan.datasources import formats, loader
-from samverkan.datasources.importers import UnreadableFile, bra, police_events
+from samverkan.datasources.importers import UnreadableFile, bra, bra_values, police_events
 from samverkan.datasources.importers.text import decode
 from samverkan.datasources.models import ImportBatch, PoliceEvent, ReportedCrimeCount
 
@@ -95,19 +95,19 @@ def test_conflicting_duplicates_are_errors_not_guesses():
 
 
 def test_a_suppressed_value_is_never_zero():
-    assert bra.parse_count("..") == (None, True)
-    assert bra.parse_count("1 234") == (1234, False)
+    assert bra_values.parse_count("..") == (None, True)
+    assert bra_values.parse_count("1 234") == (1234, False)
     with pytest.raises(ValueError):
-        bra.parse_count("12a")
+        bra_values.parse_count("12a")
 
 
 def test_periods_and_years_are_understood():
-    assert bra.parse_period("Maj") == ("month", 5)
-    assert bra.parse_period("Kvartal 3") == ("quarter", 3)
-    assert bra.parse_period("Jan-jun") == ("half", 1)
-    assert bra.parse_period("Helår") == ("year", 0)
-    assert bra.parse_year("2023 prel.") == (2023, True)
-    assert bra.parse_year("2023 preliminär") is None
+    assert bra_values.parse_period("Maj") == ("month", 5)
+    assert bra_values.parse_period("Kvartal 3") == ("quarter", 3)
+    assert bra_values.parse_period("Jan-jun") == ("half", 1)
+    assert bra_values.parse_period("Helår") == ("year", 0)
+    assert bra_values.parse_year("2023 prel.") == (2023, True)
+    assert bra_values.parse_year("2023 preliminär") is None
 
 
 def test_a_double_encoded_file_is_refused():

@@ -76,11 +76,16 @@ class RegionResolver:
                 f"{municipality.place_name}s stad",
             }
         self.municipality_names = {normalise(n) for n in names if n}
+        self.bare_names = {normalise(_MUNICIPALITY.sub("", n.strip())) for n in names if n}
 
-    def resolve(self, name: str) -> Resolution:
-        """A person's choice for the name if there is one, else the name matched."""
+    def resolve(self, name: str, *, municipality_only: bool = False) -> Resolution:
+        """A person's choice for the name if there is one, else the name
+        matched; a name known to be a municipality's (a line of a table of
+        municipalities) is the configured municipality or none."""
         if name in self.chosen:
             return self.chosen[name]
+        if municipality_only:
+            return Resolution(None, normalise(_MUNICIPALITY.sub("", name.strip())) in self.bare_names)
         return self.match(name)
 
     def match(self, name: str) -> Resolution:
@@ -100,11 +105,14 @@ class RegionResolver:
             )
         return Resolution(candidates[0] if candidates else None, False)
 
-    def resolve_all(self, names: set[str], *, remember: bool) -> dict[str, Resolution]:
-        """Each name's resolution; with remember, how it was matched is stored as an alias."""
+    def resolve_all(
+        self, names: set[str], *, remember: bool, municipalities: set[str] | frozenset[str] = frozenset()
+    ) -> dict[str, Resolution]:
+        """Each name's resolution (`municipalities` are names of municipalities,
+        never of areas); with remember, how it was matched is stored as an alias."""
         resolutions = {}
         for name in names:
-            resolutions[name] = self.resolve(name)
+            resolutions[name] = self.resolve(name, municipality_only=name in municipalities)
             if remember:
                 self.remember(name, resolutions[name])
         return resolutions

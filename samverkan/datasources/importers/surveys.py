@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from samverkan.datasources.formats import Format, register
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row
-from samverkan.datasources.importers.bra import parse_year
+from samverkan.datasources.importers.bra_values import parse_year
 from samverkan.datasources.importers.tables import read_table, records
 from samverkan.datasources.models import ImportBatch, SurveyResult
 from samverkan.datasources.regions import RegionResolver

@@ -2,7 +2,9 @@
 (line number, cells) pairs, so one parser serves every container."""
 
 import csv
+import html
 import io
+import re
 from collections.abc import Callable, Iterator
 
 from django.utils.translation import gettext as _
@@ -13,16 +15,24 @@ from samverkan.datasources.importers.text import decode
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+_ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]*|#\d+|#[xX][0-9a-fA-F]+);")
 
 
-def read_table(data: bytes, filename: str = "") -> tuple[list[tuple[int, list[str]]], str]:
+def read_table(
+    data: bytes, filename: str = "", *, entities: bool = False
+) -> tuple[list[tuple[int, list[str]]], str]:
     """All rows with their 1-based line (or sheet row) numbers, and a label of
-    what was read (the text encoding or the spreadsheet kind)."""
+    what was read (the text encoding or the spreadsheet kind). With
+    `entities`, HTML character references in text ("41&nbsp;200") are read as
+    the characters they stand for before the lines are split, as their `;`
+    is not a separator."""
     if data.startswith(XLSX_MAGIC):
         return _xlsx(data), "xlsx"
     if data.startswith(XLS_MAGIC):
         return _xls(data), "xls"
     text, encoding = decode(data)
+    if entities:
+        text = _ENTITY.sub(lambda match: html.unescape(match[0]), text)
     return _delimited(text), encoding
 
 
