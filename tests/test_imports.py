@@ -128,7 +128,9 @@ def test_police_events_keep_times_precision_and_links():
     result = police_events.parse(fixture("police_events.json"))
     assert result.errors == []
     first, _, county, _ = (r.data for r in result.rows)
-    assert first["occurred_at"].isoformat() == "2023-07-01T09:05:12+02:00"
+    # "1 juli 09.00" in the title is when it happened; the datetime is when it was published.
+    assert first["occurred_at"].isoformat() == "2023-07-01T09:00:00+02:00"
+    assert first["published_at"].isoformat() == "2023-07-01T09:05:12+02:00"
     assert first["url"] == "https://polisen.se/aktuellt/handelser/2023/juli/1/stold-stockholm/"
     assert first["precision"] == "municipality" and (first["longitude"], first["latitude"]) == (
         18.068581,

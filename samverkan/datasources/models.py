@@ -206,7 +206,10 @@ class PoliceEvent(models.Model):
 
     municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+")
     event_id = models.BigIntegerField(_("event id"))
-    occurred_at = models.DateTimeField(_("time"))
+    occurred_at = models.DateTimeField(
+        _("time"), help_text=_("When it happened: the time in the title, else when it was published.")
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
     name = GuardedCharField(_("title"), max_length=300)
     summary = GuardedTextField(_("summary"), blank=True)
     url = models.URLField(_("link"), max_length=500, validators=[no_personal_identity_number])

@@ -128,7 +128,7 @@ def source_counts(indicator: Indicator, years: set[int] | None) -> list[SourceCo
         memberships[link.neighbourhood_id].append(link)
     result = []
     for event in events.select_related("named_area"):
-        day = event.occurred_at.date()
+        day = timezone.localtime(event.occurred_at).date()
         result.append(SourceCount(MUNICIPALITY, day, "day", 1))
         named = event.named_area
         if named is None:

@@ -1,25 +1,37 @@
 """Saved responses of the Swedish Police events API (polisen.se/api/events).
 
 A JSON array of events with `id`, `datetime` ("2023-03-25 9:05:12 +01:00":
-hour not zero-padded, offset follows summer time), `name`, `summary`, `url`
-(relative or absolute), `type` (may contain commas) and `location{name, gps}`
-where gps is "lat,lon" of the municipality or county centre.
+hour not zero-padded, offset follows summer time; when the event was
+published or last updated), `name`, `summary`, `url` (relative or absolute),
+`type` (may contain commas) and `location{name, gps}` where gps is "lat,lon"
+of the municipality or county centre.
+
+The name is "day month time, type, place": "25 mars 21:15, Fylleri/LOB,
+Stockholm" in the older format, "3 mars 12.15, Rån, Stockholm" in the newer
+one, where most events carry their county as the location ("Stockholms
+län") and the municipality only at the end of the name. The time in the
+name is when it happened; the place at its end is the municipality.
 """
 
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samverkan.core.personal_data import find_identity_numbers
 from samverkan.datasources.formats import Format, register
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row, UnreadableFile
+from samverkan.datasources.importers.bra_values import MONTHS
 from samverkan.datasources.importers.text import decode
-from samverkan.datasources.models import ImportBatch, PoliceEvent
+from samverkan.datasources.models import ImportBatch, LocationPrecision, PoliceEvent
+from samverkan.datasources.regions import normalise
 from samverkan.organisations.placement import AreaNames
 
 BASE_URL = "https://polisen.se"
@@ -38,6 +50,54 @@ def parse_datetime(raw: str) -> dt.datetime:
     return dt.datetime(
         day.year, day.month, day.day, int(match["h"]), int(match["m"]), int(match["s"]), tzinfo=tz
     )
+
+
+_NAME_TIME = re.compile(
+    r"^(?P<day>\d{1,2})\s+(?P<month>[a-zåäö]+)\.?(?:\s+(?P<h>\d{1,2})[.:](?P<m>\d{2}))?$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Title:
+    """What an event's name says: when it happened (if it says) and where."""
+
+    day: int | None
+    month: int | None
+    time: dt.time | None
+    place: str
+
+
+def parse_title(name: str) -> Title:
+    """ "3 mars 12.15, Rån, Stockholm" → 3 March, 12:15, "Stockholm". The
+    type between may contain commas; a name without a date ("Sammanfattning
+    natt, Stockholms län") still names its place last."""
+    parts = [part.strip() for part in name.split(",")]
+    place = parts[-1] if len(parts) >= 2 else ""
+    match = _NAME_TIME.match(parts[0]) if len(parts) >= 2 else None
+    if match is None or match["month"].lower() not in MONTHS:
+        return Title(None, None, None, place)
+    time = None
+    if match["h"] is not None and int(match["h"]) < 24 and int(match["m"]) < 60:
+        time = dt.time(int(match["h"]), int(match["m"]))
+    return Title(int(match["day"]), MONTHS[match["month"].lower()], time, place)
+
+
+def occurred(title: Title, published: dt.datetime) -> dt.datetime:
+    """When the event happened: the day and time of its name, in the year
+    that puts it at or before its publication (an event of 31 December can
+    be published on 1 January); the publication time if the name has none."""
+    if title.time is None or title.day is None or title.month is None:
+        return published
+    local = published.astimezone(ZoneInfo(settings.TIME_ZONE))
+    for year in (local.year, local.year - 1):
+        try:
+            candidate = dt.datetime.combine(dt.date(year, title.month, title.day), title.time)
+        except ValueError:
+            continue
+        candidate = candidate.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+        if candidate <= local + dt.timedelta(hours=1):
+            return candidate
+    return published
 
 
 def parse_gps(raw: str) -> tuple[float, float] | None:
@@ -107,7 +167,7 @@ def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None
             )
             continue
         try:
-            occurred_at = parse_datetime(str(event["datetime"]))
+            published_at = parse_datetime(str(event["datetime"]))
         except ValueError:
             result.error(
                 line,
@@ -142,12 +202,14 @@ def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None
             continue
         seen.add(event_id)
         location_name = str(location.get("name") or "")
+        title = parse_title(str(event["name"]))
         result.rows.append(
             Row(
                 line,
                 {
                     "event_id": event_id,
-                    "occurred_at": occurred_at,
+                    "occurred_at": occurred(title, published_at),
+                    "published_at": published_at,
                     "name": str(event["name"]),
                     "summary": str(event.get("summary") or ""),
                     "url": urljoin(BASE_URL, str(event.get("url") or "")),
@@ -155,21 +217,43 @@ def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None
                     "location_name": location_name,
                     "longitude": position[0] if position else None,
                     "latitude": position[1] if position else None,
-                    "precision": "county"
-                    if location_name.endswith(" län")
-                    else ("municipality" if position else "unknown"),
+                    "precision": _precision(location_name, title.place, position is not None),
+                    "named_place": title.place,
                 },
             )
         )
     return result
 
 
+def _is_county(name: str) -> bool:
+    return name.strip().endswith(" län")
+
+
+def _precision(location_name: str, named_place: str, has_position: bool) -> str:
+    """Where the event's municipality comes from: its location (the
+    municipality's centre), its name (when the location is a county), or
+    nowhere (only the county is known)."""
+    if _is_county(location_name) or not location_name:
+        if named_place and not _is_county(named_place):
+            return LocationPrecision.NAMED
+        return LocationPrecision.COUNTY if location_name else LocationPrecision.UNKNOWN
+    return LocationPrecision.MUNICIPALITY if has_position else LocationPrecision.UNKNOWN
+
+
+def municipality_of(data: dict[str, Any]) -> str:
+    """The municipality an event belongs to, or its county when that is all it says."""
+    if data["precision"] == LocationPrecision.NAMED:
+        return str(data["named_place"])
+    return str(data["location_name"])
+
+
 def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
-    """Events matched by their id: new, or changed in title, summary, type or link.
-    Events of other municipalities are kept and counted as outside."""
+    """Events matched by their id: new, or changed in title, summary, type,
+    link, time or where they belong. Events of other municipalities (and
+    those that name only a county) are kept and counted as outside, by place."""
     result = ImportPlan()
     municipality = batch.municipality
-    place = (municipality.place_name or municipality.name).casefold()
+    place = normalise(municipality.place_name or municipality.name)
     existing = {
         e.event_id: e
         for e in PoliceEvent.objects.filter(
@@ -179,15 +263,20 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
     names = AreaNames(municipality)
     for row in parsed.rows:
         d = dict(row.data)
-        d["in_municipality"] = d["location_name"].casefold() == place
+        belongs_to = municipality_of(d)
+        del d["named_place"]
+        d["in_municipality"] = normalise(belongs_to) == place
         if not d["in_municipality"]:
-            result.outside[d["location_name"]] += 1
+            result.outside[belongs_to] += 1
         d["named_area"] = names.only_named(f"{d['name']} {d['summary']}") if d["in_municipality"] else None
-        if result.is_new(
-            existing.get(d["event_id"]), {k: d[k] for k in ("name", "summary", "event_type", "url")}
-        ):
+        compared = ("name", "summary", "event_type", "url", "occurred_at", "published_at", "precision")
+        if result.is_new(existing.get(d["event_id"]), {k: d[k] for k in compared} | _belonging(d)):
             result.new.append(PoliceEvent(municipality=municipality, batch=batch, **d))
     return result
+
+
+def _belonging(d: dict[str, Any]) -> dict[str, Any]:
+    return {"in_municipality": d["in_municipality"], "named_area_id": getattr(d["named_area"], "pk", None)}
 
 
 def years(batch: ImportBatch) -> set[int]:
