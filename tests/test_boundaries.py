@@ -72,7 +72,7 @@ def zipped(parts: dict[str, bytes]) -> bytes:
 
 def assert_farsta(result):
     assert result.errors == []
-    names = [r.data["name"] for r in result.rows]
+    names = [r.data["properties"]["NAMN"] for r in result.rows]
     assert names == ["Farsta", "Älvdalen"]
     polygon = shape(result.rows[0].data["geometry"])
     assert polygon.contains(Point(*FARSTA)) and polygon.has_z is False

@@ -447,6 +447,10 @@ POST_ROUTES = {
         lambda o: reverse("imports:apply", args=[o["batch"].pk]),
         only(*WRITERS, "other_coordinator", allowed_status=302),
     ),
+    "imports:fields": (
+        lambda o: reverse("imports:fields", args=[o["batch"].pk]),
+        only(*WRITERS, "other_coordinator", allowed_status=302),
+    ),
     "imports:rematch": (lambda o: reverse("imports:rematch"), only(*WRITERS, allowed_status=302)),
     "situations:list": (
         lambda o: reverse("situations:list"),

@@ -63,7 +63,14 @@ class ReportedCrimeCountAdmin(ReadOnly):
 
 @admin.register(PoliceEvent)
 class PoliceEventAdmin(ReadOnly):
-    list_display = ("occurred_at", "event_type", "location_name", "precision", "named_area", "in_municipality")
+    list_display = (
+        "occurred_at",
+        "event_type",
+        "location_name",
+        "precision",
+        "named_area",
+        "in_municipality",
+    )
 
 
 @admin.register(SurveyResult)

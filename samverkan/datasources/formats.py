@@ -44,6 +44,13 @@ class Format:
     """The years an applied batch touched, for formats that feed indicators."""
     order: int = 100
     """Place in the list of sources people choose from."""
+    keeps_unmapped: bool = True
+    """Rows whose region the configuration does not know are kept under their
+    own name (statistics); False: they are left out (boundaries)."""
+    options: tuple[str, ...] = ()
+    """The options (ImportBatch.options) a person may choose on the preview,
+    such as which field of the file holds the names; the plan offers the
+    choices in ImportPlan.fields."""
 
 
 _formats: dict[str, Format] = {}

@@ -1,9 +1,8 @@
-import io
-import zipfile
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core.forms import choice
+from samverkan.datasources.files import pack
 from samverkan.datasources.formats import kind_choices
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -43,13 +42,18 @@ class UploadForm(forms.Form):
 
     def name_and_data(self) -> tuple[str, bytes]:
         """One upload as it is; several (a shapefile's parts) packed into one zip, kept as the original."""
-        uploads = self.cleaned_data["file"]
-        if len(uploads) == 1:
-            return uploads[0].name, uploads[0].read()
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for upload in sorted(uploads, key=lambda u: u.name):
-                info = zipfile.ZipInfo(upload.name, date_time=(1980, 1, 1, 0, 0, 0))
-                archive.writestr(info, upload.read())
-        stem = sorted(uploads, key=lambda u: u.name)[0].name.rsplit(".", 1)[0]
-        return f"{stem}.zip", buffer.getvalue()
+        return pack([(upload.name, upload.read()) for upload in self.cleaned_data["file"]])
+
+
+class FieldChoiceForm(forms.Form):
+    """Which of a file's fields holds the names, and which the codes."""
+
+    name_field = forms.ChoiceField(label=_("Names of the areas"))
+    code_field = forms.ChoiceField(label=_("Codes of the areas"), required=False)
+
+    def __init__(self, *args, fields: list[dict], chosen: dict[str, str], **kwargs):
+        kwargs.setdefault("initial", chosen)
+        super().__init__(*args, **kwargs)
+        options = [(f["name"], f["name"]) for f in fields]
+        choice(self, "name_field").choices = options
+        choice(self, "code_field").choices = [("", _("No code field")), *options]

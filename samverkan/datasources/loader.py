@@ -30,9 +30,12 @@ def batch_receive(
     data: bytes,
     user: User | None,
     check: bool = True,
+    options: dict[str, Any] | None = None,
 ) -> ImportBatch:
     """Keep the original file and check it (or leave the check to the worker
-    with check=False): nothing else is written."""
+    with check=False): nothing else is written. `options` say how to read
+    it, as the format allows (such as which field holds the names)."""
+    fmt = formats.get(kind)
     batch = ImportBatch(
         municipality=municipality,
         kind=kind,
@@ -40,12 +43,43 @@ def batch_receive(
         sha256=ImportBatch.checksum(data),
         size=len(data),
         uploaded_by=user,
+        options=_allowed(fmt, options or {}),
     )
     batch.original.save(filename, ContentFile(data), save=False)
     batch.status = ImportBatch.Status.QUEUED
     batch.save()
     if check:
         batch_check(batch, data=data)
+    return batch
+
+
+def _allowed(fmt: formats.Format, options: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(options) - set(fmt.options)
+    if unknown:
+        raise ValidationError(
+            _("%(format)s has no option %(names)s.")
+            % {"format": fmt.label, "names": ", ".join(sorted(unknown))}
+        )
+    return dict(options)
+
+
+def batch_options_choose(batch: ImportBatch, options: dict[str, str], *, check: bool = True) -> ImportBatch:
+    """Read a checked file again with the fields a person chose (among those
+    its check found), replacing the check's report (with check=False the
+    caller leaves the check to the worker)."""
+    if batch.in_progress or batch.status == ImportBatch.Status.IMPORTED:
+        raise ValidationError(_("Only a checked file that has not been imported can be read again."))
+    fmt = formats.get(batch.kind)
+    fields = {f["name"] for f in batch.report.get("fields", [])}
+    for value in options.values():
+        if value and value not in fields:
+            raise ValidationError(_("The file has no field '%(field)s'.") % {"field": value})
+    batch.options = {**batch.options, **_allowed(fmt, options)}
+    batch.save(update_fields=["options"])
+    if check:
+        batch_check(batch)
+    else:
+        _progress(batch, ImportBatch.Status.QUEUED, 0)
     return batch
 
 
@@ -107,6 +141,10 @@ def batch_check(batch: ImportBatch, *, data: bytes | None = None) -> ImportPlan 
         ]
         report["warning_count"] = len(plan.warnings)
         report["reconciliation"] = plan.reconciliation
+        report["keeps_unmapped"] = fmt.keeps_unmapped
+        if plan.fields:
+            report["fields"] = plan.fields
+            report["chosen"] = plan.chosen
     if previous is not None:
         report["notes"].insert(
             0,

@@ -49,6 +49,19 @@ def names_a_municipality(name: str) -> bool:
     return bool(_MUNICIPALITY.search(name.strip()))
 
 
+def municipality_names(municipality: Municipality) -> set[str]:
+    """The names, normalised, sources give the whole municipality: "Stockholms
+    stad", "Stockholm", "Stockholms kommun", "Stockholm kommun"."""
+    names = {municipality.name, municipality.place_name}
+    if municipality.place_name:
+        names |= {
+            f"{municipality.place_name} kommun",
+            f"{municipality.place_name}s kommun",
+            f"{municipality.place_name}s stad",
+        }
+    return {normalise(n) for n in names if n}
+
+
 @dataclass(frozen=True)
 class Resolution:
     area: Area | None
@@ -68,15 +81,8 @@ class RegionResolver:
         self.areas: dict[str, list[Area]] = {}
         for area in Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT):
             self.areas.setdefault(normalise(area.name), []).append(area)
-        names = {municipality.name, municipality.place_name}
-        if municipality.place_name:
-            names |= {
-                f"{municipality.place_name} kommun",
-                f"{municipality.place_name}s kommun",
-                f"{municipality.place_name}s stad",
-            }
-        self.municipality_names = {normalise(n) for n in names if n}
-        self.bare_names = {normalise(_MUNICIPALITY.sub("", n.strip())) for n in names if n}
+        self.municipality_names = municipality_names(municipality)
+        self.bare_names = {_MUNICIPALITY.sub("", n) for n in self.municipality_names}
 
     def resolve(self, name: str, *, municipality_only: bool = False) -> Resolution:
         """A person's choice for the name if there is one, else the name

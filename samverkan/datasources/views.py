@@ -11,7 +11,7 @@ from samverkan.accounts import permissions
 from samverkan.core.forms import errors_on
 from samverkan.core.http import AuthenticatedRequest, id_parameter, require_municipality
 from samverkan.datasources import loader, services, tasks
-from samverkan.datasources.forms import UploadForm
+from samverkan.datasources.forms import FieldChoiceForm, UploadForm
 from samverkan.datasources.models import ImportBatch, Observation
 from samverkan.datasources.observation_forms import ObservationForm
 from samverkan.organisations.geometry import bounds
@@ -68,7 +68,37 @@ def rows_rematch(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def import_detail(request, pk: int) -> HttpResponse:
-    return render(request, "datasources/import_detail.html", {"batch": _batch_for(request, pk)})
+    batch = _batch_for(request, pk)
+    return render(
+        request, "datasources/import_detail.html", {"batch": batch, "fields_form": _fields_form(batch)}
+    )
+
+
+def _fields_form(batch: ImportBatch, data=None) -> FieldChoiceForm | None:
+    """The choice of fields, for a file whose fields can be chosen and which is not imported."""
+    if not batch.report.get("fields") or batch.status == ImportBatch.Status.IMPORTED or batch.in_progress:
+        return None
+    return FieldChoiceForm(data, fields=batch.report["fields"], chosen=batch.report.get("chosen", {}))
+
+
+@require_POST
+def import_fields(request, pk: int) -> HttpResponse:
+    """Read the file again with the fields the person chose."""
+    batch = _batch_for(request, pk)
+    form = _fields_form(batch, request.POST)
+    if form is None:
+        messages.error(request, _("This file's fields can no longer be chosen."))
+        return redirect("imports:detail", pk=batch.pk)
+    if form.is_valid():
+        in_background = batch.size > settings.SAMVERKAN_BACKGROUND_IMPORT_BYTES
+        with errors_on(form):
+            loader.batch_options_choose(batch, form.cleaned_data, check=not in_background)
+            if in_background:
+                transaction.on_commit(lambda: tasks.check_import.enqueue(batch.pk))
+            return redirect("imports:detail", pk=batch.pk)
+    return render(
+        request, "datasources/import_detail.html", {"batch": batch, "fields_form": form}, status=400
+    )
 
 
 def import_progress(request, pk: int) -> HttpResponse:

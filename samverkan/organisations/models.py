@@ -33,6 +33,15 @@ class Municipality(models.Model):
         blank=True,
         help_text=_("How sources such as the police name the municipality, e.g. 'Stockholm'."),
     )
+    geometry = models.JSONField(
+        _("boundary"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "GeoJSON geometry in WGS84 (longitude, latitude), from a file of municipality boundaries."
+        ),
+    )
+    geometry_source = GuardedCharField(_("boundary source"), max_length=300, blank=True)
 
     personal_data_guard_exempt = ("code",)
 
@@ -133,7 +142,9 @@ class Area(Validity):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="areas")
     kind = models.CharField(_("kind"), max_length=20, choices=AreaKind.choices)
     name = GuardedCharField(_("name"), max_length=100)
-    code = models.SlugField(_("code"), max_length=60, validators=[no_personal_identity_number])
+    code = models.SlugField(
+        _("code"), max_length=60, allow_unicode=True, validators=[no_personal_identity_number]
+    )
     geometry = models.JSONField(
         _("geometry"),
         null=True,

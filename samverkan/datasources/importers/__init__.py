@@ -66,6 +66,11 @@ class ImportPlan:
     """The file's own totals beside where its rows land; each row's `ok` says they add up."""
     context: dict[str, Any] = field(default_factory=dict)
     """What the format's apply needs from its plan."""
+    fields: list[dict[str, Any]] = field(default_factory=list)
+    """The file's fields with sample values and the role each is read in
+    ({"name", "samples", "role", "kind"}), for formats whose fields a person chooses."""
+    chosen: dict[str, str] = field(default_factory=dict)
+    """The options the plan used (chosen by a person or guessed), by option name."""
 
     def warn(self, line: int | None, message: str) -> None:
         self.warnings.append(RowError(line, message))

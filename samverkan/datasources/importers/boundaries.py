@@ -1,4 +1,5 @@
-"""Area boundaries from GeoJSON or Shapefile, in any coordinate system.
+"""Area boundaries from GeoJSON or Shapefile, in any coordinate system
+(which feature is which area: boundary_matching).
 
 - GeoJSON: WGS84 unless a `crs` member names another (e.g. EPSG:3006).
 - Shapefile: .shp/.shx/.dbf with .prj (WKT) and optionally .cpg, zipped or
@@ -22,26 +23,15 @@ from shapely.geometry import mapping, shape
 
 from samverkan.datasources.formats import Format, register
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row, UnreadableFile
+from samverkan.datasources.importers.boundary_matching import plan
 from samverkan.datasources.importers.text import decode
 from samverkan.datasources.models import ImportBatch
-from samverkan.datasources.regions import normalise
-from samverkan.organisations.models import Area, AreaKind
-from samverkan.organisations.services import area_boundary_set
+from samverkan.organisations.models import Municipality
+from samverkan.organisations.services import area_boundary_set, municipality_boundary_set
 
-NAME_KEYS = (
-    "name",
-    "namn",
-    "NAMN",
-    "NAME",
-    "Name",
-    "STADSDEL",
-    "stadsdel",
-    "SDO",
-    "omrade",
-    "OMRADE",
-    "område",
-)
 WGS84 = CRS.from_epsg(4326)
+SHP_MAGIC = b"\x00\x00\x27\x0a"  # the file code 9994 that opens every .shp and .shx
+PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
 
 GeoJSON = dict[str, Any]
@@ -57,13 +47,6 @@ def _to_wgs84(geometry: GeoJSON, crs: CRS) -> GeoJSON:
     geom = shapely.set_precision(geom, 1e-7)
     converted: GeoJSON = mapping(geom)
     return converted
-
-
-def _name(properties: dict[str, Any]) -> str:
-    for key in NAME_KEYS:
-        if properties.get(key):
-            return str(properties[key]).strip()
-    return ""
 
 
 def _check_range(geometry: GeoJSON, line: int, result: ParseResult) -> bool:
@@ -103,14 +86,12 @@ def parse_geojson(text: str) -> ParseResult:
 def _add(
     result: ParseResult, number: int, properties: dict[str, Any], geometry: GeoJSON | None, crs: CRS
 ) -> None:
-    name = _name(properties)
-    if not name:
-        result.error(
-            number, _("Feature %(n)s has no name property (name, namn, STADSDEL …).") % {"n": number}
-        )
-        return
+    """A feature with all its attribute values as text: which field holds
+    its name is decided when it is matched to the configuration."""
+    values = {str(key): "" if value is None else str(value).strip() for key, value in properties.items()}
+    label = next((v for v in values.values() if v and not v.replace(".", "").isdigit()), str(number))
     if not geometry or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-        result.error(number, _("Feature %(n)s (%(name)s) is not a polygon.") % {"n": number, "name": name})
+        result.error(number, _("Feature %(n)s (%(name)s) is not a polygon.") % {"n": number, "name": label})
         return
     try:
         converted = _to_wgs84(geometry, crs)
@@ -118,11 +99,11 @@ def _add(
         result.error(
             number,
             _("Feature %(n)s (%(name)s) has a broken geometry: %(error)s")
-            % {"n": number, "name": name, "error": error},
+            % {"n": number, "name": label, "error": error},
         )
         return
     if _check_range(converted, number, result):
-        result.rows.append(Row(number, {"name": name, "geometry": converted}))
+        result.rows.append(Row(number, {"properties": values, "geometry": converted}))
 
 
 def _dbf_encoding(dbf: bytes, cpg: bytes | None) -> str:
@@ -164,12 +145,19 @@ def parse_shapefile(parts: dict[str, bytes]) -> ParseResult:
 
 
 def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None) -> ParseResult:
+    if data.startswith(SHP_MAGIC):
+        raise UnreadableFile(
+            _(
+                "This is only the .shp part of a shapefile. Choose its .shx, .dbf and .prj files (and .cpg if "
+                "there is one) together with it, or a zip of them."
+            )
+        )
     if data.startswith(b"PK\x03\x04"):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = {}
             for name in archive.namelist():
                 lower = name.lower()
-                for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+                for ext in PARTS:
                     if lower.endswith(ext):
                         parts[ext] = archive.read(name)
                 if lower.endswith((".geojson", ".json")) and ".shp" not in parts:
@@ -178,35 +166,14 @@ def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None
     return parse_geojson(decode(data)[0])
 
 
-def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
-    """New polygons for configured areas, matched by name; the file decides
-    whether it holds district areas or neighbourhoods by which matches more."""
-    result = ImportPlan()
-    areas = list(Area.objects.filter(municipality=batch.municipality))
-    names = {kind: {normalise(a.name): a for a in areas if a.kind == kind} for kind in AreaKind.values}
-    matches = {
-        kind: sum(normalise(r.data["name"]) in by_name for r in parsed.rows)
-        for kind, by_name in names.items()
-    }
-    kind = max(matches, key=lambda k: matches[k])
-    parsed.notes.append(_("The file holds %(kind)s.") % {"kind": AreaKind(kind).label.lower()})
-    for row in parsed.rows:
-        area = names[kind].get(normalise(row.data["name"]))
-        if area is None:
-            result.unmapped[row.data["name"]] += 1
-            continue
-        # Compare as stored: a JSON round trip turns the parser's tuples into lists.
-        geometry = json.loads(json.dumps(row.data["geometry"]))
-        if area.geometry == geometry:
-            result.unchanged += 1
-        else:
-            result.changed.append((area, {"geometry": geometry, "geometry_source": batch.filename[:300]}))
-    return result
-
-
 def apply(batch: ImportBatch, planned: ImportPlan) -> None:
-    for area, values in planned.changed:
-        area_boundary_set(area=area, geometry=values["geometry"], source=values["geometry_source"])
+    for obj, values in planned.changed:
+        if isinstance(obj, Municipality):
+            municipality_boundary_set(
+                municipality=obj, geometry=values["geometry"], source=values["geometry_source"]
+            )
+        else:
+            area_boundary_set(area=obj, geometry=values["geometry"], source=values["geometry_source"])
 
 
 FORMAT = register(
@@ -217,5 +184,7 @@ FORMAT = register(
         plan=plan,
         apply=apply,
         order=40,
+        keeps_unmapped=False,
+        options=("name_field", "code_field"),
     )
 )

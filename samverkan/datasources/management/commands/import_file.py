@@ -2,10 +2,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from samverkan.audit.context import acting_as
 from samverkan.datasources import formats, loader
+from samverkan.datasources.files import pack, with_siblings
 from samverkan.datasources.models import ImportBatch
 from samverkan.indicators.services import refresh_after_import
 from samverkan.organisations.models import Municipality
@@ -21,17 +23,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--municipality", default=settings.SAMVERKAN_MUNICIPALITY, help="municipality code"
         )
+        parser.add_argument("--name-field", help="the field that holds the areas' names (boundaries)")
+        parser.add_argument("--code-field", help="the field that holds the areas' codes (boundaries)")
 
-    def handle(self, kind, path, apply, municipality, **options):
+    def handle(self, kind, path, apply, municipality, name_field, code_field, **options):
         target = Municipality.objects.filter(code=municipality).first()
         if target is None:
             raise CommandError(f"No municipality with code {municipality}; load a configuration first.")
         if not path.exists():
             raise CommandError(f"No such file: {path}")
+        chosen = {"name_field": name_field, "code_field": code_field}
+        # A .shp is read with the parts of the same shapefile that lie beside it.
+        parts = with_siblings(path)
+        if len(parts) > 1:
+            self.stdout.write("Read together: " + ", ".join(p.name for p in parts))
+        filename, data = pack([(p.name, p.read_bytes()) for p in parts])
         with acting_as(label="import_file"):
-            batch = loader.batch_receive(
-                municipality=target, kind=kind, filename=path.name, data=path.read_bytes(), user=None
-            )
+            try:
+                batch = loader.batch_receive(
+                    municipality=target,
+                    kind=kind,
+                    filename=filename,
+                    data=data,
+                    user=None,
+                    options={k: v for k, v in chosen.items() if v is not None},
+                )
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from error
             self._report(batch.report)
             self.stdout.write(f"{path.name}: {batch.get_status_display()} {batch.report.get('counts', {})}")
             if batch.status == ImportBatch.Status.REJECTED:
@@ -51,8 +69,19 @@ class Command(BaseCommand):
             self.stdout.write(f"warning, line {warning['line'] or '-'}: {warning['message']}")
         for note in report["notes"]:
             self.stdout.write(note)
+        if report.get("fields"):
+            self.stdout.write("Fields (--name-field/--code-field to choose others):")
+            for field in report["fields"]:
+                role = {"name": "  <- names", "code": "  <- codes"}.get(field["role"], "")
+                kind = f" [{field['kind']}]" if field["kind"] else ""
+                self.stdout.write(f"  {field['name']}{kind}: {', '.join(field['samples']) or '-'}{role}")
         for heading, key in (
-            ("Regions outside the configured areas (kept, not counted)", "unmapped"),
+            (
+                "Regions outside the configured areas (kept, not counted)"
+                if report.get("keeps_unmapped", True)
+                else "Not configured (not imported)",
+                "unmapped",
+            ),
             ("Other municipalities", "elsewhere"),
             ("Events elsewhere", "outside"),
         ):
