@@ -103,3 +103,55 @@ def test_the_district_map_shows_observations_and_their_hotspots(signed_in, live_
     expect(page.locator("#map")).to_have_attribute("data-observations", "1")
     expect(page.locator("#map")).to_have_attribute("data-hotspots", "1")
     expect(page.locator(".leaflet-control-layers")).to_contain_text("Brännpunkter")
+
+
+def test_a_preliminary_year_says_so_until_the_final_figures_replace_it(signed_in, live_server, tmp_path):
+    from samverkan.datasources.models import ImportBatch
+    from samverkan.indicators.services import refresh_after_import
+
+    def check_and_import(path):
+        page.goto(f"{live_server.url}/imports/")
+        page.get_by_label("Källa").select_option("bra")
+        page.locator("#id_file").set_input_files(str(path))
+        page.get_by_role("button", name="Kontrollera filen").click()
+        expect(page.locator("#status")).to_have_text("Kontrollerad, inte importerad")
+
+    def imported_and_refreshed():
+        page.get_by_role("button", name="Importera").click()
+        expect(page.locator("#status")).to_have_text("Importerad")
+        # The refresh task runs in the worker; here it is run directly.
+        refresh_after_import(ImportBatch.objects.filter(status="imported").latest("pk"))
+
+    def yearly_panel():
+        page.goto(f"{live_server.url}/areas/{area.pk}/?period=year")
+        return page.get_by_role("article").filter(
+            has=page.get_by_role("heading", name=re.compile("brott mot person"))
+        )
+
+    def csv_of(panel) -> str:
+        with page.expect_download() as download:
+            panel.get_by_role("link", name="Ladda ned som CSV").click()
+        return Path(download.value.path()).read_text(encoding="utf-8-sig")
+
+    page = signed_in("beredning")
+    area = Area.objects.get(code="sodermalm")
+    preliminary = FIXTURES / "bra_omorganisation.txt"
+    check_and_import(preliminary)
+    imported_and_refreshed()
+
+    panel = yearly_panel()
+    expect(panel.get_by_role("table")).to_contain_text("2024 prel.")
+    expect(panel.locator("canvas")).to_have_attribute("data-drawn", re.compile(r"^[1-9]"))
+    assert "Södermalm;2024 prel.;" in csv_of(panel)
+
+    final = tmp_path / "bra_slutlig.txt"
+    final.write_bytes(preliminary.read_bytes().replace(b"2024 prel.", b"2024"))
+    check_and_import(final)
+    expect(page.get_by_text(re.compile(r"\d+ preliminära värden blir slutliga"))).to_be_visible()
+    imported_and_refreshed()
+
+    panel = yearly_panel()
+    expect(panel.get_by_role("table")).not_to_contain_text("prel.")
+    expect(panel.get_by_role("table")).to_contain_text("2024")
+    csv = csv_of(panel)
+    assert "Södermalm;2024;" in csv and "prel." not in csv
