@@ -201,3 +201,14 @@ def test_a_municipality_table_without_a_year_is_refused_with_the_reason(stockhol
     batch = receive(stockholm, TABLE, filename="kommuner.csv")
     assert batch.status == ImportBatch.Status.REJECTED
     assert "vilket år" in " ".join(e["message"] for e in batch.report["errors"])
+
+
+def test_a_line_shorter_than_its_blocks_years_is_an_error_with_its_line():
+    data = (
+        "Anmälda brott;Brottsförebyggande rådet;\n;2022;2023;\nAntal;;\nSolna kommun;;\n"
+        "Misshandel;140;151;\nStöld och tillgrepp;3&nbsp;012\n"
+    )
+    result = bra.parse(data.encode("iso-8859-1"), "sok.csv")
+    assert [e.line for e in result.errors] == [6]
+    assert result.errors[0].message.startswith("Raden har 2 fält; 3 väntades.")
+    assert {(r.data["year"], r.data["count"]) for r in result.rows} == {(2022, 140), (2023, 151)}

@@ -20,6 +20,7 @@ skipped and counted.
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,13 +222,20 @@ class Reader:
             line, cells[h.region], cells[h.crime], *year, *period, raw_count=cells[h.count], raw_rate=rate
         )
 
-    def wide_line(self, line: int, cells: list[str], w: WideHeader) -> None:
-        if len(cells) <= max(w.columns):
+    def cut_off(self, line: int, cells: list[str], columns: Iterable[int]) -> bool:
+        """Whether the line is too short for the columns of its header (an error if so)."""
+        needed = max(columns) + 1
+        if len(cells) < needed:
             self.result.error(
                 line,
                 _("The line has %(n)s fields; expected %(m)s. Is the file cut off?")
-                % {"n": len(cells), "m": max(w.columns) + 1},
+                % {"n": len(cells), "m": needed},
             )
+            return True
+        return False
+
+    def wide_line(self, line: int, cells: list[str], w: WideHeader) -> None:
+        if self.cut_off(line, cells, w.columns):
             return
         self.units.add("count")
         for index, (year, preliminary, kind, period) in w.columns.items():
@@ -269,12 +277,7 @@ class Reader:
                 ),
             )
             return
-        if len(cells) <= max(block.columns):
-            self.result.error(
-                line,
-                _("The line has %(n)s fields; expected %(m)s. Is the file cut off?")
-                % {"n": len(cells), "m": max(block.columns) + 1},
-            )
+        if self.cut_off(line, cells, block.columns):
             return
         if block.region is None:
             block.flat = True
