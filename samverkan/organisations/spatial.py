@@ -112,21 +112,30 @@ class PolygonIndex:
 
         Large inputs are split into chunks handled by threads: NumPy and
         shapely release the GIL in the heavy loops, so the cores share the work.
+        GEOS geometries are not safe to test from several threads at once (their
+        prepared state is built lazily), so each thread works on its own copy.
         """
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         workers = workers or min(os.cpu_count() or 1, 8)
         if workers == 1 or x.size < 2 * CHUNK:
-            return self._assign(x, y)
+            return self._assign(x, y, self.polygons)
         bounds = list(range(0, x.size, CHUNK)) + [x.size]
-        with ThreadPoolExecutor(workers) as pool:
-            parts = pool.map(
-                lambda i: self._assign(x[bounds[i] : bounds[i + 1]], y[bounds[i] : bounds[i + 1]]),
-                range(len(bounds) - 1),
-            )
-            return np.concatenate(list(parts))
+        chunks = len(bounds) - 1
+        workers = min(workers, chunks)
+        parts: list[np.ndarray] = [np.empty(0, dtype=np.int32)] * chunks
 
-    def _assign(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        def work(first: int) -> None:
+            polygons = shapely.from_wkb(shapely.to_wkb(self.polygons))
+            shapely.prepare(polygons)
+            for i in range(first, chunks, workers):
+                parts[i] = self._assign(x[bounds[i] : bounds[i + 1]], y[bounds[i] : bounds[i + 1]], polygons)
+
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(work, range(workers)))
+        return np.concatenate(parts)
+
+    def _assign(self, x: np.ndarray, y: np.ndarray, polygons: np.ndarray) -> np.ndarray:
         cx = np.floor((x - self.x0) / self.cell).astype(np.int64)
         cy = np.floor((y - self.y0) / self.cell).astype(np.int64)
         in_grid = (cx >= 0) & (cx < self.nx) & (cy >= 0) & (cy < self.ny)
@@ -143,7 +152,7 @@ class PolygonIndex:
                 np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
             )
             polygon = self.candidates[slot]
-            hit = shapely.contains_xy(self.polygons[polygon], x[point_of], y[point_of])
+            hit = shapely.contains_xy(polygons[polygon], x[point_of], y[point_of])
             # Polygons do not overlap: at most one hit per point.
             result[point_of[hit]] = polygon[hit]
         return result
