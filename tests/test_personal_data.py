@@ -31,6 +31,15 @@ def with_check_digit(nine: str) -> str:
         "121212+1212",  # over 100 years old
         "Kontakt: 811228-9874 ringer ofta",
         "701063-2391",  # coordination number: day 3 + 60
+        "811228 9874",
+        "19811228 9874",
+        "1981 1228 9874",
+        "811228\u20139874",  # en dash
+        "811228\u22129874",  # minus sign
+        "811228\u20119874",  # non-breaking hyphen
+        "811228\u200b9874",  # zero-width space
+        "811228:9874",
+        "８１１２２８-９８７４",  # full-width digits
     ],
 )
 def test_it_finds_identity_numbers(text):
@@ -80,6 +89,50 @@ def test_every_valid_number_is_found_however_written(day, serial, separator, coo
     ten = with_check_digit(nine)
     text = (f"{day.year // 100}" if long_form else "") + ten[:6] + separator + ten[6:]
     assert [m.text for m in find_identity_numbers(f"Anteckning {text} slut")] == [text]
+
+
+SEPARATORS = [
+    "", "-", "+", " ", ":", "\u00a0", "\u202f", "\u2009", "\u2010", "\u2011", "\u2012",
+    "\u2013", "\u2014", "\u2212", "\ufe63", "\uff0d", "\u200b",
+]  # fmt: skip
+SCRIPTS = {
+    "ascii": "0123456789",
+    "full width": "０１２３４５６７８９",
+    "arabic-indic": "٠١٢٣٤٥٦٧٨٩",
+    "devanagari": "०१२३४५६७८९",
+}
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]
+
+
+@given(
+    day=dates,
+    serial=st.integers(0, 999),
+    coordination=st.booleans(),
+    long_form=st.booleans(),
+    separator=st.sampled_from(SEPARATORS),
+    century_space=st.booleans(),
+    script=st.sampled_from(sorted(SCRIPTS)),
+    hidden=st.lists(st.tuples(st.integers(1, 11), st.sampled_from(INVISIBLE)), max_size=3),
+)
+def test_every_number_is_found_with_any_separator_script_or_hidden_character(
+    day, serial, coordination, long_form, separator, century_space, script, hidden
+):
+    dd = day.day + (60 if coordination else 0)
+    ten = with_check_digit(f"{day:%y%m}{dd:02d}{serial:03d}")
+    digits = ten.translate(str.maketrans("0123456789", SCRIPTS[script]))
+    if long_form:
+        century = str(day.year // 100).translate(str.maketrans("0123456789", SCRIPTS[script]))
+        date = century + digits[:2] + (" " if century_space else "") + digits[2:6]
+    else:
+        date = digits[:6]
+    written = list(date + separator + digits[6:])
+    for position, char in sorted(hidden, reverse=True):
+        written.insert(min(position, len(written) - 1), char)
+    text = "".join(written)
+    found = find_identity_numbers(f"Anteckning {text} slut")
+    assert [m.text for m in found] == [text.strip("".join(INVISIBLE))]
+    with pytest.raises(ValidationError):
+        no_personal_identity_number(f"Ärendet gäller {text}.")
 
 
 @given(day=dates, serial=st.integers(0, 999))

@@ -2,25 +2,37 @@
 never individuals, so no free text may carry a Swedish personal identity
 number (personnummer) or coordination number (samordningsnummer).
 
-A number is flagged when it has 10 or 12 digits written as YYMMDD[-+]NNNN,
-YYYYMMDD[-+]NNNN or without separator, its date part is a real date (the
-day plus 60 for a coordination number) and its check digit is Luhn-valid.
-Digits that run on either side disqualify a candidate, so longer numbers,
-case numbers such as "KS 2023/740", dates and phone numbers such as
-"08-508 09 062" pass.
+A number is flagged when it has 10 or 12 digits written as YYMMDD NNNN,
+YYYYMMDD NNNN or YYYY MMDD NNNN, with or without a separator before the last
+four (a hyphen, plus, any dash or minus, a colon or a space of any width),
+its date part is a real date (the day plus 60 for a coordination number)
+and its check digit is Luhn-valid. Before matching, the text is normalised:
+digits of any script count as digits, and invisible characters (zero-width
+spaces and joiners, soft hyphens) are ignored. Digits that run on either
+side disqualify a candidate, so longer numbers, case numbers such as
+"KS 2023/740", dates and phone numbers such as "08-508 09 062" pass.
+
+This is the one check at the system's boundary: model fields, every imported
+value, file names, texts read from attachments and API input all call it.
 """
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 _CANDIDATE = re.compile(
-    r"(?<![\d])(?P<century>\d{2})?(?P<date>\d{6})(?P<sep>[-+]?)(?P<serial>\d{3})(?P<check>\d)(?![\d])"
+    r"(?<![\d])(?:(?P<century>\d{2})(?P<yy>\d{2}) ?|(?P<short>\d{2}))(?P<mmdd>\d{4})"
+    r"(?P<sep>[-+: ]?)(?P<serial>\d{3})(?P<check>\d)(?![\d])"
 )
+# Dashes, minus signs and hyphens of every kind read as "-"; spaces of every width as " ".
+_DASHES = set("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u2043")
+_INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
 _CENTURIES = {"18", "19", "20"}
 
 
@@ -58,21 +70,46 @@ def _date_ok(century: str | None, yymmdd: str) -> tuple[bool, bool]:
     return dd <= calendar.monthrange(year, mm)[1], coordination
 
 
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """The text as the pattern reads it, and for each of its characters the
+    index of the character it came from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if char in _INVISIBLE:
+            continue
+        if char.isdigit() and not char.isascii():
+            digit = unicodedata.digit(char, None)
+            char = str(digit) if digit is not None else char
+        elif char in _DASHES:
+            char = "-"
+        elif char.isspace() or unicodedata.category(char) == "Zs":
+            char = " "
+        elif char == "\ufe13" or char == "\uff1a":  # presentation and full-width colons
+            char = ":"
+        chars.append(char)
+        origin.append(index)
+    return "".join(chars), origin
+
+
 def find_identity_numbers(text: str) -> list[IdentityNumberMatch]:
+    if not text:
+        return []
+    normalised, origin = _normalised(text)
     found = []
-    for match in _CANDIDATE.finditer(text or ""):
+    for match in _CANDIDATE.finditer(normalised):
         century = match["century"]
         if century is not None and century not in _CENTURIES:
             continue
-        real_date, coordination = _date_ok(century, match["date"])
+        yymmdd = (match["yy"] or match["short"]) + match["mmdd"]
+        real_date, coordination = _date_ok(century, yymmdd)
         if not real_date:
             continue
-        if not luhn_valid(match["date"] + match["serial"] + match["check"]):
+        if not luhn_valid(yymmdd + match["serial"] + match["check"]):
             continue
+        start, end = origin[match.start()], origin[match.end() - 1] + 1
         found.append(
-            IdentityNumberMatch(
-                text=match.group(0), start=match.start(), end=match.end(), coordination=coordination
-            )
+            IdentityNumberMatch(text=text[start:end], start=start, end=end, coordination=coordination)
         )
     return found
 
@@ -109,3 +146,49 @@ class NoPersonalIdentityNumber:
 
 
 no_personal_identity_number = NoPersonalIdentityNumber()
+
+
+def masked(text: str) -> str:
+    """The text with the last four digits of every number the guard finds hidden."""
+    for match in reversed(find_identity_numbers(text)):
+        text = text[: match.start] + match.masked + text[match.end :]
+    return text
+
+
+def scrubbed(value: Any) -> Any:
+    """A structure of lists, dicts and strings (a report, a row) with every
+    number the guard finds masked, in keys and values alike: what must be
+    kept to explain a refusal never keeps the number itself."""
+    if isinstance(value, str):
+        return masked(value)
+    if isinstance(value, dict):
+        return {scrubbed(k): scrubbed(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrubbed(v) for v in value]
+    return value
+
+
+def holds_identity_number(value: Any) -> bool:
+    """Whether any string in a structure of lists, dicts and strings holds a number."""
+    if isinstance(value, str):
+        return contains_identity_number(value)
+    if isinstance(value, dict):
+        return any(holds_identity_number(k) or holds_identity_number(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(holds_identity_number(v) for v in value)
+    return False
+
+
+def refuse_identity_number_in_name(name: str) -> None:
+    """Raise the guard's error when a file name holds a number."""
+    matches = find_identity_numbers(name)
+    if matches:
+        raise ValidationError(
+            FILE_NAME_MESSAGE, code="personal_identity_number", params={"number": matches[0].masked}
+        )
+
+
+FILE_NAME_MESSAGE = _(
+    "The file name contains what looks like a Swedish personal identity number or coordination "
+    "number (%(number)s). Rename the file without it; nothing was kept."
+)
