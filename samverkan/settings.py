@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samverkan.core.middleware.SwedishFirstLocaleMiddleware",
     "samverkan.core.middleware.RefuseNullCharactersMiddleware",
+    "samverkan.core.middleware.RefusePersonalDataInApiMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "samverkan.audit.middleware.AuditActorMiddleware",
+    "samverkan.core.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "samverkan.urls"
@@ -103,8 +105,19 @@ TEMPLATES = [
 DATABASES = {"default": envdatabase("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["ENGINE"] = "samverkan.core.sqlite"  # Django's, with the audit log's guard
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA foreign_keys=ON;"}
+    # Writers take the lock when their transaction begins and wait up to 20 s for it, and
+    # readers do not block writers (WAL): a page that writes while the worker does is slower,
+    # never "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    # Tests use a file too: an in-memory database shared between threads fails at once
+    # ("table is locked") where a file waits its turn.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -150,9 +163,12 @@ SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
-# Sign-in throttling: this many failures per username within the window.
+# Sign-in throttling: this many failures per username and client address within the window.
 SAMVERKAN_SIGN_IN_ATTEMPTS = envint("SIGN_IN_ATTEMPTS", 5, minimum=1)
 SAMVERKAN_SIGN_IN_WINDOW_MINUTES = envint("SIGN_IN_WINDOW_MINUTES", 15, minimum=1)
+# Behind a reverse proxy: the request header (as in request.META, e.g. HTTP_X_FORWARDED_FOR)
+# whose last entry is the client's address; empty means the connection's own address.
+SAMVERKAN_CLIENT_ADDRESS_HEADER = envstr("CLIENT_ADDRESS_HEADER", "")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -152,3 +152,11 @@ def test_every_operation_survives_fuzzing(case, fuzz_key):
         headers={"Authorization": f"Bearer {fuzz_key}"},
         checks=[not_a_server_error, response_schema_conformance],
     )
+
+
+def test_a_query_holding_a_personal_identity_number_is_refused(client, token):
+    for query in ("?area=19811228-9874", "?area=811228%E2%80%939874", "?19811228%209874=x"):
+        response = client.get(f"/api/v1/areas{query}", **bearer(token))
+        assert response.status_code == 400, query
+        assert "personnummer" in response.json()["detail"] and "9874" not in response.json()["detail"]
+    assert client.get("/api/v1/areas?area=KS%202023%2F740", **bearer(token)).status_code == 200

@@ -58,6 +58,38 @@ def test_the_database_refuses_to_rewrite_the_log(stockholm):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET actor_label = 'x' WHERE id = %s", [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).actor_label == event.actor_label
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_sqlite_trigger_lets_rows_go_only_while_everything_is_emptied(tmp_path):
+    """The SQLite trigger on a database of its own: the sqlite3 shell (which
+    lacks the guard's function) cannot delete, nor can the application, except
+    while the whole database is emptied on purpose (a flush, a restore)."""
+    import importlib
+    import sqlite3
+
+    from samverkan.core.sqlite import clearing_everything, may_clear
+
+    trigger = importlib.import_module("samverkan.audit.migrations.0005_sqlite_refuses_delete").SQLITE_UP
+    path = tmp_path / "audit.sqlite3"
+    with sqlite3.connect(path) as setup:
+        setup.execute("CREATE TABLE audit_auditevent (id INTEGER PRIMARY KEY)")
+        setup.execute("INSERT INTO audit_auditevent (id) VALUES (1), (2)")
+        setup.executescript(trigger)
+    shell = sqlite3.connect(path)
+    with pytest.raises(sqlite3.OperationalError, match="samverkan_audit_may_clear"):
+        shell.execute("DELETE FROM audit_auditevent")
+    app = sqlite3.connect(path)
+    app.create_function("samverkan_audit_may_clear", 0, may_clear)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        app.execute("DELETE FROM audit_auditevent WHERE id = 1")
+    with clearing_everything():
+        app.execute("DELETE FROM audit_auditevent")
+    assert app.execute("SELECT count(*) FROM audit_auditevent").fetchone() == (0,)
 
 
 def test_the_audit_page_shows_changes_to_administrators(client, cast):

@@ -32,6 +32,7 @@ from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 from samverkan.audit import recorder
+from samverkan.core.sqlite import clearing_everything
 
 FORMAT = 1
 # Not kept: rebuilt by migrate (content types, permissions), short-lived
@@ -179,4 +180,5 @@ def _empty(model: type[models.Model]) -> None:
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {table} CASCADE")  # noqa: S608 - a model's own table name
         else:
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+            with clearing_everything():
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608

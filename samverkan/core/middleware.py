@@ -1,10 +1,15 @@
+import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBadRequest
+from django.db import OperationalError
+from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from samverkan.core.personal_data import PERSONAL_DATA_MESSAGE, find_identity_numbers
 
 
 class SwedishFirstLocaleMiddleware:
@@ -40,4 +45,53 @@ class RefuseNullCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
             return HttpResponseBadRequest(_("The address contains a character that is not allowed."))
+        return self.get_response(request)
+
+
+class BusyDatabaseMiddleware:
+    """SQLite lets one writer at a time. Writers wait their turn (see the
+    settings), but a wait can still run out while the worker writes a large
+    import: a page that only reads is then tried again, and one that writes
+    answers 503 with a clear message (its transaction wrote nothing), never 500."""
+
+    RETRIES = 3
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:
+        if not is_busy(exception):
+            return None
+        if request.method in ("GET", "HEAD") and getattr(request, "_busy_retries", 0) < self.RETRIES:
+            request._busy_retries = getattr(request, "_busy_retries", 0) + 1  # type: ignore[attr-defined]
+            time.sleep(0.5 * request._busy_retries)  # type: ignore[attr-defined]
+            return self.get_response(request)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "5"
+        return response
+
+
+def is_busy(error: BaseException) -> bool:
+    return isinstance(error, OperationalError) and "locked" in str(error)
+
+
+class RefusePersonalDataInApiMiddleware:
+    """The API takes no personal data either: a query whose parameters hold
+    a personal identity number is refused (400) before any view reads it,
+    with the guard's message and the number masked."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.path.startswith("/api/"):
+            for key, values in request.GET.lists():
+                for text in (key, *values):
+                    matches = find_identity_numbers(text)
+                    if matches:
+                        message = str(PERSONAL_DATA_MESSAGE) % {"number": matches[0].masked}
+                        return JsonResponse({"detail": message}, status=400)
         return self.get_response(request)
