@@ -1,5 +1,5 @@
 # The two commands of the README. Both set everything up first.
-.PHONY: demo test setup lint messages bench bench-annual bench-load bench-faults audit
+.PHONY: demo test setup lint messages bench bench-annual bench-imports bench-load bench-faults audit
 
 PY := .venv/bin/python
 
@@ -34,6 +34,10 @@ bench:
 # The yearly compilation for every demo district: compile and render PDF, Word and Excel (target < 10 s).
 bench-annual: setup
 	.venv/bin/python bench/annual_report.py
+
+# Peak memory of checking decompression bombs, a 200 MB CSV and the largest files taken (target < 1 GB).
+bench-imports: setup
+	.venv/bin/python bench/import_limits.py
 
 # 50 users for 5 minutes on 10 years of data (PostgreSQL on 127.0.0.1); then the same with a
 # PostgreSQL restart under load, and an import worker killed mid-file.

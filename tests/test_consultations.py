@@ -269,6 +269,51 @@ def test_documents_and_attachments_refuse_personal_identity_numbers(central, cas
     assert attachment.file.read() == buffer.getvalue()
 
 
+@pytest.mark.parametrize("part", ["header", "footer", "comment", "table", "split run", "properties"])
+def test_every_part_of_a_word_attachment_is_read_for_numbers(central, cast, part):
+    from docx import Document
+
+    draft = draft_revision(version=central, label="Utkast 2027")
+    recipient = new_round(draft, "Idrottsnämnden").recipients.get()
+    statement = services.statement_save(statement=Statement(recipient=recipient, summary="Utkast"))
+    document = Document()
+    paragraph = document.add_paragraph("Förvaltningens synpunkter.")
+    hidden = f"Kontakt 811228{chr(0x2011)}9874"  # with a non-breaking hyphen
+    if part == "header":
+        document.sections[0].header.paragraphs[0].text = hidden
+    elif part == "footer":
+        document.sections[0].footer.paragraphs[0].text = hidden
+    elif part == "comment":
+        document.add_comment(paragraph.runs, text=hidden, author="Handläggare")
+    elif part == "table":
+        document.add_table(rows=1, cols=1).cell(0, 0).text = hidden
+    elif part == "split run":
+        split = document.add_paragraph("Kontakt 8112")
+        split.add_run("28-98")
+        split.add_run("74")
+    else:
+        document.core_properties.subject = hidden
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with pytest.raises(ValidationError, match="personnummer"):
+        services.attachment_add(
+            statement=statement, title="Bilaga", name="bilaga.docx", data=buffer.getvalue(), user=None
+        )
+    assert not statement.attachments.exists()
+
+
+def test_an_attachment_whose_name_holds_a_number_is_refused(central, cast):
+    draft = draft_revision(version=central, label="Utkast 2027")
+    recipient = new_round(draft, "Idrottsnämnden").recipients.get()
+    statement = services.statement_save(statement=Statement(recipient=recipient, summary="Utkast"))
+    with pytest.raises(ValidationError, match="Filnamnet") as error:
+        services.attachment_add(
+            statement=statement, title="Bilaga", name=f"yttrande {PNR}.txt", data=b"Synpunkter.", user=None
+        )
+    assert "9874" not in str(error.value)
+    assert not statement.attachments.exists()
+
+
 def test_a_change_is_anchored_to_an_element_of_the_draft_as_sent_out(central):
     draft = draft_revision(version=central, label="Utkast 2027")
     round = new_round(draft, "Idrottsnämnden")

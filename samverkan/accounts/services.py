@@ -1,7 +1,7 @@
 """Writes of accounts: the sign-in throttle, and accounts kept in step with
-the identity provider. Sign-in failures are counted per username in the
-database, so the limit holds across app servers; the username is kept only
-as a digest."""
+the identity provider. Sign-in attempts are counted per username and client
+address in the database, so the limit holds across app servers and a guesser
+elsewhere cannot lock the real user out; only a digest of the two is kept."""
 
 import datetime as dt
 import hashlib
@@ -13,26 +13,28 @@ from samverkan.accounts.models import SignInFailure, User
 from samverkan.organisations.models import Organisation
 
 
-def username_digest(username: str) -> str:
-    return hashlib.sha256(username.strip().casefold().encode()).hexdigest()
+def attempt_digest(username: str, address: str) -> str:
+    return hashlib.sha256(f"{username.strip().casefold()}|{address}".encode()).hexdigest()
 
 
-def sign_in_throttled(username: str) -> bool:
-    """SAMVERKAN_SIGN_IN_ATTEMPTS failures within SAMVERKAN_SIGN_IN_WINDOW_MINUTES
-    stop further attempts until the window has passed."""
+def sign_in_attempt(username: str, address: str) -> SignInFailure | None:
+    """Record an attempt before its password is checked, then count: so
+    attempts sent at once cannot all pass a count read before any failure
+    was written. None when the attempt is over the limit (not to be checked);
+    else the record, to be cleared if the password is right."""
+    key = attempt_digest(username, address)
+    attempt = SignInFailure.objects.create(username_digest=key)
     window = dt.timedelta(minutes=settings.SAMVERKAN_SIGN_IN_WINDOW_MINUTES)
-    recent = SignInFailure.objects.filter(
-        username_digest=username_digest(username), at__gte=timezone.now() - window
-    )
-    return recent.count() >= settings.SAMVERKAN_SIGN_IN_ATTEMPTS
+    earlier = SignInFailure.objects.filter(
+        username_digest=key, at__gte=timezone.now() - window, pk__lt=attempt.pk
+    ).count()
+    if earlier >= settings.SAMVERKAN_SIGN_IN_ATTEMPTS:
+        return None
+    return attempt
 
 
-def sign_in_failed(username: str) -> None:
-    SignInFailure.objects.create(username_digest=username_digest(username))
-
-
-def sign_in_succeeded(username: str) -> None:
-    SignInFailure.objects.filter(username_digest=username_digest(username)).delete()
+def sign_in_succeeded(username: str, address: str) -> None:
+    SignInFailure.objects.filter(username_digest=attempt_digest(username, address)).delete()
 
 
 def user_sign_on(

@@ -10,8 +10,9 @@ from samverkan.accounts import services
 
 
 class LoginView(auth_views.LoginView):
-    """Sign-in, throttled per username: after SAMVERKAN_SIGN_IN_ATTEMPTS
-    failures within SAMVERKAN_SIGN_IN_WINDOW_MINUTES further attempts are
+    """Sign-in, throttled per username and client address: after
+    SAMVERKAN_SIGN_IN_ATTEMPTS attempts that failed within
+    SAMVERKAN_SIGN_IN_WINDOW_MINUTES, further attempts from that address are
     refused (429) until the window has passed, whichever server they reach."""
 
     template_name = "registration/login.html"
@@ -27,7 +28,8 @@ class LoginView(auth_views.LoginView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if services.sign_in_throttled(request.POST.get("username", "")):
+        username = request.POST.get("username", "")
+        if services.sign_in_attempt(username, client_address(request)) is None:
             message = _("Too many failed sign-ins for this user. Try again in %(minutes)s minutes.") % {
                 "minutes": settings.SAMVERKAN_SIGN_IN_WINDOW_MINUTES
             }
@@ -35,10 +37,16 @@ class LoginView(auth_views.LoginView):
             return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        services.sign_in_failed(self.request.POST.get("username", ""))
-        return super().form_invalid(form)
-
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        services.sign_in_succeeded(form.get_user().get_username())
+        services.sign_in_succeeded(self.request.POST.get("username", ""), client_address(self.request))
         return super().form_valid(form)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: the connection's, or behind a proxy the header it
+    is configured to set (SAMVERKAN_CLIENT_ADDRESS_HEADER, such as
+    HTTP_X_FORWARDED_FOR, whose last entry the proxy added)."""
+    header = settings.SAMVERKAN_CLIENT_ADDRESS_HEADER
+    if header and request.META.get(header):
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")

@@ -1,11 +1,18 @@
 """The text of an attached file, read for personal identity numbers: an
-attachment is free text too. PDF and Word are read with libraries that take
-a second to import, so they are imported only when such a file arrives."""
+attachment is free text too, in every part of it. A Word file's text is read
+from every XML part of the package (body, tables, headers, footers, comments,
+footnotes, document properties), a PDF's from its pages, outline-free
+metadata and form fields, after the archive's size is checked. PDF is read
+with a library that takes a second to import, so it is imported only when
+such a file arrives."""
 
 import io
 from pathlib import PurePath
 
 from charset_normalizer import from_bytes
+from defusedxml import ElementTree
+
+from samverkan.core.archives import checked_zip, members
 
 ATTACHMENT_TYPES = {".pdf", ".docx", ".txt"}
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
@@ -18,11 +25,39 @@ def attachment_text(name: str, data: bytes) -> str:
         best = from_bytes(data).best()
         return str(best) if best is not None else ""
     if suffix == ".docx":
-        from docx import Document
+        return _package_text(data)
+    return _pdf_text(data)
 
-        document = Document(io.BytesIO(data))
-        cells = (cell.text for table in document.tables for row in table.rows for cell in row.cells)
-        return "\n".join([*(p.text for p in document.paragraphs), *cells])
+
+def _package_text(data: bytes) -> str:
+    """All text of an Office package: the names of its parts and the text of every XML part."""
+    texts = []
+    with checked_zip(data) as archive:
+        for part, content in members(archive):
+            texts.append(part)
+            if part.endswith((".xml", ".rels")):
+                root = ElementTree.fromstring(content)
+                # Word splits a paragraph into runs: join the runs of each paragraph, so that a
+                # number split over runs is read whole.
+                texts.append("\n".join("".join(element.itertext()) for element in _paragraphs(root)))
+    return "\n".join(texts)
+
+
+def _paragraphs(root):
+    paragraphs = [e for e in root.iter() if e.tag.endswith("}p")]
+    return paragraphs or [root]
+
+
+def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
-    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    reader = PdfReader(io.BytesIO(data))
+    texts = [page.extract_text() or "" for page in reader.pages]
+    texts.extend(str(value) for value in (reader.metadata or {}).values())
+    texts.extend(str(value) for value in (reader.get_form_text_fields() or {}).values() if value)
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            contents = annotation.get_object().get("/Contents")
+            if contents:
+                texts.append(str(contents))
+    return "\n".join(texts)

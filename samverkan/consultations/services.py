@@ -37,7 +37,7 @@ from samverkan.consultations.models import (
 )
 from samverkan.consultations.selectors import anchor_labels, proposals_to_decide, serving
 from samverkan.core.i18n import in_site_language
-from samverkan.core.personal_data import no_personal_identity_number
+from samverkan.core.personal_data import no_personal_identity_number, refuse_identity_number_in_name
 from samverkan.notifications.services import notify, people_of
 
 
@@ -206,6 +206,10 @@ def attachment_add(*, statement: Statement, title: str, name: str, data: bytes, 
     """Keep a file with the response, after reading it for personal identity
     numbers: an attachment is free text too."""
     _editable(statement)
+    try:
+        refuse_identity_number_in_name(name)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
     suffix = PurePath(name).suffix.lower()
     if suffix not in ATTACHMENT_TYPES:
         raise ValidationError({"file": _("Attach a PDF, Word (.docx) or text file.")})

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.forms import choice
+from samverkan.core.personal_data import refuse_identity_number_in_name
 from samverkan.datasources.files import pack
 from samverkan.datasources.formats import kind_choices
 
@@ -38,6 +39,8 @@ class UploadForm(forms.Form):
         uploads = self.cleaned_data["file"]
         if sum(u.size for u in uploads) > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 200 MB."))
+        for upload in uploads:
+            refuse_identity_number_in_name(upload.name or "")
         return uploads
 
     def name_and_data(self) -> tuple[str, bytes]:

@@ -4,6 +4,7 @@ all. Importing the same content again adds nothing. What a file means is
 its format's business (samverkan.datasources.formats); nothing here knows
 one format from another."""
 
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.accounts.models import User
+from samverkan.core.personal_data import (
+    holds_identity_number,
+    refuse_identity_number_in_name,
+    scrubbed,
+)
 from samverkan.datasources import formats
 from samverkan.datasources.importers import ImportPlan, UnreadableFile, write_rows
 from samverkan.datasources.models import ImportBatch
@@ -20,6 +26,7 @@ from samverkan.datasources.signals import batch_imported
 from samverkan.organisations.models import Municipality
 
 MAX_ERRORS_SHOWN = 200
+log = logging.getLogger(__name__)
 
 
 def batch_receive(
@@ -35,6 +42,7 @@ def batch_receive(
     """Keep the original file and check it (or leave the check to the worker
     with check=False): nothing else is written. `options` say how to read
     it, as the format allows (such as which field holds the names)."""
+    refuse_identity_number_in_name(filename)
     fmt = formats.get(kind)
     batch = ImportBatch(
         municipality=municipality,
@@ -43,6 +51,7 @@ def batch_receive(
         sha256=ImportBatch.checksum(data),
         size=len(data),
         uploaded_by=user,
+        organisation=getattr(user, "organisation", None),
         options=_allowed(fmt, options or {}),
     )
     batch.original.save(filename, ContentFile(data), save=False)
@@ -69,6 +78,8 @@ def batch_options_choose(batch: ImportBatch, options: dict[str, str], *, check: 
     caller leaves the check to the worker)."""
     if batch.in_progress or batch.status == ImportBatch.Status.IMPORTED:
         raise ValidationError(_("Only a checked file that has not been imported can be read again."))
+    if not batch.original:
+        raise ValidationError(_("The file was refused and not kept; upload it again."))
     fmt = formats.get(batch.kind)
     fields = {f["name"] for f in batch.report.get("fields", [])}
     for value in options.values():
@@ -105,62 +116,101 @@ def batch_check(batch: ImportBatch, *, data: bytes | None = None) -> ImportPlan 
         .first()
     )
     plan = None
+    personal_data = False
     try:
         parsed = fmt.parse(data, batch.filename, batch.options)
+        _guard_rows(parsed)
+        personal_data = parsed.personal_data
+        batch.restricted = parsed.restricted > 0
+        batch.read_as = parsed.encoding
+        plan = fmt.plan(batch, parsed, False)  # may add errors only the database can see (unknown names)
     except UnreadableFile as error:
         report["errors"].append({"line": None, "message": str(error)})
         report["error_count"] = 1
+        plan = None
+    except Exception as error:  # noqa: BLE001 - whatever a file does, its batch ends with a reason
+        log.exception("Checking import %s failed", batch.pk)
+        report["errors"].append({"line": None, "message": _unexpected(error)})
+        report["error_count"] = 1
+        plan = None
     else:
-        batch.read_as = parsed.encoding
-        plan = fmt.plan(batch, parsed, False)  # may add errors only the database can see (unknown names)
-        for row in plan.reconciliation:
-            if not row["ok"]:
-                parsed.error(None, _reconciliation_error(row))
-        report["notes"] = list(parsed.notes)
-        errors = sorted(parsed.errors, key=lambda e: e.line or 0)
-        report["errors"] = [{"line": e.line, "message": e.message} for e in errors[:MAX_ERRORS_SHOWN]]
-        report["error_count"] = len(parsed.errors)
-        report["counts"] = {
-            "rows": len(parsed.rows),
-            "new": len(plan.new),
-            "changed": len(plan.changed),
-            "unchanged": plan.unchanged,
-        }
-        report["changed"] = [
-            {
-                "object": str(obj),
-                "changes": {k: [_short(getattr(obj, k)), _short(v)] for k, v in values.items()},
-            }
-            for obj, values in plan.changed[:MAX_ERRORS_SHOWN]
-        ]
-        report["unmapped"] = dict(plan.unmapped.most_common())
-        report["elsewhere"] = dict(plan.elsewhere.most_common())
-        report["outside"] = dict(plan.outside.most_common())
-        report["warnings"] = [
-            {"line": w.line, "message": w.message} for w in plan.warnings[:MAX_ERRORS_SHOWN]
-        ]
-        report["warning_count"] = len(plan.warnings)
-        report["reconciliation"] = plan.reconciliation
-        report["keeps_unmapped"] = fmt.keeps_unmapped
-        if plan.fields:
-            report["fields"] = plan.fields
-            report["chosen"] = plan.chosen
+        report.update(_report_of(fmt, parsed, plan))
     if previous is not None:
         report["notes"].insert(
             0,
             _("This exact file was already imported on %(date)s; importing it again adds nothing.")
             % {"date": timezone.localtime(previous.imported_at).strftime("%Y-%m-%d %H:%M")},
         )
-    batch.report = report
+    personal_data = personal_data or holds_identity_number(report)
+    batch.report = scrubbed(report)
     batch.progress = 100
     if report["errors"]:
         batch.status = ImportBatch.Status.REJECTED
+        if personal_data or not report.get("fields"):
+            # A refused file is not kept (unless a person may still choose how to read it).
+            batch.original.delete(save=False)
+            batch.report["not_kept"] = True
     elif previous is not None:
         batch.status = ImportBatch.Status.DUPLICATE
     else:
         batch.status = ImportBatch.Status.PREVIEWED
     batch.save()
     return plan
+
+
+def _report_of(fmt: formats.Format, parsed: Any, plan: ImportPlan) -> dict[str, Any]:
+    """What the check found, for the batch's page."""
+    for row in plan.reconciliation:
+        if not row["ok"]:
+            parsed.error(None, _reconciliation_error(row))
+    report: dict[str, Any] = {"notes": list(parsed.notes)}
+    errors = sorted(parsed.errors, key=lambda e: e.line or 0)
+    report["errors"] = [{"line": e.line, "message": e.message} for e in errors[:MAX_ERRORS_SHOWN]]
+    report["error_count"] = len(parsed.errors)
+    report["counts"] = {
+        "rows": len(parsed.rows),
+        "new": len(plan.new),
+        "changed": len(plan.changed),
+        "unchanged": plan.unchanged,
+    }
+    report["changed"] = [
+        {
+            "object": str(obj),
+            "changes": {k: [_short(getattr(obj, k)), _short(v)] for k, v in values.items()},
+        }
+        for obj, values in plan.changed[:MAX_ERRORS_SHOWN]
+    ]
+    report["unmapped"] = dict(plan.unmapped.most_common())
+    report["elsewhere"] = dict(plan.elsewhere.most_common())
+    report["outside"] = dict(plan.outside.most_common())
+    report["warnings"] = [{"line": w.line, "message": w.message} for w in plan.warnings[:MAX_ERRORS_SHOWN]]
+    report["warning_count"] = len(plan.warnings)
+    report["reconciliation"] = plan.reconciliation
+    report["keeps_unmapped"] = fmt.keeps_unmapped
+    if plan.fields:
+        report["fields"] = plan.fields
+        report["chosen"] = plan.chosen
+    return report
+
+
+def _guard_rows(parsed: Any) -> None:
+    """The personal-data guard on every value of every row, whatever the
+    format: a row that holds a number is an error on its line and goes no
+    further (so no list of the report can carry it)."""
+    kept = []
+    for row in parsed.rows:
+        if holds_identity_number(row.data):
+            parsed.refuse_personal_data(row.line)
+        else:
+            kept.append(row)
+    parsed.rows[:] = kept
+
+
+def _unexpected(error: Exception) -> str:
+    return _(
+        "The file could not be checked (%(error)s). Nothing was imported; if the file is what the "
+        "source exports, tell the administrators."
+    ) % {"error": type(error).__name__}
 
 
 def _reconciliation_error(row: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.accounts.models import Role
 from samverkan.core.fields import GuardedCharField, GuardedTextField
 from samverkan.core.personal_data import no_personal_identity_number
 from samverkan.datasources.formats import kind_choices
@@ -16,6 +17,17 @@ from samverkan.organisations.models import CITY_KINDS, POLICE_KINDS
 
 def original_path(batch: "ImportBatch", filename: str) -> str:
     return f"imports/{batch.kind}/{batch.sha256[:2]}/{batch.sha256}/{filename}"
+
+
+class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
+    def visible_to(self, user: Any) -> "ImportBatchQuerySet":
+        """Batches follow their rows' confidentiality: administrators see all of
+        their municipality's; others see their own organisation's, and those of
+        others only when every row is one they may see."""
+        if getattr(user, "role", None) == Role.ADMINISTRATOR:
+            return self
+        organisation_id = getattr(user, "organisation_id", None)
+        return self.filter(models.Q(organisation_id=organisation_id) | models.Q(restricted=False))
 
 
 class ImportBatch(models.Model):
@@ -43,6 +55,23 @@ class ImportBatch(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploader's organisation"),
+        help_text=_("The batch, its report and its file are for this organisation and administrators."),
+    )
+    restricted = models.BooleanField(
+        _("holds restricted rows"),
+        default=True,
+        help_text=_(
+            "Rows that not every party may see (or not yet checked): then only the uploader's "
+            "organisation and administrators see the batch."
+        ),
+    )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
     report = models.JSONField(_("report"), default=dict)
@@ -53,6 +82,8 @@ class ImportBatch(models.Model):
         help_text=_("How to read the file, e.g. which field names an area."),
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+
+    objects = ImportBatchQuerySet.as_manager()
 
     personal_data_guard_exempt = ("sha256", "read_as")
 

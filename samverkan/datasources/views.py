@@ -2,12 +2,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
+from samverkan.audit.recorder import record_reads
 from samverkan.core.forms import errors_on
 from samverkan.core.http import AuthenticatedRequest, id_parameter, require_municipality
 from samverkan.datasources import loader, services, tasks
@@ -19,7 +20,11 @@ from samverkan.organisations.models import Area, AreaKind
 
 
 def _batch_for(request, pk: int) -> ImportBatch:
-    batch = get_object_or_404(ImportBatch.objects.select_related("municipality", "uploaded_by"), pk=pk)
+    """A batch the user may see: one of their own organisation's, or one whose
+    rows every party may see (administrators see all); others do not exist."""
+    batch = get_object_or_404(
+        ImportBatch.objects.visible_to(request.user).select_related("municipality", "uploaded_by"), pk=pk
+    )
     if not permissions.can_import(request.user, batch.municipality):
         raise PermissionDenied
     return batch
@@ -44,7 +49,11 @@ def import_list(request) -> HttpResponse:
         if in_background:
             transaction.on_commit(lambda: tasks.check_import.enqueue(batch.pk))
         return redirect("imports:detail", pk=batch.pk)
-    batches = ImportBatch.objects.filter(municipality=municipality).select_related("uploaded_by")[:100]
+    batches = (
+        ImportBatch.objects.filter(municipality=municipality)
+        .visible_to(request.user)
+        .select_related("uploaded_by")[:100]
+    )
     return render(
         request,
         "datasources/import_list.html",
@@ -69,6 +78,8 @@ def rows_rematch(request: AuthenticatedRequest) -> HttpResponse:
 
 def import_detail(request, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
+    if batch.restricted:
+        record_reads(request.user, [batch], why="import report")
     return render(
         request, "datasources/import_detail.html", {"batch": batch, "fields_form": _fields_form(batch)}
     )
@@ -76,7 +87,12 @@ def import_detail(request, pk: int) -> HttpResponse:
 
 def _fields_form(batch: ImportBatch, data=None) -> FieldChoiceForm | None:
     """The choice of fields, for a file whose fields can be chosen and which is not imported."""
-    if not batch.report.get("fields") or batch.status == ImportBatch.Status.IMPORTED or batch.in_progress:
+    if (
+        not batch.report.get("fields")
+        or not batch.original
+        or batch.status == ImportBatch.Status.IMPORTED
+        or batch.in_progress
+    ):
         return None
     return FieldChoiceForm(data, fields=batch.report["fields"], chosen=batch.report.get("chosen", {}))
 
@@ -135,6 +151,9 @@ def import_apply(request, pk: int) -> HttpResponse:
 
 def import_original(request, pk: int) -> FileResponse:
     batch = _batch_for(request, pk)
+    if not batch.original:
+        raise Http404(_("The file was refused and not kept."))
+    record_reads(request.user, [batch], why="original file")
     return FileResponse(batch.original.open("rb"), as_attachment=True, filename=batch.filename)
 
 

@@ -6,6 +6,7 @@ samverkan.datasources.formats; the shared loader (samverkan.datasources.loader)
 keeps the file and writes atomically and idempotently."""
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,10 @@ class ParseResult:
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     encoding: str = ""
+    personal_data: bool = False
+    """Whether a line was refused for holding a personal identity number (the file is then not kept)."""
+    restricted: int = 0
+    """Rows that not every party may see (their batch is then shown only to its organisation)."""
 
     def error(self, line: int | None, message: str) -> None:
         self.errors.append(RowError(line, message))
@@ -40,9 +45,13 @@ class ParseResult:
         """True, with the error on its line, when a text of the line holds
         what looks like a personal identity number."""
         if any(find_identity_numbers(text) for text in texts):
-            self.error(line, _("The line contains what looks like a personal identity number."))
+            self.refuse_personal_data(line)
             return True
         return False
+
+    def refuse_personal_data(self, line: int | None, message: str | None = None) -> None:
+        self.personal_data = True
+        self.error(line, message or _("The line contains what looks like a personal identity number."))
 
 
 @dataclass
@@ -99,6 +108,18 @@ def write_rows(batch: Any, plan: ImportPlan) -> None:
             setattr(obj, name, value)
         obj.batch = batch
         obj.save()
+
+
+def stored_among(queryset: Any, field_name: str, values: Iterable[Any], *, chunk: int = 900) -> set[Any]:
+    """Which of `values` are stored in `field_name` of `queryset`, asked in
+    chunks: one query with every value of a large file exceeds SQLite's limit
+    on query parameters ("too many SQL variables")."""
+    values = list(values)
+    found: set[Any] = set()
+    for start in range(0, len(values), chunk):
+        part = values[start : start + chunk]
+        found.update(queryset.filter(**{f"{field_name}__in": part}).values_list(field_name, flat=True))
+    return found
 
 
 class UnreadableFile(Exception):

@@ -10,7 +10,6 @@ WGS84 (longitude, latitude).
 
 import io
 import json
-import zipfile
 from typing import Any
 
 import numpy as np
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from pyproj import CRS, Transformer
 from shapely.geometry import mapping, shape
 
+from samverkan.core.archives import ArchiveRefused, checked_zip, is_zip, read_member
 from samverkan.datasources.formats import Format, register
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row, UnreadableFile
 from samverkan.datasources.importers.boundary_matching import plan
@@ -32,6 +32,9 @@ from samverkan.organisations.services import area_boundary_set, municipality_bou
 WGS84 = CRS.from_epsg(4326)
 SHP_MAGIC = b"\x00\x00\x27\x0a"  # the file code 9994 that opens every .shp and .shx
 PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+# A district drawn to the metre has a few thousand corners; a million is a mistake or an attack
+# (it made the district map 400 times larger and area look-up 20 times slower).
+MAX_VERTICES = 100_000
 
 
 GeoJSON = dict[str, Any]
@@ -94,6 +97,20 @@ def _add(
         result.error(number, _("Feature %(n)s (%(name)s) is not a polygon.") % {"n": number, "name": label})
         return
     try:
+        vertices = int(shapely.get_num_coordinates(shape(geometry)))
+    except Exception:  # noqa: BLE001 - a broken geometry is reported below
+        vertices = 0
+    if vertices > MAX_VERTICES:
+        result.error(
+            number,
+            _(
+                "Feature %(n)s (%(name)s) has %(vertices)s corners; at most %(max)s are taken. "
+                "Simplify the boundary (a tolerance of a metre keeps its shape) and try again."
+            )
+            % {"n": number, "name": label, "vertices": vertices, "max": MAX_VERTICES},
+        )
+        return
+    try:
         converted = _to_wgs84(geometry, crs)
     except Exception as error:  # noqa: BLE001 - shapely and pyproj raise several kinds
         result.error(
@@ -152,16 +169,19 @@ def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None
                 "there is one) together with it, or a zip of them."
             )
         )
-    if data.startswith(b"PK\x03\x04"):
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts = {}
-            for name in archive.namelist():
-                lower = name.lower()
-                for ext in PARTS:
-                    if lower.endswith(ext):
-                        parts[ext] = archive.read(name)
-                if lower.endswith((".geojson", ".json")) and ".shp" not in parts:
-                    return parse_geojson(decode(archive.read(name))[0])
+    if is_zip(data):
+        try:
+            with checked_zip(data) as archive:
+                parts = {}
+                for name in archive.namelist():
+                    lower = name.lower()
+                    for ext in PARTS:
+                        if lower.endswith(ext):
+                            parts[ext] = read_member(archive, name)
+                    if lower.endswith((".geojson", ".json")) and ".shp" not in parts:
+                        return parse_geojson(decode(read_member(archive, name))[0])
+        except ArchiveRefused as error:
+            raise UnreadableFile(str(error)) from error
         return parse_shapefile(parts)
     return parse_geojson(decode(data)[0])
 

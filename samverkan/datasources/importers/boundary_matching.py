@@ -21,13 +21,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import shapely
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from pyproj import Geod
 from shapely.geometry import mapping, shape
 
+from samverkan.accounts.models import Role
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row
 from samverkan.datasources.models import ImportBatch
 from samverkan.datasources.regions import municipality_names, normalise
-from samverkan.organisations.models import Area, AreaKind, Municipality
+from samverkan.organisations.models import Area, AreaKind, AreaMembership, Municipality
 
 CODE_PATTERNS = {
     "municipality_code": re.compile(r"^\d{4}$"),
@@ -249,13 +252,62 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
             (result.elsewhere if target.kind == MUNICIPALITIES else result.unmapped)[label] += 1
         else:
             shapes[obj].append(row)
+    may_change = _may_change(batch)
     for obj, rows in shapes.items():
+        if not may_change(obj):
+            parsed.error(
+                rows[0].line,
+                _("%(area)s: only its own administration and the administrators may change its boundary.")
+                % {"area": obj},
+            )
+            continue
         geometry = _joined(rows, obj, parsed)
         if obj.geometry == geometry:
             result.unchanged += 1
         else:
+            parsed.notes.append(_area_change(obj, geometry))
             result.changed.append((obj, {"geometry": geometry, "geometry_source": batch.filename[:300]}))
     return result
+
+
+def _may_change(batch: ImportBatch) -> Any:
+    """Whose boundaries the uploader may redraw: administrators (and the
+    command line) any; a district's own administration its district and the
+    neighbourhoods in it; nobody else any."""
+    user = batch.uploaded_by
+    if user is None or user.role == Role.ADMINISTRATOR:
+        return lambda obj: True
+    own = getattr(user.organisation, "area_id", None)
+    if own is None:
+        return lambda obj: False
+    neighbourhoods = set(
+        AreaMembership.objects.filter(district_id=own).values_list("neighbourhood_id", flat=True)
+    )
+    return lambda obj: isinstance(obj, Area) and (obj.pk == own or obj.pk in neighbourhoods)
+
+
+GEOD = Geod(ellps="WGS84")
+
+
+def _km2(geometry: dict[str, Any] | None) -> float | None:
+    if not geometry:
+        return None
+    return abs(GEOD.geometry_area_perimeter(shape(geometry))[0]) / 1e6
+
+
+def _area_change(obj: Any, geometry: dict[str, Any]) -> str:
+    """What the new boundary does to the area's size, for the preview."""
+    before, after = _km2(obj.geometry), _km2(geometry)
+    assert after is not None
+    if before is None:
+        return _("%(area)s gets a boundary: %(after)s km².") % {"area": obj, "after": number_format(after, 2)}
+    change = (after - before) / before * 100 if before else 0.0
+    return _("%(area)s: %(before)s km² → %(after)s km² (%(change)s %%).") % {
+        "area": obj,
+        "before": number_format(before, 2),
+        "after": number_format(after, 2),
+        "change": ("+" if change >= 0 else "") + number_format(change, 1),
+    }
 
 
 def _fields_read(choice: Choice) -> str:

@@ -34,7 +34,7 @@ from samverkan.datasources.importers.bra_values import (
     parse_period,
     parse_year,
 )
-from samverkan.datasources.importers.tables import read_table
+from samverkan.datasources.importers.tables import Lines, read_table
 
 Column = tuple[int, bool, str, int]  # (year, preliminary, period kind, period)
 MUNICIPALITY_TABLE = ("name", "numcrimes", "crimesrelative")
@@ -160,7 +160,7 @@ class Reader:
         self.skipped_text = 0
         self.units: set[str] = set()
 
-    def read(self, rows: list[tuple[int, list[str]]]) -> None:
+    def read(self, rows: Lines) -> None:
         for line, raw in rows:
             cells = [clean(c) for c in raw]
             if not any(cells):
@@ -310,9 +310,7 @@ def year_of_file(filename: str, options: dict[str, Any]) -> tuple[int, bool] | N
     return max(found)
 
 
-def read_municipality_table(
-    rows: list[tuple[int, list[str]]], filename: str, options: dict[str, Any], result: ParseResult
-) -> None:
+def read_municipality_table(rows: Lines, filename: str, options: dict[str, Any], result: ParseResult) -> None:
     """`name;numCrimes;crimesRelative`: all reported crimes of each municipality in one year."""
     year = year_of_file(filename, options)
     if year is None:
@@ -353,7 +351,7 @@ def read_municipality_table(
         )
 
 
-def is_municipality_table(rows: list[tuple[int, list[str]]]) -> bool:
+def is_municipality_table(rows: Lines) -> bool:
     first = next((cells for _line, cells in rows if any(cells)), [])
     return set(MUNICIPALITY_TABLE) <= {clean(c).casefold() for c in first}
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samverkan.accounts.models import Role
 from samverkan.datasources.formats import Format, register
-from samverkan.datasources.importers import ImportPlan, ParseResult, Row
+from samverkan.datasources.importers import ImportPlan, ParseResult, Row, stored_among
 from samverkan.datasources.importers.tables import read_table, records
 from samverkan.datasources.models import ImportBatch, Observation, ObservationCategory
 from samverkan.organisations.models import Organisation
@@ -51,6 +52,9 @@ CLASSIFICATIONS = {
     "secret": "secret",
 }
 REQUIRED = {"time", "category", "organisation"}
+# Years of a city's EST rounds come to thousands of observations; a row with a description
+# of 500 characters takes some 4 kB through the check and the import.
+MAX_LINES = 100_000
 
 
 def parse_time(raw: str) -> dt.datetime:
@@ -76,12 +80,14 @@ def parse_coordinate(raw: str, low: float, high: float) -> float | None:
 
 
 def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None) -> ParseResult:
-    rows, read_as = read_table(data, filename)
+    rows, read_as = read_table(data, filename, max_lines=MAX_LINES)
     result = ParseResult(encoding=read_as)
     wrong_header = _(
         "The first line must name the columns: tid, kategori, beskrivning, longitud, latitud, adress, organisation."
     )
     for line, record in records(rows, COLUMNS, lambda names: names >= REQUIRED, wrong_header):
+        if CLASSIFICATIONS.get(record.get("classification", "").strip().lower()) != "open":
+            result.restricted += 1  # even a line with errors: its values may reach the report
         try:
             observed_at = parse_time(record["time"])
         except ValueError:
@@ -124,6 +130,7 @@ def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None
                     "address": record.get("address", "").strip(),
                     "organisation": record["organisation"].strip(),
                     "classification": classification,
+                    "classification_label": record.get("classification", "").strip() or "öppen",
                 },
             )
         )
@@ -142,6 +149,15 @@ def fingerprint(d: dict[str, Any], category_id: int, organisation_id: int) -> st
     )
 
 
+def _uploader_sees(own: Organisation, organisation: Organisation, classification: str) -> bool:
+    """Whether an uploader of `own` organisation could see a row filed for `organisation`."""
+    if classification == "secret":
+        return organisation == own
+    if classification == "internal":
+        return organisation.is_police == own.is_police
+    return True
+
+
 def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
     """Observations with a known checklist category and organisation, placed
     in the area valid where and when they were made; one already stored (the
@@ -151,6 +167,8 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
     categories = {c.name.casefold(): c for c in ObservationCategory.objects.filter(municipality=municipality)}
     organisations = {o.name.casefold(): o for o in Organisation.objects.filter(municipality=municipality)}
     organisations |= {o.short_name.casefold(): o for o in organisations.values() if o.short_name}
+    uploader = batch.uploaded_by
+    own = uploader.organisation if uploader is not None and uploader.role != Role.ADMINISTRATOR else None
     rows = []
     for row in parsed.rows:
         d = row.data
@@ -162,12 +180,22 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
             parsed.error(
                 row.line, _("'%(value)s' is not a known organisation.") % {"value": d["organisation"]}
             )
+        elif own is not None and not _uploader_sees(own, organisation, d["classification"]):
+            # A restricted row must stay visible to whoever files it: naming another organisation
+            # would hand that organisation a confidential row the uploader then cannot see.
+            parsed.error(
+                row.line,
+                _(
+                    "%(value)s cannot be named for a row marked '%(classification)s': restricted "
+                    "observations are filed by their own organisation (%(own)s may file open ones for "
+                    "any organisation, internal ones for its own party)."
+                )
+                % {"value": d["organisation"], "classification": d["classification_label"], "own": own},
+            )
         else:
             rows.append((row, category, organisation))
     fingerprints = {fingerprint(r.data, c.pk, o.pk) for r, c, o in rows}
-    existing = set(
-        Observation.objects.filter(fingerprint__in=fingerprints).values_list("fingerprint", flat=True)
-    )
+    existing = stored_among(Observation.objects.all(), "fingerprint", fingerprints)
     placed = [(r, c, o) for r, c, o in rows if r.data["longitude"] is not None]
     locator = AreaLocator(municipality)
     districts, neighbourhoods = locator.locate(

@@ -184,7 +184,7 @@ def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None
             continue
         texts = f"{event.get('name', '')} {event.get('summary', '')}"
         if find_identity_numbers(texts):
-            result.error(
+            result.refuse_personal_data(
                 line,
                 _("Event %(id)s contains what looks like a personal identity number; it cannot be imported.")
                 % {"id": event["id"]},
@@ -254,11 +254,11 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
     result = ImportPlan()
     municipality = batch.municipality
     place = normalise(municipality.place_name or municipality.name)
+    ids = [r.data["event_id"] for r in parsed.rows]
     existing = {
         e.event_id: e
-        for e in PoliceEvent.objects.filter(
-            municipality=municipality, event_id__in=[r.data["event_id"] for r in parsed.rows]
-        )
+        for start in range(0, len(ids), 900)  # in chunks: SQLite limits a query's parameters
+        for e in PoliceEvent.objects.filter(municipality=municipality, event_id__in=ids[start : start + 900])
     }
     names = AreaNames(municipality)
     for row in parsed.rows:

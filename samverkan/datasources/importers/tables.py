@@ -5,31 +5,46 @@ import csv
 import html
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.utils.translation import gettext as _
 
+from samverkan.core.archives import ArchiveRefused, checked_zip
 from samverkan.core.cells import from_csv_text
+from samverkan.core.personal_data import contains_identity_number
 from samverkan.datasources.importers import UnreadableFile
 from samverkan.datasources.importers.text import decode
 
+Lines = Iterable[tuple[int, list[str]]]
+"""A table's rows with their 1-based line numbers; may be iterated more than once."""
+
+# One file of a few hundred thousand lines is years of any source a municipality imports;
+# beyond it the rows would not fit a worker's memory (split the file by year). Formats with
+# wide rows take fewer (bench/import_limits.py measures the largest file of each).
+MAX_LINES = 500_000
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 _ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]*|#\d+|#[xX][0-9a-fA-F]+);")
 
 
 def read_table(
-    data: bytes, filename: str = "", *, entities: bool = False
-) -> tuple[list[tuple[int, list[str]]], str]:
+    data: bytes, filename: str = "", *, entities: bool = False, max_lines: int | None = None
+) -> tuple[Lines, str]:
     """All rows with their 1-based line (or sheet row) numbers, and a label of
     what was read (the text encoding or the spreadsheet kind). With
     `entities`, HTML character references in text ("41&nbsp;200") are read as
     the characters they stand for before the lines are split, as their `;`
-    is not a separator."""
+    is not a separator. A file of more than `max_lines` (MAX_LINES) lines is
+    refused before it is read: what a format makes of each line must fit a
+    worker's memory."""
+    limit = max_lines or MAX_LINES
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if lines > limit and not data.startswith((XLSX_MAGIC, XLS_MAGIC)):
+        raise UnreadableFile(_too_many_lines(lines, limit))
     if data.startswith(XLSX_MAGIC):
-        return _xlsx(data), "xlsx"
+        return _xlsx(data, limit), "xlsx"
     if data.startswith(XLS_MAGIC):
-        return _xls(data), "xls"
+        return _xls(data, limit), "xls"
     text, encoding = decode(data)
     if entities:
         text = _ENTITY.sub(lambda match: html.unescape(match[0]), text)
@@ -37,7 +52,7 @@ def read_table(
 
 
 def records(
-    rows: list[tuple[int, list[str]]],
+    rows: Lines,
     columns: dict[str, str],
     fits: Callable[[set[str]], bool],
     wrong_header: str,
@@ -62,18 +77,43 @@ def records(
         raise UnreadableFile(_("The file has no lines."))
 
 
-def _delimited(text: str) -> list[tuple[int, list[str]]]:
-    lines = text.splitlines()
-    sample = "\n".join(lines[:20])
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ";"
-    rows = []
-    for number, cells in enumerate(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter), start=1):
-        rows.append((number, [from_csv_text(c.strip()) for c in cells]))
-    return rows
+class _Delimited:
+    """The lines of a text table, read lazily each time they are iterated
+    (callers may read a table twice), so that only the text and one line
+    are in memory at once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        head = text[:65536].splitlines()[:20]
+        try:
+            self.delimiter = csv.Sniffer().sniff("\n".join(head), delimiters=";,\t").delimiter
+        except csv.Error:
+            self.delimiter = ";"
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        reader = csv.reader(io.StringIO(self.text, newline=None), delimiter=self.delimiter)
+        number = 0
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                # Among others, a field over the csv module's limit of 128 KiB, which no
+                # field of any format comes near.
+                if "field limit" in str(error):
+                    message = _(
+                        "Line %(line)s has a field longer than 128 kB. Is a quotation mark left open?"
+                    )
+                else:
+                    message = _("Line %(line)s cannot be read (%(error)s). Is a quotation mark left open?")
+                raise UnreadableFile(message % {"line": reader.line_num, "error": error}) from error
+            number += 1
+            yield number, [from_csv_text(c.strip()) for c in cells]
+
+
+def _delimited(text: str) -> Lines:
+    return _Delimited(text)
 
 
 def _cell(value: object) -> str:
@@ -84,20 +124,34 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _xlsx(data: bytes) -> list[tuple[int, list[str]]]:
+def _xlsx(data: bytes, limit: int) -> list[tuple[int, list[str]]]:
     import openpyxl
 
+    try:
+        checked_zip(data).close()  # an XLSX is a zip: its expanded size is checked first
+    except ArchiveRefused as error:
+        raise UnreadableFile(str(error)) from error
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - any failure means the workbook is damaged
         raise UnreadableFile(_("The Excel file could not be opened: %(error)s") % {"error": error}) from error
+    named = [name for name in workbook.sheetnames if contains_identity_number(name)]
+    if named:
+        raise UnreadableFile(
+            _("A sheet's name contains what looks like a personal identity number; nothing was kept.")
+        )
     sheet = workbook.worksheets[0]
-    rows = [(n, [_cell(v) for v in row]) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    rows = []
+    for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if n > limit:
+            workbook.close()
+            raise UnreadableFile(_too_many_lines(n, limit))
+        rows.append((n, [_cell(v) for v in row]))
     workbook.close()
     return rows
 
 
-def _xls(data: bytes) -> list[tuple[int, list[str]]]:
+def _xls(data: bytes, limit: int) -> list[tuple[int, list[str]]]:
     import xlrd
 
     try:
@@ -105,4 +159,15 @@ def _xls(data: bytes) -> list[tuple[int, list[str]]]:
     except Exception as error:  # noqa: BLE001 - any failure means the workbook is damaged
         raise UnreadableFile(_("The Excel file could not be opened: %(error)s") % {"error": error}) from error
     sheet = book.sheet_by_index(0)
+    if sheet.nrows > limit:
+        raise UnreadableFile(_too_many_lines(sheet.nrows, limit))
     return [(n + 1, [_cell(v) for v in sheet.row_values(n)]) for n in range(sheet.nrows)]
+
+
+def _too_many_lines(n: int, limit: int) -> str:
+    return _(
+        "The file has %(n)s lines; at most %(max)s are taken in one file. Split it, by year for example."
+    ) % {
+        "n": n,
+        "max": limit,
+    }
