@@ -162,15 +162,20 @@ def apply(batch: ImportBatch, planned: ImportPlan) -> None:
     with the file's own totals: a difference stops the import."""
     write_rows(batch, planned)
     keys: set[Key] = {tuple(k) for k in planned.context["keys"]}
+    # Values, not instances, and areas once each: a row's area carries its boundary, and
+    # hundreds of thousands of copies of it would not fit the worker's memory.
+    areas = {a.pk: a for a in Area.objects.filter(municipality=batch.municipality)}
     stored = ReportedCrimeCount.objects.filter(
         municipality=batch.municipality,
         region__in={k[0] for k in keys},
         year__in={k[2] for k in keys},
-    ).select_related("area")
+    ).values_list("region", "crime", "year", "period_kind", "period", "count", "area_id", "is_municipality")
     landed = [
-        (c.crime, c.year, c.count, _bucket(c.area, c.is_municipality, c.year, c.period_kind, c.period))
-        for c in stored
-        if (c.region, c.crime, c.year, c.period_kind, c.period) in keys and c.count is not None
+        (crime, year, count, _bucket(areas.get(area_id), is_municipality, year, kind, period))
+        for region, crime, year, kind, period, count, area_id, is_municipality in stored.iterator(
+            chunk_size=5000
+        )
+        if (region, crime, year, kind, period) in keys and count is not None
     ]
     expected = {(r["crime"], r["year"]): r["file"] for r in planned.reconciliation}
     after = reconcile([(crime, year, total) for (crime, year), total in expected.items()], landed)
