@@ -21,7 +21,7 @@ Lines = Iterable[tuple[int, list[str]]]
 # One file of a few hundred thousand lines is years of any source a municipality imports;
 # beyond it the rows would not fit a worker's memory (split the file by year). Formats with
 # wide rows take fewer (bench/import_limits.py measures the largest file of each).
-MAX_LINES = 500_000
+MAX_LINES = 400_000
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 _ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]*|#\d+|#[xX][0-9a-fA-F]+);")
