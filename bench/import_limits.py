@@ -115,7 +115,9 @@ def run_case(case: str) -> None:
     os.environ["MEDIA_ROOT"] = str(database.parent / "media")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
     # As the production worker runs: without DEBUG, which would keep every query in memory.
-    os.environ.update(DEBUG="0", SECRET_KEY="bench-" + "x" * 40, ALLOWED_HOSTS="localhost", LOG_LEVEL="WARNING")
+    os.environ.update(
+        DEBUG="0", SECRET_KEY="bench-" + "x" * 40, ALLOWED_HOSTS="localhost", LOG_LEVEL="WARNING"
+    )
     import django
 
     django.setup()
