@@ -17,20 +17,18 @@ def attempt_digest(username: str, address: str) -> str:
     return hashlib.sha256(f"{username.strip().casefold()}|{address}".encode()).hexdigest()
 
 
-def sign_in_attempt(username: str, address: str) -> SignInFailure | None:
+def sign_in_attempt(username: str, address: str) -> bool:
     """Record an attempt before its password is checked, then count: so
     attempts sent at once cannot all pass a count read before any failure
-    was written. None when the attempt is over the limit (not to be checked);
-    else the record, to be cleared if the password is right."""
+    was written. False when the attempt is over the limit (its password is
+    not to be checked); a right password clears the record (sign_in_succeeded)."""
     key = attempt_digest(username, address)
     attempt = SignInFailure.objects.create(username_digest=key)
     window = dt.timedelta(minutes=settings.SAMVERKAN_SIGN_IN_WINDOW_MINUTES)
     earlier = SignInFailure.objects.filter(
         username_digest=key, at__gte=timezone.now() - window, pk__lt=attempt.pk
     ).count()
-    if earlier >= settings.SAMVERKAN_SIGN_IN_ATTEMPTS:
-        return None
-    return attempt
+    return earlier < settings.SAMVERKAN_SIGN_IN_ATTEMPTS
 
 
 def sign_in_succeeded(username: str, address: str) -> None:

@@ -28,8 +28,7 @@ class LoginView(auth_views.LoginView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        username = request.POST.get("username", "")
-        if services.sign_in_attempt(username, client_address(request)) is None:
+        if not services.sign_in_attempt(request.POST.get("username", ""), client_address(request)):
             message = _("Too many failed sign-ins for this user. Try again in %(minutes)s minutes.") % {
                 "minutes": settings.SAMVERKAN_SIGN_IN_WINDOW_MINUTES
             }

@@ -52,10 +52,10 @@ def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    texts = [page.extract_text() or "" for page in reader.pages]
-    texts.extend(str(value) for value in (reader.metadata or {}).values())
+    texts = [str(value) for value in (reader.metadata or {}).values()]
     texts.extend(str(value) for value in (reader.get_form_text_fields() or {}).values() if value)
     for page in reader.pages:
+        texts.append(page.extract_text() or "")
         for annotation in page.get("/Annots") or []:
             contents = annotation.get_object().get("/Contents")
             if contents:

@@ -2,6 +2,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 from django.http.response import HttpResponseBase
@@ -9,7 +10,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from samverkan.core.personal_data import PERSONAL_DATA_MESSAGE, find_identity_numbers
+from samverkan.core.personal_data import no_personal_identity_number
 
 
 class SwedishFirstLocaleMiddleware:
@@ -88,10 +89,10 @@ class RefusePersonalDataInApiMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.path.startswith("/api/"):
-            for key, values in request.GET.lists():
-                for text in (key, *values):
-                    matches = find_identity_numbers(text)
-                    if matches:
-                        message = str(PERSONAL_DATA_MESSAGE) % {"number": matches[0].masked}
-                        return JsonResponse({"detail": message}, status=400)
+            try:
+                for key, values in request.GET.lists():
+                    for text in (key, *values):
+                        no_personal_identity_number(text)
+            except ValidationError as error:
+                return JsonResponse({"detail": error.messages[0]}, status=400)
         return self.get_response(request)

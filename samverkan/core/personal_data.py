@@ -19,6 +19,7 @@ value, file names, texts read from attachments and API input all call it.
 import calendar
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,27 +126,39 @@ PERSONAL_DATA_MESSAGE = _(
 )
 
 
+FILE_NAME_MESSAGE = _(
+    "The file name contains what looks like a Swedish personal identity number or coordination "
+    "number (%(number)s). Rename the file without it; nothing was kept."
+)
+
+
 @deconstructible
 class NoPersonalIdentityNumber:
-    """Validator for every free-text field and every imported text value."""
+    """Validator for every free-text field and every imported text value
+    (with another message, for file names)."""
 
     code = "personal_identity_number"
+
+    def __init__(self, message: Any = None) -> None:
+        self.message = message or PERSONAL_DATA_MESSAGE
 
     def __call__(self, value: object) -> None:
         if not isinstance(value, str):
             return
         matches = find_identity_numbers(value)
         if matches:
-            raise ValidationError(PERSONAL_DATA_MESSAGE, code=self.code, params={"number": matches[0].masked})
+            raise ValidationError(self.message, code=self.code, params={"number": matches[0].masked})
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, NoPersonalIdentityNumber)
+        return isinstance(other, NoPersonalIdentityNumber) and self.message == other.message
 
     def __hash__(self) -> int:
         return hash(self.code)
 
 
 no_personal_identity_number = NoPersonalIdentityNumber()
+refuse_identity_number_in_name = NoPersonalIdentityNumber(FILE_NAME_MESSAGE)
+"""Raises the guard's error, worded for a file name, when a name holds a number."""
 
 
 def masked(text: str) -> str:
@@ -170,25 +183,16 @@ def scrubbed(value: Any) -> Any:
 
 def holds_identity_number(value: Any) -> bool:
     """Whether any string in a structure of lists, dicts and strings holds a number."""
+    return any(contains_identity_number(text) for text in _strings(value))
+
+
+def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
-        return contains_identity_number(value)
-    if isinstance(value, dict):
-        return any(holds_identity_number(k) or holds_identity_number(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(holds_identity_number(v) for v in value)
-    return False
-
-
-def refuse_identity_number_in_name(name: str) -> None:
-    """Raise the guard's error when a file name holds a number."""
-    matches = find_identity_numbers(name)
-    if matches:
-        raise ValidationError(
-            FILE_NAME_MESSAGE, code="personal_identity_number", params={"number": matches[0].masked}
-        )
-
-
-FILE_NAME_MESSAGE = _(
-    "The file name contains what looks like a Swedish personal identity number or coordination "
-    "number (%(number)s). Rename the file without it; nothing was kept."
-)
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)

@@ -127,12 +127,10 @@ def batch_check(batch: ImportBatch, *, data: bytes | None = None) -> ImportPlan 
     except UnreadableFile as error:
         report["errors"].append({"line": None, "message": str(error)})
         report["error_count"] = 1
-        plan = None
     except Exception as error:  # noqa: BLE001 - whatever a file does, its batch ends with a reason
         log.exception("Checking import %s failed", batch.pk)
         report["errors"].append({"line": None, "message": _unexpected(error)})
         report["error_count"] = 1
-        plan = None
     else:
         report.update(_report_of(fmt, parsed, plan))
     if previous is not None:

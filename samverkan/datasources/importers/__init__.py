@@ -6,7 +6,7 @@ samverkan.datasources.formats; the shared loader (samverkan.datasources.loader)
 keeps the file and writes atomically and idempotently."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,16 +110,18 @@ def write_rows(batch: Any, plan: ImportPlan) -> None:
         obj.save()
 
 
-def stored_among(queryset: Any, field_name: str, values: Iterable[Any], *, chunk: int = 900) -> set[Any]:
-    """Which of `values` are stored in `field_name` of `queryset`, asked in
+def in_chunks(queryset: Any, field_name: str, values: Iterable[Any], *, chunk: int = 900) -> Iterator[Any]:
+    """The rows of `queryset` whose `field_name` is one of `values`, asked in
     chunks: one query with every value of a large file exceeds SQLite's limit
     on query parameters ("too many SQL variables")."""
     values = list(values)
-    found: set[Any] = set()
     for start in range(0, len(values), chunk):
-        part = values[start : start + chunk]
-        found.update(queryset.filter(**{f"{field_name}__in": part}).values_list(field_name, flat=True))
-    return found
+        yield from queryset.filter(**{f"{field_name}__in": values[start : start + chunk]})
+
+
+def stored_among(queryset: Any, field_name: str, values: Iterable[Any]) -> set[Any]:
+    """Which of `values` are stored in `field_name` of `queryset`."""
+    return set(in_chunks(queryset.values_list(field_name, flat=True), field_name, values))
 
 
 class UnreadableFile(Exception):

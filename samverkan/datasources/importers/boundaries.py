@@ -21,6 +21,7 @@ from pyproj import CRS, Transformer
 from shapely.geometry import mapping, shape
 
 from samverkan.core.archives import ArchiveRefused, checked_zip, is_zip, read_member
+from samverkan.datasources.files import SHAPEFILE_PARTS
 from samverkan.datasources.formats import Format, register
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row, UnreadableFile
 from samverkan.datasources.importers.boundary_matching import plan
@@ -31,7 +32,6 @@ from samverkan.organisations.services import area_boundary_set, municipality_bou
 
 WGS84 = CRS.from_epsg(4326)
 SHP_MAGIC = b"\x00\x00\x27\x0a"  # the file code 9994 that opens every .shp and .shx
-PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 # A district drawn to the metre has a few thousand corners; a million is a mistake or an attack
 # (it made the district map 400 times larger and area look-up 20 times slower).
 MAX_VERTICES = 100_000
@@ -175,7 +175,7 @@ def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None
                 parts = {}
                 for name in archive.namelist():
                     lower = name.lower()
-                    for ext in PARTS:
+                    for ext in SHAPEFILE_PARTS:
                         if lower.endswith(ext):
                             parts[ext] = read_member(archive, name)
                     if lower.endswith((".geojson", ".json")) and ".shp" not in parts:

@@ -86,7 +86,9 @@ def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None
         "The first line must name the columns: tid, kategori, beskrivning, longitud, latitud, adress, organisation."
     )
     for line, record in records(rows, COLUMNS, lambda names: names >= REQUIRED, wrong_header):
-        if CLASSIFICATIONS.get(record.get("classification", "").strip().lower()) != "open":
+        written = record.get("classification", "").strip()
+        classification = CLASSIFICATIONS.get(written.lower())
+        if classification != "open":
             result.restricted += 1  # even a line with errors: its values may reach the report
         try:
             observed_at = parse_time(record["time"])
@@ -107,7 +109,6 @@ def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None
         text = f"{record.get('description', '')} {record.get('address', '')}"
         if result.refuses_identity_numbers(line, text):
             continue
-        classification = CLASSIFICATIONS.get(record.get("classification", "").strip().lower())
         if classification is None:
             result.error(
                 line,
@@ -130,7 +131,7 @@ def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None
                     "address": record.get("address", "").strip(),
                     "organisation": record["organisation"].strip(),
                     "classification": classification,
-                    "classification_label": record.get("classification", "").strip() or "öppen",
+                    "classification_label": written or "öppen",
                 },
             )
         )

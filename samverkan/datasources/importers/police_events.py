@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from samverkan.core.personal_data import find_identity_numbers
 from samverkan.datasources.formats import Format, register
-from samverkan.datasources.importers import ImportPlan, ParseResult, Row, UnreadableFile
+from samverkan.datasources.importers import ImportPlan, ParseResult, Row, UnreadableFile, in_chunks
 from samverkan.datasources.importers.bra_values import MONTHS
 from samverkan.datasources.importers.text import decode
 from samverkan.datasources.models import ImportBatch, LocationPrecision, PoliceEvent
@@ -254,11 +254,9 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
     result = ImportPlan()
     municipality = batch.municipality
     place = normalise(municipality.place_name or municipality.name)
-    ids = [r.data["event_id"] for r in parsed.rows]
+    stored = PoliceEvent.objects.filter(municipality=municipality)
     existing = {
-        e.event_id: e
-        for start in range(0, len(ids), 900)  # in chunks: SQLite limits a query's parameters
-        for e in PoliceEvent.objects.filter(municipality=municipality, event_id__in=ids[start : start + 900])
+        e.event_id: e for e in in_chunks(stored, "event_id", (r.data["event_id"] for r in parsed.rows))
     }
     names = AreaNames(municipality)
     for row in parsed.rows:

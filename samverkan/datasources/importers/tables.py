@@ -38,17 +38,17 @@ def read_table(
     refused before it is read: what a format makes of each line must fit a
     worker's memory."""
     limit = max_lines or MAX_LINES
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if lines > limit and not data.startswith((XLSX_MAGIC, XLS_MAGIC)):
-        raise UnreadableFile(_too_many_lines(lines, limit))
     if data.startswith(XLSX_MAGIC):
         return _xlsx(data, limit), "xlsx"
     if data.startswith(XLS_MAGIC):
         return _xls(data, limit), "xls"
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if lines > limit:
+        raise UnreadableFile(_too_many_lines(lines, limit))
     text, encoding = decode(data)
     if entities:
         text = _ENTITY.sub(lambda match: html.unescape(match[0]), text)
-    return _delimited(text), encoding
+    return _Delimited(text), encoding
 
 
 def records(
@@ -110,10 +110,6 @@ class _Delimited:
                 raise UnreadableFile(message % {"line": reader.line_num, "error": error}) from error
             number += 1
             yield number, [from_csv_text(c.strip()) for c in cells]
-
-
-def _delimited(text: str) -> Lines:
-    return _Delimited(text)
 
 
 def _cell(value: object) -> str:
