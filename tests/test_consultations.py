@@ -785,6 +785,39 @@ def test_the_minutes_form_records_and_corrects(client, cast, central):
     assert statement.current_minutes.paragraph == "§ 24"
 
 
+def test_the_empty_extra_rows_of_the_minutes_form_are_optional(client, cast, central):
+    """The statement row's kind is a select without an empty choice, so the
+    browser always sends it; the row is still empty and asks for nothing."""
+    draft = draft_revision(version=central, label="Utkast 2027")
+    statement = submitted(new_round(draft, "Södermalms stadsdelsnämnd").recipients.get())
+    client.force_login(cast["other_coordinator"])
+    url = reverse("consultations:minutes", args=[statement.pk])
+    answer = client.post(
+        url,
+        {
+            "meeting_date": "2027-09-14",
+            "paragraph": "§ 23",
+            "decision": "Nämnden överlämnar förvaltningens tjänsteutlåtande.",
+            "outcome": "adopted",
+            "p-TOTAL_FORMS": "2",
+            "p-INITIAL_FORMS": "0",
+            "p-0-label": "Förvaltningens förslag",
+            "p-0-adopted": "on",
+            "p-1-label": "",
+            "d-TOTAL_FORMS": "1",
+            "d-INITIAL_FORMS": "0",
+            "d-0-supports": "",
+            "s-TOTAL_FORMS": "1",
+            "s-INITIAL_FORMS": "0",
+            "s-0-kind": "deputy",
+            "s-0-supports": "",
+        },
+    )
+    assert answer.status_code == 302
+    item = statement.minutes.get()
+    assert item.proposals.count() == 1 and not item.minutes_statements.exists() and not item.dissents.exists()
+
+
 def test_minutes_with_two_adopted_proposals_are_refused_on_the_form(client, cast, central):
     """A refusal the service raises without a field name lands above the form (it once recursed: 500)."""
     draft = draft_revision(version=central, label="Utkast 2027")

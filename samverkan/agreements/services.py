@@ -1,11 +1,14 @@
 """Writes of agreements: local priorities, and revision drafts copied from
 the version in force with every element linked to the one it continues."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import (
+    Agreement,
     AgreementVersion,
     Goal,
     LineageKind,
@@ -96,3 +99,48 @@ def area_renamed(area: PriorityArea) -> None:
     if link.kind in {LineageKind.CONTINUED, LineageKind.RENAMED} and link.kind != kind:
         link.kind = kind
         link.save()
+
+
+class AlreadyAdopted(Exception):
+    """The draft was adopted meanwhile (a repeated submit, or a colleague):
+    not an error of the input, so not a ValidationError."""
+
+
+def version_chain_fit(*, version: AgreementVersion, valid_from: dt.date, valid_to: dt.date | None) -> list:
+    """Make room in the agreement's chain of adopted versions for `version`
+    valid from `valid_from` to `valid_to`, under a lock on the agreement.
+
+    The version in force when it starts ends the day before; a version that
+    starts on or after `valid_from` cannot be followed and is refused. The
+    versions that were ended are answered. The database refuses any overlap
+    that slips past (an exclusion constraint on PostgreSQL, a trigger on
+    SQLite), so two adoptions at once cannot both succeed."""
+    Agreement.objects.select_for_update().get(pk=version.agreement_id)
+    others = list(
+        AgreementVersion.objects.select_for_update()
+        .filter(agreement_id=version.agreement_id, status=VersionStatus.ADOPTED)
+        .exclude(pk=version.pk)
+        .overlapping(valid_from, valid_to)
+        .order_by("valid_from")
+    )
+    later = [other for other in others if other.valid_from is None or other.valid_from >= valid_from]
+    if later:
+        first = later[0]
+        raise ValidationError(
+            {
+                "valid_from": _(
+                    "%(other)s is valid from %(start)s; a version adopted now must start after that "
+                    "day (on %(next)s at the earliest)."
+                )
+                % {
+                    "other": first.label,
+                    "start": first.valid_from,
+                    "next": (first.valid_from or valid_from) + dt.timedelta(days=1),
+                }
+            }
+        )
+    for other in others:
+        other.valid_to = valid_from - dt.timedelta(days=1)
+        other.full_clean()
+        other.save(update_fields=["valid_to"])
+    return others

@@ -2,6 +2,7 @@
 module) into the database. Idempotent: loading twice changes nothing, and
 every change it does make goes through the audit log as "configuration"."""
 
+import datetime as dt
 import json
 import tomllib
 from dataclasses import dataclass, field
@@ -35,6 +36,18 @@ from samverkan.organisations.models import (
 from samverkan.plans.models import MeasureKind
 
 CONFIGURATIONS = Path(__file__).resolve().parent
+
+
+def _chain_end(data: dict, versions_data) -> dt.date | None:
+    """A version's last day: its own end, or the day before the version that
+    supersedes it starts (the chain of versions has no overlaps)."""
+    ends = [data["valid_to"]] if data.get("valid_to") else []
+    ends += [
+        later["valid_from"] - dt.timedelta(days=1)
+        for later in versions_data
+        if later.get("supersedes") == data.get("key") and later.get("valid_from")
+    ]
+    return min(ends) if ends else None
 
 
 class ConfigurationError(Exception):
@@ -256,7 +269,7 @@ class ConfigurationLoader:
             )
             self.agreements[item["key"]] = agreement
             for data in item.get("versions", []):
-                versions[data["key"]] = self._version(agreement, data, versions)
+                versions[data["key"]] = self._version(agreement, data, versions, item.get("versions", []))
         for link in config.get("lineage", []):
             PriorityAreaLineage.objects.update_or_create(
                 from_area=self.priority_areas[link["from"]],
@@ -268,14 +281,16 @@ class ConfigurationLoader:
                 },
             )
 
-    def _version(self, agreement: Agreement, data: dict, known: dict) -> AgreementVersion:
+    def _version(
+        self, agreement: Agreement, data: dict, known: dict, versions_data: list = ()
+    ) -> AgreementVersion:
         version, _ = AgreementVersion.objects.update_or_create(
             agreement=agreement,
             label=data["label"],
             defaults={
                 "case_number": data.get("case_number", ""),
                 "valid_from": data.get("valid_from"),
-                "valid_to": data.get("valid_to"),
+                "valid_to": _chain_end(data, versions_data),
                 "valid_from_precision": data.get("valid_from_precision", "day"),
                 "decided_on": data.get("decided_on"),
                 "decided_by": data.get("decided_by", ""),

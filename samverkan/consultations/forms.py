@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.agreements.models import Goal, PriorityArea, TextSection
@@ -13,8 +14,10 @@ from samverkan.consultations.models import (
     ProposalOrigin,
     Statement,
 )
+from samverkan.core.forms import RowForm
 from samverkan.core.personal_data import no_personal_identity_number
 from samverkan.organisations.models import Organisation, OrganisationKind
+from samverkan.organisations.selectors import deciding_bodies
 
 DATE = {"type": "date"}
 ROWS = {"rows": 3}
@@ -154,8 +157,10 @@ class ProposalForm(forms.Form):
     element = forms.ChoiceField(label=_("Concerns"))
     proposed_text = guarded_text(_("Proposed wording"))
 
-    def __init__(self, *args, anchors, **kwargs):
+    def __init__(self, *args, anchors, origins=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if origins is not None and "origin" in self.fields:
+            self.fields["origin"].choices = [c for c in ProposalOrigin.choices if c[0] in origins]
         self.anchors = {f"{a}:{pk or ''}": (a, pk) for a, pk, _label in anchors}
         self.fields["element"].choices = [(f"{a}:{pk or ''}", label[:120]) for a, pk, label in anchors]
 
@@ -198,7 +203,7 @@ class MinutesForm(forms.Form):
 POSITIONS = [("", "–")] + [(str(n), _("Proposal %(n)s") % {"n": n}) for n in range(1, 5)]
 
 
-class MinutesProposalForm(forms.Form):
+class MinutesProposalForm(RowForm):
     label = guarded_char(_("Proposal"))
     movers = guarded_char(_("Moved by"), required=False, max_length=500)
     parties = guarded_char(_("Parties"), required=False, max_length=100)
@@ -207,14 +212,14 @@ class MinutesProposalForm(forms.Form):
     adopted = forms.BooleanField(label=_("This proposal was the decision"), required=False)
 
 
-class DissentForm(forms.Form):
+class DissentForm(RowForm):
     members = guarded_char(_("Members"), max_length=500)
     parties = guarded_char(_("Parties"), required=False, max_length=100)
     supports = forms.ChoiceField(label=_("In favour of"), choices=POSITIONS, required=False)
     text = guarded_text(_("Text"))
 
 
-class MinutesStatementForm(forms.Form):
+class MinutesStatementForm(RowForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=MinutesStatementKind.choices)
     members = guarded_char(_("Members"), max_length=500)
     parties = guarded_char(_("Parties"), required=False, max_length=100)
@@ -241,19 +246,22 @@ class AdoptionForm(forms.Form):
         help_text=_("Empty: until further notice."),
     )
 
-    def __init__(self, *args, municipality, proposals=(), **kwargs):
+    backdating_reason = guarded_text(
+        _("Reason for a start in the past"),
+        help_text=_("Needed when the version applies from a day before today; it is logged."),
+    )
+    confirm_unanswered = forms.BooleanField(label=_("Adopt without their responses"), required=False)
+
+    def __init__(self, *args, version, proposals=(), unanswered=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decided_by"].queryset = Organisation.objects.filter(
-            municipality=municipality,
-            kind__in=[
-                OrganisationKind.COUNCIL,
-                OrganisationKind.EXECUTIVE_BOARD,
-                OrganisationKind.COMMITTEE,
-                OrganisationKind.DISTRICT_ADMINISTRATION,
-                OrganisationKind.POLICE_AREA,
-                OrganisationKind.POLICE_REGION,
-            ],
-        )
+        self.fields["decided_by"].queryset = deciding_bodies(version.agreement)
+        self.unanswered = list(unanswered)
+        if self.unanswered:
+            self.fields["confirm_unanswered"].help_text = _(
+                "Not answered: %(names)s. Adopting closes the round; this is recorded with the decision."
+            ) % {"names": ", ".join(str(r.organisation) for r in self.unanswered)}
+        else:
+            del self.fields["confirm_unanswered"]
         self.proposals = list(proposals)
         for proposal in self.proposals:
             self.fields[f"outcome_{proposal.pk}"] = forms.ChoiceField(
@@ -268,6 +276,17 @@ class AdoptionForm(forms.Form):
         data = self.cleaned_data
         if data.get("valid_to") and data.get("valid_from") and data["valid_to"] < data["valid_from"]:
             self.add_error("valid_to", _("A validity cannot end before it starts."))
+        if (
+            data.get("valid_from")
+            and data["valid_from"] < timezone.localdate()
+            and not data.get("backdating_reason", "").strip()
+        ):
+            self.add_error("backdating_reason", _("The version would apply from a day in the past: say why."))
+        if self.unanswered and not data.get("confirm_unanswered"):
+            self.add_error(
+                "confirm_unanswered",
+                _("Confirm that the version is adopted without the responses that are missing."),
+            )
         return data
 
     def outcomes(self) -> dict:

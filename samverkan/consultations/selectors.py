@@ -4,7 +4,14 @@ change may concern, which proposals a decision must settle."""
 from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import AgreementVersion
-from samverkan.consultations.models import AmendmentProposal, Anchor, ConsultationRound, StatementStatus
+from samverkan.consultations.models import (
+    AmendmentProposal,
+    Anchor,
+    ConsultationRound,
+    ProposalOrigin,
+    Recipient,
+    StatementStatus,
+)
 from samverkan.organisations.models import Organisation
 
 
@@ -38,3 +45,26 @@ def proposals_to_decide(version: AgreementVersion) -> list[AmendmentProposal]:
         statement__recipient__round__version=version, statement__status=StatementStatus.SUBMITTED
     ).prefetch_related("changes")
     return [p for p in proposals if p.asks_for_change]
+
+
+def proposal_origins(statement) -> list[str]:
+    """Where a proposal on this response can still come from: the response
+    itself while it is a draft, the committee's minutes after it was
+    submitted, nowhere once the draft has been adopted."""
+    if statement.recipient.round.is_closed:
+        return []
+    if statement.is_submitted:
+        return [ProposalOrigin.MINORITY]
+    return [ProposalOrigin.STATEMENT, ProposalOrigin.MINORITY]
+
+
+def unanswered(version: AgreementVersion) -> list[Recipient]:
+    """The recipients of the rounds on this draft that have not submitted a
+    response: adopting the draft closes their rounds without them."""
+    recipients = (
+        Recipient.objects.filter(round__version=version)
+        .exclude(statement__status=StatementStatus.SUBMITTED)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    return list(recipients)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import AgreementVersion, Goal, PriorityArea, TextSection, VersionStatus
 from samverkan.agreements.revision import elements
-from samverkan.agreements.services import area_renamed
+from samverkan.agreements.services import AlreadyAdopted, area_renamed, version_chain_fit
 from samverkan.consultations.attachments import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES, attachment_text
 from samverkan.consultations.models import (
     AmendmentProposal,
@@ -35,7 +35,13 @@ from samverkan.consultations.models import (
     StatementStatus,
     VersionAdoption,
 )
-from samverkan.consultations.selectors import anchor_labels, proposals_to_decide, serving
+from samverkan.consultations.selectors import (
+    anchor_labels,
+    proposals_to_decide,
+    proposal_origins,
+    serving,
+    unanswered,
+)
 from samverkan.core.i18n import in_site_language
 from samverkan.core.personal_data import no_personal_identity_number, refuse_identity_number_in_name
 from samverkan.notifications.services import notify, people_of
@@ -139,6 +145,8 @@ def recipient_add(*, round: ConsultationRound, organisation) -> Recipient:
 def extension_grant(*, recipient: Recipient, until: dt.date, reason: str = "") -> Recipient:
     if recipient.submitted_statement is not None:
         raise ValidationError(_("The recipient has already answered."))
+    if recipient.round.is_closed:
+        raise ValidationError(_("The round is closed: the draft has been adopted."))
     before = recipient.extended_to, recipient.extension_reason
     recipient.extended_to, recipient.extension_reason = until, reason
     try:
@@ -152,6 +160,8 @@ def extension_grant(*, recipient: Recipient, until: dt.date, reason: str = "") -
 def reminders_send(*, round: ConsultationRound, today: dt.date | None = None, url: str = "") -> int:
     """Remind each recipient that has not answered, once per day at most."""
     today = today or timezone.localdate()
+    if round.is_closed:
+        return 0
     sent = 0
     for recipient in round.recipients.select_related("organisation").prefetch_related("statement"):
         if recipient.submitted_statement is not None:
@@ -176,6 +186,8 @@ def reminders_send(*, round: ConsultationRound, today: dt.date | None = None, ur
 def _editable(statement: Statement) -> Statement:
     if statement.is_submitted:
         raise ValidationError(_("The response has been submitted and can no longer be changed."))
+    if statement.recipient.round.is_closed:
+        raise ValidationError(_("The round is closed: the draft has been adopted."))
     return statement
 
 
@@ -239,7 +251,7 @@ def proposal_add(*, proposal: AmendmentProposal, changes: list[dict[str, Any]]) 
     """An amendment proposal with its concrete changes, each anchored to an
     element of the draft as it was sent out."""
     statement = proposal.statement
-    if proposal.origin == "statement":
+    if proposal.origin not in proposal_origins(statement):
         _editable(statement)
     if not changes:
         raise ValidationError(_("Name at least one change the proposal asks for."))
@@ -255,7 +267,7 @@ def proposal_add(*, proposal: AmendmentProposal, changes: list[dict[str, Any]]) 
 def change_add(*, proposal, change: dict) -> ProposedChange:
     """One more concrete change for a proposal, anchored to an element of
     the draft as it was sent out."""
-    if proposal.origin == "statement":
+    if proposal.origin not in proposal_origins(proposal.statement):
         _editable(proposal.statement)
     return _change_save(proposal, change, anchor_labels(proposal.statement.recipient.round))
 
@@ -356,12 +368,35 @@ def version_adopt(
     outcomes: dict,
     valid_to: dt.date | None = None,
     minutes_reference: str = "",
+    backdating_reason: str = "",
+    unanswered_confirmed: bool = False,
     source: str = "",
     is_example: bool = False,
 ) -> VersionAdoption:
     """Adopt a draft as the agreement's new version, and record what became
-    of every amendment proposal made on it."""
-    _draft(version)
+    of every amendment proposal made on it. The version in force ends the
+    day before; a start in the past needs a reason; adopting while
+    recipients have not answered needs their names confirmed, and closes
+    the round. A draft adopted meanwhile (a repeated submit) raises
+    AlreadyAdopted and changes nothing."""
+    version = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != VersionStatus.DRAFT:
+        raise AlreadyAdopted(_("This draft has already been adopted."))
+    if valid_from < timezone.localdate() and not backdating_reason.strip():
+        raise ValidationError(
+            {"backdating_reason": _("The version would apply from a day in the past: say why.")}
+        )
+    waiting = [str(recipient.organisation) for recipient in unanswered(version)]
+    if waiting and not unanswered_confirmed:
+        raise ValidationError(
+            {
+                "confirm_unanswered": _(
+                    "These recipients have not answered: %(names)s. Confirm that the version is "
+                    "adopted without their responses."
+                )
+                % {"names": ", ".join(waiting)}
+            }
+        )
     missing = [p for p in proposals_to_decide(version) if p.pk not in outcomes]
     if missing:
         raise ValidationError(
@@ -376,6 +411,8 @@ def version_adopt(
             minutes_reference=minutes_reference,
             valid_from=valid_from,
             valid_to=valid_to,
+            backdating_reason=backdating_reason.strip(),
+            unanswered=", ".join(waiting),
             recorded_by=user,
             source=source,
             is_example=is_example,
@@ -417,6 +454,7 @@ def adoption_record_past(*, version: AgreementVersion, user, outcomes: dict, **f
 
 def _apply(adoption: VersionAdoption) -> None:
     version = adoption.version
+    version_chain_fit(version=version, valid_from=adoption.valid_from, valid_to=adoption.valid_to)
     version.status = VersionStatus.ADOPTED
     version.valid_from = adoption.valid_from
     version.valid_to = adoption.valid_to

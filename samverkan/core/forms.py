@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm, ChoiceField, ModelChoiceField
+from django.forms import BaseForm, ChoiceField, Form, ModelChoiceField
 from django.http import HttpRequest
 
 
@@ -54,3 +54,18 @@ def errors_on(form: BaseForm) -> Iterator[None]:
         yield
     except ValidationError as error:
         errors_on_form(form, error)
+
+
+class RowForm(Form):
+    """A row of a formset that may be left empty. A select without an empty
+    option is always sent by the browser, so its value alone does not make
+    an extra row filled in (which would then ask for its required fields)."""
+
+    def has_changed(self) -> bool:
+        return any(not _always_sent(self.fields[name]) for name in self.changed_data)
+
+
+def _always_sent(field: Any) -> bool:
+    if not isinstance(field, ChoiceField) or isinstance(field, ModelChoiceField):
+        return False
+    return all(value not in ("", None) for value, _label in field.choices)

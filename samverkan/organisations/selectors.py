@@ -2,8 +2,17 @@
 
 import datetime as dt
 
+from django.db.models import Q, QuerySet
+
 from samverkan.organisations.geometry import contains_point
-from samverkan.organisations.models import Area, AreaKind, AreaMembership, Municipality
+from samverkan.organisations.models import (
+    Area,
+    AreaKind,
+    AreaMembership,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+)
 
 
 def area_covering(
@@ -90,3 +99,34 @@ def neighbourhoods_of(district: Area, *, on: dt.date | None = None) -> list[Area
     if on is not None:
         links = links.valid_on(on)
     return sorted({link.neighbourhood for link in links}, key=lambda a: a.name)
+
+
+def deciding_bodies(agreement) -> QuerySet[Organisation]:
+    """The organisations that decide on an agreement: the council, the
+    executive board and the police region for the overarching agreement;
+    the district's committee, administration and local police area (and
+    the police areas that are its parties) for a local one."""
+    municipality = agreement.municipality
+    if agreement.area_id is None:
+        return Organisation.objects.filter(
+            municipality=municipality,
+            kind__in=[
+                OrganisationKind.COUNCIL,
+                OrganisationKind.EXECUTIVE_BOARD,
+                OrganisationKind.POLICE_REGION,
+            ],
+        ).order_by("kind", "name")
+    district = Q(area_id=agreement.area_id) | Q(agreement_versions__agreement=agreement)
+    return (
+        Organisation.objects.filter(
+            district,
+            municipality=municipality,
+            kind__in=[
+                OrganisationKind.COMMITTEE,
+                OrganisationKind.DISTRICT_ADMINISTRATION,
+                OrganisationKind.POLICE_AREA,
+            ],
+        )
+        .distinct()
+        .order_by("kind", "name")
+    )

@@ -154,6 +154,16 @@ class VersionAdoption(Recorded):
     minutes_reference = GuardedCharField(_("minutes reference"), max_length=120, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    backdating_reason = GuardedTextField(
+        _("reason for a start in the past"),
+        blank=True,
+        help_text=_("Why the version applies from a day before the adoption was recorded."),
+    )
+    unanswered = GuardedTextField(
+        _("recipients who had not answered"),
+        blank=True,
+        help_text=_("Recorded when the version was adopted with a consultation round still open."),
+    )
     source = GuardedCharField(_("source"), max_length=300, blank=True)
 
     class Meta:

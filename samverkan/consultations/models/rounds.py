@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.fields import GuardedCharField, GuardedTextField
@@ -59,11 +60,20 @@ class ConsultationRound(models.Model):
     def municipality(self):
         return self.version.agreement.municipality
 
+    @cached_property
+    def is_closed(self) -> bool:
+        """A round closes when the adoption of its draft is recorded: no
+        more responses, extensions or reminders. (A version registered as
+        adopted before Samverkan keeps its round open until its adoption is
+        recorded, so its history can be entered in order.)"""
+        return self.version.adoptions.exists()
+
 
 class RecipientStatus(models.TextChoices):
     NOT_ANSWERED = "not_answered", _("Not answered")
     ANSWERED = "answered", _("Answered")
     LATE = "late", _("Late")
+    CLOSED = "closed", _("Did not answer")
 
 
 class Recipient(models.Model):
@@ -105,6 +115,8 @@ class Recipient(models.Model):
             return (
                 RecipientStatus.LATE if statement.submitted_on > self.deadline else RecipientStatus.ANSWERED
             )
+        if self.round.is_closed:
+            return RecipientStatus.CLOSED
         return RecipientStatus.LATE if today > self.deadline else RecipientStatus.NOT_ANSWERED
 
     def status_label(self, today: dt.date | None = None) -> str:

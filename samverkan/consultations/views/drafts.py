@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
-from samverkan.agreements.models import AgreementVersion, Goal, PriorityArea, TextSection
-from samverkan.agreements.services import draft_revision
+from samverkan.agreements.models import AgreementVersion, Goal, PriorityArea, TextSection, VersionStatus
+from samverkan.agreements.services import AlreadyAdopted, draft_revision
 from samverkan.consultations import forms, selectors, services
 from samverkan.consultations.tracing import traced_on_draft
 from samverkan.consultations.views.access import draft_for
@@ -152,25 +152,36 @@ def element_edit(request, kind: str, pk: int) -> HttpResponse:
 
 
 def draft_adopt(request, pk: int) -> HttpResponse:
+    version = permissions.get_version_for(request.user, pk)
+    if version.status != VersionStatus.DRAFT and permissions.can_record_adoption(request.user, version):
+        # A repeated submit, or a colleague was quicker: the first adoption stands.
+        messages.info(request, _("This draft has already been adopted."))
+        return redirect("agreements:version", pk=version.pk)
     version = draft_for(request.user, pk)
     if not permissions.can_record_adoption(request.user, version):
         raise PermissionDenied
     proposals = selectors.proposals_to_decide(version)
     form = forms.AdoptionForm(
-        request.POST or None, municipality=version.agreement.municipality, proposals=proposals
+        request.POST or None, version=version, proposals=proposals, unanswered=selectors.unanswered(version)
     )
     if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.version_adopt(
-                version=version,
-                decided_by=form.cleaned_data["decided_by"],
-                decided_on=form.cleaned_data["decided_on"],
-                minutes_reference=form.cleaned_data["minutes_reference"],
-                valid_from=form.cleaned_data["valid_from"],
-                valid_to=form.cleaned_data["valid_to"],
-                outcomes=form.outcomes(),
-                user=request.user,
-            )
+        try:
+            with errors_on(form):
+                services.version_adopt(
+                    version=version,
+                    decided_by=form.cleaned_data["decided_by"],
+                    decided_on=form.cleaned_data["decided_on"],
+                    minutes_reference=form.cleaned_data["minutes_reference"],
+                    valid_from=form.cleaned_data["valid_from"],
+                    valid_to=form.cleaned_data["valid_to"],
+                    backdating_reason=form.cleaned_data["backdating_reason"],
+                    unanswered_confirmed=form.cleaned_data.get("confirm_unanswered", False),
+                    outcomes=form.outcomes(),
+                    user=request.user,
+                )
+        except AlreadyAdopted:
+            messages.info(request, _("This draft has already been adopted."))
+            return redirect("agreements:version", pk=version.pk)
         if not form.errors:
             messages.success(request, _("The version was adopted."))
             return redirect("agreements:version", pk=version.pk)

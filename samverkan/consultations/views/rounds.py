@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
+from samverkan.core.models import Correctable
 from samverkan.agreements.models import Agreement, AgreementVersion, VersionStatus
 from samverkan.consultations import exports, forms, services
 from samverkan.consultations.compilation import compile_round
@@ -94,16 +95,18 @@ def _round_page(request, round, *, add_form=None, status=200) -> HttpResponse:
                 "statement": statement
                 if statement and permissions.can_view_statement(request.user, statement)
                 else None,
-                "can_write": permissions.can_write_statement(request.user, recipient),
+                "can_write": not round.is_closed and permissions.can_write_statement(request.user, recipient),
             }
         )
+    adoption = Correctable.current(round.version.adoptions.all()) if round.is_closed else None
     return render(
         request,
         "consultations/round_detail.html",
         {
             "round": round,
             "rows": rows,
-            "manage": manage,
+            "manage": manage and not round.is_closed,
+            "adoption": adoption,
             "add_form": add_form or (forms.RecipientAddForm(round=round) if manage else None),
             "today": today,
         },

@@ -47,7 +47,8 @@ def statement_edit(request, pk: int) -> HttpResponse:
 def statement_page(request, statement, *, bound=None, status=200) -> HttpResponse:
     round = statement.recipient.round
     can_write = permissions.can_write_statement(request.user, statement.recipient)
-    editable = can_write and not statement.is_submitted
+    editable = can_write and not statement.is_submitted and not round.is_closed
+    origins = selectors.proposal_origins(statement) if can_write else []
     anchors = selectors.anchors(round)
     proposals = list(statement.proposals.prefetch_related("changes", "outcomes__adoption__decided_by"))
     minutes = list(
@@ -61,10 +62,12 @@ def statement_page(request, statement, *, bound=None, status=200) -> HttpRespons
         else None,
         "document": forms.DocumentForm(prefix="document") if editable else None,
         "attachment": forms.AttachmentForm(prefix="attachment") if editable else None,
-        "proposal": forms.ProposalForm(anchors=anchors, prefix="proposal") if can_write else None,
+        "proposal": forms.ProposalForm(anchors=anchors, origins=origins, prefix="proposal")
+        if origins
+        else None,
     }
-    if can_write:
-        for proposal in proposals:
+    for proposal in proposals:
+        if proposal.origin in origins:
             page_forms[f"change-{proposal.pk}"] = forms.ChangeForm(
                 anchors=anchors, prefix=f"change-{proposal.pk}"
             )
@@ -159,7 +162,10 @@ def attachment_download(request, pk: int) -> FileResponse:
 def proposal_add(request, pk: int) -> HttpResponse:
     statement = statement_for(request.user, pk, write=True)
     form = forms.ProposalForm(
-        request.POST, anchors=selectors.anchors(statement.recipient.round), prefix="proposal"
+        request.POST,
+        anchors=selectors.anchors(statement.recipient.round),
+        origins=selectors.proposal_origins(statement),
+        prefix="proposal",
     )
     if form.is_valid():
         proposal = AmendmentProposal(
