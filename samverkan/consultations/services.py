@@ -37,8 +37,8 @@ from samverkan.consultations.models import (
 )
 from samverkan.consultations.selectors import (
     anchor_labels,
-    proposals_to_decide,
     proposal_origins,
+    proposals_to_decide,
     serving,
     unanswered,
 )
