@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
@@ -15,6 +15,17 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/sso/", include("samverkan.accounts.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        login_not_required(
+            auth_views.PasswordResetConfirmView.as_view(
+                template_name="registration/invitation.html",
+                success_url=reverse_lazy("login"),
+                post_reset_login=False,
+            )
+        ),
+        name="invitation",
+    ),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("health/", core_views.health, name="health"),
     path("agreements/", include("samverkan.agreements.urls")),

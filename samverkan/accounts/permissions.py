@@ -374,3 +374,34 @@ def can_draft_revision(user: User, version: AgreementVersion) -> bool:
 def can_record_adoption(user: User, version: AgreementVersion) -> bool:
     """Adopt a draft, or correct a recorded adoption or outcome."""
     return can_edit_version(user, version)
+
+
+# --- A district's people and local steering group ---------------------------------
+# Administrators and the preparation group set up every district; a district
+# coordinator sets up the district of their own organisation. Nobody gives a
+# role wider than their own reach.
+
+DISTRICT_ROLES = (
+    Role.DISTRICT_COORDINATOR,
+    Role.POLICE_CONTACT,
+    Role.STEERING_GROUP_MEMBER,
+    Role.POLITICIAN,
+)
+
+
+def can_manage_district(user: User, area) -> bool:
+    if not in_municipality(user, area.municipality) or not user.writes:
+        return False
+    if oversees(user):
+        return True
+    return (
+        user.role == Role.DISTRICT_COORDINATOR
+        and user.organisation is not None
+        and user.organisation.area_id == area.pk
+    )
+
+
+def assignable_roles(user: User) -> list[tuple[str, str]]:
+    """The roles this user may give (administrators any, others the district's)."""
+    allowed = Role.values if is_administrator(user) else [r.value for r in DISTRICT_ROLES]
+    return [(value, label) for value, label in Role.choices if value in allowed]

@@ -17,7 +17,7 @@ from samverkan.consultations.models import (
 from samverkan.core.forms import RowForm
 from samverkan.core.personal_data import no_personal_identity_number
 from samverkan.organisations.models import Organisation, OrganisationKind
-from samverkan.organisations.selectors import deciding_bodies
+from samverkan.organisations.selectors import deciding_organisations
 
 DATE = {"type": "date"}
 ROWS = {"rows": 3}
@@ -254,7 +254,7 @@ class AdoptionForm(forms.Form):
 
     def __init__(self, *args, version, proposals=(), unanswered=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decided_by"].queryset = deciding_bodies(version.agreement)
+        self.fields["decided_by"].queryset = deciding_organisations(version.agreement)
         self.unanswered = list(unanswered)
         if self.unanswered:
             self.fields["confirm_unanswered"].help_text = _(

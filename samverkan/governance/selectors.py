@@ -1,7 +1,9 @@
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from samverkan.agreements.models import Agreement, Scope
 from samverkan.governance.models import Body, BodyKind
-from samverkan.organisations.models import OrganisationKind
+from samverkan.organisations.models import Organisation, OrganisationKind
 
 
 def body_findings(body: Body) -> list[str]:
@@ -18,3 +20,33 @@ def body_findings(body: Body) -> list[str]:
     if body.kind != BodyKind.WORKING_GROUP and not body.reporting_duties.exists():
         findings.append(_("No schedule for reporting back to committees."))
     return findings
+
+
+def deciding_bodies(agreement) -> QuerySet[Body]:
+    """The bodies that decide for an agreement's district: the local
+    steering group (and working groups) of a local agreement; the central
+    steering and preparation groups for the overarching one, or for a
+    district that has not formed its local steering group yet."""
+    if agreement.area_id is not None:
+        local = Body.objects.filter(agreement=agreement).order_by("kind", "name")
+        if local.exists():
+            return local
+    return Body.objects.filter(
+        municipality=agreement.municipality,
+        kind__in=[BodyKind.CENTRAL_STEERING_GROUP, BodyKind.PREPARATION_GROUP],
+    ).order_by("kind", "name")
+
+
+def local_agreement_of(area) -> Agreement | None:
+    return Agreement.objects.filter(area=area, scope=Scope.LOCAL).first()
+
+
+def district_organisations(area, agreement: Agreement | None) -> list[Organisation]:
+    """The organisations of a district: those serving its area and the
+    parties to its local agreement (the local police area among them)."""
+    found = Q(area=area)
+    if agreement is not None:
+        found |= Q(agreement_versions__agreement=agreement)
+    return list(
+        Organisation.objects.filter(found, municipality=area.municipality).distinct().order_by("kind", "name")
+    )

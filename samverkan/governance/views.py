@@ -1,12 +1,22 @@
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samverkan.accounts import permissions
-from samverkan.core.http import require_municipality
-from samverkan.governance.models import Body
+from samverkan.accounts.models import Role, User
+from samverkan.core.forms import errors_as_messages, errors_on
+from samverkan.core.http import id_parameter, require_municipality
+from samverkan.governance import selectors, services
+from samverkan.governance.forms import LocalGroupForm, PersonForm, RoleForm, SeatForm
+from samverkan.governance.models import Body, BodyKind, Seat
 from samverkan.governance.selectors import body_findings
+from samverkan.organisations.models import Area, AreaKind
 
 
 def body_list(request) -> HttpResponse:
@@ -24,7 +34,12 @@ def body_list(request) -> HttpResponse:
         .select_related("agreement", "parent")
         .prefetch_related("seats__organisation", "reporting_duties__committee")
     ]
-    return render(request, "governance/body_list.html", {"bodies": bodies, "today": today})
+    districts = permissions.oversees(request.user) or (
+        request.user.role == Role.DISTRICT_COORDINATOR and request.user.organisation.area_id is not None
+    )
+    return render(
+        request, "governance/body_list.html", {"bodies": bodies, "today": today, "districts": districts}
+    )
 
 
 def body_detail(request, pk: int) -> HttpResponse:
@@ -45,3 +60,162 @@ def body_detail(request, pk: int) -> HttpResponse:
             "today": today,
         },
     )
+
+
+# --- a district's people and local steering group -----------------------------------
+
+
+def _district(request, pk: int):
+    area = get_object_or_404(Area.objects.select_related("municipality"), pk=pk, kind=AreaKind.DISTRICT)
+    if not permissions.can_manage_district(request.user, area):
+        raise PermissionDenied
+    agreement = selectors.local_agreement_of(area)
+    return area, agreement, selectors.district_organisations(area, agreement)
+
+
+def district_list(request) -> HttpResponse:
+    """The districts the user sets up: every district for those who oversee
+    the collaboration, the own district for a coordinator."""
+    municipality = require_municipality(request)
+    today = timezone.localdate()
+    areas = [
+        area
+        for area in Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT).valid_on(today)
+        if permissions.can_manage_district(request.user, area)
+    ]
+    if not areas:
+        raise PermissionDenied
+    if len(areas) == 1:
+        return redirect("bodies:district", pk=areas[0].pk)
+    return render(request, "governance/district_list.html", {"areas": areas})
+
+
+def district(request, pk: int) -> HttpResponse:
+    area, agreement, organisations = _district(request, pk)
+    group = (
+        Body.objects.filter(agreement=agreement, kind=BodyKind.LOCAL_STEERING_GROUP).first()
+        if agreement
+        else None
+    )
+    bound: dict[str, Any] = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        handler = {
+            "person": _person_add,
+            "role": _role_give,
+            "group": _group_form,
+            "seat": _seat_add,
+            "seat_remove": _seat_remove,
+        }.get(action)
+        if handler is None:
+            return HttpResponseBadRequest(_("Unknown action."))
+        outcome = handler(request, area=area, agreement=agreement, group=group, organisations=organisations)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        bound = outcome
+    people = (
+        User.objects.filter(organisation__in=organisations, is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "last_name", "first_name")
+    )
+    context = {
+        "area": area,
+        "agreement": agreement,
+        "organisations": organisations,
+        "people": [
+            (person, RoleForm(initial={"role": person.role}, by=request.user, prefix=f"role-{person.pk}"))
+            for person in people
+        ],
+        "group": group,
+        "seats": group.seats.select_related("organisation") if group else [],
+        "forms": {
+            "person": PersonForm(organisations=organisations, by=request.user, prefix="person"),
+            "group": LocalGroupForm(
+                initial={"name": _("Local steering group %(district)s") % {"district": area.name}},
+                prefix="group",
+            ),
+            "seat": SeatForm(organisations=organisations, prefix="seat"),
+        }
+        | bound,
+    }
+    return render(request, "governance/district.html", context, status=400 if bound else 200)
+
+
+def _back(area, anchor: str) -> HttpResponse:
+    return redirect(reverse("bodies:district", args=[area.pk]) + anchor)
+
+
+def _person_add(request, *, area, organisations, **_context):
+    form = PersonForm(request.POST, organisations=organisations, by=request.user, prefix="person")
+    if form.is_valid():
+        with errors_on(form):
+            person = services.person_add(user=form.instance, organisations=organisations, by=request.user)
+    if form.errors:
+        return {"person": form}
+    link = request.build_absolute_uri(services.invitation_path(person))
+    messages.success(
+        request,
+        _("%(name)s was added. Send them this link to choose a password: %(link)s")
+        % {"name": person.get_full_name() or person.username, "link": link},
+    )
+    return _back(area, "#people")
+
+
+def _role_give(request, *, area, organisations, **_context):
+    person = get_object_or_404(
+        User, pk=id_parameter(request.POST, "user") or 0, organisation__in=organisations
+    )
+    form = RoleForm(request.POST, by=request.user, prefix=f"role-{person.pk}")
+    if form.is_valid():
+        try:
+            services.role_give(
+                user=person, role=form.cleaned_data["role"], organisations=organisations, by=request.user
+            )
+        except ValidationError as error:
+            errors_as_messages(request, error)
+        else:
+            messages.success(
+                request,
+                _("The role of %(name)s was changed.") % {"name": person.get_full_name() or person.username},
+            )
+    else:
+        errors_as_messages(request, form)
+    return _back(area, "#people")
+
+
+def _group_form(request, *, area, agreement, **_context):
+    form = LocalGroupForm(request.POST, prefix="group")
+    if agreement is None:
+        form.add_error(None, _("The district has no local agreement to form a steering group for."))
+    elif form.is_valid():
+        with errors_on(form):
+            services.local_group_form(
+                agreement=agreement, name=form.cleaned_data["name"], mandate=form.cleaned_data["mandate"]
+            )
+    if form.errors:
+        return {"group": form}
+    messages.success(request, _("The local steering group was formed."))
+    return _back(area, "#group")
+
+
+def _seat_add(request, *, area, group, organisations, **_context):
+    form = SeatForm(request.POST, organisations=organisations, prefix="seat")
+    if group is None:
+        form.add_error(None, _("Form the local steering group first."))
+    elif form.is_valid():
+        form.instance.body = group
+        with errors_on(form):
+            services.seat_add(seat=form.instance, organisations=organisations)
+    if form.errors:
+        return {"seat": form}
+    messages.success(request, _("The seat was added."))
+    return _back(area, "#group")
+
+
+def _seat_remove(request, *, area, group, **_context):
+    if group is None:
+        raise Http404
+    seat = get_object_or_404(Seat, pk=id_parameter(request.POST, "seat") or 0, body=group)
+    services.seat_remove(seat=seat)
+    messages.success(request, _("The seat was removed."))
+    return _back(area, "#group")

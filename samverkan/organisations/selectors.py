@@ -101,7 +101,7 @@ def neighbourhoods_of(district: Area, *, on: dt.date | None = None) -> list[Area
     return sorted({link.neighbourhood for link in links}, key=lambda a: a.name)
 
 
-def deciding_bodies(agreement) -> QuerySet[Organisation]:
+def deciding_organisations(agreement) -> QuerySet[Organisation]:
     """The organisations that decide on an agreement: the council, the
     executive board and the police region for the overarching agreement;
     the district's committee, administration and local police area (and

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.agreements.models import Goal, PriorityArea
 from samverkan.core.forms import choice, model_choice
 from samverkan.governance.models import Body
+from samverkan.governance.selectors import deciding_bodies
 from samverkan.indicators.models import Indicator
 from samverkan.organisations.models import Area, AreaKind, Organisation
 from samverkan.plans.models import (
@@ -171,7 +172,7 @@ class AdoptForm(forms.Form):
 
     def __init__(self, *args, plan: ActionPlan, body=None, **kwargs):
         super().__init__(*args, **kwargs)
-        model_choice(self, "body").queryset = Body.objects.filter(municipality=plan.municipality)
+        model_choice(self, "body").queryset = deciding_bodies(plan.agreement)
         if body is not None:
             self.fields["body"].initial = body.pk
 

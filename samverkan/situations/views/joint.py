@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from samverkan.core.forms import errors_on
 from samverkan.core.http import download, id_parameter
-from samverkan.governance.models import Body
+from samverkan.governance.selectors import deciding_bodies
 from samverkan.situations import exports, selectors, services, snapshots
 from samverkan.situations.forms import (
     DecisionForm,
@@ -61,7 +61,7 @@ def joint_decision(request, pk: int) -> HttpResponse:
     form = DecisionForm(
         request.POST,
         analysis=analysis,
-        bodies=Body.objects.filter(municipality=analysis.picture.municipality),
+        bodies=deciding_bodies(analysis.picture.agreement),
     )
     if form.is_valid():
         order = {r.problem.pk: i for i, r in enumerate(selectors.ranking(analysis))}

@@ -5,7 +5,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 
 from samverkan.accounts import permissions
-from samverkan.governance.models import Body
+from samverkan.governance.selectors import deciding_bodies
 from samverkan.organisations.models import Municipality
 from samverkan.situations import selectors
 from samverkan.situations.forms import (
@@ -81,7 +81,7 @@ def joint_page(request, analysis, *, forms=None, status=200) -> HttpResponse:
             "decision",
             DecisionForm(
                 analysis=analysis,
-                bodies=Body.objects.filter(municipality=analysis.picture.municipality),
+                bodies=deciding_bodies(analysis.picture.agreement),
                 initial={"problems": [r.problem.pk for r in by_score if r.total > 0][:3]},
             ),
         )

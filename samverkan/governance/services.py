@@ -1,0 +1,104 @@
+"""Writes that set up a district: its people with their roles, and its
+local steering group with seats by organisation and role."""
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from samverkan.accounts import permissions
+from samverkan.accounts.models import Role, User
+from samverkan.agreements.models import Agreement
+from samverkan.governance.models import Body, BodyKind, Seat
+from samverkan.organisations.models import Organisation
+
+
+def _allowed_role(by: User, role: str) -> None:
+    if role not in dict(permissions.assignable_roles(by)):
+        raise ValidationError({"role": _("You cannot give this role.")})
+
+
+def _fits_organisation(role: str, organisation: Organisation) -> None:
+    if role == Role.POLICE_CONTACT and not organisation.is_police:
+        raise ValidationError({"role": _("A police contact belongs to a police organisation.")})
+    if role == Role.DISTRICT_COORDINATOR and organisation.is_police:
+        raise ValidationError({"role": _("A district coordinator belongs to the city's organisation.")})
+
+
+def _in_district(organisation: Organisation, organisations: list[Organisation]) -> None:
+    if organisation not in organisations:
+        raise ValidationError({"organisation": _("Choose one of the district's organisations.")})
+
+
+@transaction.atomic
+def person_add(*, user: User, organisations: list[Organisation], by: User) -> User:
+    """Add a person to one of the district's organisations with a role. The
+    account has no password yet: the invitation link lets them choose one."""
+    _in_district(user.organisation, organisations)
+    _allowed_role(by, user.role)
+    _fits_organisation(user.role, user.organisation)
+    if User.objects.filter(username__iexact=user.username).exists():
+        raise ValidationError({"username": _("That user name is taken.")})
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user
+
+
+def invitation_path(user: User) -> str:
+    """Where the person chooses a password (valid until they have, or for
+    PASSWORD_RESET_TIMEOUT)."""
+    return reverse(
+        "invitation",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
+def role_give(*, user: User, role: str, organisations: list[Organisation], by: User) -> User:
+    _in_district(user.organisation, organisations)
+    _allowed_role(by, role)
+    _fits_organisation(role, user.organisation)
+    if not permissions.is_administrator(by) and user.role not in dict(permissions.assignable_roles(by)):
+        raise ValidationError({"role": _("You cannot change the role of this user.")})
+    user.role = role
+    user.full_clean()
+    user.save(update_fields=["role"])
+    return user
+
+
+def local_group_form(*, agreement: Agreement, name: str, mandate: str = "") -> Body:
+    """Form the district's local steering group, reporting to the central one."""
+    if Body.objects.filter(agreement=agreement, kind=BodyKind.LOCAL_STEERING_GROUP).exists():
+        raise ValidationError(_("The district already has a local steering group."))
+    body = Body(
+        municipality=agreement.municipality,
+        kind=BodyKind.LOCAL_STEERING_GROUP,
+        name=name,
+        agreement=agreement,
+        mandate=mandate,
+        parent=Body.objects.filter(
+            municipality=agreement.municipality, kind=BodyKind.CENTRAL_STEERING_GROUP
+        ).first(),
+    )
+    body.full_clean()
+    body.save()
+    return body
+
+
+def seat_add(*, seat: Seat, organisations: list[Organisation]) -> Seat:
+    _in_district(seat.organisation, organisations)
+    if seat.is_chair and seat.body.seats.filter(is_chair=True).exists():
+        raise ValidationError({"is_chair": _("The group already has a chair.")})
+    seat.full_clean()
+    seat.save()
+    return seat
+
+
+def seat_remove(*, seat: Seat) -> None:
+    seat.delete()
