@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from samverkan.organisations.geometry import contains_point
 from samverkan.organisations.models import (
@@ -130,3 +131,35 @@ def deciding_organisations(agreement) -> QuerySet[Organisation]:
         .distinct()
         .order_by("kind", "name")
     )
+
+
+def area_choices(
+    municipality: Municipality,
+    *,
+    district: Area | None,
+    start: dt.date,
+    end: dt.date,
+    mapped_only: bool = False,
+) -> tuple[QuerySet[Area], list]:
+    """The areas a picker offers for a period, grouped by kind and labelled
+    so that a district and a neighbourhood of the same name stay apart:
+    the district (or every district) valid in the period, then its
+    neighbourhoods. Returns the queryset that validates a choice and the
+    grouped (value, label) choices that are shown."""
+    areas = Area.objects.filter(municipality=municipality).overlapping(start, end)
+    if mapped_only:
+        areas = areas.exclude(geometry__isnull=True)
+    if district is not None:
+        members = AreaMembership.objects.filter(district=district).overlapping(start, end)
+        areas = areas.filter(Q(pk=district.pk) | Q(pk__in=members.values("neighbourhood_id")))
+    areas = areas.order_by("name")
+    groups: dict[str, list[tuple[int, str]]] = {AreaKind.DISTRICT: [], AreaKind.NEIGHBOURHOOD: []}
+    for area in areas:
+        kind = AreaKind(area.kind)
+        groups.setdefault(kind, []).append((area.pk, f"{area.name} ({str(kind.label).lower()})"))
+    labels = {
+        AreaKind.DISTRICT: _("District committee areas"),
+        AreaKind.NEIGHBOURHOOD: _("Neighbourhoods"),
+    }
+    grouped = [(labels.get(kind, kind), choices) for kind, choices in groups.items() if choices]
+    return areas, grouped

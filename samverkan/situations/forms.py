@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.agreements.models import Agreement, MandatoryCategory, Scope
+from samverkan.core.forms import model_choice
 from samverkan.core.personal_data import no_personal_identity_number
 from samverkan.governance.models import Body
 from samverkan.indicators.models import Indicator, PeriodKind
-from samverkan.organisations.models import Area, AreaKind
+from samverkan.organisations.models import Area
 from samverkan.situations.models import (
     Branch,
     Cause,
@@ -17,7 +18,7 @@ from samverkan.situations.models import (
     PartyPicture,
     Problem,
 )
-from samverkan.situations.selectors import selectable_priority_areas
+from samverkan.situations.selectors import mandatory_categories, picture_areas, selectable_priority_areas
 
 CHOOSE = _("Choose…")
 
@@ -60,20 +61,24 @@ class ProblemForm(forms.ModelForm):
 
     def __init__(self, *args, picture, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.filter(
-            municipality=picture.municipality, kind__in=[AreaKind.DISTRICT, AreaKind.NEIGHBOURHOOD]
-        ).order_by("name")
-        self.fields["area"].empty_label = CHOOSE
+        queryset, grouped = picture_areas(picture)
+        area = model_choice(self, "area")
+        area.queryset = queryset
+        area.choices = [("", CHOOSE), *grouped]
         areas = selectable_priority_areas(picture)
         self.fields["priority_areas"].queryset = self.fields["priority_areas"].queryset.filter(
             pk__in=[a.pk for a in areas]
         )
         self.fields["priority_areas"].label_from_instance = lambda a: (
-            f"{a.name} ({a.version.case_number or a.version.label})"
+            f"{a.name} ({_('local priority')})" if a.is_local_priority else a.name
         )
-        self.fields["categories"].queryset = MandatoryCategory.objects.filter(
-            version__in={a.version_id for a in areas}
-        )
+        categories = mandatory_categories(areas)
+        if categories:
+            self.fields["categories"].queryset = MandatoryCategory.objects.filter(
+                pk__in=[c.pk for c in categories]
+            )
+        else:
+            del self.fields["categories"]
 
 
 class EvidenceForm(forms.Form):
@@ -96,18 +101,14 @@ class EvidenceForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, municipality, **kwargs):
+    def __init__(self, *args, municipality, areas, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = Indicator.objects.filter(municipality=municipality)
         self.fields["indicator"].empty_label = _("None: the text is the evidence")
-        self.fields["observation_area"].queryset = (
-            Area.objects.filter(
-                municipality=municipality, kind__in=[AreaKind.DISTRICT, AreaKind.NEIGHBOURHOOD]
-            )
-            .exclude(geometry__isnull=True)
-            .order_by("name")
-        )
-        self.fields["observation_area"].empty_label = _("None")
+        queryset, grouped = areas
+        observation_area = model_choice(self, "observation_area")
+        observation_area.queryset = queryset
+        observation_area.choices = [("", _("None")), *grouped]
 
     def clean(self) -> dict[str, Any]:
         super().clean()

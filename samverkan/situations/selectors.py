@@ -7,11 +7,12 @@ from typing import Any
 
 from shapely.geometry import Point, shape
 
-from samverkan.agreements.compliance import central_versions_in_force
+from samverkan.agreements.compliance import adopted_centrals, central_versions_in_force
 from samverkan.agreements.models import MandatoryCategory, PriorityArea
 from samverkan.agreements.selectors import latest_adopted, version_in_force
 from samverkan.datasources.models import Observation
 from samverkan.organisations.models import Municipality, Organisation, OrganisationKind
+from samverkan.organisations.selectors import area_choices
 from samverkan.situations.models import Criterion, JointAnalysis, PartyPicture, Problem, SituationPicture
 
 PARTY_KINDS = (OrganisationKind.DISTRICT_ADMINISTRATION, OrganisationKind.POLICE_AREA)
@@ -93,15 +94,53 @@ def joint_coverage(analysis: JointAnalysis) -> Coverage:
 
 
 def selectable_priority_areas(picture: SituationPicture) -> list[PriorityArea]:
-    """The areas a problem can be linked to: the overarching ones in force
-    and the local agreement's own."""
+    """The areas a problem can be linked to, each once: the local agreement's
+    areas in force for the picture's period, and the overarching
+    agreement's areas in force then that no local area already addresses
+    (a local area copied from an overarching one stands for it)."""
     version = agreement_version_of(picture)
     if version is None:
         return []
-    areas = list(version.priority_areas.all())
-    for central in central_versions_in_force(version):
-        areas += list(central.priority_areas.all())
+    areas = list(version.priority_areas.prefetch_related("addresses"))
+    addressed = {central.pk for area in areas for central in area.addresses.all()}
+    names = {area.name for area in areas}
+    central = next(
+        (
+            c
+            for c in adopted_centrals(picture.municipality)
+            if c.is_in_force_on(picture.period_end) or c.is_in_force_on(picture.period_start)
+        ),
+        None,
+    )
+    if central is not None:
+        areas += [a for a in central.priority_areas.all() if a.pk not in addressed and a.name not in names]
     return areas
+
+
+def mandatory_categories(areas: list[PriorityArea]) -> list[MandatoryCategory]:
+    """The categories the frameworks behind these areas oblige a district to
+    take a position on, each name once (successive frameworks may repeat one)."""
+    versions = {area.version_id for area in areas} | {
+        central.version_id for area in areas for central in area.addresses.all()
+    }
+    found: dict[str, MandatoryCategory] = {}
+    for category in MandatoryCategory.objects.filter(version__in=versions).order_by(
+        "name", "-version__valid_from"
+    ):
+        found.setdefault(category.name, category)
+    return list(found.values())
+
+
+def picture_areas(picture: SituationPicture, *, mapped_only: bool = False):
+    """The picker's areas for a picture: its district and the district's
+    neighbourhoods valid in the period."""
+    return area_choices(
+        picture.municipality,
+        district=picture.agreement.area,
+        start=picture.period_start,
+        end=picture.period_end,
+        mapped_only=mapped_only,
+    )
 
 
 @dataclass

@@ -6,7 +6,6 @@ from django.shortcuts import render
 
 from samverkan.accounts import permissions
 from samverkan.governance.selectors import deciding_bodies
-from samverkan.organisations.models import Municipality
 from samverkan.situations import selectors
 from samverkan.situations.forms import (
     DecisionForm,
@@ -17,26 +16,33 @@ from samverkan.situations.forms import (
     ScoresForm,
     VersionForm,
 )
-from samverkan.situations.models import Problem
+from samverkan.situations.models import Problem, SituationPicture
 from samverkan.situations.presentation import cause_fishbone, evidence_chart
+from samverkan.situations.selectors import picture_areas
 
 
 def evidence_form(
-    problem: Problem, municipality: Municipality, data: QueryDict | None = None
+    problem: Problem, picture: SituationPicture, data: QueryDict | None = None, *, areas=None
 ) -> EvidenceForm:
     # One form per problem, so field ids stay unique on the page.
-    return EvidenceForm(data, municipality=municipality, prefix=f"evidence-{problem.pk}")
+    return EvidenceForm(
+        data,
+        municipality=picture.municipality,
+        areas=areas or picture_areas(picture, mapped_only=True),
+        prefix=f"evidence-{problem.pk}",
+    )
 
 
 def decorate(problems, picture, forms) -> None:
     """Charts for the evidence, and (for editors) an evidence form per problem."""
     failed = (forms or {}).get("evidence")
+    areas = picture_areas(picture, mapped_only=True) if forms is not None else None
     for problem in problems:
         for evidence in problem.evidence.all():
             evidence.chart = evidence_chart(evidence)
         if forms is not None:
             same = failed is not None and failed.prefix == f"evidence-{problem.pk}"
-            problem.evidence_form = failed if same else evidence_form(problem, picture.municipality)
+            problem.evidence_form = failed if same else evidence_form(problem, picture, areas=areas)
 
 
 def party_page(request, party_picture, *, forms=None, status=200) -> HttpResponse:

@@ -116,7 +116,7 @@ def problem_add(request, pk: int) -> HttpResponse:
 @require_POST
 def evidence_add(request, pk: int) -> HttpResponse:
     problem = problem_for(request.user, pk)
-    form = evidence_form(problem, problem.picture.municipality, request.POST)
+    form = evidence_form(problem, problem.picture, request.POST)
     if form.is_valid():
         area = form.cleaned_data["observation_area"]
         with errors_on(form):
