@@ -295,6 +295,9 @@ def test_a_new_report_carries_over_progress_and_submitting_tells_both_bodies(pla
     roles = {n.user.role for n in told}
     assert Role.STEERING_GROUP_MEMBER in roles and Role.PREPARATION_GROUP in roles
     assert Role.POLITICIAN not in roles
+    # The police party, responsible for measures of the plan, hears of it; the submitter does not.
+    assert Role.POLICE_CONTACT in roles
+    assert not told.filter(user=cast[Role.DISTRICT_COORDINATOR]).exists()
     assert all(n.text.startswith("Uppföljning inlämnad") for n in told)
     assert len(mail.outbox) == told.exclude(user__email="").count() > 0
     with pytest.raises(ValidationError):

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.agreements.models import Goal, PriorityArea
@@ -18,7 +19,7 @@ from samverkan.plans.models import (
     MeasureKind,
     MeasureStatus,
 )
-from samverkan.plans.selectors import plan_parties
+from samverkan.plans.selectors import plan_goals, plan_parties
 from samverkan.situations.models import Cause, Problem
 
 CHOOSE = _("Choose…")
@@ -41,8 +42,9 @@ class PlanForm(forms.ModelForm):
             f"{a.name} ({a.version.agreement})"
         )
         model_choice(self, "goals").queryset = Goal.objects.filter(
-            priority_area__version__agreement__in=agreements
-        )
+            Q(priority_area__version__agreement__in=agreements)
+            | Q(priority_area__addressed_by__version__agreement__in=agreements)
+        ).distinct()
         self.fields["goals"].required = False
         model_choice(self, "analysis").queryset = (
             self.fields["analysis"]
@@ -99,10 +101,13 @@ class MeasureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         municipality = plan.municipality
         model_choice(self, "kind").queryset = MeasureKind.objects.filter(municipality=municipality)
-        goals = Goal.objects.filter(priority_area__version__agreement=plan.agreement)
-        if plan.priority_area_id:
-            goals = goals.filter(priority_area=plan.priority_area)
+        goals, borrowed = plan_goals(plan)
         model_choice(self, "goal").queryset = goals
+        if borrowed:
+            self.fields["goal"].help_text = _(
+                "The local agreement states no goals for this priority area: the overarching "
+                "agreement's goals for it are offered."
+            )
         problems = (
             Problem.objects.filter(analysis=plan.analysis) if plan.analysis_id else Problem.objects.none()
         )

@@ -3,7 +3,9 @@
 import datetime as dt
 import hashlib
 
-from samverkan.agreements.models import Scope
+from django.db.models import QuerySet
+
+from samverkan.agreements.models import Goal, Scope
 from samverkan.agreements.selectors import latest_adopted, version_in_force
 from samverkan.governance.models import Body, BodyKind
 from samverkan.organisations.models import Organisation
@@ -20,6 +22,20 @@ def agreement_parties(agreement, year: int) -> list:
 # What plan_parties() reads: prefetch these on a queryset of plans that asks it for many
 # plans, or for one plan several times (the permission checks do).
 PLAN_PARTIES = ("agreement__versions__parties", "agreement__versions__superseded_by")
+
+
+def plan_goals(plan) -> tuple[QuerySet[Goal], bool]:
+    """The goals a plan's measures can serve, and whether they are borrowed:
+    the goals of its priority area, or, where the local agreement states
+    none, those of the overarching areas it addresses."""
+    goals = Goal.objects.filter(priority_area__version__agreement=plan.agreement)
+    if not plan.priority_area_id:
+        return goals, False
+    own = goals.filter(priority_area=plan.priority_area)
+    if own.exists():
+        return own, False
+    addressed = plan.priority_area.addresses.all()
+    return Goal.objects.filter(priority_area__in=addressed), addressed.exists()
 
 
 def plan_parties(plan) -> list:

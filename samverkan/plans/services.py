@@ -13,6 +13,7 @@ from samverkan.core.i18n import in_site_language
 from samverkan.indicators.models import IndicatorValue, PeriodKind
 from samverkan.indicators.periods import tertial_end
 from samverkan.notifications.services import notify, people_of
+from samverkan.organisations.models import Organisation
 from samverkan.plans import figures
 from samverkan.plans.annual import compile_year
 from samverkan.plans.models import (
@@ -58,8 +59,11 @@ def plan_create(
         raise ValidationError(_("The priority area must belong to the agreement."))
     if priority_area is None and agreement.scope != "central":
         raise ValidationError(_("A local action plan belongs to one priority area."))
-    if any(g.priority_area_id != getattr(priority_area, "pk", g.priority_area_id) for g in goals):
-        raise ValidationError(_("The goals must belong to the plan's priority area."))
+    if priority_area is not None:
+        # Its own goals, or where it states none, those of the overarching areas it addresses.
+        allowed = {priority_area.pk, *priority_area.addresses.values_list("pk", flat=True)}
+        if any(g.priority_area_id not in allowed for g in goals):
+            raise ValidationError(_("The goals must belong to the plan's priority area."))
     plan = ActionPlan(
         agreement=agreement,
         priority_area=priority_area,
@@ -317,6 +321,14 @@ def report_submit(*, report: FollowUpReport, user, base_url: str = "") -> Follow
     bodies = list(report.recipients.all())
     organisations = {seat.organisation_id for body in bodies for seat in body.seats.all()}
     people = people_of(organisations, roles=["steering_group_member", "preparation_group"])
+    # The parties responsible for the plan's measures hear of it too (the
+    # police party runs half of them), whoever submitted it.
+    responsible = Organisation.objects.filter(measures__plan=report.plan).values_list("pk", flat=True)
+    people += [
+        person
+        for person in people_of(set(responsible), roles=["district_coordinator", "police_contact"])
+        if person not in people and person != user
+    ]
     notify(
         people,
         key=f"report-submitted:{report.pk}",
