@@ -14,6 +14,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from samverkan.accounts.models import Role, User
 from samverkan.agreements.models import Agreement
@@ -370,6 +371,20 @@ def test_the_compilation_covers_every_district_with_results_and_honest_trends(an
         assert trend["significant"] is (trend["p"] is not None and trend["p"] < 0.05)
     assert any(a["districts"][0]["district"] == "Norra innerstaden" for a in content["priority_areas"])
     assert "Platssamverkan Sergels torg fortsätter 2026" in annual.next_year_plan
+
+
+def test_a_year_not_yet_ended_is_compiled_as_preliminary(annual, stockholm):
+    from samverkan.plans.annual import annual_docx, compile_year
+
+    assert annual.content["preliminary"] is False  # 2025 has ended
+    this_year = timezone.localdate().year
+    content = compile_year(stockholm, this_year)
+    assert content["preliminary"] is True
+    annual.content = content
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(annual_docx(annual))).paragraphs)
+    assert f"Preliminär: sammanställd {content['compiled_at'][:10]}" in text
 
 
 def test_the_compilation_pdf_renders_with_charts(client, cast, annual, tmp_path):

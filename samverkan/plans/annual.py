@@ -204,6 +204,8 @@ def compile_year(municipality, year: int) -> dict:
         "year": year,
         "municipality": municipality.name,
         "compiled_at": timezone.now().isoformat(),
+        # Compiled before the year has ended: the figures can still change.
+        "preliminary": timezone.localdate() <= dt.date(year, 12, 31),
         "districts": districts,
         "central": central,
         "priority_areas": [{"name": name, "districts": rows} for name, rows in sorted(per_area.items())],
@@ -273,6 +275,13 @@ def annual_pdf(report) -> bytes:
     return render_pdf("plans/annual_export.html", context)
 
 
+def preliminary_note(content: dict) -> str:
+    return _("Preliminary: compiled on %(day)s, before the year %(year)s had ended.") % {
+        "day": content["compiled_at"][:10],
+        "year": content["year"],
+    }
+
+
 def annual_docx(report) -> bytes:
     from docx import Document
     from docx.shared import Cm
@@ -282,6 +291,8 @@ def annual_docx(report) -> bytes:
     document.core_properties.title = str(report)
     document.add_heading(_("Yearly compilation %(year)s") % {"year": content["year"]}, level=0)
     document.add_paragraph(content["municipality"])
+    if content.get("preliminary"):
+        document.add_paragraph(preliminary_note(content))
     if report.is_example:
         document.add_paragraph(_("Example content, not taken from the municipality's documents."))
     totals = content["totals"]
@@ -370,6 +381,9 @@ def annual_xlsx(report) -> bytes:
         chart.add_data(Reference(sheet, min_col=3, min_row=1, max_row=sheet.max_row), titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=2, min_row=2, max_row=sheet.max_row))
         sheet.add_chart(chart, "G2")
+    if content.get("preliminary"):
+        sheet.append([])
+        sheet.append([preliminary_note(content)])
     measures = book.create_sheet(_("Plans")[:31])
     measures.append(
         [
