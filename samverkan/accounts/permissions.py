@@ -404,4 +404,4 @@ def can_manage_district(user: User, area) -> bool:
 def assignable_roles(user: User) -> list[tuple[str, str]]:
     """The roles this user may give (administrators any, others the district's)."""
     allowed = Role.values if is_administrator(user) else [r.value for r in DISTRICT_ROLES]
-    return [(value, label) for value, label in Role.choices if value in allowed]
+    return [(value, str(label)) for value, label in Role.choices if value in allowed]

@@ -5,6 +5,7 @@ every change it does make goes through the audit log as "configuration"."""
 import datetime as dt
 import json
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -282,7 +283,7 @@ class ConfigurationLoader:
             )
 
     def _version(
-        self, agreement: Agreement, data: dict, known: dict, versions_data: list = ()
+        self, agreement: Agreement, data: dict, known: dict, versions_data: Sequence[dict] = ()
     ) -> AgreementVersion:
         version, _ = AgreementVersion.objects.update_or_create(
             agreement=agreement,

@@ -192,8 +192,7 @@ def _editable(statement: Statement) -> Statement:
 
 
 def statement_save(*, statement: Statement) -> Statement:
-    if statement.pk is not None:
-        _editable(Statement.objects.get(pk=statement.pk))
+    _editable(Statement.objects.get(pk=statement.pk) if statement.pk is not None else statement)
     return _saved(statement)
 
 

@@ -68,4 +68,4 @@ class RowForm(Form):
 def _always_sent(field: Any) -> bool:
     if not isinstance(field, ChoiceField) or isinstance(field, ModelChoiceField):
         return False
-    return all(value not in ("", None) for value, _label in field.choices)
+    return all(value not in ("", None) for value, _label in list(field.choices))  # type: ignore[arg-type]

@@ -21,14 +21,16 @@ def _allowed_role(by: User, role: str) -> None:
         raise ValidationError({"role": _("You cannot give this role.")})
 
 
-def _fits_organisation(role: str, organisation: Organisation) -> None:
+def _fits_organisation(role: str, organisation: Organisation | None) -> None:
+    if organisation is None:
+        raise ValidationError({"organisation": _("Choose one of the district's organisations.")})
     if role == Role.POLICE_CONTACT and not organisation.is_police:
         raise ValidationError({"role": _("A police contact belongs to a police organisation.")})
     if role == Role.DISTRICT_COORDINATOR and organisation.is_police:
         raise ValidationError({"role": _("A district coordinator belongs to the city's organisation.")})
 
 
-def _in_district(organisation: Organisation, organisations: list[Organisation]) -> None:
+def _in_district(organisation: Organisation | None, organisations: list[Organisation]) -> None:
     if organisation not in organisations:
         raise ValidationError({"organisation": _("Choose one of the district's organisations.")})
 

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -10,13 +11,14 @@ from django.utils.translation import gettext as _
 
 from samverkan.accounts import permissions
 from samverkan.accounts.models import Role, User
+from samverkan.agreements.models import Agreement
 from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import id_parameter, require_municipality
 from samverkan.governance import selectors, services
 from samverkan.governance.forms import LocalGroupForm, PersonForm, RoleForm, SeatForm
 from samverkan.governance.models import Body, BodyKind, Seat
 from samverkan.governance.selectors import body_findings
-from samverkan.organisations.models import Area, AreaKind
+from samverkan.organisations.models import Area, AreaKind, Organisation
 
 
 def body_list(request) -> HttpResponse:
@@ -65,7 +67,7 @@ def body_detail(request, pk: int) -> HttpResponse:
 # --- a district's people and local steering group -----------------------------------
 
 
-def _district(request, pk: int):
+def _district(request, pk: int) -> tuple[Area, Agreement | None, list[Organisation]]:
     area = get_object_or_404(Area.objects.select_related("municipality"), pk=pk, kind=AreaKind.DISTRICT)
     if not permissions.can_manage_district(request.user, area):
         raise PermissionDenied
@@ -100,13 +102,14 @@ def district(request, pk: int) -> HttpResponse:
     bound: dict[str, Any] = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
-        handler = {
+        handlers: dict[str, Callable[..., Any]] = {
             "person": _person_add,
             "role": _role_give,
             "group": _group_form,
             "seat": _seat_add,
             "seat_remove": _seat_remove,
-        }.get(action)
+        }
+        handler = handlers.get(action)
         if handler is None:
             return HttpResponseBadRequest(_("Unknown action."))
         outcome = handler(request, area=area, agreement=agreement, group=group, organisations=organisations)
@@ -141,11 +144,11 @@ def district(request, pk: int) -> HttpResponse:
     return render(request, "governance/district.html", context, status=400 if bound else 200)
 
 
-def _back(area, anchor: str) -> HttpResponse:
+def _back(area: Area, anchor: str) -> HttpResponse:
     return redirect(reverse("bodies:district", args=[area.pk]) + anchor)
 
 
-def _person_add(request, *, area, organisations, **_context):
+def _person_add(request, *, area, organisations, **_context) -> HttpResponse | dict[str, Any]:
     form = PersonForm(request.POST, organisations=organisations, by=request.user, prefix="person")
     if form.is_valid():
         with errors_on(form):
@@ -161,7 +164,7 @@ def _person_add(request, *, area, organisations, **_context):
     return _back(area, "#people")
 
 
-def _role_give(request, *, area, organisations, **_context):
+def _role_give(request, *, area, organisations, **_context) -> HttpResponse | dict[str, Any]:
     person = get_object_or_404(
         User, pk=id_parameter(request.POST, "user") or 0, organisation__in=organisations
     )
@@ -183,7 +186,7 @@ def _role_give(request, *, area, organisations, **_context):
     return _back(area, "#people")
 
 
-def _group_form(request, *, area, agreement, **_context):
+def _group_form(request, *, area, agreement, **_context) -> HttpResponse | dict[str, Any]:
     form = LocalGroupForm(request.POST, prefix="group")
     if agreement is None:
         form.add_error(None, _("The district has no local agreement to form a steering group for."))
@@ -198,7 +201,7 @@ def _group_form(request, *, area, agreement, **_context):
     return _back(area, "#group")
 
 
-def _seat_add(request, *, area, group, organisations, **_context):
+def _seat_add(request, *, area, group, organisations, **_context) -> HttpResponse | dict[str, Any]:
     form = SeatForm(request.POST, organisations=organisations, prefix="seat")
     if group is None:
         form.add_error(None, _("Form the local steering group first."))
@@ -212,7 +215,7 @@ def _seat_add(request, *, area, group, organisations, **_context):
     return _back(area, "#group")
 
 
-def _seat_remove(request, *, area, group, **_context):
+def _seat_remove(request, *, area, group, **_context) -> HttpResponse | dict[str, Any]:
     if group is None:
         raise Http404
     seat = get_object_or_404(Seat, pk=id_parameter(request.POST, "seat") or 0, body=group)

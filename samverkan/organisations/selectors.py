@@ -1,6 +1,7 @@
 """Reads over areas and their history."""
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -102,7 +103,7 @@ def neighbourhoods_of(district: Area, *, on: dt.date | None = None) -> list[Area
     return sorted({link.neighbourhood for link in links}, key=lambda a: a.name)
 
 
-def deciding_organisations(agreement) -> QuerySet[Organisation]:
+def deciding_organisations(agreement: Any) -> QuerySet[Organisation]:
     """The organisations that decide on an agreement: the council, the
     executive board and the police region for the overarching agreement;
     the district's committee, administration and local police area (and
@@ -140,7 +141,7 @@ def area_choices(
     start: dt.date,
     end: dt.date,
     mapped_only: bool = False,
-) -> tuple[QuerySet[Area], list]:
+) -> tuple[QuerySet[Area], list[tuple[str, list[tuple[int, str]]]]]:
     """The areas a picker offers for a period, grouped by kind and labelled
     so that a district and a neighbourhood of the same name stay apart:
     the district (or every district) valid in the period, then its
@@ -153,13 +154,13 @@ def area_choices(
         members = AreaMembership.objects.filter(district=district).overlapping(start, end)
         areas = areas.filter(Q(pk=district.pk) | Q(pk__in=members.values("neighbourhood_id")))
     areas = areas.order_by("name")
-    groups: dict[str, list[tuple[int, str]]] = {AreaKind.DISTRICT: [], AreaKind.NEIGHBOURHOOD: []}
+    labels = {
+        AreaKind.DISTRICT.value: _("District committee areas"),
+        AreaKind.NEIGHBOURHOOD.value: _("Neighbourhoods"),
+    }
+    groups: dict[str, list[tuple[int, str]]] = {kind: [] for kind in labels}
     for area in areas:
         kind = AreaKind(area.kind)
-        groups.setdefault(kind, []).append((area.pk, f"{area.name} ({str(kind.label).lower()})"))
-    labels = {
-        AreaKind.DISTRICT: _("District committee areas"),
-        AreaKind.NEIGHBOURHOOD: _("Neighbourhoods"),
-    }
+        groups.setdefault(kind.value, []).append((area.pk, f"{area.name} ({str(kind.label).lower()})"))
     grouped = [(labels.get(kind, kind), choices) for kind, choices in groups.items() if choices]
     return areas, grouped
