@@ -32,6 +32,19 @@ def soder_police(soder):
     )
 
 
+def person_form(organisation, **change):
+    """The add-a-person form as posted: a police contact of `organisation`."""
+    return {
+        "action": "person",
+        "person-first_name": "Kim",
+        "person-last_name": "Polis",
+        "person-username": "kim.polis",
+        "person-email": "kim.polis@example.se",
+        "person-organisation": organisation.pk,
+        "person-role": Role.POLICE_CONTACT,
+    } | change
+
+
 def page(soder):
     return reverse("bodies:district", args=[soder.pk])
 
@@ -56,16 +69,7 @@ def test_who_may_set_up_a_district(client, cast, soder):
 
 def test_a_coordinator_adds_a_person_who_chooses_a_password(client, cast, soder, soder_police):
     client.force_login(cast["other_coordinator"])
-    data = {
-        "action": "person",
-        "person-first_name": "Kim",
-        "person-last_name": "Polis",
-        "person-username": "kim.polis",
-        "person-email": "kim.polis@example.se",
-        "person-organisation": soder_police.pk,
-        "person-role": Role.POLICE_CONTACT,
-    }
-    added = client.post(page(soder), data, follow=True)
+    added = client.post(page(soder), person_form(soder_police), follow=True)
     assert added.status_code == 200
     person = User.objects.get(username="kim.polis")
     assert person.role == Role.POLICE_CONTACT and not person.has_usable_password()
@@ -95,14 +99,7 @@ def test_a_coordinator_adds_a_person_who_chooses_a_password(client, cast, soder,
 )
 def test_bad_people_are_refused_on_the_form(client, cast, soder, soder_police, change, field):
     client.force_login(cast["other_coordinator"])
-    data = {
-        "action": "person",
-        "person-first_name": "Kim",
-        "person-last_name": "Polis",
-        "person-username": "kim.polis",
-        "person-organisation": soder_police.pk,
-        "person-role": Role.POLICE_CONTACT,
-    } | change
+    data = person_form(soder_police, **change)
     before = User.objects.count()
     answer = client.post(page(soder), data)
     assert answer.status_code == 400

@@ -188,18 +188,23 @@ def test_two_adoptions_at_once_store_one_and_neither_answers_500(stockholm):
 # --- adoption closes the round ---------------------------------------------------------
 
 
-def test_adopting_with_a_round_open_needs_confirmation_and_closes_the_round(central, client):
-    draft = draft_revision(version=central, label="Remissutkast")
-    round = services.round_create(
+def open_round(draft, case_number, *recipients):
+    """A round on `draft` sent ten days ago, answers due in twenty."""
+    return services.round_create(
         version=draft,
         title="Remiss",
-        case_number="KS 2026/900",
+        case_number=case_number,
         referred_by=org("Kommunstyrelsen"),
         sent_on=TODAY - dt.timedelta(days=10),
         deadline=TODAY + dt.timedelta(days=20),
-        recipients=[org("Idrottsnämnden"), org("Södermalms stadsdelsnämnd")],
+        recipients=[org(name) for name in recipients],
         user=preparation(),
     )
+
+
+def test_adopting_with_a_round_open_needs_confirmation_and_closes_the_round(central, client):
+    draft = draft_revision(version=central, label="Remissutkast")
+    round = open_round(draft, "KS 2026/900", "Idrottsnämnden", "Södermalms stadsdelsnämnd")
     sport = round.recipients.get(organisation__name="Idrottsnämnden")
     soder = round.recipients.get(organisation__name="Södermalms stadsdelsnämnd")
     statement = services.statement_save(
@@ -242,16 +247,7 @@ def test_adopting_with_a_round_open_needs_confirmation_and_closes_the_round(cent
 
 def test_a_submitted_response_offers_only_the_committees_competing_proposals(central, client):
     draft = draft_revision(version=central, label="Remissutkast")
-    round = services.round_create(
-        version=draft,
-        title="Remiss",
-        case_number="KS 2026/901",
-        referred_by=org("Kommunstyrelsen"),
-        sent_on=TODAY - dt.timedelta(days=10),
-        deadline=TODAY + dt.timedelta(days=20),
-        recipients=[org("Södermalms stadsdelsnämnd")],
-        user=preparation(),
-    )
+    round = open_round(draft, "KS 2026/901", "Södermalms stadsdelsnämnd")
     statement = services.statement_save(
         statement=Statement(recipient=round.recipients.get(), proposed_decision="Ö.", summary="Positiv.")
     )
