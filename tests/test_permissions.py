@@ -106,6 +106,7 @@ def _build_objects(stockholm) -> dict:
         plan_objects
         | _consultation_objects(stockholm, coordinator)
         | {
+            "coordinator_district": inner.agreement.area,
             "est_group": group,
             "week": week,
             "measure": measure,
@@ -154,17 +155,23 @@ def _plan_objects(stockholm, coordinator, inner) -> dict:
 
 
 def _consultation_objects(stockholm, coordinator) -> dict:
-    """The replayed rounds, with Norra innerstaden's response still a draft
-    (with an attachment), and the example revision draft of the overarching
-    agreement that is out for consultation."""
+    """The replayed rounds (closed: their drafts were adopted), and the
+    example revision draft of the overarching agreement that is out for
+    consultation, with Norra innerstaden's response to it still a draft
+    (with an attachment)."""
     from samverkan.consultations import services
     from samverkan.consultations.demo import load_example_consultations
     from samverkan.consultations.models import ConsultationRound, Statement
 
     load_example_consultations(EXAMPLE_CONSULTATIONS, municipality=stockholm)
     round = ConsultationRound.objects.get(case_number="KS 2023/740")
-    draft_statement = Statement.objects.get(
-        recipient__round=round, recipient__organisation__name__startswith="Norra"
+    open_round = ConsultationRound.objects.get(case_number="KS 2026/512")
+    draft_statement = services.statement_save(
+        statement=Statement(
+            recipient=open_round.recipients.get(organisation__name__startswith="Norra"),
+            proposed_decision="Nämnden överlämnar förvaltningens svar.",
+            summary="Utkast.",
+        )
     )
     services.attachment_add(
         statement=draft_statement, title="Bilaga", name="bilaga.txt", data=b"Synpunkter.", user=coordinator
@@ -174,9 +181,10 @@ def _consultation_objects(stockholm, coordinator) -> dict:
     central_draft = AgreementVersion.objects.get(case_number="KS 2026/512")  # the example draft under way
     return {
         "round": round,
+        "open_round": open_round,
         "sodermalm_statement": sodermalm,
         "draft_statement": draft_statement,
-        "jarva_recipient": round.recipients.get(organisation__name="Järva stadsdelsnämnd"),
+        "waiting_recipient": open_round.recipients.get(organisation__name="Idrottsnämnden"),
         "attachment": draft_statement.attachments.get(),
         "proposal": proposal,
         "outcome": proposal.current_outcome,
@@ -349,6 +357,20 @@ GET_ROUTES = {
     "areas:lookup": (lambda o: reverse("areas:lookup") + "?lon=17.925&lat=59.388&date=2023-06-01", EVERYONE),
     "bodies:list": (lambda o: reverse("bodies:list"), EVERYONE),
     "bodies:detail": (lambda o: reverse("bodies:detail", args=[o["body"].pk]), EVERYONE),
+    # The coordinator is sent on to the own district; other readers may set up none.
+    "bodies:districts": (
+        lambda o: reverse("bodies:districts"),
+        only(*OVERSEERS) | {Role.DISTRICT_COORDINATOR: 302, "other_coordinator": 302},
+    ),
+    "bodies:district": (
+        lambda o: reverse("bodies:district", args=[o["coordinator_district"].pk]),
+        only(*OVERSEERS, Role.DISTRICT_COORDINATOR),
+    ),
+    # Reached without signing in: an unknown token says the link is not valid.
+    "invitation": (
+        lambda o: reverse("invitation", args=["MQ", "not-a-token"]),
+        {role: 200 for role in ROLES} | {"anonymous": 200},
+    ),
     "audit:log": (lambda o: reverse("audit:log"), only(Role.ADMINISTRATOR)),
     "imports:list": (lambda o: reverse("imports:list"), only(*WRITERS)),
     "imports:detail": (lambda o: reverse("imports:detail", args=[o["batch"].pk]), only(*WRITERS)),
@@ -592,15 +614,15 @@ POST_ROUTES = {
         only(Role.DISTRICT_COORDINATOR, Role.POLICE_CONTACT, allowed_status=302),
     ),
     "consultations:recipient_add": (
-        lambda o: reverse("consultations:recipient_add", args=[o["round"].pk]),
+        lambda o: reverse("consultations:recipient_add", args=[o["open_round"].pk]),
         only(*OVERSEERS, allowed_status=400),
     ),
     "consultations:remind": (
-        lambda o: reverse("consultations:remind", args=[o["round"].pk]),
+        lambda o: reverse("consultations:remind", args=[o["open_round"].pk]),
         only(*OVERSEERS, allowed_status=302),
     ),
     "consultations:extension": (
-        lambda o: reverse("consultations:extension", args=[o["jarva_recipient"].pk]),
+        lambda o: reverse("consultations:extension", args=[o["waiting_recipient"].pk]),
         only(*OVERSEERS, allowed_status=302),
     ),
     "consultations:statement_edit (save)": (

@@ -137,6 +137,8 @@ def round_create(
 
 
 def recipient_add(*, round: ConsultationRound, organisation) -> Recipient:
+    if round.is_closed:
+        raise ValidationError(_("The round is closed: the draft has been adopted."))
     if round.recipients.filter(organisation=organisation).exists():
         raise ValidationError(_("%(org)s is already a recipient.") % {"org": organisation})
     return _saved(Recipient(round=round, organisation=organisation))
