@@ -26,6 +26,7 @@ from samverkan.notifications.models import Notification
 from samverkan.plans import figures, roundtrip, selectors, services
 from samverkan.plans.demo import load_example_plans
 from samverkan.plans.models import (
+    ActionPlan,
     AnnualReport,
     Communication,
     Measure,
@@ -818,3 +819,43 @@ def test_a_measure_is_added_and_edited_through_the_plan_page(client, cast, draft
     assert client.post(url, data | {"title": "Trygghetsvandring i april"}).status_code == 302
     measure.refresh_from_db()
     assert measure.title == "Trygghetsvandring i april" and measure.description == ""
+
+
+def test_the_joint_analysis_leads_to_an_action_plan_per_priority(client, cast, picture):
+    analysis = picture.joint
+    assert analysis.adopted_decision is not None
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])
+    page = client.get(reverse("situations:joint", args=[analysis.pk]))
+    priorities = page.context["plan_priorities"]
+    assert priorities, "the adopted priorities offer action plans"
+    area, problems = priorities[0]
+    link = f"{reverse('plans:list')}?analysis={analysis.pk}&amp;priority_area={area.pk}"
+    assert link in page.content.decode()
+    form = client.get(reverse("plans:list"), {"analysis": analysis.pk, "priority_area": area.pk}).context["form"]
+    assert form.initial["analysis"] == analysis.pk and form.initial["priority_area"] == area.pk
+    assert all(p.title in form.initial["purpose"] for p in problems)
+    created = client.post(
+        reverse("plans:list"),
+        {
+            "agreement": form.initial["agreement"],
+            "priority_area": area.pk,
+            "year": form.initial["year"],
+            "title": form.initial["title"],
+            "purpose": form.initial["purpose"],
+            "analysis": analysis.pk,
+        },
+    )
+    assert created.status_code == 302
+    plan = ActionPlan.objects.get(pk=created["Location"].rstrip("/").split("/")[-1])
+    assert plan.analysis == analysis and plan.priority_area == area
+    # The plan's measures can name the analysis's problems and causes.
+    measure_form = client.get(created["Location"]).context["measure_form"]
+    assert set(measure_form.fields["problem"].queryset) == set(analysis.problems.all())
+    # And the analysis lists the plan made from it.
+    again = client.get(reverse("situations:joint", args=[analysis.pk])).content.decode()
+    assert reverse("plans:detail", args=[plan.pk]) in again
+    # A reader who may not create plans is not offered the link.
+    client.force_login(cast[Role.POLITICIAN])
+    read = client.get(reverse("situations:joint", args=[analysis.pk]))
+    if read.status_code == 200:
+        assert read.context["plan_priorities"] == []

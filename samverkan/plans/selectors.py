@@ -2,8 +2,10 @@
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import Goal, Scope
 from samverkan.agreements.selectors import latest_adopted, version_in_force
@@ -79,3 +81,48 @@ def communication_approvals(communication: Communication) -> dict[int, Approval]
     """The approvals that still count: those of the text as it stands."""
     current = digest(communication)
     return {a.organisation_id: a for a in communication.approvals.all() if a.text_digest == current}
+
+
+# --- from the joint analysis to action plans ----------------------------------------
+
+
+def priorities_for_plans(analysis) -> list[tuple[Any, list[Any]]]:
+    """The steering group's prioritised problems of a joint analysis, grouped
+    by the local agreement's priority area they fall under (an overarching
+    area counts under the local area that addresses it), in rank order. An
+    action plan is made per priority area."""
+    from samverkan.situations.selectors import agreement_version_of
+
+    version = agreement_version_of(analysis.picture)
+    if version is None:
+        return []
+    local = list(version.priority_areas.prefetch_related("addresses"))
+    standing_for = {central.pk: area for area in local for central in area.addresses.all()}
+    own = {area.pk: area for area in local}
+    grouped: dict[int, tuple[Any, list[Any]]] = {}
+    problems = (
+        analysis.problems.filter(rank__isnull=False).order_by("rank").prefetch_related("priority_areas")
+    )
+    for problem in problems:
+        for area in problem.priority_areas.all():
+            target = own.get(area.pk) or standing_for.get(area.pk)
+            if target is not None:
+                grouped.setdefault(target.pk, (target, []))[1].append(problem)
+    return list(grouped.values())
+
+
+def plan_initial_from_analysis(analysis, priority_area, year: int) -> dict[str, Any]:
+    """A new plan's form filled in from the joint analysis: its agreement,
+    the analysis, the priority area and the prioritised problems named."""
+    problems = next(
+        (found for area, found in priorities_for_plans(analysis) if area.pk == priority_area.pk), []
+    )
+    return {
+        "agreement": analysis.picture.agreement_id,
+        "analysis": analysis.pk,
+        "priority_area": priority_area.pk,
+        "year": year,
+        "title": _("Action plan %(area)s") % {"area": priority_area.name},
+        "purpose": _("Based on the joint analysis %(picture)s. Prioritised problems: %(problems)s.")
+        % {"picture": analysis.picture.title, "problems": "; ".join(p.title for p in problems)},
+    }

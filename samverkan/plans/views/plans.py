@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
+from samverkan.agreements.models import PriorityArea
 from samverkan.core.forms import errors_as_messages, errors_on
-from samverkan.core.http import download, require_municipality
+from samverkan.core.http import download, id_parameter, require_municipality
 from samverkan.plans import figures, roundtrip, services
 from samverkan.plans.forms import (
     AdoptForm,
@@ -26,9 +27,10 @@ from samverkan.plans.models import (
     ActionPlan,
     Measure,
 )
-from samverkan.plans.selectors import PLAN_PARTIES, deciding_body, plan_parties
+from samverkan.plans.selectors import PLAN_PARTIES, deciding_body, plan_initial_from_analysis, plan_parties
 from samverkan.plans.views.access import measure_for, plan_for
 from samverkan.situations.presentation import chart_from, safe_svg
+from samverkan.situations.views.access import analysis_for
 
 
 def plan_list(request) -> HttpResponse:
@@ -37,7 +39,15 @@ def plan_list(request) -> HttpResponse:
     creatable = agreements.filter(
         pk__in=[a.pk for a in permissions.agreements_for_new_plans(request.user, agreements)]
     )
-    form = PlanForm(agreements=creatable, initial={"year": timezone.localdate().year}) if creatable else None
+    initial = {"year": timezone.localdate().year}
+    analysis_id = id_parameter(request.GET, "analysis")
+    if analysis_id and creatable:
+        # "Create an action plan" from the joint analysis: the form filled in from it.
+        analysis = analysis_for(request.user, analysis_id)
+        area = PriorityArea.objects.filter(pk=id_parameter(request.GET, "priority_area") or 0).first()
+        if analysis.picture.agreement_id in {a.pk for a in creatable} and area is not None:
+            initial = plan_initial_from_analysis(analysis, area, analysis.picture.period_end.year + 1)
+    form = PlanForm(agreements=creatable, initial=initial) if creatable else None
     status = 200
     if request.method == "POST":
         if not creatable:

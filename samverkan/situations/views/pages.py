@@ -6,6 +6,8 @@ from django.shortcuts import render
 
 from samverkan.accounts import permissions
 from samverkan.governance.selectors import deciding_bodies
+from samverkan.plans.models import ActionPlan
+from samverkan.plans.selectors import priorities_for_plans
 from samverkan.situations import selectors
 from samverkan.situations.forms import (
     DecisionForm,
@@ -97,6 +99,15 @@ def joint_page(request, analysis, *, forms=None, status=200) -> HttpResponse:
     for row in ranked:
         row.fishbone = cause_fishbone(row.problem) if row.problem.causes.exists() else ""
     versions = list(analysis.versions.order_by("-number"))
+    agreement = analysis.picture.agreement
+    may_plan = bool(permissions.agreements_for_new_plans(request.user, [agreement]))
+    plans = [
+        plan
+        for plan in ActionPlan.objects.filter(analysis=analysis).select_related(
+            "agreement__municipality", "priority_area"
+        )
+        if permissions.can_view_plan(request.user, plan)
+    ]
     return render(
         request,
         "situations/joint.html",
@@ -115,6 +126,10 @@ def joint_page(request, analysis, *, forms=None, status=200) -> HttpResponse:
             "forms": forms,
             "versions": versions,
             "criteria": selectors.CRITERIA,
+            "plan_priorities": priorities_for_plans(analysis)
+            if may_plan and analysis.adopted_decision
+            else [],
+            "plans": plans,
         },
         status=status,
     )
