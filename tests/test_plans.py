@@ -831,7 +831,9 @@ def test_the_joint_analysis_leads_to_an_action_plan_per_priority(client, cast, p
     area, problems = priorities[0]
     link = f"{reverse('plans:list')}?analysis={analysis.pk}&amp;priority_area={area.pk}"
     assert link in page.content.decode()
-    form = client.get(reverse("plans:list"), {"analysis": analysis.pk, "priority_area": area.pk}).context["form"]
+    form = client.get(reverse("plans:list"), {"analysis": analysis.pk, "priority_area": area.pk}).context[
+        "form"
+    ]
     assert form.initial["analysis"] == analysis.pk and form.initial["priority_area"] == area.pk
     assert all(p.title in form.initial["purpose"] for p in problems)
     created = client.post(

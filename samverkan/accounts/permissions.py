@@ -12,7 +12,6 @@ from samverkan.accounts.models import WRITING_ROLES, Role, User
 from samverkan.agreements.models import Agreement, AgreementVersion, Scope, VersionStatus
 from samverkan.organisations.models import Municipality
 from samverkan.plans.selectors import communication_parties, plan_parties
-from samverkan.situations.models import SituationPicture
 from samverkan.situations.selectors import picture_parties
 
 
@@ -113,13 +112,6 @@ def can_view_picture(user: User, picture) -> bool:
     if is_administrator(user) or user.role == Role.PREPARATION_GROUP:
         return True
     return user.role != Role.POLITICIAN and user.organisation_id in _picture_parties(picture)
-
-
-def visible_pictures(user: User, municipality: Municipality) -> list[SituationPicture]:
-    pictures = SituationPicture.objects.filter(agreement__municipality=municipality).select_related(
-        "agreement__area", "agreement__municipality"
-    )
-    return [p for p in pictures if can_view_picture(user, p)]
 
 
 def can_create_picture(user: User, agreement: Agreement) -> bool:

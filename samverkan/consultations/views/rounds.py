@@ -35,6 +35,9 @@ def round_list(request) -> HttpResponse:
         ).select_related("agreement")
         if permissions.can_view_version(request.user, v)
     ]
+    for draft in drafts:
+        # Editors work on the draft; readers read it as a version.
+        draft.editable = permissions.can_edit_draft(request.user, draft)
     agreements: dict[Agreement, list[AgreementVersion]] = {}
     for version in AgreementVersion.objects.filter(agreement__municipality=municipality).select_related(
         "agreement"

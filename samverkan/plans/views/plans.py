@@ -107,6 +107,8 @@ def plan_page(request, plan, *, forms=None, status=200) -> HttpResponse:
         "decisions": plan.decisions.select_related("body", "recorded_by"),
         "reports": reports,
         "goals": plan.goals.all(),
+        "can_view_analysis": plan.analysis is not None
+        and permissions.can_view_joint(request.user, plan.analysis),
     }
     if can_edit:
         context["measure_form"] = forms.get("measure") or MeasureForm(plan=plan)

@@ -130,6 +130,8 @@ def joint_page(request, analysis, *, forms=None, status=200) -> HttpResponse:
             if may_plan and analysis.adopted_decision
             else [],
             "plans": plans,
+            # Readers of the decided analysis (politicians) do not reach the parties' pictures.
+            "can_view_picture": permissions.can_view_picture(request.user, analysis.picture),
         },
         status=status,
     )

@@ -17,6 +17,7 @@ from samverkan.situations.forms import (
     PictureForm,
     ProblemForm,
 )
+from samverkan.situations.models import SituationPicture
 from samverkan.situations.views.access import party_picture_for, picture_for, problem_for
 from samverkan.situations.views.pages import evidence_form, joint_page, party_page
 
@@ -40,7 +41,18 @@ def picture_list(request) -> HttpResponse:
             if not form.errors:
                 messages.success(request, _("The situation picture was created."))
                 return redirect("situations:picture", pk=picture.pk)
-    pictures = permissions.visible_pictures(request.user, municipality)
+    pictures = []
+    for picture in SituationPicture.objects.filter(agreement__municipality=municipality).select_related(
+        "agreement__area", "agreement__municipality", "joint"
+    ):
+        # A reader who may not open the parties' pictures still sees the decided joint analyses.
+        picture.readable = permissions.can_view_picture(request.user, picture)
+        joint = getattr(picture, "joint", None)
+        picture.joint_readable = joint is not None and (
+            picture.readable or permissions.can_view_joint(request.user, joint)
+        )
+        if picture.readable or picture.joint_readable:
+            pictures.append(picture)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "situations/picture_list.html", {"pictures": pictures, "form": form}, status=status
