@@ -292,6 +292,28 @@ def test_the_word_document_holds_sources_priorities_and_diagrams(client, cast, e
     assert len(current.inline_shapes) == 2  # the fishbones of the two problems with causes
 
 
+def test_word_and_pdf_carry_the_same_prioritisation_matrix(client, cast, example, tmp_path):
+    from docx import Document
+
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])
+    url = reverse("situations:export", args=[example.joint.pk, "docx"])
+    document = Document(io.BytesIO(client.get(url).content))
+    matrix = next(t for t in document.tables if t.rows[0].cells[0].text == "Problem")
+    rows = {r.cells[0].text: [c.text for c in r.cells[1:]] for r in list(matrix.rows)[1:]}
+    expected = {
+        problem.title: sum(score.score for score in problem.scores.all())
+        for problem in example.joint.problems.all()
+    }
+    assert {title.split(". ", 1)[-1]: int(cells[-1]) for title, cells in rows.items()} == expected
+    assert any(total > 0 for total in expected.values())
+    pdf = tmp_path / "lagesbild.pdf"
+    pdf.write_bytes(client.get(reverse("situations:export", args=[example.joint.pk, "pdf"])).content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Prioriteringsmatris" in text
+    for cells in rows.values():
+        assert " ".join(cells) in " ".join(text.split()) or all(c in text for c in cells)
+
+
 def test_the_word_document_renders_to_pages(client, cast, example, tmp_path):
     client.force_login(cast[Role.DISTRICT_COORDINATOR])
     docx = tmp_path / "lagesbild.docx"

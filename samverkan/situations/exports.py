@@ -52,6 +52,16 @@ def _context(analysis, content, version) -> dict:
         "parties": [analysis.city_picture, analysis.police_picture],
         "printed": timezone.localtime(),
         "criteria": list(Criterion),
+        # The prioritisation matrix: one row per problem, a score per criterion.
+        "matrix": [
+            {
+                "title": problem["title"],
+                "rank": problem["rank"],
+                "scores": [problem["scores"].get(criterion.value, 0) for criterion in Criterion],
+                "total": problem["score_total"],
+            }
+            for problem in problems
+        ],
     }
 
 
@@ -110,6 +120,22 @@ def joint_docx(analysis, content: dict, *, version=None) -> bytes:
     else:
         document.add_paragraph(_("No prioritisation has been adopted yet."))
 
+    document.add_heading(_("Prioritisation matrix"), level=1)
+    criteria = context["criteria"]
+    matrix = document.add_table(rows=1, cols=len(criteria) + 2)
+    matrix.style = "Light List"
+    head = matrix.rows[0].cells
+    head[0].text = _("Problem")
+    for cell, criterion in zip(head[1:], criteria, strict=False):
+        cell.text = str(criterion.label)
+    head[-1].text = _("Total")
+    for row in context["matrix"]:
+        cells = matrix.add_row().cells
+        cells[0].text = row["title"] if row["rank"] is None else f"{row['rank']}. {row['title']}"
+        for cell, score in zip(cells[1:], row["scores"], strict=False):
+            cell.text = str(score)
+        cells[-1].text = str(row["total"])
+
     document.add_heading(_("Problems"), level=1)
     for problem in context["problems"]:
         heading = problem["title"] if problem["rank"] is None else f"{problem['rank']}. {problem['title']}"
@@ -119,6 +145,7 @@ def joint_docx(analysis, content: dict, *, version=None) -> bytes:
             (_("When"), problem["times"]),
             (_("Seen by"), ", ".join(problem["seen_by"])),
             (_("Priority areas"), "; ".join(problem["priority_areas"])),
+            (_("Score"), str(problem["score_total"])),
         ]:
             if value:
                 paragraph = document.add_paragraph()
