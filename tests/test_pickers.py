@@ -63,3 +63,35 @@ def test_the_evidence_map_areas_come_from_the_same_picker(picture):
     queryset, grouped = picture_areas(picture, mapped_only=True)
     form = EvidenceForm(municipality=picture.municipality, areas=(queryset, grouped))
     assert all(area.geometry is not None for area in form.fields["observation_area"].queryset)
+
+
+def test_an_indicator_without_values_for_the_district_says_so(picture, client, cast):
+    from django.urls import reverse
+
+    from samverkan.indicators.models import Indicator, IndicatorValue
+
+    soder = picture.agreement.area
+    indicator = next(
+        i
+        for i in Indicator.objects.filter(municipality=picture.municipality)
+        if not IndicatorValue.objects.filter(indicator=i, area=soder).exists()
+    )
+    coordinator = cast["other_coordinator"]
+    party = services.party_picture_start(picture=picture, organisation=coordinator.organisation)
+    problem = services.problem_add(owner=party, title="Otrygghet vid Medborgarplatsen", area=soder)
+    client.force_login(coordinator)
+    answer = client.post(
+        reverse("situations:evidence_add", args=[problem.pk]),
+        {
+            f"evidence-{problem.pk}-source_kind": "statistics",
+            f"evidence-{problem.pk}-text": "Anmälningarna ökar.",
+            f"evidence-{problem.pk}-indicator": indicator.pk,
+            f"evidence-{problem.pk}-period_kind": "year",
+        },
+        follow=True,
+    )
+    text = answer.content.decode()
+    said = f"{indicator.name} har inga värden för {soder.name} till och med 2026-12-31"
+    assert said in text  # in the message and beside the evidence
+    assert text.count(said) == 2
+    assert reverse("imports:list") in text

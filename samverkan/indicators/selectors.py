@@ -135,5 +135,6 @@ def indicator_figures(
         "period_kind": period_kind,
         "per": "1000" if indicator.denominator == "population" else "",
         "is_share": indicator.source == "survey",
+        "until": until.isoformat(),
         "rows": [row(v) for v in own],
     }

@@ -147,10 +147,13 @@ def measure_indicator_add(
         )
         if value is None:
             raise ValidationError(
-                _(
-                    "There is no complete yearly value of %(indicator)s for %(area)s before %(year)s; give the baseline."
-                )
-                % {"indicator": indicator.name, "area": area.name, "year": measure.plan.year}
+                {
+                    "baseline": _(
+                        "There is no complete yearly value of %(indicator)s for %(area)s before %(year)s; "
+                        "give the baseline."
+                    )
+                    % {"indicator": indicator.name, "area": area.name, "year": measure.plan.year}
+                }
             )
         if value.value is None:  # excluded by the query; the type does not know
             raise ValidationError(_("The baseline value is missing; give the baseline."))

@@ -88,7 +88,12 @@ class ActionPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} {self.year}"
+        return self.heading
+
+    @property
+    def heading(self) -> str:
+        """The title with the year, once: a title that already names the year keeps it."""
+        return self.title if str(self.year) in self.title else f"{self.title} {self.year}"
 
     @property
     def municipality(self):

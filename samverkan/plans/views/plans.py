@@ -95,6 +95,9 @@ def plan_page(request, plan, *, forms=None, status=200) -> HttpResponse:
             links.append({**data, "svg": safe_svg(chart_from(data["chart"]))})
         rows.append({"measure": measure, "indicators": links})
     reports = [r for r in plan.reports.all() if permissions.can_view_report(request.user, r)]
+    analysis = plan.analysis
+    if analysis is not None and analysis.picture.agreement_id == plan.agreement_id:
+        analysis.picture.agreement = plan.agreement  # its versions are read already
     context = {
         "plan": plan,
         "rows": rows,

@@ -132,7 +132,7 @@ def evidence_add(request, pk: int) -> HttpResponse:
     if form.is_valid():
         area = form.cleaned_data["observation_area"]
         with errors_on(form):
-            services.evidence_add(
+            evidence = services.evidence_add(
                 problem=problem,
                 source_kind=form.cleaned_data["source_kind"],
                 text=form.cleaned_data["text"],
@@ -145,6 +145,16 @@ def evidence_add(request, pk: int) -> HttpResponse:
             return party_page(request, problem.party_picture, forms={"evidence": form}, status=400)
         return joint_page(request, problem.analysis, forms={"evidence": form}, status=400)
     messages.success(request, _("The evidence was attached."))
+    if evidence.indicator_id and not evidence.figures.get("rows"):
+        messages.warning(
+            request,
+            _("%(indicator)s has no values for %(area)s up to %(until)s: import the source to show figures.")
+            % {
+                "indicator": evidence.indicator,
+                "area": evidence.indicator_area,
+                "until": problem.picture.period_end.isoformat(),
+            },
+        )
     if problem.party_picture_id:
         return redirect("situations:party", pk=problem.party_picture_id)
     return redirect("situations:joint", pk=problem.analysis_id)
