@@ -166,3 +166,40 @@ def test_the_local_steering_group_is_formed_and_then_decides_for_the_district(
     assert list(deciding_bodies(agreement)) == [group]
     removed = client.post(page(soder), {"action": "seat_remove", "seat": group.seats.get().pk})
     assert removed.status_code == 302 and not group.seats.exists()
+
+
+def test_lists_and_the_arshjul_narrow_to_a_district_remembered_per_user(client, cast, soder):
+    import tomllib
+    from pathlib import Path
+
+    from samverkan.plans.demo import load_example_plans
+    from samverkan.situations.demo import load_example_pictures
+
+    config = Path(__file__).parent.parent / "samverkan/configurations/stockholm"
+    load_example_pictures(
+        tomllib.loads((config / "situations.toml").read_text()), municipality=soder.municipality
+    )
+    load_example_plans(tomllib.loads((config / "plans.toml").read_text()), municipality=soder.municipality)
+    preparation = cast[Role.PREPARATION_GROUP]
+    client.force_login(preparation)
+    everything = client.get(reverse("plans:list")).context["plans"]
+    assert everything and all(
+        p.agreement.area.code == "norra-innerstaden" for p in everything if p.agreement.area
+    )
+    assert client.get(reverse("plans:list"), {"district": soder.pk}).context["plans"] == []
+    preparation.refresh_from_db()
+    assert preparation.district == soder
+    # Remembered: the next list, and the pictures, open narrowed to Södermalm.
+    assert client.get(reverse("plans:list")).context["plans"] == []
+    assert client.get(reverse("situations:list")).context["pictures"] == []
+    year = client.get(reverse("calendar:year"), {"year": 2025})
+    inner = Organisation.objects.get(name="Norra innerstadens stadsdelsförvaltning")
+    shown = [item for _month, items in year.context["months"] for item in items]
+    assert shown and not any(inner.pk in item.organisations for item in shown)
+    assert 'name="district"' in year.content.decode()
+    # "All districts" clears it.
+    assert client.get(reverse("plans:list"), {"district": ""}).context["plans"] == everything
+    preparation.refresh_from_db()
+    assert preparation.district is None
+    year = client.get(reverse("calendar:year"), {"year": 2025})
+    assert any(inner.pk in item.organisations for _m, items in year.context["months"] for item in items)

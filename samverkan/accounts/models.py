@@ -31,6 +31,15 @@ class User(AbstractUser):
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.POLITICIAN)
+    district = models.ForeignKey(
+        "organisations.Area",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("district shown"),
+        help_text=_("The district that lists and the årshjul are narrowed to; empty shows all."),
+    )
     # The identity provider's subject for accounts made by single sign-on.
     oidc_subject = models.CharField(
         _("single sign-on subject"), max_length=255, null=True, blank=True, unique=True, editable=False

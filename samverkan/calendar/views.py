@@ -7,6 +7,7 @@ from django.utils import timezone
 from samverkan.accounts import permissions
 from samverkan.calendar.registry import Item, items
 from samverkan.core.http import AuthenticatedRequest, require_municipality
+from samverkan.organisations.selectors import district_organisations, district_shown
 
 
 def calendar_year(request: AuthenticatedRequest) -> HttpResponse:
@@ -29,6 +30,11 @@ def calendar_year(request: AuthenticatedRequest) -> HttpResponse:
     else:
         entries = items(municipality, first, last, routine=show_est)
         recent = items(municipality, look_back, today, routine=False)
+    district, districts = district_shown(request)
+    if district is not None:
+        # The district's own deadlines, and those of the whole municipality (no organisation named).
+        own = {o.pk for o in district_organisations(district)}
+        entries = [i for i in entries if not i.organisations or i.organisations & own]
     months: dict[int, list[Item]] = {}
     for item in entries:
         if first <= item.date <= last:
@@ -49,5 +55,8 @@ def calendar_year(request: AuthenticatedRequest) -> HttpResponse:
             "today": today,
             "overdue": overdue,
             "show_est": show_est,
+            "district": district,
+            "districts": districts,
+            "keep": [("year", year)] + ([("est", "1")] if show_est else []),
         },
     )

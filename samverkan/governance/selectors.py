@@ -1,9 +1,9 @@
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import Agreement, Scope
 from samverkan.governance.models import Body, BodyKind
-from samverkan.organisations.models import Organisation, OrganisationKind
+from samverkan.organisations.models import OrganisationKind
 
 
 def body_findings(body: Body) -> list[str]:
@@ -39,14 +39,3 @@ def deciding_bodies(agreement) -> QuerySet[Body]:
 
 def local_agreement_of(area) -> Agreement | None:
     return Agreement.objects.filter(area=area, scope=Scope.LOCAL).first()
-
-
-def district_organisations(area, agreement: Agreement | None) -> list[Organisation]:
-    """The organisations of a district: those serving its area and the
-    parties to its local agreement (the local police area among them)."""
-    found = Q(area=area)
-    if agreement is not None:
-        found |= Q(agreement_versions__agreement=agreement)
-    return list(
-        Organisation.objects.filter(found, municipality=area.municipality).distinct().order_by("kind", "name")
-    )

@@ -19,6 +19,7 @@ from samverkan.governance.forms import LocalGroupForm, PersonForm, RoleForm, Sea
 from samverkan.governance.models import Body, BodyKind, Seat
 from samverkan.governance.selectors import body_findings
 from samverkan.organisations.models import Area, AreaKind, Organisation
+from samverkan.organisations.selectors import district_organisations
 
 
 def body_list(request) -> HttpResponse:
@@ -72,7 +73,7 @@ def _district(request, pk: int) -> tuple[Area, Agreement | None, list[Organisati
     if not permissions.can_manage_district(request.user, area):
         raise PermissionDenied
     agreement = selectors.local_agreement_of(area)
-    return area, agreement, selectors.district_organisations(area, agreement)
+    return area, agreement, district_organisations(area)
 
 
 def district_list(request) -> HttpResponse:

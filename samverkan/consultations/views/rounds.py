@@ -35,9 +35,6 @@ def round_list(request) -> HttpResponse:
         ).select_related("agreement")
         if permissions.can_view_version(request.user, v)
     ]
-    for draft in drafts:
-        # Editors work on the draft; readers read it as a version.
-        draft.editable = permissions.can_edit_draft(request.user, draft)
     agreements: dict[Agreement, list[AgreementVersion]] = {}
     for version in AgreementVersion.objects.filter(agreement__municipality=municipality).select_related(
         "agreement"
@@ -49,7 +46,8 @@ def round_list(request) -> HttpResponse:
         "consultations/round_list.html",
         {
             "rounds": rounds,
-            "drafts": drafts,
+            # Editors work on a draft; readers read it as a version.
+            "drafts": [(draft, permissions.can_edit_draft(request.user, draft)) for draft in drafts],
             "comparable": [a for a, versions in agreements.items() if len(versions) > 1],
             "today": timezone.localdate(),
         },

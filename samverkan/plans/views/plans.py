@@ -14,6 +14,7 @@ from samverkan.accounts import permissions
 from samverkan.agreements.models import PriorityArea
 from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import download, id_parameter, require_municipality
+from samverkan.organisations.selectors import district_shown
 from samverkan.plans import figures, roundtrip, services
 from samverkan.plans.forms import (
     AdoptForm,
@@ -69,14 +70,23 @@ def plan_list(request) -> HttpResponse:
                 messages.success(request, _("The action plan was created."))
                 return redirect("plans:detail", pk=plan.pk)
         status = 400
+    district, districts = district_shown(request)
+    shown = ActionPlan.objects.filter(agreement__municipality=municipality)
+    if district is not None:
+        shown = shown.filter(agreement__area=district)
     plans = [
         p
-        for p in ActionPlan.objects.filter(agreement__municipality=municipality)
-        .select_related("agreement__area", "agreement__municipality", "priority_area")
-        .prefetch_related(*PLAN_PARTIES)
+        for p in shown.select_related(
+            "agreement__area", "agreement__municipality", "priority_area"
+        ).prefetch_related(*PLAN_PARTIES)
         if permissions.can_view_plan(request.user, p)
     ]
-    return render(request, "plans/plan_list.html", {"plans": plans, "form": form}, status=status)
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"plans": plans, "form": form, "district": district, "districts": districts},
+        status=status,
+    )
 
 
 def plan_page(request, plan, *, forms=None, status=200) -> HttpResponse:

@@ -11,6 +11,7 @@ from samverkan.accounts import permissions
 from samverkan.audit.recorder import record_reads
 from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import require_municipality
+from samverkan.organisations.selectors import district_shown
 from samverkan.situations import selectors, services
 from samverkan.situations.forms import (
     PartyPictureForm,
@@ -41,21 +42,24 @@ def picture_list(request) -> HttpResponse:
             if not form.errors:
                 messages.success(request, _("The situation picture was created."))
                 return redirect("situations:picture", pk=picture.pk)
+    district, districts = district_shown(request)
+    shown = SituationPicture.objects.filter(agreement__municipality=municipality)
+    if district is not None:
+        shown = shown.filter(agreement__area=district)
     pictures = []
-    for picture in SituationPicture.objects.filter(agreement__municipality=municipality).select_related(
-        "agreement__area", "agreement__municipality", "joint"
-    ):
+    for picture in shown.select_related("agreement__area", "agreement__municipality", "joint"):
         # A reader who may not open the parties' pictures still sees the decided joint analyses.
-        picture.readable = permissions.can_view_picture(request.user, picture)
+        readable = permissions.can_view_picture(request.user, picture)
         joint = getattr(picture, "joint", None)
-        picture.joint_readable = joint is not None and (
-            picture.readable or permissions.can_view_joint(request.user, joint)
-        )
-        if picture.readable or picture.joint_readable:
-            pictures.append(picture)
+        joint_readable = joint is not None and (readable or permissions.can_view_joint(request.user, joint))
+        if readable or joint_readable:
+            pictures.append({"picture": picture, "readable": readable, "joint_readable": joint_readable})
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "situations/picture_list.html", {"pictures": pictures, "form": form}, status=status
+        request,
+        "situations/picture_list.html",
+        {"pictures": pictures, "form": form, "district": district, "districts": districts},
+        status=status,
     )
 
 
