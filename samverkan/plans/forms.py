@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from samverkan.governance.models import Body
 from samverkan.governance.selectors import deciding_bodies
 from samverkan.indicators.models import Indicator
 from samverkan.organisations.models import Area, AreaKind, Organisation
+from samverkan.organisations.selectors import area_choices
 from samverkan.plans.models import (
     ActionPlan,
     Communication,
@@ -115,9 +117,13 @@ class MeasureForm(forms.ModelForm):
         model_choice(self, "causes").queryset = Cause.objects.filter(problem__in=problems).select_related(
             "problem"
         )
-        model_choice(self, "area").queryset = Area.objects.filter(
-            municipality=municipality, kind__in=[AreaKind.DISTRICT, AreaKind.NEIGHBOURHOOD]
-        ).order_by("name")
+        areas, grouped = area_choices(
+            municipality,
+            district=plan.agreement.area,
+            start=dt.date(plan.year, 1, 1),
+            end=dt.date(plan.year, 12, 31),
+        )
+        model_choice(self, "area").queryset = areas
         parties = plan_parties(plan)
         model_choice(self, "owners").queryset = Organisation.objects.filter(
             municipality=municipality
@@ -129,6 +135,7 @@ class MeasureForm(forms.ModelForm):
             self.fields["causes"].initial = list(self.instance.causes.values_list("pk", flat=True))
         for name in ("kind", "goal", "problem", "area"):
             model_choice(self, name).empty_label = CHOOSE
+        model_choice(self, "area").choices = [("", CHOOSE), *grouped]
         self.fields["order"].required = False
 
 
@@ -148,9 +155,11 @@ class MeasureIndicatorForm(forms.Form):
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         super().__init__(*args, **kwargs)
         model_choice(self, "indicator").queryset = Indicator.objects.filter(municipality=plan.municipality)
-        model_choice(self, "area").queryset = Area.objects.filter(
-            municipality=plan.municipality, kind=AreaKind.DISTRICT
-        ).order_by("name")
+        model_choice(self, "area").queryset = (
+            Area.objects.filter(municipality=plan.municipality, kind=AreaKind.DISTRICT)
+            .overlapping(dt.date(plan.year, 1, 1), dt.date(plan.year, 12, 31))
+            .order_by("name")
+        )
         if plan.agreement.area_id:
             self.fields["area"].initial = plan.agreement.area_id
 
