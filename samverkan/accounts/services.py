@@ -5,12 +5,13 @@ elsewhere cannot lock the real user out; only a digest of the two is kept."""
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
 from samverkan.accounts.models import SignInFailure, User
-from samverkan.organisations.models import Organisation
+from samverkan.organisations.models import Area, AreaKind, Organisation
 
 
 def attempt_digest(username: str, address: str) -> str:
@@ -43,3 +44,23 @@ def user_sign_on(
     user.first_name, user.last_name = first_name, last_name
     user.save()
     return user
+
+
+def district_shown(request: Any) -> tuple[Area | None, list[Area]]:
+    """The district the user narrows lists and the årshjul to, and the
+    districts to choose from. `?district=<id>` chooses one (empty: all) and
+    is remembered for the user, so the next list opens the same way."""
+    user = request.user
+    districts = list(
+        Area.objects.filter(municipality=user.municipality, kind=AreaKind.DISTRICT)
+        .valid_on(timezone.localdate())
+        .order_by("name")
+    )
+    by_id = {str(area.pk): area for area in districts}
+    if "district" not in request.GET:
+        return by_id.get(str(user.district_id)), districts
+    chosen = by_id.get(request.GET["district"])
+    if user.district_id != (chosen.pk if chosen else None):
+        user.district = chosen
+        user.save(update_fields=["district"])
+    return chosen, districts

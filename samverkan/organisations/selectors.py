@@ -4,7 +4,6 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.organisations.geometry import contains_point
@@ -165,26 +164,6 @@ def area_choices(
         groups.setdefault(kind.value, []).append((area.pk, f"{area.name} ({str(kind.label).lower()})"))
     grouped = [(labels.get(kind, kind), choices) for kind, choices in groups.items() if choices]
     return areas, grouped
-
-
-def district_shown(request: Any) -> tuple[Area | None, list[Area]]:
-    """The district the user narrows lists and the årshjul to, and the
-    districts to choose from. `?district=<id>` chooses one (empty: all) and
-    is remembered for the user, so the next list opens the same way."""
-    user = request.user
-    districts = list(
-        Area.objects.filter(municipality=user.municipality, kind=AreaKind.DISTRICT)
-        .valid_on(timezone.localdate())
-        .order_by("name")
-    )
-    by_id = {str(area.pk): area for area in districts}
-    if "district" in request.GET:
-        chosen = by_id.get(request.GET["district"])
-        if user.district_id != (chosen.pk if chosen else None):
-            user.district = chosen
-            user.save(update_fields=["district"])
-        return chosen, districts
-    return by_id.get(str(user.district_id)), districts
 
 
 def district_organisations(area: Area) -> list[Organisation]:

@@ -12,6 +12,7 @@ from samverkan.agreements.selectors import latest_adopted, version_in_force
 from samverkan.governance.models import Body, BodyKind
 from samverkan.organisations.models import Organisation
 from samverkan.plans.models import Approval, Communication
+from samverkan.situations.selectors import priorities_for_plans
 
 
 def agreement_parties(agreement, year: int) -> list:
@@ -84,31 +85,6 @@ def communication_approvals(communication: Communication) -> dict[int, Approval]
 
 
 # --- from the joint analysis to action plans ----------------------------------------
-
-
-def priorities_for_plans(analysis) -> list[tuple[Any, list[Any]]]:
-    """The steering group's prioritised problems of a joint analysis, grouped
-    by the local agreement's priority area they fall under (an overarching
-    area counts under the local area that addresses it), in rank order. An
-    action plan is made per priority area."""
-    from samverkan.situations.selectors import agreement_version_of
-
-    version = agreement_version_of(analysis.picture)
-    if version is None:
-        return []
-    local = list(version.priority_areas.prefetch_related("addresses"))
-    standing_for = {central.pk: area for area in local for central in area.addresses.all()}
-    own = {area.pk: area for area in local}
-    grouped: dict[int, tuple[Any, list[Any]]] = {}
-    problems = (
-        analysis.problems.filter(rank__isnull=False).order_by("rank").prefetch_related("priority_areas")
-    )
-    for problem in problems:
-        for area in problem.priority_areas.all():
-            target = own.get(area.pk) or standing_for.get(area.pk)
-            if target is not None:
-                grouped.setdefault(target.pk, (target, []))[1].append(problem)
-    return list(grouped.values())
 
 
 def plan_initial_from_analysis(analysis, priority_area, year: int) -> dict[str, Any]:

@@ -186,3 +186,26 @@ def selection_figures(
         if polygon.contains(Point(o.longitude, o.latitude)):
             counts[o.category.name] = counts.get(o.category.name, 0) + 1
     return {"observations": dict(sorted(counts.items())), "total": sum(counts.values())}
+
+
+def priorities_for_plans(analysis) -> list[tuple[Any, list[Any]]]:
+    """The steering group's prioritised problems of a joint analysis, grouped
+    by the local agreement's priority area they fall under (an overarching
+    area counts under the local area that addresses it), in rank order. An
+    action plan is made per priority area."""
+    version = agreement_version_of(analysis.picture)
+    if version is None:
+        return []
+    local = list(version.priority_areas.prefetch_related("addresses"))
+    standing_for = {central.pk: area for area in local for central in area.addresses.all()}
+    own = {area.pk: area for area in local}
+    grouped: dict[int, tuple[Any, list[Any]]] = {}
+    problems = (
+        analysis.problems.filter(rank__isnull=False).order_by("rank").prefetch_related("priority_areas")
+    )
+    for problem in problems:
+        for area in problem.priority_areas.all():
+            target = own.get(area.pk) or standing_for.get(area.pk)
+            if target is not None:
+                grouped.setdefault(target.pk, (target, []))[1].append(problem)
+    return list(grouped.values())

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
+from samverkan.accounts.services import district_shown
 from samverkan.agreements.models import PriorityArea
 from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import download, id_parameter, require_municipality
-from samverkan.organisations.selectors import district_shown
 from samverkan.plans import figures, roundtrip, services
 from samverkan.plans.forms import (
     AdoptForm,

@@ -7,7 +7,6 @@ from django.shortcuts import render
 from samverkan.accounts import permissions
 from samverkan.governance.selectors import deciding_bodies
 from samverkan.plans.models import ActionPlan
-from samverkan.plans.selectors import priorities_for_plans
 from samverkan.situations import selectors
 from samverkan.situations.forms import (
     DecisionForm,
@@ -126,7 +125,7 @@ def joint_page(request, analysis, *, forms=None, status=200) -> HttpResponse:
             "forms": forms,
             "versions": versions,
             "criteria": selectors.CRITERIA,
-            "plan_priorities": priorities_for_plans(analysis)
+            "plan_priorities": selectors.priorities_for_plans(analysis)
             if may_plan and analysis.adopted_decision
             else [],
             "plans": plans,
