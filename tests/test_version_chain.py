@@ -52,6 +52,15 @@ def adopt(draft, valid_from, **extra):
     )
 
 
+def adopt_form(valid_from):
+    """The adoption form as posted for the overarching agreement."""
+    return {
+        "decided_by": org("Kommunstyrelsen").pk,
+        "decided_on": TODAY.isoformat(),
+        "valid_from": valid_from.isoformat(),
+    }
+
+
 def test_a_new_version_ends_the_one_in_force_the_day_before(central):
     start = NEXT_YEAR + dt.timedelta(days=90)
     draft = draft_revision(version=central, label="Revision")
@@ -123,11 +132,7 @@ def test_a_repeated_submit_is_answered_once(central, client):
     draft = draft_revision(version=central, label="Dubbelklick")
     client.force_login(preparation())
     url = reverse("consultations:adopt", args=[draft.pk])
-    data = {
-        "decided_by": org("Kommunstyrelsen").pk,
-        "decided_on": TODAY.isoformat(),
-        "valid_from": NEXT_YEAR.isoformat(),
-    }
+    data = adopt_form(NEXT_YEAR)
     first = client.post(url, data)
     second = client.post(url, data)
     assert first.status_code == second.status_code == 302
@@ -143,11 +148,7 @@ def test_a_past_start_through_the_form_asks_for_the_reason(central, client):
     draft = draft_revision(version=central, label="Formulär")
     client.force_login(preparation())
     url = reverse("consultations:adopt", args=[draft.pk])
-    data = {
-        "decided_by": org("Kommunstyrelsen").pk,
-        "decided_on": TODAY.isoformat(),
-        "valid_from": (TODAY - dt.timedelta(days=5)).isoformat(),
-    }
+    data = adopt_form(TODAY - dt.timedelta(days=5))
     answer = client.post(url, data)
     assert answer.status_code == 400
     assert "backdating_reason" in answer.context["form"].errors
@@ -159,11 +160,7 @@ def test_two_adoptions_at_once_store_one_and_neither_answers_500(stockholm):
     central = AgreementVersion.objects.get(case_number="KS 2023/740")
     draft = draft_revision(version=central, label="Samtidigt")
     url = reverse("consultations:adopt", args=[draft.pk])
-    data = {
-        "decided_by": org("Kommunstyrelsen").pk,
-        "decided_on": TODAY.isoformat(),
-        "valid_from": NEXT_YEAR.isoformat(),
-    }
+    data = adopt_form(NEXT_YEAR)
     user = preparation()
     answers: list[int] = []
     start = threading.Barrier(2)
