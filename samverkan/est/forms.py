@@ -1,4 +1,7 @@
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.est.models import ObservationFeedback, QuickMeasure, WeeklyMeeting
@@ -8,6 +11,12 @@ class CompileForm(forms.Form):
     day = forms.DateField(
         label=_("A day in the week to compile"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean_day(self) -> dt.date:
+        day = self.cleaned_data["day"]
+        if not dt.date(2000, 1, 1) <= day <= timezone.localdate() + dt.timedelta(days=366):
+            raise forms.ValidationError(_("Choose a week between 2000 and next year."))
+        return day
 
 
 class MeetingForm(forms.ModelForm):

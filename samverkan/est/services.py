@@ -69,8 +69,9 @@ def weekly_picture_send(*, picture: WeeklyPicture, base_url: str = "") -> int:
 
 
 def meeting_record(*, picture: WeeklyPicture, held_on: dt.date, focus: str, hotspots: str, notes: str, user):
+    # By id: a refused meeting must not stay attached to the picture that is shown again.
     meeting = WeeklyMeeting(
-        picture=picture, held_on=held_on, focus=focus, hotspots=hotspots, notes=notes, recorded_by=user
+        picture_id=picture.pk, held_on=held_on, focus=focus, hotspots=hotspots, notes=notes, recorded_by=user
     )
     if hasattr(picture, "meeting"):
         meeting = picture.meeting

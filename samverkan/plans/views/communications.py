@@ -76,7 +76,9 @@ def communication_detail(request, pk: int) -> HttpResponse:
             instance=item, agreements=agreements, initial={"measures": item.measures.all()}
         )
         if request.method == "POST":
-            form = CommunicationForm(request.POST, instance=item, agreements=agreements)
+            # The form edits a copy: a refused value must not reach the page shown with its errors.
+            edited = Communication.objects.get(pk=item.pk)
+            form = CommunicationForm(request.POST, instance=edited, agreements=agreements)
             if form.is_valid():
                 with errors_on(form):
                     services.communication_save(

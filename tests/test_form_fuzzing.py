@@ -1,0 +1,135 @@
+"""No input answers 5xx: signed in as each role, every form found on every
+page of the access matrix is submitted empty, with overlong text, with
+values of the wrong type and with boundary values. Hidden inputs (which
+say which form a page received) are kept; everything else is replaced."""
+
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.test_permissions import GET_ROUTES, ROLES, objects, shared_objects  # noqa: F401
+
+SKIPPED_ACTIONS = ("/accounts/logout/", "/i18n/", "/admin/")
+
+
+class Forms(HTMLParser):
+    """The POST forms of a page: action and fields (name, kind, choices)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._form: dict | None = None
+        self._select: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            if (a.get("method") or "get").lower() == "post":
+                self._form = {"action": a.get("action") or "", "fields": []}
+                self.forms.append(self._form)
+            return
+        if self._form is None or not a.get("name"):
+            if tag == "option" and self._select is not None:
+                self._select["choices"].append(a.get("value", ""))
+            return
+        if tag == "input":
+            kind = (a.get("type") or "text").lower()
+            if kind in {"submit", "button", "image", "reset"}:
+                return
+            self._form["fields"].append({"name": a["name"], "kind": kind, "value": a.get("value", "")})
+        elif tag == "textarea":
+            self._form["fields"].append({"name": a["name"], "kind": "textarea", "value": ""})
+        elif tag == "select":
+            self._select = {"name": a["name"], "kind": "select", "value": "", "choices": []}
+            self._form["fields"].append(self._select)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+def _value(field: dict, variant: str):
+    kind = field["kind"]
+    if kind == "file":
+        return {
+            "empty": None,
+            "overlong": SimpleUploadedFile("lång.txt", b"x" * 300_000, "text/plain"),
+            "wrong": SimpleUploadedFile("bild.exe", b"\x00\xff\x00MZ", "application/octet-stream"),
+            "boundary": SimpleUploadedFile(".txt", b"", "text/plain"),
+        }[variant]
+    if kind in {"checkbox", "radio"}:
+        return None if variant == "empty" else (field["value"] or "on")
+    if kind == "select":
+        choices = [c for c in field.get("choices", []) if c]
+        return {
+            "empty": None,
+            "overlong": "9" * 40,
+            "wrong": "ingen-siffra",
+            "boundary": choices[-1] if choices else "0",
+        }[variant]
+    typed = {
+        "number": {"overlong": "9" * 40, "wrong": "tolv", "boundary": "-2147483649"},
+        "date": {"overlong": "9999-12-31", "wrong": "31/02/2026", "boundary": "0001-01-01"},
+        "datetime-local": {
+            "overlong": "9999-12-31T23:59",
+            "wrong": "i morgon",
+            "boundary": "0001-01-01T00:00",
+        },
+        "time": {"overlong": "99:99", "wrong": "kvart i", "boundary": "00:00"},
+        "email": {"overlong": "a" * 300 + "@example.se", "wrong": "inte en adress", "boundary": "a@b"},
+    }.get(kind, {"overlong": "Å" * 20_000, "wrong": "\x00<>'\"", "boundary": " "})
+    return None if variant == "empty" else typed[variant]
+
+
+def _submissions(form: dict):
+    for variant in ("empty", "overlong", "wrong", "boundary"):
+        data, files = {}, {}
+        for field in form["fields"]:
+            if field["kind"] == "hidden":
+                data[field["name"]] = field["value"]
+                continue
+            value = _value(field, variant)
+            if value is None:
+                continue
+            (files if field["kind"] == "file" else data)[field["name"]] = value
+        yield variant, data | files
+
+
+def _readers(expected: dict) -> list[str]:
+    return [role for role in ROLES if expected.get(role) == 200]
+
+
+PAGES = [name for name, (_, expected) in GET_ROUTES.items() if _readers(expected)]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_form_on_the_page_survives_bad_input(client, cast, objects, name):  # noqa: F811
+    build, expected = GET_ROUTES[name]
+    submitted = set()
+    for role in _readers(expected):
+        if role != "anonymous":
+            client.force_login(cast[role])
+        else:
+            client.logout()
+        url = build(objects)
+        page = client.get(url)
+        if page.status_code != 200 or not page["Content-Type"].startswith("text/html"):
+            continue
+        parser = Forms()
+        parser.feed(page.content.decode())
+        for form in parser.forms:
+            action = urlsplit(urljoin(url, form["action"] or url))
+            if action.path.startswith(SKIPPED_ACTIONS):
+                continue
+            key = (role, action.path, tuple(sorted(f["name"] for f in form["fields"])))
+            if key in submitted:
+                continue
+            submitted.add(key)
+            target = action.path + (f"?{action.query}" if action.query else "")
+            for variant, data in _submissions(form):
+                answer = client.post(target, data)
+                assert answer.status_code < 500, f"{name} as {role}: {variant} to {target}"
