@@ -1,0 +1,85 @@
+"""Every page on a phone: every GET route of the access matrix, opened in
+Chromium at 390×844 as each role that may read it, is no wider than the
+screen (tables scroll inside their own box; nothing pushes the page
+sideways), and axe finds nothing serious on it as its first reader sees it."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from samverkan.accounts.models import Role, User
+from samverkan.organisations.models import Municipality, Organisation
+from tests.browser.test_accessibility import serious
+from tests.test_permissions import GET_ROUTES, ROLES, _build_objects
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTH = 390
+DOCUMENT = re.compile(r"\.(pdf|docx|xlsx|csv|json|geojson|zip|txt)$")
+# The innermost element that reaches past the screen's right edge.
+WIDEST = """() => {
+  const wide = [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1);
+  const inner = wide.filter(e => !wide.some(o => o !== e && e.contains(o)));
+  return inner.slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')).join(', ');
+}"""
+FILES = {"imports:original", "consultations:attachment"}
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": WIDTH, "height": 844}, "is_mobile": True}
+
+
+def _users() -> dict[str, User]:
+    users = {
+        user.role: user
+        for user in User.objects.filter(
+            username__in=["admin", "beredning", "samordnare", "polis", "styrgrupp", "politiker"]
+        )
+    }
+    users["other_coordinator"] = User.objects.create_user(
+        "samordnare.sodermalm",
+        role=Role.DISTRICT_COORDINATOR,
+        organisation=Organisation.objects.get(name="Södermalms stadsdelsförvaltning"),
+    )
+    return users
+
+
+def test_no_page_is_wider_than_a_phone(page, live_server, stockholm):
+    objects = _build_objects(Municipality.objects.get(code="0180"))
+    users = _users()
+    too_wide, pages, inaccessible, checked = [], 0, {}, set()
+    for role in ROLES:
+        page.context.clear_cookies()
+        if role != "anonymous":
+            client = Client()
+            client.force_login(users[role])
+            page.context.add_cookies(
+                [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+            )
+        for name, (build, expected) in GET_ROUTES.items():
+            if expected.get(role) != 200:
+                continue
+            url = build(objects)
+            if DOCUMENT.search(url.partition("?")[0]) or name in FILES:
+                continue  # a download, not a page
+            answer = page.goto(f"{live_server.url}{url}")
+            if answer is None or not answer.headers.get("content-type", "").startswith("text/html"):
+                continue
+            if page.locator("main").count() == 0:
+                continue  # a fragment that htmx places into a page, not a page
+            pages += 1
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            if width > WIDTH:
+                culprit = page.evaluate(WIDEST)
+                too_wide.append(f"{name} as {role}: {width} px ({culprit})")
+            if name not in checked:
+                checked.add(name)
+                page.wait_for_load_state("networkidle")
+                violations = serious(page)
+                if violations:
+                    inaccessible[f"{name} as {role}"] = violations
+    assert pages > 300
+    assert too_wide == [], "\n".join(too_wide)
+    assert inaccessible == {}
