@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "ninja",  # its Swagger UI assets are served as static files (no CDN)
     "samverkan.core",
     "samverkan.accounts",
     "samverkan.audit",

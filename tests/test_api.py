@@ -160,3 +160,11 @@ def test_a_query_holding_a_personal_identity_number_is_refused(client, token):
         assert response.status_code == 400, query
         assert "personnummer" in response.json()["detail"] and "9874" not in response.json()["detail"]
     assert client.get("/api/v1/areas?area=KS%202023%2F740", **bearer(token)).status_code == 200
+
+
+def test_the_api_documentation_is_served_without_a_cdn(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower() and "https://" not in html

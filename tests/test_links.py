@@ -1,6 +1,7 @@
 """No page links a reader to something the reader cannot open: for every
 role, the pages people open every week are fetched and every link on them
-that stays in the app is followed; none may answer 4xx or 5xx."""
+that stays in the app is followed; none may answer 4xx or 5xx. None of
+them names a source by the project's internal seed numbers."""
 
 import re
 import tomllib
@@ -85,6 +86,8 @@ def test_no_page_links_a_reader_to_what_they_cannot_open(client, cast, content, 
         answer = client.get(page)
         if answer.status_code != 200:
             continue  # not the reader's page at all; the page itself is not linked for them
+        # Sources are named by document and case number, never by the project's seed files.
+        assert "Seed 0" not in answer.content.decode() and "seed 0" not in answer.content.decode(), page
         for link in sorted(links(answer.content.decode(), page) - seen):
             seen.add(link)
             status = client.get(link).status_code

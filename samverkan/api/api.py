@@ -8,7 +8,7 @@ import functools
 from typing import Annotated
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja import Field, NinjaAPI, Path, Query, Schema, Swagger
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
@@ -45,8 +45,9 @@ api = NinjaAPI(
     # A bearer token, or the session of someone signed in to the pages.
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
-    # The interactive docs would load Swagger UI from a CDN: none here (offline).
-    docs_url=None,
+    # Swagger UI from the app's own static files (ninja is an installed app), no CDN.
+    docs=Swagger(),
+    docs_url="/docs",
 )
 
 
