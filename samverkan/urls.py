@@ -5,13 +5,15 @@ from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from samverkan.accounts import views as account_views
 from samverkan.accounts.views import LoginView
 from samverkan.api.api import urls as api_urls
 from samverkan.core import views as core_views
 from samverkan.notifications import views as notification_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="agreements:overview", permanent=False), name="home"),
+    path("", RedirectView.as_view(pattern_name="start", permanent=False), name="home"),
+    path("start/", account_views.start, name="start"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/sso/", include("samverkan.accounts.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

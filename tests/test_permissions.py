@@ -253,6 +253,7 @@ def _indicator(o):
 
 # name → (how to build the URL from the objects, expected status per role)
 GET_ROUTES = {
+    "start": (lambda o: reverse("start"), EVERYONE),
     "api:openapi-json": (lambda o: reverse("api:openapi-json"), {role: 200 for role in ROLES}),
     # The API's documentation, like its description, is public; it shows no data.
     "api:openapi-view": (lambda o: reverse("api:openapi-view"), {role: 200 for role in ROLES}),

@@ -4,9 +4,13 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.accounts import services
+from samverkan.accounts import start as start_page
+from samverkan.core.http import AuthenticatedRequest, require_municipality
 
 
 class LoginView(auth_views.LoginView):
@@ -49,3 +53,18 @@ def client_address(request: HttpRequest) -> str:
     if header and request.META.get(header):
         return request.META[header].split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
+
+
+def start(request: AuthenticatedRequest) -> HttpResponse:
+    """The page each person opens in the morning: what is theirs now."""
+    municipality = require_municipality(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "accounts/start.html",
+        {
+            "start": start_page.start_page(request.user, municipality, today),
+            "today": today,
+            "reads_only": not request.user.writes,
+        },
+    )

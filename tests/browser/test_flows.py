@@ -10,6 +10,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_coordinator_sees_norrmalms_missing_areas_and_switches_language(signed_in, live_server):
     page = signed_in("samordnare")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Välkommen")  # the start page
+    page.get_by_role("link", name="Överenskommelser", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Samverkansöverenskommelser – Stockholms stad")
     expect(page.locator("html")).to_have_attribute("lang", "sv")
 

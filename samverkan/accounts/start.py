@@ -1,0 +1,102 @@
+"""What is the user's now: each person's start page, read with their
+permissions (so it sits above the selectors it draws on)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from samverkan.accounts import permissions
+from samverkan.accounts.models import Role, User
+from samverkan.agreements.selectors import DistrictRow, district_overview
+from samverkan.calendar.registry import Item, items
+from samverkan.consultations.models import Recipient
+from samverkan.organisations.models import Municipality
+from samverkan.plans.models import ActionPlan, FollowUpReport
+from samverkan.situations.models import PartyPicture
+
+UPCOMING_DAYS = 45
+
+
+@dataclass
+class Waiting:
+    """Something waiting for the user: a draft to finish or a response to write."""
+
+    title: str
+    kind: str
+    url: str
+
+
+@dataclass
+class StartPage:
+    overdue: list[Item] = field(default_factory=list)
+    upcoming: list[Item] = field(default_factory=list)
+    waiting: list[Waiting] = field(default_factory=list)
+    notifications: list[Any] = field(default_factory=list)
+    unread: int = 0
+    districts: list[DistrictRow] = field(default_factory=list)
+
+
+def _concerns(user: User, item: Item) -> bool:
+    return permissions.oversees(user) or (user.organisation_id or 0) in item.organisations
+
+
+def _waiting(user: User) -> list[Waiting]:
+    """Drafts of the user's organisation and responses it has still to send."""
+    if not user.writes or user.organisation_id is None:
+        return []
+    organisation = user.organisation_id
+    found = [
+        Waiting(str(p.picture), "picture", f"/pictures/party/{p.pk}/")
+        for p in PartyPicture.objects.filter(organisation=organisation, status="draft").select_related(
+            "picture"
+        )
+    ]
+    plans = ActionPlan.objects.filter(agreement__versions__parties=organisation).distinct()
+    found += [Waiting(str(plan), "plan", f"/plans/{plan.pk}/") for plan in plans.filter(status="draft")]
+    found += [
+        Waiting(str(report), "report", f"/plans/reports/{report.pk}/")
+        for report in FollowUpReport.objects.filter(plan__in=plans, status="draft").select_related("plan")
+    ]
+    recipients = (
+        Recipient.objects.filter(Q(organisation=organisation) | Q(organisation__administrations=organisation))
+        .filter(round__version__status="draft")
+        .exclude(statement__status="submitted")
+        .select_related("round", "organisation")
+    )
+    found += [
+        Waiting(f"{r.round.case_number}: {r.organisation.name}", "response", f"/consultations/{r.round_id}/")
+        for r in recipients
+        if permissions.can_write_statement(user, r)
+    ]
+    return found
+
+
+def _districts(user: User, municipality: Municipality, today: dt.date) -> list[DistrictRow]:
+    """A coordinator's or police contact's own districts; everyone else's view is the city."""
+    rows = district_overview(municipality, today=today)
+    if user.role in {Role.DISTRICT_COORDINATOR, Role.POLICE_CONTACT} and user.organisation_id:
+        own = [
+            row
+            for row in rows
+            if row.area.pk == getattr(user.organisation, "area_id", None)
+            or (row.version is not None and user.organisation_id in {p.pk for p in row.version.parties.all()})
+        ]
+        return own or rows
+    return rows
+
+
+def start_page(user: User, municipality: Municipality, today: dt.date) -> StartPage:
+    recent = items(
+        municipality, today - dt.timedelta(days=365), today + dt.timedelta(days=UPCOMING_DAYS), routine=False
+    )
+    notifications = user.notifications.order_by("-created_at")
+    return StartPage(
+        overdue=[i for i in recent if i.overdue(today) and _concerns(user, i)],
+        upcoming=[i for i in recent if today <= i.date and not i.done and _concerns(user, i)][:10],
+        waiting=_waiting(user),
+        notifications=list(notifications.filter(read_at__isnull=True)[:5]),
+        unread=notifications.filter(read_at__isnull=True).count(),
+        districts=_districts(user, municipality, today),
+    )

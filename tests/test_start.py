@@ -1,0 +1,58 @@
+"""Each person's start page: what is theirs now, by role."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from samverkan.accounts.models import Role
+from samverkan.agreements.models import Agreement
+from samverkan.notifications.services import notify
+from samverkan.situations import services as situations
+
+
+def test_sign_in_leads_to_the_start_page(client, cast):
+    answer = client.post(reverse("login"), {"username": "samordnare", "password": "samverkan"})
+    assert answer.status_code == 302 and answer["Location"] == reverse("start")
+    assert client.get(reverse("home"))["Location"] == reverse("start")
+
+
+def test_a_coordinator_sees_the_drafts_and_notifications_waiting(client, cast):
+    coordinator = cast[Role.DISTRICT_COORDINATOR]
+    picture = situations.picture_create(
+        agreement=Agreement.objects.get(area__code="norra-innerstaden"),
+        title="Lägesbild att göra klar",
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+    )
+    draft = situations.party_picture_start(picture=picture, organisation=coordinator.organisation)
+    notify([coordinator], key="start-test", text="Något nytt att läsa", url="/plans/")
+    client.force_login(coordinator)
+    page = client.get(reverse("start"))
+    start = page.context["start"]
+    assert f"/pictures/party/{draft.pk}/" in [w.url for w in start.waiting]
+    assert start.unread >= 1 and "Något nytt att läsa" in page.content.decode()
+    assert [row.area.code for row in start.districts] == ["norra-innerstaden"]
+    # Another district's coordinator is not shown Norra innerstaden's draft.
+    client.force_login(cast["other_coordinator"])
+    other = client.get(reverse("start")).context["start"]
+    assert f"/pictures/party/{draft.pk}/" not in [w.url for w in other.waiting]
+
+
+def test_readers_get_an_overview_without_work_lists(client, cast):
+    for role in (Role.POLITICIAN, Role.STEERING_GROUP_MEMBER):
+        client.force_login(cast[role])
+        page = client.get(reverse("start"))
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "Väntar på dig" not in text and "Försenat" not in text
+        assert len(page.context["start"].districts) > 5  # every district, read only
+
+
+def test_overdue_items_are_those_of_the_users_organisation(client, cast):
+    client.force_login(cast[Role.PREPARATION_GROUP])
+    everything = client.get(reverse("start")).context["start"].overdue
+    client.force_login(cast["other_coordinator"])
+    own = client.get(reverse("start")).context["start"].overdue
+    organisation = cast["other_coordinator"].organisation_id
+    assert all(organisation in item.organisations for item in own)
+    assert len(own) <= len(everything)
