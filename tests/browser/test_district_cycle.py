@@ -319,7 +319,7 @@ def test_a_district_goes_through_the_whole_cycle_by_forms(page, live_server, sto
 
     # --- the preparation group compiles the year --------------------------------
     walk.sign_in("beredning")
-    page.get_by_role("link", name="Åtgärdsplaner").click()
+    page.get_by_role("link", name="Åtgärdsplaner", exact=True).click()
     page.get_by_role("link", name="Årssammanställningar").click()
     page.get_by_label(re.compile(r"^År:?$")).fill(str(TODAY.year))
     page.get_by_role("button", name="Ta fram").click()
