@@ -6,6 +6,7 @@ letting the app run with a setting nobody meant.
 
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -70,3 +71,12 @@ def envdatabase(name: str, default: str) -> dict[str, Any]:
     if not config.get("NAME"):
         raise ConfigurationError(f"{name}={raw!r} names no database")
     return dict(config)
+
+
+def tile_sources(url: str) -> list[str]:
+    """The origin a tile URL template loads from, for the content security
+    policy ({s} subdomains become a wildcard); none for an empty template."""
+    parts = urlsplit(url.replace("{s}.", "*."))
+    if not url or parts.scheme not in {"http", "https"} or not parts.netloc:
+        return []
+    return [f"{parts.scheme}://{parts.netloc}"]

@@ -17,6 +17,7 @@ from samverkan.env import (
     envint,
     envlist,
     envstr,
+    tile_sources,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "samverkan.core.context_processors.municipality",
+                "samverkan.core.context_processors.map_ground",
                 "samverkan.notifications.context_processors.unread_notifications",
             ],
         },
@@ -173,13 +175,21 @@ SAMVERKAN_CLIENT_ADDRESS_HEADER = envstr("CLIENT_ADDRESS_HEADER", "")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The background map's tiles: a URL template with {z}/{x}/{y} (and {s} for
+# subdomains). OpenStreetMap's standard tiles by default; Lantmäteriet's open
+# topographic tiles ("topowebb", CC BY 4.0) are an option, e.g.
+# https://minkarta.lantmateriet.se/map/topowebbcache/?layer=topowebb&style=default&tilematrixset=3857&Service=WMTS&Request=GetTile&Version=1.0.0&Format=image/png&TileMatrix={z}&TileCol={x}&TileRow={y}
+# Empty: no background; the app's own polygons are the map. The content
+# security policy allows exactly the configured tile host.
+SAMVERKAN_MAP_TILES = envstr("SAMVERKAN_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+SAMVERKAN_MAP_ATTRIBUTION = envstr("SAMVERKAN_MAP_ATTRIBUTION", "© OpenStreetMap-bidragsgivare (ODbL)")
 # Content security policy: only the app's own scripts and styles, no inline
 # script or style anywhere (behaviour lives in static/samverkan/*.js).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", "blob:"],
+    "img-src": [CSP.SELF, "data:", "blob:", *tile_sources(SAMVERKAN_MAP_TILES)],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

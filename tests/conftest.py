@@ -22,6 +22,8 @@ def pytest_configure(config):
     # them), so a page cache keyed by the latest change would outlive them;
     # tests/test_agreements.py switches it on where it is under test.
     settings.SAMVERKAN_OVERVIEW_CACHE_SECONDS = 0
+    # No background tiles from the internet in tests (tests/browser/test_maps.py serves its own).
+    settings.SAMVERKAN_MAP_TILES = ""
 
 
 @pytest.hookimpl(tryfirst=True)

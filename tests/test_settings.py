@@ -117,3 +117,20 @@ def test_production_logs_are_json_lines_with_the_request():
     assert entry["status_code"] == 404 and entry["time"].endswith("+00:00")
     result = settings_import(DEBUG="0", ALLOWED_HOSTS="a.se", SECRET_KEY="x" * 50, LOG_FORMAT="xml")
     assert result.returncode != 0 and "LOG_FORMAT" in result.stderr
+
+
+def test_the_content_security_policy_allows_exactly_the_tile_host():
+    from samverkan.env import tile_sources
+
+    assert tile_sources("https://tile.openstreetmap.org/{z}/{x}/{y}.png") == ["https://tile.openstreetmap.org"]
+    assert tile_sources("https://{s}.tile.example.org/{z}/{x}/{y}.png") == ["https://*.tile.example.org"]
+    assert tile_sources("") == [] and tile_sources("javascript:alert(1)") == []
+
+
+def test_pages_send_the_tile_host_in_img_src(client):
+    from django.conf import settings
+
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    img = next(part for part in policy.split(";") if part.strip().startswith("img-src"))
+    assert settings.SECURE_CSP["img-src"][-1] in img.split()
+    assert "script-src 'self'" in policy and "*" not in policy.split("img-src")[0]

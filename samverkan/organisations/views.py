@@ -4,6 +4,7 @@ from collections import Counter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Min
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -93,9 +94,9 @@ def area_geometry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if area.geometry:
         features.append(_feature(area.geometry, name=area.name, kind=area.kind))
     neighbourhoods = selectors.neighbourhoods_of(area, on=on)
-    events = Counter(
-        PoliceEvent.objects.filter(named_area__in=neighbourhoods).values_list("named_area_id", flat=True)
-    )
+    named = PoliceEvent.objects.filter(named_area__in=neighbourhoods)
+    events = Counter(named.values_list("named_area_id", flat=True))
+    span = named.aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
     for neighbourhood in neighbourhoods:
         if neighbourhood.geometry:
             features.append(
@@ -133,7 +134,11 @@ def area_geometry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     {"type": "Polygon", "coordinates": [ring]}, kind="hotspot", count=count, name=str(count)
                 )
             )
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    # The legend's period for the shaded layer: the first and last event counted.
+    period = {
+        key: timezone.localtime(value).date().isoformat() for key, value in span.items() if value is not None
+    }
+    return JsonResponse({"type": "FeatureCollection", "features": features, "events_period": period})
 
 
 def _feature(geometry: dict[str, Any], **properties: Any) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 // The district map: the area, its neighbourhoods (shaded by police events
-// that name them), field observations and their hotspot grid. No tile layer:
-// the app works offline, so the polygons are the map.
+// that name them), field observations and their hotspot grid, over the
+// configured background map (ground.js), or on their own when it cannot load.
 (function () {
   const element = document.getElementById("map");
   if (!element || !window.L) {
@@ -9,6 +9,7 @@
   const map = L.map(element, { attributionControl: true, zoomSnap: 0.25 });
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution("Stockholms stad, CC0");
+  window.samverkanGround(map, element);
   const labels = JSON.parse(document.getElementById("map-labels").textContent);
 
   function shade(count, max) {
@@ -47,6 +48,29 @@
       }
       if (Object.keys(overlays).length) {
         L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+      }
+      // The legend: what each shaded layer counts, over which period, and its range.
+      const rows = [];
+      const period = collection.events_period || {};
+      if (maxEvents) {
+        rows.push(`${labels.events}${period.first ? ` (${period.first} – ${period.last})` : ""}: 0–${maxEvents}`);
+      }
+      if (maxHot) {
+        rows.push(`${labels.hotspots}: 1–${maxHot}`);
+      }
+      if (rows.length) {
+        const legend = L.control({ position: "bottomleft" });
+        legend.onAdd = () => {
+          const box = L.DomUtil.create("div", "map-legend");
+          for (const text of rows) {
+            const row = L.DomUtil.create("p", "", box);
+            L.DomUtil.create("span", "swatch", row);
+            row.append(text);
+          }
+          return box;
+        };
+        legend.addTo(map);
+        element.dataset.legend = String(rows.length);
       }
       if (outline.getBounds().isValid()) {
         map.fitBounds(outline.getBounds(), { padding: [10, 10] });

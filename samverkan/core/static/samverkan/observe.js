@@ -9,6 +9,7 @@
   const lat = document.getElementById("id_latitude");
   const status = document.getElementById("place-status");
   const map = L.map(element);
+  window.samverkanGround(map, element);
   const bounds = (element.dataset.bounds || "").split(",").map(Number);
   if (bounds.length === 4 && bounds.every((v) => !Number.isNaN(v))) {
     map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]]);

@@ -1,0 +1,39 @@
+// The background map under the app's own layers: tiles from the configured
+// server (SAMVERKAN_MAP_TILES), with its attribution. When tiles cannot be
+// loaded (offline, blocked, or none configured) the polygons are the map and
+// a note under it says so.
+window.samverkanGround = function (map, element) {
+  const url = document.body.dataset.mapTiles;
+  const note = document.createElement("p");
+  note.className = "map-note muted";
+  note.setAttribute("role", "status");
+  element.insertAdjacentElement("afterend", note);
+  const missing = () => {
+    note.textContent = document.body.dataset.mapTilesMissing;
+    element.dataset.ground = "missing";
+  };
+  if (!url) {
+    missing();
+    return;
+  }
+  let loaded = 0;
+  let failed = 0;
+  const layer = L.tileLayer(url, {
+    attribution: document.body.dataset.mapAttribution || "",
+    maxZoom: 19,
+    crossOrigin: false,
+  });
+  layer.on("tileload", () => {
+    loaded += 1;
+    element.dataset.ground = "tiles";
+    note.textContent = "";
+  });
+  layer.on("tileerror", () => {
+    failed += 1;
+    if (!loaded && failed >= 2) {
+      missing();
+    }
+  });
+  layer.addTo(map);
+  layer.bringToBack();
+};

@@ -1,0 +1,55 @@
+"""Maps with ground: the configured tile server under the app's layers,
+and a clear note when its tiles cannot be loaded."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from samverkan.organisations.models import Area
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_district(live_server, signed_in):
+    page = signed_in("samordnare")
+    page.goto(f"{live_server.url}/areas/{Area.objects.get(code='norra-innerstaden').pk}/")
+    return page
+
+
+def test_the_district_map_lies_on_the_configured_tiles(signed_in, live_server, settings):
+    settings.SAMVERKAN_MAP_TILES = (
+        f"{live_server.url}/static/vendor/leaflet/images/layers.png?{{z}}/{{x}}/{{y}}"
+    )
+    settings.SAMVERKAN_MAP_ATTRIBUTION = "Testkarta"
+    page = open_district(live_server, signed_in)
+    expect(page.locator("#map")).to_have_attribute("data-ground", "tiles")
+    assert page.locator("#map img.leaflet-tile").count() > 0
+    expect(page.locator(".leaflet-control-attribution")).to_contain_text("Testkarta")
+    expect(page.locator(".map-note")).to_have_text("")
+
+
+def test_without_tiles_the_map_says_so(signed_in, live_server, settings):
+    settings.SAMVERKAN_MAP_TILES = f"{live_server.url}/no-such-tiles/{{z}}/{{x}}/{{y}}.png"
+    page = open_district(live_server, signed_in)
+    expect(page.locator("#map")).to_have_attribute("data-ground", "missing")
+    expect(page.locator(".map-note")).to_contain_text(re.compile("Bakgrundskartan kunde inte laddas"))
+    expect(page.locator("#map")).to_have_attribute(
+        "data-loaded", re.compile(r"^[1-9]")
+    )  # the areas still draw
+
+
+def test_the_shaded_layer_has_a_legend_with_its_counts(signed_in, live_server):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from samverkan.accounts.models import User
+    from tests.test_est import observe
+
+    coordinator = User.objects.get(username="samordnare")
+    for days in (3, 5):
+        observe(coordinator, timezone.localdate() - dt.timedelta(days=days))
+    page = open_district(live_server, signed_in)
+    expect(page.locator("#map")).to_have_attribute("data-legend", "1")
+    expect(page.locator(".map-legend")).to_contain_text(re.compile(r"senaste 12 månaderna: 1–2"))
