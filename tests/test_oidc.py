@@ -99,7 +99,7 @@ def test_claims_make_and_then_update_the_account(client, monkeypatch, stockholm)
     }
     response = _sign_on(client, monkeypatch, claims)
     assert response.status_code == 302
-    assert response["Location"] == "/agreements/"
+    assert response["Location"] == "/start/"
     user = User.objects.get(oidc_subject="idp-4711")
     assert (user.username, user.role, user.organisation.name, user.first_name) == (
         "anna.samordnare",
