@@ -122,7 +122,9 @@ def test_production_logs_are_json_lines_with_the_request():
 def test_the_content_security_policy_allows_exactly_the_tile_host():
     from samverkan.env import tile_sources
 
-    assert tile_sources("https://tile.openstreetmap.org/{z}/{x}/{y}.png") == ["https://tile.openstreetmap.org"]
+    assert tile_sources("https://tile.openstreetmap.org/{z}/{x}/{y}.png") == [
+        "https://tile.openstreetmap.org"
+    ]
     assert tile_sources("https://{s}.tile.example.org/{z}/{x}/{y}.png") == ["https://*.tile.example.org"]
     assert tile_sources("") == [] and tile_sources("javascript:alert(1)") == []
 
