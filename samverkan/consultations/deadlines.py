@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.calendar.registry import Item, Kind, provides
-from samverkan.consultations.models import Recipient, VersionAdoption
+from samverkan.consultations.models import Recipient
 from samverkan.consultations.selectors import serving
 from samverkan.organisations.models import Municipality
 
@@ -19,18 +19,13 @@ def statement_deadlines(municipality: Municipality, start: dt.date, end: dt.date
     recipients = (
         Recipient.objects.filter(round__version__agreement__municipality=municipality)
         .select_related("round", "organisation")
-        .prefetch_related("statement", "organisation__administrations")
-    )
-    closed = set(
-        VersionAdoption.objects.filter(version__agreement__municipality=municipality).values_list(
-            "version_id", flat=True
-        )
+        .prefetch_related("statement", "organisation__administrations", "round__version__adoptions")
     )
     found = []
     for recipient in recipients:
         if not start <= recipient.deadline <= end:
             continue
-        if recipient.round.version_id in closed and recipient.submitted_statement is None:
+        if recipient.round.is_closed and recipient.submitted_statement is None:
             continue  # adopted without this response: nothing is due any more
         found.append(
             Item(

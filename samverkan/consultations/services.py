@@ -136,9 +136,14 @@ def round_create(
     return consultation
 
 
-def recipient_add(*, round: ConsultationRound, organisation) -> Recipient:
+def _open(round: ConsultationRound) -> ConsultationRound:
     if round.is_closed:
         raise ValidationError(_("The round is closed: the draft has been adopted."))
+    return round
+
+
+def recipient_add(*, round: ConsultationRound, organisation) -> Recipient:
+    _open(round)
     if round.recipients.filter(organisation=organisation).exists():
         raise ValidationError(_("%(org)s is already a recipient.") % {"org": organisation})
     return _saved(Recipient(round=round, organisation=organisation))
@@ -147,8 +152,7 @@ def recipient_add(*, round: ConsultationRound, organisation) -> Recipient:
 def extension_grant(*, recipient: Recipient, until: dt.date, reason: str = "") -> Recipient:
     if recipient.submitted_statement is not None:
         raise ValidationError(_("The recipient has already answered."))
-    if recipient.round.is_closed:
-        raise ValidationError(_("The round is closed: the draft has been adopted."))
+    _open(recipient.round)
     before = recipient.extended_to, recipient.extension_reason
     recipient.extended_to, recipient.extension_reason = until, reason
     try:
@@ -188,8 +192,7 @@ def reminders_send(*, round: ConsultationRound, today: dt.date | None = None, ur
 def _editable(statement: Statement) -> Statement:
     if statement.is_submitted:
         raise ValidationError(_("The response has been submitted and can no longer be changed."))
-    if statement.recipient.round.is_closed:
-        raise ValidationError(_("The round is closed: the draft has been adopted."))
+    _open(statement.recipient.round)
     return statement
 
 

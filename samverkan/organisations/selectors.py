@@ -118,18 +118,15 @@ def deciding_organisations(agreement: Any) -> QuerySet[Organisation]:
                 OrganisationKind.POLICE_REGION,
             ],
         ).order_by("kind", "name")
-    district = Q(area_id=agreement.area_id) | Q(agreement_versions__agreement=agreement)
     return (
-        Organisation.objects.filter(
-            district,
-            municipality=municipality,
+        _of_district(agreement.area)
+        .filter(
             kind__in=[
                 OrganisationKind.COMMITTEE,
                 OrganisationKind.DISTRICT_ADMINISTRATION,
                 OrganisationKind.POLICE_AREA,
-            ],
+            ]
         )
-        .distinct()
         .order_by("kind", "name")
     )
 
@@ -169,10 +166,10 @@ def area_choices(
 def district_organisations(area: Area) -> list[Organisation]:
     """The organisations of a district: those serving its area and the
     parties to its local agreement (the local police area among them)."""
-    return list(
-        Organisation.objects.filter(
-            Q(area=area) | Q(agreement_versions__agreement__area=area), municipality_id=area.municipality_id
-        )
-        .distinct()
-        .order_by("kind", "name")
-    )
+    return list(_of_district(area).order_by("kind", "name"))
+
+
+def _of_district(area: Area) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        Q(area=area) | Q(agreement_versions__agreement__area=area), municipality_id=area.municipality_id
+    ).distinct()

@@ -66,7 +66,7 @@ class ConsultationRound(models.Model):
         more responses, extensions or reminders. (A version registered as
         adopted before Samverkan keeps its round open until its adoption is
         recorded, so its history can be entered in order.)"""
-        return self.version.adoptions.exists()
+        return bool(self.version.adoptions.all())  # read once, or from a prefetch
 
 
 class RecipientStatus(models.TextChoices):
