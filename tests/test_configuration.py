@@ -2,15 +2,14 @@ import json
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from shapely.geometry import shape
 
 from samverkan.audit.models import AuditEvent
-from samverkan.configurations.loader import ConfigurationError
+from samverkan.configurations.loader import CONFIGURATIONS, ConfigurationError
 from samverkan.configurations.services import load_configuration
 from samverkan.organisations.models import Area, AreaKind, Organisation
 
-SHARED_GEO = settings.BASE_DIR.parent / "shared" / "data" / "geo" / "stockholm_stadsdelar.geo.json"
+SHARED_GEO = CONFIGURATIONS / "stockholm" / "data" / "stadsdelar.geo.json"
 
 
 def counts():
@@ -53,7 +52,6 @@ def test_an_unknown_configuration_is_a_clear_error(db):
         load_configuration("atlantis")
 
 
-@pytest.mark.skipif(not SHARED_GEO.exists(), reason="integration data in ../shared/data is not present")
 def test_the_real_neighbourhood_file_loads_and_fits_the_districts(stockholm):
     report = load_configuration("stockholm", neighbourhood_file=SHARED_GEO)
     assert report.neighbourhood_geometries == 117

@@ -4,16 +4,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlwt
-from django.conf import settings
 from django.db.models import Sum
 
+from samverkan.configurations.loader import CONFIGURATIONS
 from samverkan.datasources import formats, loader
 from samverkan.datasources.importers import UnreadableFile, bra, bra_values, police_events
 from samverkan.datasources.importers.text import decode
 from samverkan.datasources.models import ImportBatch, PoliceEvent, ReportedCrimeCount
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = settings.BASE_DIR.parent / "shared" / "data"
+SHARED = CONFIGURATIONS / "stockholm" / "data"
 
 
 def fixture(name: str) -> bytes:
@@ -233,13 +233,12 @@ def test_an_event_with_a_personal_identity_number_stops_the_import(stockholm):
     assert "personnummer" in batch.report["errors"][0]["message"]
 
 
-# --- the real files, where ../shared/data exists (CI has it) ------------------
+# --- the real files shipped with the Stockholm configuration -------------------
 
 REAL_BRA = SHARED / "bra" / "Databasfil2022.txt"
 REAL_EVENTS = SHARED / "polisen" / "events_2023-03-25.json"
 
 
-@pytest.mark.skipif(not REAL_BRA.exists(), reason="../shared/data is not present")
 def test_the_real_bra_file_imports_without_losing_a_row(stockholm):
     data = REAL_BRA.read_bytes()
     lines = [line for line in data.decode("iso-8859-1").splitlines()[1:] if line.strip()]
@@ -269,7 +268,6 @@ def test_the_real_bra_file_imports_without_losing_a_row(stockholm):
     assert ReportedCrimeCount.objects.filter(area__isnull=False).values("area").distinct().count() == 11
 
 
-@pytest.mark.skipif(not REAL_EVENTS.exists(), reason="../shared/data is not present")
 def test_the_real_police_events_import_completely(stockholm):
     loader.batch_apply(receive(stockholm, "police_events", REAL_EVENTS.read_bytes(), "events.json"))
     assert PoliceEvent.objects.count() == 500

@@ -78,10 +78,14 @@ def neighbourhood_display_name(raw: str) -> str:
 
 
 def default_neighbourhood_file(name: str) -> Path | None:
-    """The CC0 neighbourhood file of the shared data folder, where it exists."""
+    """The neighbourhood polygons to load: the file the settings name, else the
+    one the configuration ships (`[geography] neighbourhoods`), where it exists."""
     configured = getattr(settings, "SAMVERKAN_NEIGHBOURHOOD_GEOJSON", "")
     candidates = [Path(configured)] if configured else []
-    candidates.append(settings.BASE_DIR.parent / "shared" / "data" / "geo" / f"{name}_stadsdelar.geo.json")
+    folder = CONFIGURATIONS / name
+    shipped = read_config_file(folder, "municipality.toml").get("geography", {}).get("neighbourhoods")
+    if shipped:
+        candidates.append(folder / shipped)
     return next((p for p in candidates if p.exists()), None)
 
 
@@ -149,7 +153,7 @@ class ConfigurationLoader:
                     **(
                         {
                             "geometry": district_shapes[district["code"]],
-                            "geometry_source": "Härledd ur Stockholms stads stadsdelsindelning (CC0 1.0)",
+                            "geometry_source": config.get("geography", {}).get("district_source", ""),
                         }
                         if district["code"] in district_shapes
                         else {}

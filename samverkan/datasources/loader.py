@@ -38,10 +38,12 @@ def batch_receive(
     user: User | None,
     check: bool = True,
     options: dict[str, Any] | None = None,
+    example: bool = False,
 ) -> ImportBatch:
     """Keep the original file and check it (or leave the check to the worker
     with check=False): nothing else is written. `options` say how to read
-    it, as the format allows (such as which field holds the names)."""
+    it, as the format allows (such as which field holds the names); `example`
+    marks generated example data."""
     refuse_identity_number_in_name(filename)
     fmt = formats.get(kind)
     batch = ImportBatch(
@@ -53,6 +55,7 @@ def batch_receive(
         uploaded_by=user,
         organisation=getattr(user, "organisation", None),
         options=_allowed(fmt, options or {}),
+        is_example=example,
     )
     batch.original.save(filename, ContentFile(data), save=False)
     batch.status = ImportBatch.Status.QUEUED

@@ -82,6 +82,11 @@ class ImportBatch(models.Model):
         help_text=_("How to read the file, e.g. which field names an area."),
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    is_example = models.BooleanField(
+        _("example data"),
+        default=False,
+        help_text=_("Generated example data of the demo, not from a real source: marked Example wherever shown."),
+    )
 
     objects = ImportBatchQuerySet.as_manager()
 

@@ -36,7 +36,6 @@ def _trend(link, year: int) -> dict:
     """This year against last year for one indicator and area: a change is
     called significant only when the stored test says so and both years are
     complete."""
-    factor = figures.scale(link.indicator)
     values = {
         v.period_start.year: v
         for v in IndicatorValue.objects.filter(
@@ -51,9 +50,9 @@ def _trend(link, year: int) -> dict:
         if v is None or v.value is None or v.suppressed:
             return None
         return {
-            "value": v.value * factor,
-            "low": None if v.low is None else v.low * factor,
-            "high": None if v.high is None else v.high * factor,
+            "value": v.value,
+            "low": v.low,
+            "high": v.high,
             "incomplete": v.incomplete,
             "preliminary": v.preliminary,
         }

@@ -11,11 +11,6 @@ from samverkan.plans.models import Direction, MeasureStatus, progress_percent
 from samverkan.plans.rollup import roll_up
 
 
-def scale(indicator) -> int:
-    """Shares are stored as fractions and shown (and targeted) in per cent."""
-    return 100 if indicator.source == "survey" else 1
-
-
 def percent_text(value: float | None) -> str:
     """Whole per cent rounded half up, as the pages' floatformat does."""
     return "–" if value is None else f"{math.floor(value + 0.5)} %"
@@ -61,7 +56,6 @@ def _verdict(latest: dict, baseline: float, target: float, direction: str) -> tu
 
 def measure_indicator_figures(link, until: dt.date) -> dict:
     indicator = link.indicator
-    factor = scale(indicator)
     data = indicator_figures(indicator, link.area, "year", until=until, count=4)
     complete = [
         r for r in data["rows"] if r["value"] is not None and not r["suppressed"] and not r["incomplete"]
@@ -72,9 +66,9 @@ def measure_indicator_figures(link, until: dt.date) -> dict:
         latest = {
             "label": row["label"],
             "preliminary": row.get("preliminary", False),
-            "value": row["value"] * factor,
-            "low": None if row["low"] is None else row["low"] * factor,
-            "high": None if row["high"] is None else row["high"] * factor,
+            "value": row["value"],
+            "low": row["low"],
+            "high": row["high"],
         }
     code, label = verdict(latest, link.baseline, link.target, link.direction)
     return {

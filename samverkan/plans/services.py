@@ -157,7 +157,7 @@ def measure_indicator_add(
             )
         if value.value is None:  # excluded by the query; the type does not know
             raise ValidationError(_("The baseline value is missing; give the baseline."))
-        baseline, period = value.value * figures.scale(indicator), value.label or str(value.period_start.year)
+        baseline, period = value.value, value.label or str(value.period_start.year)
     link = MeasureIndicator(
         measure=measure,
         indicator=indicator,

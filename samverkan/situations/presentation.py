@@ -47,21 +47,20 @@ def chart_from(figures: dict) -> diagrams.Diagram | None:
     rows = figures.get("rows") or []
     if not rows:
         return None
-    scale = 100 if figures.get("is_share") else 1
     unit = (
         "%" if figures.get("is_share") else (_("per 1,000 inhabitants") if figures.get("per") else _("count"))
     )
 
     def scaled(row, name):
         value = row.get(name)
-        return None if value is None or row.get("suppressed") else value * scale
+        return None if value is None or row.get("suppressed") else value
 
     return diagrams.interval_chart(
         [r["label"] for r in rows],
         [scaled(r, "value") for r in rows],
         [scaled(r, "low") for r in rows],
         [scaled(r, "high") for r in rows],
-        [None if r.get("municipality") is None else r["municipality"] * scale for r in rows]
+        [r.get("municipality") for r in rows]
         if figures.get("per") or figures.get("is_share")
         else [],
         title=f"{figures['indicator']}, {figures['area']}",
