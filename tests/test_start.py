@@ -5,9 +5,14 @@ import datetime as dt
 from django.urls import reverse
 
 from samverkan.accounts.models import Role
+from samverkan.accounts.start import start_page
 from samverkan.agreements.models import Agreement
+from samverkan.configurations.loader import CONFIGURATIONS, read_config_file
+from samverkan.indicators.models import Indicator, IndicatorValue
 from samverkan.notifications.services import notify
+from samverkan.plans.demo import load_example_plans
 from samverkan.situations import services as situations
+from samverkan.situations.demo import load_example_pictures
 
 
 def test_sign_in_leads_to_the_start_page(client, cast):
@@ -31,7 +36,7 @@ def test_a_coordinator_sees_the_drafts_and_notifications_waiting(client, cast):
     start = page.context["start"]
     assert f"/pictures/party/{draft.pk}/" in [w.url for w in start.waiting]
     assert start.unread >= 1 and "Något nytt att läsa" in page.content.decode()
-    assert [row.area.code for row in start.districts] == ["norra-innerstaden"]
+    assert [glance.row.area.code for glance in start.districts] == ["norra-innerstaden"]
     # Another district's coordinator is not shown Norra innerstaden's draft.
     client.force_login(cast["other_coordinator"])
     other = client.get(reverse("start")).context["start"]
@@ -56,3 +61,30 @@ def test_overdue_items_are_those_of_the_users_organisation(client, cast):
     organisation = cast["other_coordinator"].organisation_id
     assert all(organisation in item.organisations for item in own)
     assert len(own) <= len(everything)
+
+
+def test_a_district_glance_shows_plan_progress_against_the_expected_pace_and_significant_changes(
+    stockholm, cast
+):
+    folder = CONFIGURATIONS / "stockholm"
+    load_example_pictures(read_config_file(folder, "situations.toml"), municipality=stockholm)
+    load_example_plans(read_config_file(folder, "plans.toml"), municipality=stockholm)
+    user = cast[Role.DISTRICT_COORDINATOR]
+    area = user.organisation.area
+    indicator = Indicator.objects.get(municipality=stockholm, code="misshandel")
+    for year, value, significant in [(2024, 12.0, False), (2025, 9.5, True)]:
+        IndicatorValue.objects.create(
+            indicator=indicator,
+            area=area,
+            period_kind="year",
+            period_start=dt.date(year, 1, 1),
+            label=str(year),
+            value=value,
+            significant_change=significant,
+        )
+    start = start_page(user, stockholm, dt.date(2026, 3, 1))
+    glance = start.districts[0]
+    assert glance.plans and all(p.report is not None for p in glance.plans)
+    assert all(p.pace in {"on_track", "at_risk", "behind"} for p in glance.plans)
+    [change] = glance.changes
+    assert change.value.indicator == indicator and not change.rose and change.before == 12.0

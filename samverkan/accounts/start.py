@@ -12,8 +12,10 @@ from samverkan.accounts.models import Role, User
 from samverkan.agreements.selectors import DistrictRow, district_overview
 from samverkan.calendar.registry import Item, items
 from samverkan.consultations.models import Recipient
+from samverkan.indicators.models import IndicatorValue, PeriodKind
 from samverkan.organisations.models import Municipality
-from samverkan.plans.models import ActionPlan, FollowUpReport
+from samverkan.plans.figures import pace, plan_progress
+from samverkan.plans.models import ActionPlan, FollowUpReport, PlanStatus, ReportStatus
 from samverkan.situations.models import PartyPicture
 
 UPCOMING_DAYS = 45
@@ -29,13 +31,42 @@ class Waiting:
 
 
 @dataclass
+class PlanGlance:
+    """An adopted plan's progress as of its latest submitted follow-up."""
+
+    plan: ActionPlan
+    report: FollowUpReport | None
+    percent: float | None
+    pace: str
+
+
+@dataclass
+class Change:
+    """An indicator whose latest complete year changed significantly against the year before."""
+
+    value: IndicatorValue
+    before: float | None
+
+    @property
+    def rose(self) -> bool:
+        return self.before is not None and self.value.value is not None and self.value.value > self.before
+
+
+@dataclass
+class DistrictGlance:
+    row: DistrictRow
+    plans: list[PlanGlance] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
 class StartPage:
     overdue: list[Item] = field(default_factory=list)
     upcoming: list[Item] = field(default_factory=list)
     waiting: list[Waiting] = field(default_factory=list)
     notifications: list[Any] = field(default_factory=list)
     unread: int = 0
-    districts: list[DistrictRow] = field(default_factory=list)
+    districts: list[DistrictGlance] = field(default_factory=list)
 
 
 def _concerns(user: User, item: Item) -> bool:
@@ -87,6 +118,44 @@ def _districts(user: User, municipality: Municipality, today: dt.date) -> list[D
     return rows
 
 
+def _plans(rows: list[DistrictRow]) -> dict[int, list[PlanGlance]]:
+    """Each district's adopted plans with their latest submitted follow-up, in two queries."""
+    agreements = {row.agreement.pk: row.area.pk for row in rows if row.agreement is not None}
+    plans = ActionPlan.objects.filter(agreement__in=agreements, status=PlanStatus.ADOPTED).order_by(
+        "-year", "pk"
+    )
+    latest: dict[int, FollowUpReport] = {}
+    for report in FollowUpReport.objects.filter(plan__in=plans, status=ReportStatus.SUBMITTED).order_by(
+        "as_of", "pk"
+    ):
+        latest[report.plan_id] = report
+    found: dict[int, list[PlanGlance]] = {}
+    for plan in plans:
+        report = latest.get(plan.pk)
+        content = report.content if report is not None else {}
+        percent = plan_progress(content.get("rollup", [])) if content else None
+        found.setdefault(agreements[plan.agreement_id], []).append(
+            PlanGlance(plan, report, percent, pace(percent, content.get("expected")))
+        )
+    return found
+
+
+def _changes(rows: list[DistrictRow], today: dt.date) -> dict[int, list[Change]]:
+    """Indicators of each district that changed significantly in the last complete year."""
+    year = dt.date(today.year - 1, 1, 1)
+    values = IndicatorValue.objects.filter(
+        area__in=[row.area for row in rows],
+        period_kind=PeriodKind.YEAR,
+        period_start__in=[year, dt.date(year.year - 1, 1, 1)],
+    ).select_related("indicator")
+    before = {(v.indicator_id, v.area_id): v.value for v in values if v.period_start != year}
+    found: dict[int, list[Change]] = {}
+    for v in values:
+        if v.period_start == year and v.significant_change and not v.incomplete and v.area_id is not None:
+            found.setdefault(v.area_id, []).append(Change(v, before.get((v.indicator_id, v.area_id))))
+    return found
+
+
 def start_page(user: User, municipality: Municipality, today: dt.date) -> StartPage:
     recent = items(
         municipality, today - dt.timedelta(days=365), today + dt.timedelta(days=UPCOMING_DAYS), routine=False
@@ -98,5 +167,10 @@ def start_page(user: User, municipality: Municipality, today: dt.date) -> StartP
         waiting=_waiting(user),
         notifications=list(notifications.filter(read_at__isnull=True)[:5]),
         unread=notifications.filter(read_at__isnull=True).count(),
-        districts=_districts(user, municipality, today),
+        districts=_glances(_districts(user, municipality, today), today),
     )
+
+
+def _glances(rows: list[DistrictRow], today: dt.date) -> list[DistrictGlance]:
+    plans, changes = _plans(rows), _changes(rows, today)
+    return [DistrictGlance(row, plans.get(row.area.pk, []), changes.get(row.area.pk, [])) for row in rows]

@@ -75,7 +75,9 @@ def _seed(*parts: object) -> int:
 
 
 def _valid_in(area: Area, day: dt.date) -> bool:
-    return (area.valid_from is None or area.valid_from <= day) and (area.valid_to is None or day <= area.valid_to)
+    return (area.valid_from is None or area.valid_from <= day) and (
+        area.valid_to is None or day <= area.valid_to
+    )
 
 
 def _districts(municipality: Municipality) -> list[Area]:
@@ -173,7 +175,9 @@ class HistoryWriter:
             for area in self.districts:
                 rng = np.random.default_rng(_seed(self.municipality.code, area.code, crime["crime"]))
                 trend = rng.uniform(-0.045, 0.03)
-                base = self.population[area.pk] / 1000 * float(crime.get("per_1000", 10)) * levels[area.pk] / 12
+                base = (
+                    self.population[area.pk] / 1000 * float(crime.get("per_1000", 10)) * levels[area.pk] / 12
+                )
                 for year, month in months:
                     if not _valid_in(area, dt.date(year, month, 1)):
                         continue
@@ -200,7 +204,9 @@ class HistoryWriter:
         valid = {a.pk: a for a in self.districts}
         totals: dict[tuple[str, int, int], int] = defaultdict(int)
         population: dict[tuple[int, int], int] = defaultdict(int)
-        for (area_id, crime, year, month), count in sorted(counts.items(), key=lambda i: (names[i[0][0]], i[0][1:])):
+        for (area_id, crime, year, month), count in sorted(
+            counts.items(), key=lambda i: (names[i[0][0]], i[0][1:])
+        ):
             totals[(crime, year, month)] += count
             if (area_id, crime, year, month) in real:
                 continue  # a real row: imported from its own file
@@ -219,7 +225,9 @@ class HistoryWriter:
             people = population[(year, month)]
             rate = round(count * 100000 / people) if people else 0
             year_label = f"{year} prel." if _is_preliminary(year, self.today) else str(year)
-            out.write(f"{self.municipality.name};{crime};{year_label};{MONTH_NAMES[month - 1]};{count};{rate};\n")
+            out.write(
+                f"{self.municipality.name};{crime};{year_label};{MONTH_NAMES[month - 1]};{count};{rate};\n"
+            )
         first, last = months[0][0], months[-1][0]
         return f"{PREFIX}-BRA-{first}-{last}.txt", out.getvalue().encode("iso-8859-1", errors="replace")
 
@@ -283,7 +291,9 @@ class HistoryWriter:
             area = self._outline(group.area)
             reporter = next((o for o in group.recipients.all() if not o.is_police), None)
             if area is None or reporter is None:
-                self.settings.notes.append(f"{group.name}: no outline or municipal recipient; no observations.")
+                self.settings.notes.append(
+                    f"{group.name}: no outline or municipal recipient; no observations."
+                )
                 continue
             rng = np.random.default_rng(_seed(self.municipality.code, group.name, "observations"))
             weights = rng.dirichlet(np.ones(len(categories)) * 2)
@@ -297,7 +307,9 @@ class HistoryWriter:
                 )
                 for _ in range(int(rng.poisson(expected))):
                     day = week + dt.timedelta(days=int(rng.integers(0, 7)))
-                    moment = dt.datetime.combine(day, dt.time(int(rng.integers(15, 24)), int(rng.integers(0, 60))))
+                    moment = dt.datetime.combine(
+                        day, dt.time(int(rng.integers(15, 24)), int(rng.integers(0, 60)))
+                    )
                     category = categories[int(rng.choice(len(categories), p=weights))]
                     lon, lat = self._point_in(area, rng)
                     writer.writerow(
@@ -311,7 +323,9 @@ class HistoryWriter:
                         ]
                     )
                 week += dt.timedelta(days=7)
-        return f"{PREFIX}-EST-observationer-{self.settings.first_year}-{end.year}.csv", out.getvalue().encode("utf-8")
+        return f"{PREFIX}-EST-observationer-{self.settings.first_year}-{end.year}.csv", out.getvalue().encode(
+            "utf-8"
+        )
 
     @staticmethod
     def _outline(area: Area):
@@ -360,7 +374,11 @@ def load_example_history(
         return done
     settings = Settings.from_config(demo["history"])
     writer = HistoryWriter(municipality, settings, today)
-    files = [("bra", writer.bra_file()), ("survey", writer.survey_file()), ("observations", writer.observation_file())]
+    files = [
+        ("bra", writer.bra_file()),
+        ("survey", writer.survey_file()),
+        ("observations", writer.observation_file()),
+    ]
     for kind, made in files:
         if made is not None:
             done.append(_import(municipality, kind, *made, example=True))

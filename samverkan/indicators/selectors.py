@@ -1,11 +1,14 @@
 """Series for pages, charts and CSV files, and figures copied into documents."""
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
+from samverkan.datasources.models import ImportBatch
 from samverkan.indicators.models import Denominator, Indicator, IndicatorSource, IndicatorValue, PeriodKind
 from samverkan.indicators.periods import same_period_year_before
 from samverkan.organisations.models import Area
@@ -30,6 +33,7 @@ class SeriesRow:
 class Panel:
     indicator: Indicator
     rows: list[SeriesRow]
+    sources: list[ImportBatch] = field(default_factory=list)
 
     @property
     def chart_id(self) -> str:
@@ -42,6 +46,16 @@ class Panel:
     @property
     def is_share(self) -> bool:
         return self.indicator.source == IndicatorSource.SURVEY
+
+    @property
+    def unit(self) -> str:
+        if self.is_share:
+            return _("per cent of respondents")
+        return _("per 1,000 inhabitants") if self.is_rate else _("count")
+
+    @property
+    def has_incomplete(self) -> bool:
+        return any(r.area.incomplete for r in self.rows)
 
     @property
     def compares(self) -> bool:
@@ -63,6 +77,8 @@ class Panel:
             "low": [bound(r.area, "low") for r in self.rows],
             "high": [bound(r.area, "high") for r in self.rows],
             "municipality": [point(r.municipality) for r in self.rows] if self.compares else [],
+            "unit": self.unit,
+            "band": _("95 % interval"),
         }
 
 
@@ -85,8 +101,24 @@ def indicator_series(indicator: Indicator, area: Area, kind: str) -> list[Series
     return _rows(own, whole)
 
 
-def area_panels(area: Area, kind: str) -> list[Panel]:
-    """Every indicator's series for the district page, read in one query."""
+def imported_sources(municipality, user) -> dict[str, list[ImportBatch]]:
+    """The imported files per source the user may see, newest first: what the
+    series are made of, with example data marked as such."""
+    batches = (
+        ImportBatch.objects.visible_to(user)
+        .filter(municipality=municipality, status=ImportBatch.Status.IMPORTED)
+        .only("pk", "kind", "filename", "is_example", "imported_at")
+        .order_by("-imported_at")
+    )
+    by_kind: dict[str, list[ImportBatch]] = defaultdict(list)
+    for batch in batches:
+        by_kind[batch.kind].append(batch)
+    return by_kind
+
+
+def area_panels(area: Area, kind: str, user=None) -> list[Panel]:
+    """Every indicator's series for the district page, read in one query, with
+    the imported files of its source (as far as `user` may see them)."""
     indicators = list(
         Indicator.objects.filter(municipality=area.municipality).prefetch_related("priority_areas")
     )
@@ -97,7 +129,8 @@ def area_panels(area: Area, kind: str) -> list[Panel]:
     )
     for value in values:
         (whole if value.area_id is None else own)[value.indicator_id][value.period_start] = value
-    return [Panel(i, _rows(own[i.pk], whole[i.pk])) for i in indicators]
+    sources = imported_sources(area.municipality, user) if user is not None else {}
+    return [Panel(i, _rows(own[i.pk], whole[i.pk]), sources.get(i.source, [])) for i in indicators]
 
 
 def indicator_figures(

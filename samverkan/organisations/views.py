@@ -67,7 +67,7 @@ def area_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "predecessions": area.predecessions.select_related("predecessor"),
         "organisations": area.organisations.all(),
         "agreements": agreements,
-        "panels": area_panels(area, kind) if area.kind == AreaKind.DISTRICT else [],
+        "panels": area_panels(area, kind, request.user) if area.kind == AreaKind.DISTRICT else [],
         "period_kind": kind,
         "map_labels": {
             "events": _("Police events naming the neighbourhood"),

@@ -82,7 +82,7 @@ def measure_indicator_figures(link, until: dt.date) -> dict:
         "latest": latest,
         "verdict": code,
         "verdict_label": label,
-        "chart": data,
+        "chart": {**data, "baseline": link.baseline, "target": link.target},
     }
 
 
@@ -153,16 +153,52 @@ def plan_snapshot(plan) -> dict:
     }
 
 
-def _node(node) -> dict:
+# How far behind the expected progress a measure, goal or area may be (in
+# percentage points) and still count as on track, or as at risk.
+ON_TRACK_MARGIN, AT_RISK_MARGIN = 10, 25
+
+
+def expected_progress(report) -> float:
+    """The progress expected by the report's tertial (or, on demand, its day)
+    if the plan's work runs evenly over the plan's year."""
+    if report.tertial:
+        return round(100 * report.tertial / 3, 1)
+    elapsed = (report.as_of - dt.date(report.year, 1, 1)).days / 365
+    return round(100 * min(max(elapsed, 0.0), 1.0), 1)
+
+
+def pace(percent: float | None, expected: float | None) -> str:
+    """on_track, at_risk or behind against the expected progress ('' when either is unknown)."""
+    if percent is None or expected is None:
+        return ""
+    if percent >= expected - ON_TRACK_MARGIN:
+        return "on_track"
+    return "at_risk" if percent >= expected - AT_RISK_MARGIN else "behind"
+
+
+def _outcomes(measures: list[dict]) -> list[dict]:
+    """What the indicators of these measures say: the outcome, apart from the activity."""
+    seen: dict[tuple[str, str], dict] = {}
+    for measure in measures:
+        for link in measure.get("indicators", []):
+            seen.setdefault(
+                (link["indicator"], link["area"]),
+                {"indicator": link["indicator"], "verdict": link["verdict"], "label": link["verdict_label"]},
+            )
+    return list(seen.values())
+
+
+def _node(node, expected: float | None = None) -> dict:
     return {
         "name": node.name,
         "percent": node.percent,
         "computed": node.computed,
         "override": node.override,
+        "pace": pace(node.percent, expected),
     }
 
 
-def rollup_rows(measures: list[dict], overrides) -> list[dict]:
+def rollup_rows(measures: list[dict], overrides, expected: float | None = None) -> list[dict]:
     goal_overrides, area_overrides = {}, {}
     for o in overrides:  # later overrides win
         entry = {
@@ -177,9 +213,10 @@ def rollup_rows(measures: list[dict], overrides) -> list[dict]:
             area_overrides[o.priority_area_id] = entry
     rows = []
     for area in roll_up([{**m, "percent": m["counted"]} for m in measures], goal_overrides, area_overrides):
-        rows.append(
-            {**_node(area), "id": area.key, "goals": [{**_node(g), "id": g.key} for g in area.children]}
-        )
+        goals = [
+            {**_node(g, expected), "id": g.key, "outcomes": _outcomes(g.children)} for g in area.children
+        ]
+        rows.append({**_node(area, expected), "id": area.key, "goals": goals})
     return rows
 
 
@@ -201,6 +238,7 @@ def report_figures(report) -> dict:
         measures.append(
             {
                 **_measure_row(measure, p.status, p.percent, p.comment),
+                "pace": pace(_counted_percent(p.status, p.percent), expected_progress(report)),
                 "indicators": [
                     measure_indicator_figures(link, report.as_of) for link in measure.indicators.all()
                 ],
@@ -214,6 +252,9 @@ def report_figures(report) -> dict:
         "as_of": report.as_of.isoformat(),
         "narrative": report.narrative,
         "measures": measures,
-        "rollup": rollup_rows(measures, overrides),
+        "expected": expected_progress(report),
+        "on_track_margin": ON_TRACK_MARGIN,
+        "at_risk_margin": AT_RISK_MARGIN,
+        "rollup": rollup_rows(measures, overrides, expected_progress(report)),
         "recipients": [b.name for b in report.recipients.all()],
     }

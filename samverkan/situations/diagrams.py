@@ -126,12 +126,25 @@ def fishbone(problem: str, branches: list[tuple[str, list[CauseNode]]], *, title
 
 
 def interval_chart(
-    labels: list[str], values, lows, highs, comparison, *, title: str, unit: str, own: str, other: str
+    labels: list[str],
+    values,
+    lows,
+    highs,
+    comparison,
+    *,
+    title: str,
+    unit: str,
+    own: str,
+    other: str,
+    levels: list[tuple[str, float]] | None = None,
 ) -> Diagram:
     """Points with their intervals for an area, and the municipality as a
-    dashed line; suppressed values (None) leave a gap."""
-    width, height, left, right, top, bottom = 560, 240, 60, 20, 34, 50
-    numbers = [v for v in [*values, *lows, *highs, *comparison] if v is not None]
+    dashed line; suppressed values (None) leave a gap. `levels` are named
+    horizontal lines, such as a measure's baseline and target."""
+    levels = levels or []
+    width, left, right, top, bottom = 560, 60, 20, 34, 50 + (18 if levels else 0)
+    height = 190 + bottom
+    numbers = [v for v in [*values, *lows, *highs, *comparison, *(v for _n, v in levels)] if v is not None]
     top_value = max(numbers) * 1.15 if numbers else 1.0
     d = Diagram(width, height, title)
     d.parts.append(Text(left, 18, title, size=13, bold=True))
@@ -161,7 +174,14 @@ def interval_chart(
             if previous is not None:
                 d.parts.append(Line(*previous, x, y(comparison[i]), width=1.5, colour="#b45309", dashed=True))
             previous = (x, y(comparison[i]))
-    legend_y = height - 12
+    level_colours = ["#4b5563", "#15803d"]
+    for i, (name, level) in enumerate(levels):
+        colour = level_colours[i % len(level_colours)]
+        d.parts.append(Line(left, y(level), width - right, y(level), width=1.5, colour=colour, dashed=True))
+        x0 = left + 250 * i
+        d.parts.append(Line(x0, height - 8, x0 + 25, height - 8, width=1.5, colour=colour, dashed=True))
+        d.parts.append(Text(x0 + 31, height - 4, f"{name} {level:.1f}".replace(".", ","), size=10))
+    legend_y = height - 12 - (18 if levels else 0)
     d.parts.append(Box(left, legend_y - 8, 8, 8, fill="#1d4ed8", colour="#1d4ed8"))
     d.parts.append(Text(left + 14, legend_y, f"{own} ({unit})" if unit else own, size=10))
     if any(c is not None for c in comparison):

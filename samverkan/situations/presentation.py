@@ -67,6 +67,11 @@ def chart_from(figures: dict) -> diagrams.Diagram | None:
         unit=unit,
         own=figures["area"],
         other=_("whole municipality"),
+        levels=[
+            (label, figures[name])
+            for name, label in (("baseline", _("baseline")), ("target", _("target")))
+            if figures.get(name) is not None
+        ],
     )
 
 

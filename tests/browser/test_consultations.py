@@ -35,7 +35,9 @@ def test_the_2019_to_2024_diff_leads_to_the_outcome_of_an_amendment_proposal(
     signed_in, live_server, scenario
 ):
     page = signed_in("politiker")
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Remisser").click()
+    menu = page.get_by_role("navigation", name="Huvudmeny")
+    menu.locator("summary", has_text="Överenskommelser").click()  # the group that holds it
+    menu.get_by_role("link", name="Remisser").click()
     page.get_by_role(
         "link", name="Övergripande samverkansöverenskommelse mellan Stockholms stad och Polisregion Stockholm"
     ).click()

@@ -1,4 +1,41 @@
 // Behaviour without inline scripts (the content security policy forbids them).
+document.documentElement.classList.add("js");
+
+// The menu: one button opens it on a phone; one group open at a time; a
+// click outside or Escape closes an open group.
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector(".menu-toggle");
+  if (toggle) {
+    toggle.hidden = false;
+    toggle.addEventListener("click", () => {
+      const open = toggle.closest(".site-header").classList.toggle("menu-open");
+      toggle.setAttribute("aria-expanded", String(open));
+    });
+  }
+  const groups = document.querySelectorAll(".site-menu details");
+  groups.forEach((group) => {
+    group.addEventListener("toggle", () => {
+      if (group.open) {
+        groups.forEach((other) => { if (other !== group) other.open = false; });
+      }
+    });
+  });
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest(".site-menu details")) {
+      groups.forEach((group) => { group.open = false; });
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      groups.forEach((group) => {
+        if (group.open) {
+          group.open = false;
+          group.querySelector("summary").focus();
+        }
+      });
+    }
+  });
+});
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) {
     window.print();
