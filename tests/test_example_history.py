@@ -35,7 +35,9 @@ def history(db):
 
 def yearly(code: str, area: Area) -> list[IndicatorValue]:
     return list(
-        IndicatorValue.objects.filter(indicator__code=code, area=area, period_kind="year", value__isnull=False)
+        IndicatorValue.objects.filter(
+            indicator__code=code, area=area, period_kind="year", value__isnull=False
+        )
     )
 
 
@@ -63,10 +65,14 @@ def test_generated_data_is_marked_as_example_and_the_real_rows_are_kept(history)
     assert {b.kind for b in generated} == {"bra", "survey", "observations"}
     assert all(b.filename.startswith("Exempel") for b in generated)
     # The real 2022 rows come from the real file alone; the history fills the rest around them.
-    real = ReportedCrimeCount.objects.filter(batch=batches["Databasfil2022.txt"], area__isnull=False, year=2022)
+    real = ReportedCrimeCount.objects.filter(
+        batch=batches["Databasfil2022.txt"], area__isnull=False, year=2022
+    )
     generated_2022 = ReportedCrimeCount.objects.filter(batch__is_example=True, year=2022, area__isnull=False)
     assert real.exists() and not generated_2022.filter(area__in=real.values("area")).exists()
-    assert Observation.objects.filter(batch__is_example=True, description__startswith="Exempel").count() > 1000
+    assert (
+        Observation.objects.filter(batch__is_example=True, description__startswith="Exempel").count() > 1000
+    )
     # Survey values are per cent, and shares stay shares.
     shares = IndicatorValue.objects.filter(indicator__code="otrygg-kvall", value__isnull=False)
     assert shares.exists() and all(0 < v.value < 100 for v in shares)

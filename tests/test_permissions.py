@@ -351,6 +351,7 @@ GET_ROUTES = {
         ),
     ),
     "areas:list": (lambda o: reverse("areas:list"), EVERYONE),
+    "areas:city": (lambda o: reverse("areas:city"), EVERYONE),
     "areas:detail": (lambda o: reverse("areas:detail", args=[o["area"].pk]), EVERYONE),
     "areas:geometry": (lambda o: reverse("areas:geometry", args=[o["area"].pk]), EVERYONE),
     "areas:indicator_csv": (

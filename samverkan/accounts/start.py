@@ -131,11 +131,11 @@ def _plans(rows: list[DistrictRow]) -> dict[int, list[PlanGlance]]:
         latest[report.plan_id] = report
     found: dict[int, list[PlanGlance]] = {}
     for plan in plans:
-        report = latest.get(plan.pk)
-        content = report.content if report is not None else {}
+        found_report = latest.get(plan.pk)
+        content = found_report.content if found_report is not None else {}
         percent = plan_progress(content.get("rollup", [])) if content else None
         found.setdefault(agreements[plan.agreement_id], []).append(
-            PlanGlance(plan, report, percent, pace(percent, content.get("expected")))
+            PlanGlance(plan, found_report, percent, pace(percent, content.get("expected")))
         )
     return found
 

@@ -129,7 +129,11 @@ class HistoryWriter:
             suppressed=False,
             batch__is_example=False,
         ).exclude(count__isnull=True)
-        return {(r.area_id, r.crime, r.year, r.period): r.count for r in rows}
+        return {
+            (r.area_id, r.crime, r.year, r.period): r.count
+            for r in rows
+            if r.area_id is not None and r.count is not None
+        }
 
     def _levels(self, real: dict, crime: dict) -> dict[int, float]:
         """Each district's level against the configured rate: from its real rows

@@ -130,6 +130,7 @@ class ConfigurationLoader:
             )
 
     def _areas(self, config: dict) -> None:
+        self.neighbourhood_source = config.get("geography", {}).get("neighbourhood_source", "")
         neighbourhood_shapes = {}
         if self.neighbourhood_file is not None:
             collection = json.loads(self.neighbourhood_file.read_text(encoding="utf-8"))
@@ -188,7 +189,7 @@ class ConfigurationLoader:
             return self.areas[code]
         defaults = {"kind": AreaKind.NEIGHBOURHOOD, "name": neighbourhood_display_name(raw)}
         if raw in shapes:
-            defaults |= {"geometry": shapes[raw], "geometry_source": "Stockholms stad, stadsdelar (CC0 1.0)"}
+            defaults |= {"geometry": shapes[raw], "geometry_source": self.neighbourhood_source}
             self.report.neighbourhood_geometries += 1
         area, _ = Area.objects.update_or_create(municipality=self.municipality, code=code, defaults=defaults)
         self.areas[code] = area

@@ -1,14 +1,36 @@
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from samverkan.core.tenancy import municipality_for
-from samverkan.organisations.models import Municipality
+from samverkan.organisations.models import Area, Municipality
 
 
 def municipality(request: HttpRequest) -> dict[str, Municipality | None]:
     return {"municipality": municipality_for(request.user) if hasattr(request, "user") else None}
 
 
-def map_ground(request: HttpRequest) -> dict[str, str]:
-    """The background map's tile server, for the maps' scripts."""
-    return {"map_tiles": settings.SAMVERKAN_MAP_TILES, "map_attribution": settings.SAMVERKAN_MAP_ATTRIBUTION}
+def map_ground(request: HttpRequest) -> dict[str, Any]:
+    """The background map's tile server, for the maps' scripts, and where the
+    municipality's boundaries come from (read only when a page shows it)."""
+
+    def sources() -> str:
+        place = municipality_for(request.user) if hasattr(request, "user") else None
+        if place is None:
+            return ""
+        found = (
+            Area.objects.filter(municipality=place)
+            .exclude(geometry_source="")
+            .order_by()
+            .values_list("geometry_source", flat=True)
+            .distinct()
+        )
+        return "; ".join(sorted(set(found)))
+
+    return {
+        "map_tiles": settings.SAMVERKAN_MAP_TILES,
+        "map_attribution": settings.SAMVERKAN_MAP_ATTRIBUTION,
+        "boundary_sources": SimpleLazyObject(sources),
+    }

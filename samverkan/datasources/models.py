@@ -85,7 +85,9 @@ class ImportBatch(models.Model):
     is_example = models.BooleanField(
         _("example data"),
         default=False,
-        help_text=_("Generated example data of the demo, not from a real source: marked Example wherever shown."),
+        help_text=_(
+            "Generated example data of the demo, not from a real source: marked Example wherever shown."
+        ),
     )
 
     objects = ImportBatchQuerySet.as_manager()

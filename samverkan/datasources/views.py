@@ -4,8 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from shapely.geometry import shape
 
 from samverkan.accounts import permissions
 from samverkan.audit.recorder import record_reads
@@ -180,19 +182,33 @@ def observation_new(request) -> HttpResponse:
             "recent": recent,
             "district": district,
             "bounds": _map_box([district]) if district else municipality_bounds(municipality),
+            "outline": district.geometry if district else None,
+            "street": _street_point(district) if district else [],
         },
         status=400 if form.errors else 200,
     )
 
 
 def _district_from(request, municipality) -> Area | None:
-    """The district the reporter came from (`?area=`), to start the map there."""
+    """The district to start the map in: the one the reporter came from
+    (`?area=`), else the district of the reporter's organisation or the one
+    they follow, when it has an outline and exists today."""
     pk = id_parameter(request.GET, "area")
-    if pk is None:
-        return None
-    return get_object_or_404(
-        Area, pk=pk, municipality=municipality, kind=AreaKind.DISTRICT, geometry__isnull=False
-    )
+    if pk is not None:
+        return get_object_or_404(
+            Area, pk=pk, municipality=municipality, kind=AreaKind.DISTRICT, geometry__isnull=False
+        )
+    today = timezone.localdate()
+    for area in (getattr(request.user.organisation, "area", None), request.user.district):
+        if area is not None and area.kind == AreaKind.DISTRICT and area.geometry and area.is_valid_on(today):
+            return area
+    return None
+
+
+def _street_point(district: Area) -> list[float]:
+    """[lat, lon] of a point surely inside the district, where the map opens at street level."""
+    point = shape(district.geometry).representative_point()
+    return [round(point.y, 6), round(point.x, 6)]
 
 
 def municipality_bounds(municipality) -> list[float]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from samverkan.datasources.models import ImportBatch
 from samverkan.indicators.models import Denominator, Indicator, IndicatorSource, IndicatorValue, PeriodKind
 from samverkan.indicators.periods import same_period_year_before
-from samverkan.organisations.models import Area
+from samverkan.organisations.models import Area, Municipality
 
 PERIOD_KINDS = [PeriodKind.YEAR, PeriodKind.TERTIAL, PeriodKind.MONTH, PeriodKind.WEEK]
 
@@ -62,7 +62,7 @@ class Panel:
         """Rates and shares compare with the whole municipality; raw counts do not."""
         return self.is_rate or self.is_share
 
-    def chart(self) -> dict[str, list[Any]]:
+    def chart(self) -> dict[str, Any]:
         def point(v: IndicatorValue | None) -> float | None:
             return None if v is None or v.value is None else round(v.value, 3)
 
@@ -101,7 +101,7 @@ def indicator_series(indicator: Indicator, area: Area, kind: str) -> list[Series
     return _rows(own, whole)
 
 
-def imported_sources(municipality, user) -> dict[str, list[ImportBatch]]:
+def imported_sources(municipality: Municipality, user: Any) -> dict[str, list[ImportBatch]]:
     """The imported files per source the user may see, newest first: what the
     series are made of, with example data marked as such."""
     batches = (
@@ -116,7 +116,7 @@ def imported_sources(municipality, user) -> dict[str, list[ImportBatch]]:
     return by_kind
 
 
-def area_panels(area: Area, kind: str, user=None) -> list[Panel]:
+def area_panels(area: Area, kind: str, user: Any = None) -> list[Panel]:
     """Every indicator's series for the district page, read in one query, with
     the imported files of its source (as far as `user` may see them)."""
     indicators = list(
@@ -171,3 +171,51 @@ def indicator_figures(
         "until": until.isoformat(),
         "rows": [row(v) for v in own],
     }
+
+
+@dataclass
+class CityFigure:
+    """One indicator's latest complete yearly value for every current district."""
+
+    indicator: Indicator
+    unit: str
+    year: int | None
+    values: dict[int, IndicatorValue]  # district pk → value
+    whole: IndicatorValue | None
+
+
+def city_figures(municipality: Municipality, districts: list[Area], today: dt.date) -> list[CityFigure]:
+    """The key figures of the city map: for each indicator, the last year that is
+    complete for most districts (before this one), with the whole municipality."""
+    indicators = list(Indicator.objects.filter(municipality=municipality).order_by("name"))
+    values = IndicatorValue.objects.filter(
+        Q(area__in=districts) | Q(area__isnull=True),
+        indicator__in=indicators,
+        period_kind=PeriodKind.YEAR,
+        period_start__lt=dt.date(today.year, 1, 1),
+        incomplete=False,
+        suppressed=False,
+        value__isnull=False,
+    ).order_by("period_start")
+    latest: dict[int, dict[int | None, IndicatorValue]] = defaultdict(dict)
+    for value in values:
+        latest[value.indicator_id][value.area_id] = value  # later years overwrite earlier
+    figures = []
+    for indicator in indicators:
+        found = latest.get(indicator.pk, {})
+        own = {pk: v for pk, v in found.items() if pk is not None}
+        if not own:
+            continue
+        years = [v.period_start.year for v in own.values()]
+        year = max(set(years), key=lambda y: (years.count(y), y))
+        panel = Panel(indicator, [])
+        figures.append(
+            CityFigure(
+                indicator,
+                panel.unit,
+                year,
+                {pk: v for pk, v in own.items() if v.period_start.year == year},
+                found.get(None) if found.get(None) and found[None].period_start.year == year else None,
+            )
+        )
+    return figures

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Min
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from samverkan.audit.recorder import record_reads
 from samverkan.core.http import AuthenticatedRequest, require_municipality
 from samverkan.datasources.models import Observation, PoliceEvent
 from samverkan.indicators.models import Indicator, PeriodKind
-from samverkan.indicators.selectors import PERIOD_KINDS, area_panels, indicator_series
+from samverkan.indicators.selectors import PERIOD_KINDS, area_panels, city_figures, indicator_series
 from samverkan.organisations import selectors
 from samverkan.organisations.hotspots import grid_counts
 from samverkan.organisations.models import Area, AreaKind
@@ -29,19 +30,65 @@ def _area_for(request: AuthenticatedRequest, pk: int) -> Area:
     return area
 
 
-def area_list(request: AuthenticatedRequest) -> HttpResponse:
+def _current_districts(request: AuthenticatedRequest) -> tuple[list[Area], list[Area], dt.date]:
     municipality = require_municipality(request)
     districts = Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT).order_by("name")
     today = timezone.localdate()
+    return (
+        [a for a in districts if a.is_valid_on(today)],
+        [a for a in districts if not a.is_valid_on(today)],
+        today,
+    )
+
+
+def area_list(request: AuthenticatedRequest) -> HttpResponse:
+    """Every district on one map with its key figures, and the same figures as a table."""
+    current, retired, today = _current_districts(request)
+    figures = city_figures(require_municipality(request), current, today)
+    rows = [(area, [f.values.get(area.pk) for f in figures]) for area in current]
     return render(
         request,
         "organisations/area_list.html",
         {
-            "current": [a for a in districts if a.is_valid_on(today)],
-            "retired": [a for a in districts if not a.is_valid_on(today)],
+            "current": current,
+            "retired": retired,
             "today": today,
+            "figures": figures,
+            "rows": rows,
         },
     )
+
+
+def city_geometry(request: AuthenticatedRequest) -> HttpResponse:
+    """The current districts' outlines with their key figures, for the city map."""
+    current, _retired, today = _current_districts(request)
+    figures = city_figures(require_municipality(request), current, today)
+    features = [
+        _feature(
+            area.geometry,
+            name=area.name,
+            kind=area.kind,
+            url=reverse("areas:detail", args=[area.pk]),
+            values={
+                f.indicator.code: round(v.value, 2)
+                for f in figures
+                if (v := f.values.get(area.pk)) is not None and v.value is not None
+            },
+        )
+        for area in current
+        if area.geometry
+    ]
+    indicators = [
+        {
+            "code": f.indicator.code,
+            "name": f.indicator.name,
+            "unit": f.unit,
+            "period": str(f.year),
+            "whole": None if f.whole is None or f.whole.value is None else round(f.whole.value, 2),
+        }
+        for f in figures
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features, "indicators": indicators})
 
 
 def _period_kind(request: AuthenticatedRequest) -> str:

@@ -60,9 +60,7 @@ def chart_from(figures: dict) -> diagrams.Diagram | None:
         [scaled(r, "value") for r in rows],
         [scaled(r, "low") for r in rows],
         [scaled(r, "high") for r in rows],
-        [r.get("municipality") for r in rows]
-        if figures.get("per") or figures.get("is_share")
-        else [],
+        [r.get("municipality") for r in rows] if figures.get("per") or figures.get("is_share") else [],
         title=f"{figures['indicator']}, {figures['area']}",
         unit=unit,
         own=figures["area"],

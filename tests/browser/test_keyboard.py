@@ -35,6 +35,8 @@ def test_sign_in_find_the_district_and_add_an_observation_by_keyboard(page, live
     page.keyboard.press("Enter")
     expect(page.get_by_role("navigation", name="Huvudmeny")).to_be_visible()
 
+    tab_to(page, "e.tagName === 'SUMMARY' && e.textContent.trim() === 'Läge och data'")
+    page.keyboard.press("Enter")  # opens the menu group
     tab_to(page, link("Områden"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Stadsdelsområden")

@@ -53,3 +53,57 @@ def test_the_shaded_layer_has_a_legend_with_its_counts(signed_in, live_server):
     page = open_district(live_server, signed_in)
     expect(page.locator("#map")).to_have_attribute("data-legend", "1")
     expect(page.locator(".map-legend")).to_contain_text(re.compile(r"senaste 12 månaderna: 1–2"))
+
+
+def test_the_city_map_shades_every_district_by_a_key_figure_with_a_legend(signed_in, live_server):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from samverkan.indicators.models import Indicator, IndicatorValue
+
+    indicator = Indicator.objects.get(code="misshandel")
+    year = timezone.localdate().year - 1
+    for code, value in [("jarva", 10.5), ("sodermalm", 6.2), ("farsta", 8.0)]:
+        IndicatorValue.objects.create(
+            indicator=indicator,
+            area=Area.objects.get(code=code),
+            period_kind="year",
+            period_start=dt.date(year, 1, 1),
+            label=str(year),
+            value=value,
+        )
+    page = signed_in("politiker")
+    page.goto(f"{live_server.url}/areas/")
+    city = page.locator("#city-map")
+    expect(city).to_have_attribute("data-loaded", re.compile(r"^[1-9]"))
+    expect(city).to_have_attribute("data-shaded", "misshandel")
+    expect(page.locator(".map-legend")).to_contain_text(f"{indicator.name}, {year}")
+    expect(page.locator(".map-legend")).to_contain_text("6,2–10,5")
+    # The same figures stand in the table under the map.
+    expect(page.get_by_role("row", name=re.compile("Södermalm"))).to_contain_text("6,2")
+    page.get_by_label("Skugga stadsdelarna efter").select_option("")
+    expect(city).to_have_attribute("data-legend", "0")
+
+
+def test_the_observation_map_opens_at_street_level_inside_the_reporters_district(
+    signed_in, live_server, settings
+):
+    settings.SAMVERKAN_MAP_TILES = (
+        f"{live_server.url}/static/vendor/leaflet/images/layers.png?{{z}}/{{x}}/{{y}}"
+    )
+    page = signed_in("samordnare")
+    page.goto(f"{live_server.url}/observations/new/")
+    observe = page.locator("#observe-map")
+    expect(observe).to_have_attribute("data-ground", "tiles")
+    expect(observe).to_have_attribute("data-view", "street")
+    assert page.evaluate("document.querySelector('#observe-map path') !== null")  # the district's outline
+    assert page.locator("#observe-map img.leaflet-tile").first.get_attribute("src").count("?15/") == 1
+
+
+def test_without_tiles_the_observation_map_shows_the_whole_district(signed_in, live_server, settings):
+    settings.SAMVERKAN_MAP_TILES = f"{live_server.url}/no-such-tiles/{{z}}/{{x}}/{{y}}.png"
+    page = signed_in("samordnare")
+    page.goto(f"{live_server.url}/observations/new/")
+    expect(page.locator("#observe-map")).to_have_attribute("data-ground", "missing")
+    expect(page.locator("#observe-map")).to_have_attribute("data-view", "whole")

@@ -36,8 +36,8 @@ class Command(BaseCommand):
             )
         out = {
             "type": "FeatureCollection",
-            "attribution": "Derived by Samverkan from Stockholms stad's neighbourhood boundaries "
-            "(stadsdelar, open data, CC0 1.0).",
+            "attribution": "Derived by Samverkan from "
+            + config.get("geography", {}).get("neighbourhood_source", "the neighbourhood boundaries"),
             "features": features,
         }
         (folder / "district_areas.geojson").write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")

@@ -58,5 +58,13 @@ function markScrollingTables() {
   }
 }
 document.addEventListener("DOMContentLoaded", markScrollingTables);
+
+// After a refused form, the error summary takes the focus: its links lead to the fields.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector(".error-summary[tabindex]");
+  if (summary) {
+    summary.focus();
+  }
+});
 window.addEventListener("resize", markScrollingTables);
 document.addEventListener("htmx:afterSwap", markScrollingTables);

@@ -1,8 +1,8 @@
 // The background map under the app's own layers: tiles from the configured
 // server (SAMVERKAN_MAP_TILES), with its attribution. When tiles cannot be
 // loaded (offline, blocked, or none configured) the polygons are the map and
-// a note under it says so.
-window.samverkanGround = function (map, element) {
+// a note under it says so (and `onMissing`, if given, is called).
+window.samverkanGround = function (map, element, onMissing) {
   const url = document.body.dataset.mapTiles;
   const note = document.createElement("p");
   note.className = "map-note muted";
@@ -11,6 +11,9 @@ window.samverkanGround = function (map, element) {
   const missing = () => {
     note.textContent = document.body.dataset.mapTilesMissing;
     element.dataset.ground = "missing";
+    if (onMissing) {
+      onMissing();
+    }
   };
   if (!url) {
     missing();

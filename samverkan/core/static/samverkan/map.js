@@ -8,7 +8,9 @@
   }
   const map = L.map(element, { attributionControl: true, zoomSnap: 0.25 });
   map.attributionControl.setPrefix(false);
-  map.attributionControl.addAttribution("Stockholms stad, CC0");
+  if (document.body.dataset.boundaries) {
+    map.attributionControl.addAttribution(document.body.dataset.boundaries);
+  }
   window.samverkanGround(map, element);
   const labels = JSON.parse(document.getElementById("map-labels").textContent);
 
@@ -75,7 +77,7 @@
       if (outline.getBounds().isValid()) {
         map.fitBounds(outline.getBounds(), { padding: [10, 10] });
       } else {
-        map.setView([59.33, 18.06], 10);
+        map.setView([62.5, 16.5], 4);  // no outlines: Sweden
       }
       element.dataset.loaded = String(collection.features.length);
       element.dataset.observations = String(byKind("observation").length);

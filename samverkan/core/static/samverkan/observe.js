@@ -9,13 +9,38 @@
   const lat = document.getElementById("id_latitude");
   const status = document.getElementById("place-status");
   const map = L.map(element);
-  window.samverkanGround(map, element);
   const bounds = (element.dataset.bounds || "").split(",").map(Number);
-  if (bounds.length === 4 && bounds.every((v) => !Number.isNaN(v))) {
-    map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]]);
-  } else {
-    map.setView([59.33, 18.06], 11);
+  const street = (element.dataset.street || "").split(",").map(Number);
+  const whole = () => {
+    if (bounds.length === 4 && bounds.every((v) => !Number.isNaN(v))) {
+      map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]]);
+    } else {
+      map.setView([62.5, 16.5], 4);  // no outline: Sweden
+    }
+  };
+  // The district's outline, so the edge is clear at any zoom.
+  const outline = document.getElementById("observe-outline");
+  if (outline) {
+    L.geoJSON(JSON.parse(outline.textContent), {
+      style: { color: "#0b4f8a", weight: 3, fillOpacity: 0.04 },
+      interactive: false,
+    }).addTo(map);
   }
+  // Over a background map it opens at street level inside the district;
+  // without one, streets cannot be seen, so it shows the whole district.
+  if (street.length === 2 && street.every((v) => !Number.isNaN(v)) && document.body.dataset.mapTiles) {
+    map.setView(street, 15);
+    element.dataset.view = "street";
+  } else {
+    whole();
+    element.dataset.view = "whole";
+  }
+  window.samverkanGround(map, element, () => {
+    if (element.dataset.view === "street" && !element.dataset.marked) {
+      whole();
+      element.dataset.view = "whole";
+    }
+  });
   let marker = null;
   function mark(latlng, text) {
     if (marker) {
