@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 import xlwt
+from django.urls import reverse
 
+from samverkan.accounts.models import Role
 from samverkan.datasources import loader
 from samverkan.datasources.importers import UnreadableFile, bra
 from samverkan.datasources.models import ImportBatch, ReportedCrimeCount
@@ -212,3 +214,18 @@ def test_a_line_shorter_than_its_blocks_years_is_an_error_with_its_line():
     assert [e.line for e in result.errors] == [6]
     assert result.errors[0].message.startswith("Raden har 2 fält; 3 väntades.")
     assert {(r.data["year"], r.data["count"]) for r in result.rows} == {(2022, 140), (2023, 151)}
+
+
+def test_the_preview_names_changed_values_by_their_labels_in_the_readers_number_format(
+    client, cast, stockholm
+):
+    loader.batch_apply(receive(stockholm, BLOCK))
+    rates = (
+        "Anmälda brott;Brottsförebyggande rådet\r\n;2023;\r\n/100&nbsp;000&nbsp;inv\r\n"
+        "Stadsdelsområde Bromma (Sthlm)\r\nStöld och tillgrepp;2&nbsp;900,5\r\n"
+    ).encode("iso-8859-1")
+    batch = receive(stockholm, BLOCK, data=rates, filename="rates.csv")
+    client.force_login(cast[Role.ADMINISTRATOR])
+    page = client.get(reverse("imports:detail", args=[batch.pk])).content.decode()
+    assert "per 100 000 invånare" in page and "→ 2900,5" in page
+    assert "rate_per_100k" not in page

@@ -139,7 +139,9 @@ def test_a_new_version_submitted_later_joins_the_joint_problem_it_continues(pict
 
 def test_the_joint_page_highlights_a_problem_only_one_party_saw(client, cast, example):
     client.force_login(cast[Role.POLICE_CONTACT])
-    page = client.get(reverse("situations:joint", args=[example.joint.pk])).content.decode()
+    page = client.get(
+        reverse("situations:joint", args=[example.joint.pk]), {"step": "problems"}
+    ).content.decode()
     assert "Endast staden såg detta problem." in page  # the tunnels
     assert "Endast polisen såg detta problem." in page  # fraud against the elderly
 

@@ -2,7 +2,9 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from samverkan.accounts.models import Role
 from samverkan.accounts.start import start_page
@@ -30,7 +32,7 @@ def test_a_coordinator_sees_the_drafts_and_notifications_waiting(client, cast):
         period_end=dt.date(2026, 12, 31),
     )
     draft = situations.party_picture_start(picture=picture, organisation=coordinator.organisation)
-    notify([coordinator], key="start-test", text="Något nytt att läsa", url="/plans/")
+    notify([coordinator], key="start-test", message="Något nytt att läsa", url="/plans/")
     client.force_login(coordinator)
     page = client.get(reverse("start"))
     start = page.context["start"]
@@ -88,3 +90,23 @@ def test_a_district_glance_shows_plan_progress_against_the_expected_pace_and_sig
     assert all(p.pace in {"on_track", "at_risk", "behind"} for p in glance.plans)
     [change] = glance.changes
     assert change.value.indicator == indicator and not change.rose and change.before == 12.0
+
+
+def test_a_notification_is_shown_in_the_readers_language(client, cast):
+    coordinator = cast[Role.DISTRICT_COORDINATOR]
+    notify(
+        [coordinator],
+        key="language-test",
+        message="Follow-up submitted: %(report)s",
+        params={"report": "Åtgärdsplan 2025, tertial 1"},
+        url="/plans/",
+    )
+    client.force_login(coordinator)
+    swedish = client.get(reverse("notifications")).content.decode()
+    assert "Uppföljning inlämnad: Åtgärdsplan 2025, tertial 1" in swedish
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    try:
+        english = client.get(reverse("notifications")).content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)  # the request left English active in this thread
+    assert "Follow-up submitted: Åtgärdsplan 2025, tertial 1" in english

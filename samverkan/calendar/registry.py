@@ -7,6 +7,7 @@ Providers read in a fixed number of queries however much is recorded."""
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.functional import Promise
 
@@ -40,6 +41,11 @@ class Item:
     @property
     def kind_label(self) -> str:
         return str(KINDS[self.kind].label)
+
+    @property
+    def kind_label_lazy(self) -> Any:
+        """The label untranslated (lazy), for texts translated when shown."""
+        return KINDS[self.kind].label
 
     @property
     def reminded(self) -> bool:

@@ -1,12 +1,12 @@
 import datetime as dt
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from samverkan.accounts.models import Role
 from samverkan.calendar.registry import items
 from samverkan.core.i18n import in_site_language
-from samverkan.notifications.services import notify, people_of
+from samverkan.notifications.services import notify, people_of, translatable
 from samverkan.organisations.models import Municipality
 
 REMINDED_ROLES = [
@@ -30,13 +30,23 @@ def reminders_send(municipality: Municipality, today: dt.date) -> int:
             continue
         days_left = (item.date - today).days
         if item.overdue(today):
-            key, text = f"overdue:{item.key}", _("Overdue since %(date)s: %(title)s")
+            key, message = f"overdue:{item.key}", gettext_noop("Overdue since %(date)s: %(kind)s – %(title)s")
         elif days_left in settings.SAMVERKAN_REMINDER_DAYS:
-            key, text = f"reminder:{item.key}:{days_left}", _("Due %(date)s: %(title)s")
+            key, message = (
+                f"reminder:{item.key}:{days_left}",
+                gettext_noop("Due %(date)s: %(kind)s – %(title)s"),
+            )
         else:
             continue
-        message = text % {"date": f"{item.date:%Y-%m-%d}", "title": f"{item.kind_label} – {item.title}"}
         sent += notify(
-            people_of(item.organisations, roles=REMINDED_ROLES), key=key, text=message, url=item.url
+            people_of(item.organisations, roles=REMINDED_ROLES),
+            key=key,
+            message=message,
+            params={
+                "date": f"{item.date:%Y-%m-%d}",
+                "kind": translatable(item.kind_label_lazy),
+                "title": item.title,
+            },
+            url=item.url,
         )
     return sent

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from samverkan.agreements.models import AgreementVersion, Goal, PriorityArea, TextSection, VersionStatus
 from samverkan.agreements.revision import elements
@@ -172,15 +173,15 @@ def reminders_send(*, round: ConsultationRound, today: dt.date | None = None, ur
     for recipient in round.recipients.select_related("organisation").prefetch_related("statement"):
         if recipient.submitted_statement is not None:
             continue
-        text = _("Consultation %(case)s: the response from %(org)s is due %(date)s.") % {
-            "case": round.case_number,
-            "org": recipient.organisation.name,
-            "date": f"{recipient.deadline:%Y-%m-%d}",
-        }
         sent += notify(
             people_of(serving(recipient.organisation)),
             key=f"consultation:{recipient.pk}:{today}",
-            text=text,
+            message=gettext_noop("Consultation %(case)s: the response from %(org)s is due %(date)s."),
+            params={
+                "case": round.case_number,
+                "org": recipient.organisation.name,
+                "date": f"{recipient.deadline:%Y-%m-%d}",
+            },
             url=url,
         )
     return sent

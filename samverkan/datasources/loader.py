@@ -177,7 +177,8 @@ def _report_of(fmt: formats.Format, parsed: Any, plan: ImportPlan) -> dict[str, 
     report["changed"] = [
         {
             "object": str(obj),
-            "changes": {k: [_short(getattr(obj, k)), _short(v)] for k, v in values.items()},
+            "model": obj._meta.label,  # the page names the fields by their labels
+            "changes": {k: [_shown(getattr(obj, k)), _shown(v)] for k, v in values.items()},
         }
         for obj, values in plan.changed[:MAX_ERRORS_SHOWN]
     ]
@@ -224,6 +225,12 @@ def _reconciliation_error(row: dict[str, Any]) -> str:
 def _short(value: object) -> str:
     text = str(value)
     return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _shown(value: object) -> object:
+    """A changed value for the report: numbers stay numbers (the page writes
+    them the reader's way), anything else is shortened text."""
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else _short(value)
 
 
 class ImportRefused(Exception):

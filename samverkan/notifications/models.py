@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.fields import GuardedCharField
@@ -10,12 +11,19 @@ class Notification(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     text = GuardedCharField(_("message"), max_length=300)
+    message = models.CharField(
+        _("message template"),
+        max_length=300,
+        blank=True,
+        help_text=_("The system's message as written in the code, shown in each reader's language."),
+    )
+    params = models.JSONField(_("message values"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     key = models.CharField(_("key"), max_length=200, help_text=_("Sends each notice to a user at most once."))
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
-    personal_data_guard_exempt = ("url", "key")
+    personal_data_guard_exempt = ("url", "key", "message")
 
     class Meta:
         verbose_name = _("notification")
@@ -24,4 +32,19 @@ class Notification(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once")]
 
     def __str__(self) -> str:
-        return self.text
+        return self.shown
+
+    @property
+    def shown(self) -> str:
+        """The message in the reader's (the active) language; the stored text
+        when there is no template or its values no longer fit it."""
+        if not self.message:
+            return self.text
+        values = {
+            key: gettext(value["msgid"]) if isinstance(value, dict) and "msgid" in value else value
+            for key, value in self.params.items()
+        }
+        try:
+            return gettext(self.message) % values
+        except (KeyError, TypeError, ValueError):
+            return self.text

@@ -2,28 +2,50 @@
 however often the code that sends it runs."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from samverkan.accounts.models import User
 from samverkan.notifications.models import Notification
 from samverkan.organisations.models import Organisation
 
 
+def translatable(label: Any) -> dict[str, str]:
+    """A label (lazy or marked) kept as its source text, for a message value
+    that is translated when it is shown."""
+    with translation.override("en"):
+        return {"msgid": str(label)}
+
+
 def notify(
-    users: Iterable[User], *, key: str, text: str, url: str = "", subject: str = "", body: str = ""
+    users: Iterable[User],
+    *,
+    key: str,
+    message: str,
+    params: dict[str, Any] | None = None,
+    url: str = "",
+    subject: str = "",
+    body: str = "",
 ) -> int:
     """Notify each active user once per key, in the app and by e-mail where
-    the user has an address; returns how many were new."""
+    the user has an address; returns how many were new. `message` is the
+    source text (marked with gettext_noop) and `params` its values: the app
+    shows it in each reader's language; the stored text and the e-mail are
+    in the active language."""
+    params = params or {}
+    text = Notification(message=message, params=params).shown
     mails = []
     new = 0
     for user in {u.pk: u for u in users if u.is_active}.values():
         try:
             with transaction.atomic():
-                Notification.objects.create(user=user, key=key[:200], text=text[:300], url=url[:300])
+                Notification.objects.create(
+                    user=user, key=key[:200], text=text[:300], message=message, params=params, url=url[:300]
+                )
         except IntegrityError:
             continue  # already told
         new += 1

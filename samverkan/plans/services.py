@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from samverkan.agreements.models import Scope
 from samverkan.core.i18n import in_site_language
@@ -335,7 +336,8 @@ def report_submit(*, report: FollowUpReport, user, base_url: str = "") -> Follow
     notify(
         people,
         key=f"report-submitted:{report.pk}",
-        text=_("Follow-up submitted: %(report)s") % {"report": report},
+        message=gettext_noop("Follow-up submitted: %(report)s"),
+        params={"report": str(report)},
         url=f"/plans/reports/{report.pk}/",
         body=_("A follow-up report was submitted to %(bodies)s.\n\n%(url)s")
         % {"bodies": ", ".join(b.name for b in bodies), "url": f"{base_url}/plans/reports/{report.pk}/"},
@@ -429,8 +431,10 @@ def annual_report_send(*, report, base_url: str = "") -> int:
     sent = notify(
         people_of(organisations),
         key=f"annual-sent:{report.pk}",
-        text=_("The yearly compilation %(year)s has been sent back to the local organisations.")
-        % {"year": report.year},
+        message=gettext_noop(
+            "The yearly compilation %(year)s has been sent back to the local organisations."
+        ),
+        params={"year": report.year},
         url=url,
         body=_("The yearly compilation %(year)s is ready.\n\n%(url)s")
         % {"year": report.year, "url": base_url + url},

@@ -181,10 +181,13 @@ def test_a_district_goes_through_the_whole_cycle_by_forms(page, live_server, sto
     # --- the joint analysis: matrix, causes, the steering group's decision ------
     walk.sign_in("sod.samordnare")
     page.goto(joint_url)
+    steps = page.get_by_role("navigation", name="Den gemensamma analysens steg")
+    steps.get_by_role("link", name="3. Prioritering").click()
     page.get_by_label("Frekvens: Otrygghet kring Medborgarplatsen").select_option("3")
     page.get_by_label("Trend: Otrygghet kring Medborgarplatsen").select_option("2")
     page.get_by_role("button", name="Spara poäng").click()
     walk.check()
+    steps.get_by_role("link", name="4. Orsaker").click()
     page.get_by_role("link", name=re.compile("Orsaksanalys")).first.click()
     page.get_by_role("combobox", name=re.compile("^Gren")).select_option(index=0)
     page.get_by_role("textbox", name="Orsak:").fill("Dålig belysning på kvällstid")
@@ -193,6 +196,7 @@ def test_a_district_goes_through_the_whole_cycle_by_forms(page, live_server, sto
 
     walk.sign_in("sod.styrgrupp")
     page.goto(joint_url)
+    steps.get_by_role("link", name="5. Beslut och versioner").click()
     decision = page.locator("section[aria-labelledby=decision-heading]")
     options = decision.get_by_label("Beslutat av").locator("option").all_inner_texts()
     assert [o for o in options if o.strip() and "Välj" not in o] == ["Lokal styrgrupp Södermalm"]

@@ -56,14 +56,20 @@ def test_both_parties_submit_and_the_steering_group_adopts_the_priorities(signed
     draft_and_submit(page, live_server, picture_url, "Narkotikahandel vid T-Centralen", "T-Centralen")
     expect(page.get_by_text("den gemensamma analysen är öppnad")).to_be_visible()
     page.get_by_role("link", name="Öppna den gemensamma analysen").click()
+    expect(page.locator("#coverage-heading")).to_be_visible()  # the overview opens first
+    page.get_by_role("navigation", name="Den gemensamma analysens steg").get_by_role(
+        "link", name="2. Gemensamma problem"
+    ).click()
     tunnels = page.locator("article.problem").filter(has_text="Mörka gångtunnlar vid Odenplan")
     expect(tunnels).to_contain_text("Endast staden såg detta problem.")
-    expect(page.locator("#coverage-heading")).to_be_visible()
     joint_url = page.url
     sign_out(page)
 
     page = signed_in("styrgrupp")
     page.goto(joint_url)
+    page.get_by_role("navigation", name="Den gemensamma analysens steg").get_by_role(
+        "link", name="5. Beslut och versioner"
+    ).click()
     body = Body.objects.get(name="Lokal styrgrupp Norra innerstaden")
     page.get_by_label("Beslutat av").select_option(str(body.pk))
     page.get_by_label("Beslutsdatum").fill("2026-03-12")
@@ -73,6 +79,9 @@ def test_both_parties_submit_and_the_steering_group_adopts_the_priorities(signed
     ).check()
     page.get_by_role("button", name="Registrera beslut").click()
     expect(page.get_by_text("Beslutet registrerades.")).to_be_visible()
+    page.get_by_role("navigation", name="Den gemensamma analysens steg").get_by_role(
+        "link", name="2. Gemensamma problem"
+    ).click()
     expect(tunnels.get_by_role("heading")).to_contain_text("Prioritet 1")
 
     with page.expect_download() as download:
@@ -98,7 +107,10 @@ def test_the_situation_pages_are_accessible(signed_in, live_server):
         "/pictures/",
         f"/pictures/{picture.pk}/",
         f"/pictures/party/{joint.city_picture.pk}/",
-        f"/pictures/joint/{joint.pk}/",
+        *(
+            f"/pictures/joint/{joint.pk}/?step={step}"
+            for step in ("read", "pictures", "problems", "prioritisation", "causes", "decision")
+        ),
         f"/pictures/problems/{problem.pk}/causes/",
         f"/pictures/joint/{joint.pk}/diff/?from=1&to=current",
     ]

@@ -2,6 +2,8 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -31,3 +33,14 @@ def period(obj: Any) -> str:
     if not start:
         return _("until %(end)s") % {"end": end}
     return f"{start} – {end}"
+
+
+@register.filter
+def field_label(name: str, model_label: str) -> str:
+    """A model field's label (in the reader's language) for its name; the name
+    when the model or field is unknown (reports stored before labels)."""
+    try:
+        field = apps.get_model(model_label)._meta.get_field(name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return name
+    return str(getattr(field, "verbose_name", name))

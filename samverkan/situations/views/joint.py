@@ -4,6 +4,7 @@ group's decision, versions and exports."""
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,10 @@ from samverkan.situations.views.access import analysis_for
 from samverkan.situations.views.pages import joint_page
 
 
+def to_step(pk: int, step: str) -> HttpResponse:
+    return redirect(f"{reverse('situations:joint', args=[pk])}?step={step}")
+
+
 def joint_detail(request, pk: int) -> HttpResponse:
     return joint_page(request, analysis_for(request.user, pk))
 
@@ -38,7 +43,7 @@ def joint_merge(request, pk: int) -> HttpResponse:
     if form.errors:
         return joint_page(request, analysis, forms={"merge": form}, status=400)
     messages.success(request, _("The problems were merged; both parties' observations are kept."))
-    return redirect("situations:joint", pk=pk)
+    return to_step(pk, "pictures")
 
 
 @require_POST
@@ -52,7 +57,7 @@ def joint_scores(request, pk: int) -> HttpResponse:
     if form.errors:
         return joint_page(request, analysis, forms={"scores": form}, status=400)
     messages.success(request, _("The prioritisation matrix was saved."))
-    return redirect("situations:joint", pk=pk)
+    return to_step(pk, "prioritisation")
 
 
 @require_POST
@@ -78,7 +83,7 @@ def joint_decision(request, pk: int) -> HttpResponse:
     if form.errors:
         return joint_page(request, analysis, forms={"decision": form}, status=400)
     messages.success(request, _("The decision was recorded."))
-    return redirect("situations:joint", pk=pk)
+    return to_step(pk, "decision")
 
 
 @require_POST
@@ -93,7 +98,7 @@ def joint_version_save(request, pk: int) -> HttpResponse:
     if form.errors:
         return joint_page(request, analysis, forms={"version": form}, status=400)
     messages.success(request, _("Version %(n)s was saved.") % {"n": version.number})
-    return redirect("situations:joint", pk=pk)
+    return to_step(pk, "decision")
 
 
 def joint_diff(request, pk: int) -> HttpResponse:

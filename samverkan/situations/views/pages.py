@@ -3,6 +3,7 @@ again with their errors."""
 
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _lazy
 
 from samverkan.accounts import permissions
 from samverkan.governance.selectors import deciding_bodies
@@ -71,7 +72,33 @@ def party_page(request, party_picture, *, forms=None, status=200) -> HttpRespons
     )
 
 
+# The joint analysis is read in one view and worked in the steps of the work;
+# a refused form opens the step it belongs to.
+JOINT_STEPS = [
+    ("read", _lazy("Overview")),
+    ("pictures", _lazy("1. The two pictures")),
+    ("problems", _lazy("2. Joint problems")),
+    ("prioritisation", _lazy("3. Prioritisation")),
+    ("causes", _lazy("4. Causes")),
+    ("decision", _lazy("5. Decision and versions")),
+]
+STEP_OF_FORM = {
+    "merge": "pictures",
+    "evidence": "problems",
+    "scores": "prioritisation",
+    "decision": "decision",
+    "version": "decision",
+}
+
+
+def joint_step(request, forms: dict | None = None) -> str:
+    refused = next((STEP_OF_FORM[name] for name, form in (forms or {}).items() if form.errors), None)
+    asked = request.GET.get("step", "read")
+    return refused or (asked if asked in dict(JOINT_STEPS) else "read")
+
+
 def joint_page(request, analysis, *, forms=None, status=200) -> HttpResponse:
+    step = joint_step(request, forms)
     can_edit = permissions.can_edit_joint(request.user, analysis)
     can_decide = permissions.can_record_decision(request.user, analysis)
     by_score = selectors.ranking(analysis)
@@ -114,6 +141,10 @@ def joint_page(request, analysis, *, forms=None, status=200) -> HttpResponse:
             "analysis": analysis,
             "picture": analysis.picture,
             "ranked": ranked,
+            "step": step,
+            "steps": JOINT_STEPS,
+            "score_place": {r.problem.pk: i for i, r in enumerate(by_score, start=1)},
+            "follows_scores": [r.problem.pk for r in ranked] == [r.problem.pk for r in by_score],
             "sides": [
                 (city, city.problems.all()),
                 (police, police.problems.all()),

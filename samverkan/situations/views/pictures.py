@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -161,7 +162,7 @@ def evidence_add(request, pk: int) -> HttpResponse:
         )
     if problem.party_picture_id:
         return redirect("situations:party", pk=problem.party_picture_id)
-    return redirect("situations:joint", pk=problem.analysis_id)
+    return redirect(f"{reverse('situations:joint', args=[problem.analysis_id])}?step=problems")
 
 
 @require_POST
