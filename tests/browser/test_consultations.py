@@ -15,6 +15,7 @@ from samverkan.agreements.models import AgreementVersion
 from samverkan.consultations.demo import load_example_consultations
 from samverkan.consultations.models import AmendmentProposal, ConsultationRound, Statement
 from samverkan.organisations.models import Municipality
+from tests.browser.menu import go
 from tests.browser.test_accessibility import serious_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,9 +36,7 @@ def test_the_2019_to_2024_diff_leads_to_the_outcome_of_an_amendment_proposal(
     signed_in, live_server, scenario
 ):
     page = signed_in("politiker")
-    menu = page.get_by_role("navigation", name="Huvudmeny")
-    menu.locator("summary", has_text="Överenskommelser").click()  # the group that holds it
-    menu.get_by_role("link", name="Remisser").click()
+    go(page, "Remisser")
     page.get_by_role(
         "link", name="Övergripande samverkansöverenskommelse mellan Stockholms stad och Polisregion Stockholm"
     ).click()

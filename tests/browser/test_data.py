@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from samverkan.organisations.models import Area
+from tests.browser.menu import go
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -12,7 +13,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 def test_a_coordinator_checks_and_imports_a_bra_file_and_sees_it_on_the_district_page(signed_in, live_server):
     page = signed_in("beredning")
-    page.get_by_role("link", name="Dataimport").click()
+    go(page, "Dataimport")
     page.get_by_label("Källa").select_option("bra")
     page.locator("#id_file").set_input_files(str(FIXTURES / "bra_databasfil.txt"))
     page.get_by_role("button", name="Kontrollera filen").click()

@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from samverkan.agreements.models import AgreementVersion
 from samverkan.notifications.models import Notification
 from samverkan.plans.models import ActionPlan
+from tests.browser.menu import go
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -96,7 +97,7 @@ def test_a_district_goes_through_the_whole_cycle_by_forms(page, live_server, sto
 
     # --- the administrator sets up Södermalm's people and steering group ---------
     walk.sign_in("admin")
-    page.get_by_role("link", name="Organ", exact=True).click()
+    go(page, "Organ")
     walk.check()
     page.get_by_role("link", name=re.compile("Sätt upp en stadsdel")).click()
     page.get_by_role("link", name="Södermalm", exact=True).click()
@@ -145,7 +146,7 @@ def test_a_district_goes_through_the_whole_cycle_by_forms(page, live_server, sto
 
     # --- both parties draw their pictures ---------------------------------------
     walk.sign_in("sod.samordnare")
-    page.get_by_role("link", name="Lägesbilder", exact=True).click()
+    go(page, "Lägesbilder")
     walk.check()
     page.get_by_label("Lokal överenskommelse").select_option(
         label="Lokal samverkansöverenskommelse Södermalm"
@@ -323,7 +324,7 @@ def test_a_district_goes_through_the_whole_cycle_by_forms(page, live_server, sto
 
     # --- the preparation group compiles the year --------------------------------
     walk.sign_in("beredning")
-    page.get_by_role("link", name="Åtgärdsplaner", exact=True).click()
+    go(page, "Åtgärdsplaner")
     page.get_by_role("link", name="Årssammanställningar").click()
     page.get_by_label(re.compile(r"^År:?$")).fill(str(TODAY.year))
     page.get_by_role("button", name="Ta fram").click()

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from samverkan.agreements.models import AgreementVersion
+from tests.browser.menu import go
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -11,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_coordinator_sees_norrmalms_missing_areas_and_switches_language(signed_in, live_server):
     page = signed_in("samordnare")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Välkommen")  # the start page
-    page.get_by_role("link", name="Överenskommelser", exact=True).click()
+    go(page, "Överenskommelser")
     expect(page.get_by_role("heading", level=1)).to_have_text("Samverkansöverenskommelser – Stockholms stad")
     expect(page.locator("html")).to_have_attribute("lang", "sv")
 
@@ -80,6 +81,6 @@ def test_the_audit_log_is_only_in_the_administrators_menu(signed_in, live_server
     expect(page.get_by_role("link", name="Händelselogg")).to_have_count(0)
     page.get_by_role("button", name="Logga ut").click()
     page = signed_in("admin")
-    page.get_by_role("link", name="Händelselogg").click()
+    go(page, "Händelselogg")
     expect(page.get_by_role("heading", level=1)).to_have_text("Händelselogg")
     expect(page.locator("table.audit tbody tr").first).to_be_visible()

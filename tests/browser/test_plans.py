@@ -18,6 +18,7 @@ from samverkan.plans.demo import load_example_plans
 from samverkan.plans.models import ActionPlan, AnnualReport, Communication
 from samverkan.situations.demo import load_example_pictures
 from samverkan.situations.models import SituationPicture
+from tests.browser.menu import go
 from tests.browser.test_accessibility import serious, serious_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,7 +46,7 @@ def test_the_steering_group_adopts_a_plan_and_the_coordinator_reports_a_tertial(
     area = agreement.versions.get(valid_from__year=2024).priority_areas.get(name=PLACES)
     picture = SituationPicture.objects.get(agreement=agreement, title="Lägesbild Norra innerstaden 2025")
     page = signed_in("samordnare")
-    page.get_by_role("link", name="Åtgärdsplaner", exact=True).click()
+    go(page, "Åtgärdsplaner")
     form = page.locator("form").filter(has=page.get_by_role("button", name="Skapa"))
     form.get_by_label("Överenskommelse").select_option(str(agreement.pk))
     form.get_by_label("Prioriterat samverkansområde").select_option(str(area.pk))
@@ -105,7 +106,7 @@ def test_the_steering_group_adopts_a_plan_and_the_coordinator_reports_a_tertial(
 
 def test_the_preparation_group_generates_and_sends_the_yearly_compilation(signed_in, example, tmp_path):
     page = signed_in("beredning")
-    page.get_by_role("link", name="Åtgärdsplaner", exact=True).click()
+    go(page, "Åtgärdsplaner")
     page.get_by_role("link", name="Årssammanställningar").click()
     page.get_by_label(YEAR).fill("2025")
     page.get_by_label("Plan för kommande år").fill("Platssamverkan prövas vid Odenplan.")
@@ -142,7 +143,7 @@ def test_the_preparation_group_generates_and_sends_the_yearly_compilation(signed
 def test_a_promise_both_parties_approve_is_on_the_public_page(signed_in, example, page, live_server):
     title = "Vi finns på Odenplan varje lördag"
     page = signed_in("samordnare")
-    page.get_by_role("link", name="Åtgärdsplaner", exact=True).click()
+    go(page, "Åtgärdsplaner")
     page.get_by_role("link", name="Medborgarlöften och gemensam kommunikation").click()
     form = page.locator("form").filter(has=page.get_by_role("button", name="Spara"))
     form.get_by_label("Överenskommelse").select_option(

@@ -14,6 +14,7 @@ from samverkan.agreements.models import Agreement
 from samverkan.governance.models import Body
 from samverkan.organisations.models import Municipality
 from samverkan.situations.demo import load_example_pictures
+from tests.browser.menu import go
 from tests.browser.test_accessibility import serious, serious_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,7 +38,7 @@ def draft_and_submit(page, live_server, picture_url, title, place):
 def test_both_parties_submit_and_the_steering_group_adopts_the_priorities(signed_in, live_server, tmp_path):
     agreement = Agreement.objects.get(area__code="norra-innerstaden")
     page = signed_in("samordnare")
-    page.get_by_role("link", name="Lägesbilder", exact=True).click()
+    go(page, "Lägesbilder")
     page.get_by_label("Lokal överenskommelse").select_option(str(agreement.pk))
     page.get_by_label("Titel").fill("Lägesbild Norra innerstaden 2026")
     page.get_by_label("Period från").fill("2026-01-01")

@@ -3,7 +3,7 @@ again with their errors."""
 
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from samverkan.accounts import permissions
 from samverkan.governance.selectors import deciding_bodies
@@ -75,12 +75,12 @@ def party_page(request, party_picture, *, forms=None, status=200) -> HttpRespons
 # The joint analysis is read in one view and worked in the steps of the work;
 # a refused form opens the step it belongs to.
 JOINT_STEPS = [
-    ("read", _lazy("Overview")),
-    ("pictures", _lazy("1. The two pictures")),
-    ("problems", _lazy("2. Joint problems")),
-    ("prioritisation", _lazy("3. Prioritisation")),
-    ("causes", _lazy("4. Causes")),
-    ("decision", _lazy("5. Decision and versions")),
+    ("read", gettext_lazy("Overview")),
+    ("pictures", gettext_lazy("1. The two pictures")),
+    ("problems", gettext_lazy("2. Joint problems")),
+    ("prioritisation", gettext_lazy("3. Prioritisation")),
+    ("causes", gettext_lazy("4. Causes")),
+    ("decision", gettext_lazy("5. Decision and versions")),
 ]
 STEP_OF_FORM = {
     "merge": "pictures",
