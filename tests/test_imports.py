@@ -4,8 +4,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlwt
+from django.conf import settings
 from django.db.models import Sum
+from django.urls import reverse
+from django.utils import translation
 
+from samverkan.accounts.models import Role
 from samverkan.configurations.loader import CONFIGURATIONS
 from samverkan.datasources import formats, loader
 from samverkan.datasources.importers import UnreadableFile, bra, bra_values, police_events
@@ -333,3 +337,19 @@ def test_a_new_format_needs_nothing_but_its_own_module(stockholm, monkeypatch):
     refused = receive(stockholm, "numbers", b"3\nfour\n")
     assert refused.status == ImportBatch.Status.REJECTED
     assert refused.report["errors"] == [{"line": 2, "message": "'four' is not a number."}]
+
+
+def test_a_kept_report_is_shown_in_the_language_of_whoever_reads_it(client, cast, stockholm):
+    data = "tid;kategori;beskrivning;longitud;latitud;organisation\nigår;Klotter;Klotter;18.06;59.33;x\n"
+    batch = receive(stockholm, "observations", data.encode(), "obs.csv", user=cast[Role.ADMINISTRATOR])
+    assert batch.status == ImportBatch.Status.REJECTED
+    [error] = [e for e in batch.report["errors"] if "igår" in e["message"]]
+    assert error["message"].startswith("”igår” är inte en tid")  # checked in Swedish
+    client.force_login(cast[Role.ADMINISTRATOR])
+    assert "”igår” är inte en tid" in client.get(reverse("imports:detail", args=[batch.pk])).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    try:
+        english = client.get(reverse("imports:detail", args=[batch.pk])).content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    assert "&#x27;igår&#x27; is not a time like 2024-05-03 21:30." in english

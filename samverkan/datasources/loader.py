@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from samverkan.accounts.models import User
+from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
+from samverkan.core.i18n import stored_message
 from samverkan.core.personal_data import (
     holds_identity_number,
     refuse_identity_number_in_name,
@@ -137,10 +138,12 @@ def batch_check(batch: ImportBatch, *, data: bytes | None = None) -> ImportPlan 
     else:
         report.update(_report_of(fmt, parsed, plan))
     if previous is not None:
-        report["notes"].insert(
-            0,
-            _("This exact file was already imported on %(date)s; importing it again adds nothing.")
-            % {"date": timezone.localtime(previous.imported_at).strftime("%Y-%m-%d %H:%M")},
+        again = _("This exact file was already imported on %(date)s; importing it again adds nothing.") % {
+            "date": timezone.localtime(previous.imported_at).strftime("%Y-%m-%d %H:%M")
+        }
+        report["notes"].insert(0, str(again))
+        report.setdefault("note_messages", [{"message": n} for n in report["notes"][1:]]).insert(
+            0, stored_message(again)
         )
     personal_data = personal_data or holds_identity_number(report)
     batch.report = scrubbed(report)
@@ -164,9 +167,13 @@ def _report_of(fmt: formats.Format, parsed: Any, plan: ImportPlan) -> dict[str, 
     for row in plan.reconciliation:
         if not row["ok"]:
             parsed.error(None, _reconciliation_error(row))
-    report: dict[str, Any] = {"notes": list(parsed.notes)}
+    # Messages keep their text (the checker's language) and how to translate them for a later reader.
+    report: dict[str, Any] = {
+        "notes": [str(n) for n in parsed.notes],
+        "note_messages": [stored_message(n) for n in parsed.notes],
+    }
     errors = sorted(parsed.errors, key=lambda e: e.line or 0)
-    report["errors"] = [{"line": e.line, "message": e.message} for e in errors[:MAX_ERRORS_SHOWN]]
+    report["errors"] = [{"line": e.line, **stored_message(e.message)} for e in errors[:MAX_ERRORS_SHOWN]]
     report["error_count"] = len(parsed.errors)
     report["counts"] = {
         "rows": len(parsed.rows),
@@ -185,7 +192,9 @@ def _report_of(fmt: formats.Format, parsed: Any, plan: ImportPlan) -> dict[str, 
     report["unmapped"] = dict(plan.unmapped.most_common())
     report["elsewhere"] = dict(plan.elsewhere.most_common())
     report["outside"] = dict(plan.outside.most_common())
-    report["warnings"] = [{"line": w.line, "message": w.message} for w in plan.warnings[:MAX_ERRORS_SHOWN]]
+    report["warnings"] = [
+        {"line": w.line, **stored_message(w.message)} for w in plan.warnings[:MAX_ERRORS_SHOWN]
+    ]
     report["warning_count"] = len(plan.warnings)
     report["reconciliation"] = plan.reconciliation
     report["keeps_unmapped"] = fmt.keeps_unmapped

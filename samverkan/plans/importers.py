@@ -10,10 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import TextChoices
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samverkan.accounts.permissions import can_edit_plan, can_edit_report
+from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
 from samverkan.datasources.formats import Format, register
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row
 from samverkan.datasources.importers.tables import read_table, records

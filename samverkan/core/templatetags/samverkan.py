@@ -7,6 +7,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from samverkan.core.i18n import shown_message
+
 register = template.Library()
 
 
@@ -44,3 +46,9 @@ def field_label(name: str, model_label: str) -> str:
     except (LookupError, ValueError, FieldDoesNotExist):
         return name
     return str(getattr(field, "verbose_name", name))
+
+
+@register.filter
+def shown(entry: Any) -> str:
+    """A message kept in a report, in the reader's language where it can be translated again."""
+    return shown_message(entry)

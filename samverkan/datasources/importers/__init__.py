@@ -10,8 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext as _
-
+from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
 from samverkan.core.personal_data import find_identity_numbers
 
 

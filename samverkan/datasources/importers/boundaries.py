@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 import shapefile
 import shapely
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pyproj import CRS, Transformer
 from shapely.geometry import mapping, shape
 
 from samverkan.core.archives import ArchiveRefused, checked_zip, is_zip, read_member
+from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
 from samverkan.datasources.files import SHAPEFILE_PARTS
 from samverkan.datasources.formats import Format, register
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row, UnreadableFile

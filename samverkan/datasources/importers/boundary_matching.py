@@ -22,11 +22,11 @@ from typing import Any
 
 import shapely
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 from pyproj import Geod
 from shapely.geometry import mapping, shape
 
 from samverkan.accounts.models import Role
+from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row
 from samverkan.datasources.models import ImportBatch
 from samverkan.datasources.regions import municipality_names, normalise

@@ -7,8 +7,7 @@ with both lines."""
 import re
 from typing import Any
 
-from django.utils.translation import gettext as _
-
+from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
 from samverkan.datasources.importers import ParseResult, Row
 
 MONTHS = {

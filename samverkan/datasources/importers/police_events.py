@@ -22,9 +22,9 @@ from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
 from samverkan.core.personal_data import find_identity_numbers
 from samverkan.datasources.formats import Format, register
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row, UnreadableFile, in_chunks

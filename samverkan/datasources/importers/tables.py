@@ -7,10 +7,9 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from django.utils.translation import gettext as _
-
 from samverkan.core.archives import ArchiveRefused, checked_zip
 from samverkan.core.cells import from_csv_text
+from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
 from samverkan.core.personal_data import contains_identity_number
 from samverkan.datasources.importers import UnreadableFile
 from samverkan.datasources.importers.text import decode

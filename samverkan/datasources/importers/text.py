@@ -4,8 +4,8 @@ comes as UTF-8 (with or without BOM), ISO-8859-1 or Windows-1252."""
 import re
 
 from charset_normalizer import from_bytes
-from django.utils.translation import gettext as _
 
+from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
 from samverkan.datasources.importers import UnreadableFile
 
 # "Ã¥", "Ã¤", "Ã¶": UTF-8 bytes of å, ä, ö read as Latin-1 and saved again.
