@@ -137,13 +137,18 @@ def test_the_block_export_reconciles_and_keeps_rates_as_rates(stockholm):
     assert ReportedCrimeCount.objects.get(region=BROMMA, crime=THEFT).area.name == "Bromma"
 
 
-def test_a_file_of_rates_never_changes_a_count(stockholm):
+def rates_after_counts(stockholm, rate: str) -> ImportBatch:
+    """The block file imported, then a file giving Bromma's theft as a rate only."""
     loader.batch_apply(receive(stockholm, BLOCK))
     rates = (
         "Anmälda brott;Brottsförebyggande rådet\r\n;2023;\r\n/100&nbsp;000&nbsp;inv\r\n"
-        "Stadsdelsområde Bromma (Sthlm)\r\nStöld och tillgrepp;2&nbsp;900,0\r\n"
+        f"Stadsdelsområde Bromma (Sthlm)\r\nStöld och tillgrepp;{rate}\r\n"
     ).encode("iso-8859-1")
-    batch = receive(stockholm, BLOCK, data=rates, filename="rates.csv")
+    return receive(stockholm, BLOCK, data=rates, filename="rates.csv")
+
+
+def test_a_file_of_rates_never_changes_a_count(stockholm):
+    batch = rates_after_counts(stockholm, "2&nbsp;900,0")
     assert batch.status == ImportBatch.Status.PREVIEWED, batch.report["errors"]
     assert batch.report["counts"]["changed"] == 1
     assert batch.report["reconciliation"] == []
@@ -219,12 +224,7 @@ def test_a_line_shorter_than_its_blocks_years_is_an_error_with_its_line():
 def test_the_preview_names_changed_values_by_their_labels_in_the_readers_number_format(
     client, cast, stockholm
 ):
-    loader.batch_apply(receive(stockholm, BLOCK))
-    rates = (
-        "Anmälda brott;Brottsförebyggande rådet\r\n;2023;\r\n/100&nbsp;000&nbsp;inv\r\n"
-        "Stadsdelsområde Bromma (Sthlm)\r\nStöld och tillgrepp;2&nbsp;900,5\r\n"
-    ).encode("iso-8859-1")
-    batch = receive(stockholm, BLOCK, data=rates, filename="rates.csv")
+    batch = rates_after_counts(stockholm, "2&nbsp;900,5")
     client.force_login(cast[Role.ADMINISTRATOR])
     page = client.get(reverse("imports:detail", args=[batch.pk])).content.decode()
     assert "per 100 000 invånare" in page and "→ 2900,5" in page

@@ -6,12 +6,7 @@
   if (!element || !window.L) {
     return;
   }
-  const map = L.map(element, { attributionControl: true, zoomSnap: 0.25 });
-  map.attributionControl.setPrefix(false);
-  if (document.body.dataset.boundaries) {
-    map.attributionControl.addAttribution(document.body.dataset.boundaries);
-  }
-  window.samverkanGround(map, element);
+  const map = window.samverkanMap(element);
   const select = document.getElementById("city-shade");
   let layer = null;
   let legend = null;

@@ -40,3 +40,15 @@ window.samverkanGround = function (map, element, onMissing) {
   layer.addTo(map);
   layer.bringToBack();
 };
+
+// A map with the boundaries' attribution over the ground: the one way every
+// page makes its map.
+window.samverkanMap = function (element, onMissing) {
+  const map = L.map(element, { attributionControl: true, zoomSnap: 0.25 });
+  map.attributionControl.setPrefix(false);
+  if (document.body.dataset.boundaries) {
+    map.attributionControl.addAttribution(document.body.dataset.boundaries);
+  }
+  window.samverkanGround(map, element, onMissing);
+  return map;
+};

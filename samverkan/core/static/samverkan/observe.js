@@ -8,7 +8,12 @@
   const lon = document.getElementById("id_longitude");
   const lat = document.getElementById("id_latitude");
   const status = document.getElementById("place-status");
-  const map = L.map(element);
+  const map = window.samverkanMap(element, () => {
+    if (element.dataset.view === "street" && !element.dataset.marked) {
+      whole();
+      element.dataset.view = "whole";
+    }
+  });
   const bounds = (element.dataset.bounds || "").split(",").map(Number);
   const street = (element.dataset.street || "").split(",").map(Number);
   const whole = () => {
@@ -35,12 +40,7 @@
     whole();
     element.dataset.view = "whole";
   }
-  window.samverkanGround(map, element, () => {
-    if (element.dataset.view === "street" && !element.dataset.marked) {
-      whole();
-      element.dataset.view = "whole";
-    }
-  });
+
   let marker = null;
   function mark(latlng, text) {
     if (marker) {
