@@ -53,3 +53,78 @@ def test_threads_give_the_same_answer(monkeypatch):
     x, y = rng.uniform(0, 100, 20_000), rng.uniform(0, 100, 20_000)
     index = PolygonIndex.build(polygons)
     assert np.array_equal(index.assign(x, y, workers=2), index.assign(x, y, workers=1))
+
+
+def zigzag_areas():
+    """Non-convex areas with zig-zag boundaries, a lake (hole) and islands (multipart), tiling most of a square."""
+    rng = np.random.default_rng(11)
+    bent = []
+    for cell in voronoi_cells(60, seed=5):
+        # Every other vertex of a densified boundary pushed out, the others in: a zig-zag.
+        coords = np.asarray(shapely.segmentize(cell, 1.5).exterior.coords)
+        centre = np.asarray(cell.centroid.coords[0])
+        outward = (coords - centre) / np.linalg.norm(coords - centre, axis=1)[:, None]
+        wobble = np.where(np.arange(len(coords)) % 2 == 0, 0.35, -0.35) * rng.uniform(0.5, 1, len(coords))
+        moved = coords + outward * wobble[:, None]
+        moved[-1] = moved[0]
+        bent.append(shapely.make_valid(Polygon(moved)))
+    # Where the zig-zags overlap, the earlier area keeps the ground: the areas tile without overlap.
+    taken, areas = Polygon(), []
+    for shape in bent:
+        areas.append(shapely.difference(shape, taken))
+        taken = shapely.union(taken, shape)
+    areas[0] = shapely.difference(areas[0], areas[0].representative_point().buffer(0.8))  # a lake
+    areas[1] = shapely.union(areas[1], shapely.MultiPolygon([box(120, 10, 123, 13), box(130, 50, 131, 52)]))
+    return [a for a in areas if not a.is_empty]
+
+
+def test_complex_areas_agree_with_shapely():
+    areas = zigzag_areas()
+    assert any(shapely.get_num_interior_rings(a) for a in areas if a.geom_type == "Polygon")
+    assert any(a.geom_type == "MultiPolygon" for a in areas)
+    assert any(not shapely.equals(a, a.convex_hull) for a in areas)
+    rng = np.random.default_rng(17)
+    x, y = rng.uniform(-10, 140, 200_000), rng.uniform(-10, 110, 200_000)
+    index = PolygonIndex.build(areas)
+    assert np.array_equal(index.assign(x, y), brute_force(areas, x, y))
+
+
+def test_points_on_boundaries_and_vertices_are_outside_as_shapely_says():
+    squares = [box(i, j, i + 1, j + 1) for i in range(10) for j in range(10)]
+    x, y = np.meshgrid(np.arange(0, 10.5, 0.5), np.arange(0, 10.5, 0.5))
+    x, y = x.ravel(), y.ravel()  # cell centres, edge midpoints and shared corners
+    index = PolygonIndex.build(squares)
+    assert np.array_equal(index.assign(x, y), brute_force(squares, x, y))
+
+
+CRASH_SCRIPT = """
+import numpy as np
+import samverkan.organisations.spatial as spatial
+from tests.test_spatial import zigzag_areas
+spatial.CHUNK = 2_000
+areas = zigzag_areas()
+index = spatial.PolygonIndex.build(areas)
+rng = np.random.default_rng(int(__import__("sys").argv[1]))
+x, y = rng.uniform(-10, 140, 60_000), rng.uniform(-10, 110, 60_000)
+once = index.assign(x, y, workers=1)
+for _ in range(25):
+    assert np.array_equal(index.assign(x, y, workers=4), once)
+"""
+
+
+def test_threaded_assignment_never_crashes():
+    """Run in subprocesses: heap corruption kills a process instead of failing an assert."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for seed in range(6):
+        done = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+            [sys.executable, "-c", CRASH_SCRIPT, str(seed)],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, (done.returncode, done.stderr[-2000:])

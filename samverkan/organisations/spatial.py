@@ -1,15 +1,28 @@
-"""Assigning many points to non-overlapping polygons, fast.
+"""Assigning many points to non-overlapping polygons, fast and exact, with
+no GEOS in the hot path.
 
-A regular grid is laid over the polygons once. Every cell that a polygon
-boundary passes near is "mixed" and remembers the polygons whose boundaries
-pass there; every other cell lies wholly inside one polygon (or outside all
-of them), which is found once per connected block of such cells. A point in
-a whole cell is answered by a table lookup; only points in mixed cells are
-tested exactly, against the few polygons of their cell (shapely's vectorised
-contains_xy). The index is built once per set of boundaries and reused for
-every import.
+The index is an adaptive grid (a quadtree with BRANCH × BRANCH children): a
+coarse grid over the polygons, and every cell that more than LEAF_EDGES
+boundary edges pass through is split, again and again, so cells are fine
+where boundaries are dense (cities, where the points are) and coarse where
+they are not. A leaf that no edge passes through lies wholly inside one
+polygon or outside all: a point there is answered by a table look-up. A leaf
+with edges keeps them as flat arrays, and a reference point of the leaf whose
+polygon is known. A point in such a leaf is decided exactly by counting, per
+polygon, the edges that the straight segment from the point to the reference
+point crosses (that segment stays inside the leaf, so only the leaf's edges
+can cross it): an odd count means the point is on the other side of that
+polygon's boundary from the reference point.
 
-Pure NumPy, SciPy and shapely: no ORM.
+Crossings are counted with half-open rules (a vertex on the segment's line
+belongs to one side only), as the classic crossing-number test does, so an
+edge through a shared vertex is counted once. A point exactly on a boundary
+is outside, as shapely's contains_xy has it.
+
+The query is pure NumPy on arrays no thread writes: threads share the index
+safely. GEOS (shapely) is used only while building, in one thread, to read
+the rings and to find the polygon of each leaf's reference point. Build an
+index once per set of boundaries and reuse it (placement.py caches them).
 """
 
 import os
@@ -18,141 +31,351 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from scipy import ndimage
 from shapely.geometry.base import BaseGeometry
 
 OUTSIDE = -1
-_MIXED = -2
+_MIXED = -2  # a leaf that boundary edges pass through
+_SPLIT = -3  # a cell divided into BRANCH × BRANCH children
+BRANCH = 4
+LEAF_EDGES = 10  # a cell with more edges than this is split ...
+MAX_DEPTH = 10  # ... down to this many levels below the coarse grid
+MIXED_DEPTH = 1  # and a cell with any edge is split at least once: fewer points need the exact test
 CHUNK = 500_000  # points per thread task
+_PAIR_CHUNK = 4_000_000  # (point, edge) pairs tested at once: bounds memory
+# Where in a leaf its reference point is tried (from the centre, in leaf sizes), until one is off every boundary.
+_REFERENCE_OFFSETS = [(0.0, 0.0), (0.137, 0.071), (-0.213, 0.169), (0.291, -0.233), (-0.113, -0.317), (0.371, 0.193),
+                      (-0.353, 0.283), (0.059, -0.397), (0.223, 0.389), (-0.397, -0.061)]  # fmt: skip
 
 
-def _unique(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (sorting beats hashing for large integer arrays)."""
-    values = np.sort(values)
-    return values[np.concatenate(([True], values[1:] != values[:-1]))] if values.size else values
+@dataclass
+class _Edges:
+    ax: np.ndarray
+    ay: np.ndarray
+    bx: np.ndarray
+    by: np.ndarray
+    polygon: np.ndarray
+
+
+def _edges(geoms: np.ndarray) -> _Edges:
+    """Every ring segment of every polygon (exteriors, holes, every part), with its polygon."""
+    parts, part_of = shapely.get_parts(geoms, return_index=True)
+    rings, ring_of = shapely.get_rings(parts, return_index=True)
+    coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
+    same_ring = coord_ring[1:] == coord_ring[:-1]
+    start, end = coords[:-1][same_ring], coords[1:][same_ring]
+    polygon = part_of[ring_of][coord_ring[:-1][same_ring]].astype(np.int32)
+    keep = np.any(start != end, axis=1)  # a repeated vertex is no edge
+    return _Edges(start[keep, 0], start[keep, 1], end[keep, 0], end[keep, 1], polygon[keep])
+
+
+def _touches(e: _Edges, edge: np.ndarray, x0: np.ndarray, y0: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Whether each edge may meet its square cell (conservative: a hair's margin)."""
+    pad = size * 1e-9
+    left, right = x0 - pad, x0 + size + pad
+    bottom, top = y0 - pad, y0 + size + pad
+    ax, ay, bx, by = e.ax[edge], e.ay[edge], e.bx[edge], e.by[edge]
+    boxes = (
+        (np.minimum(ax, bx) <= right)
+        & (np.maximum(ax, bx) >= left)
+        & (np.minimum(ay, by) <= top)
+        & (np.maximum(ay, by) >= bottom)
+    )
+    dx, dy = bx - ax, by - ay
+    sides = [
+        dx * (cy - ay) - dy * (cx - ax)
+        for cx, cy in ((left, bottom), (right, bottom), (left, top), (right, top))
+    ]
+    above = (sides[0] > 0) & (sides[1] > 0) & (sides[2] > 0) & (sides[3] > 0)
+    below = (sides[0] < 0) & (sides[1] < 0) & (sides[2] < 0) & (sides[3] < 0)
+    touching: np.ndarray = boxes & ~above & ~below
+    return touching
+
+
+def _spans(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ranges [lo, hi] of integers: (which range, value) for every value in them."""
+    count = hi - lo + 1
+    which = np.repeat(np.arange(len(lo)), count)
+    value = np.repeat(lo, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
+    return which, value
 
 
 @dataclass
 class PolygonIndex:
-    polygons: np.ndarray  # shapely geometries
-    x0: float
+    count: int  # polygons
+    x0: float  # the coarse grid: origin, cell size and shape
     y0: float
     cell: float
     nx: int
     ny: int
-    owner: np.ndarray  # per cell: polygon index, OUTSIDE, or _MIXED
-    starts: np.ndarray  # CSR offsets into `candidates`, per cell
-    candidates: np.ndarray  # polygon indices whose boundaries pass near each mixed cell
+    node_x: np.ndarray  # per cell of every level: lower-left corner and size
+    node_y: np.ndarray
+    node_size: np.ndarray
+    node_kind: np.ndarray  # polygon index, OUTSIDE, _MIXED or _SPLIT
+    node_child: np.ndarray  # first child of a split cell
+    node_ref: np.ndarray  # a mixed leaf: the polygon of its reference point (or OUTSIDE)
+    ref_x: np.ndarray
+    ref_y: np.ndarray
+    edge_start: np.ndarray  # a mixed leaf's edges: CSR offsets into the flat edge arrays
+    ax: np.ndarray
+    ay: np.ndarray
+    bx: np.ndarray
+    by: np.ndarray
+    edge_polygon: np.ndarray
 
     @classmethod
-    def build(cls, polygons: list[BaseGeometry], *, cells_per_polygon: float = 1024.0) -> "PolygonIndex":
+    def build(cls, polygons: list[BaseGeometry], *, cells_per_polygon: float = 4.0) -> "PolygonIndex":
         geoms = np.asarray(polygons, dtype=object)
-        shapely.prepare(geoms)
-        bounds = shapely.bounds(geoms)
-        width = max(bounds[:, 2].max() - bounds[:, 0].min(), 1e-12)
-        height = max(bounds[:, 3].max() - bounds[:, 1].min(), 1e-12)
+        e = _edges(geoms)
+        if len(geoms) == 0 or len(e.ax) == 0:
+            empty = np.zeros(0)
+            return cls(0, 0.0, 0.0, 1.0, 0, 0, *(empty,) * 3, np.zeros(0, np.int32), np.zeros(0, np.int64),
+                       np.zeros(0, np.int32), empty, empty, np.zeros(1, np.int64), *(empty,) * 4,
+                       np.zeros(0, np.int32))  # fmt: skip
+        west, south = min(e.ax.min(), e.bx.min()), min(e.ay.min(), e.by.min())
+        east, north = max(e.ax.max(), e.bx.max()), max(e.ay.max(), e.by.max())
+        width, height = max(east - west, 1e-9), max(north - south, 1e-9)
         cell = float(np.sqrt(width * height / (cells_per_polygon * len(geoms))))
-        # One spare cell on every side keeps the 3×3 neighbourhood inside the grid.
-        x0, y0 = bounds[:, 0].min() - cell, bounds[:, 1].min() - cell
-        nx, ny = int(np.ceil(width / cell)) + 3, int(np.ceil(height / cell)) + 3
+        cell = max(cell, max(width, height) / 4096)  # a coarse grid of at most 4096 cells a side
+        nx, ny = int(np.ceil(width / cell)) + 1, int(np.ceil(height / cell)) + 1
+        x0, y0 = west - cell / 2, south - cell / 2
 
-        # Sample every boundary segment at half-cell steps; a segment passes
-        # only through cells within one cell of its samples.
-        parts, part_of = shapely.get_parts(geoms, return_index=True)
-        rings, ring_of = shapely.get_rings(parts, return_index=True)
-        ring_polygon = part_of[ring_of]
-        coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
-        same_ring = coord_ring[1:] == coord_ring[:-1]
-        start, end = coords[:-1][same_ring], coords[1:][same_ring]
-        segment_polygon = ring_polygon[coord_ring[:-1][same_ring]]
-        steps = np.ceil(np.hypot(*(end - start).T) / (0.5 * cell)).astype(np.int64) + 1
-        seg = np.repeat(np.arange(len(start)), steps)
-        t = (np.arange(steps.sum()) - np.repeat(np.cumsum(steps) - steps, steps)) / np.repeat(
-            steps - 1, steps
-        ).clip(1)
-        samples = start[seg] + (end[seg] - start[seg]) * t[:, None]
-        sx = np.floor((samples[:, 0] - x0) / cell).astype(np.int64)
-        sy = np.floor((samples[:, 1] - y0) / cell).astype(np.int64)
-        sample_polygon = segment_polygon[seg]
-        del samples, seg, t
+        # Level 0: each edge against the coarse cells its bounding box covers.
+        ix0 = np.floor((np.minimum(e.ax, e.bx) - x0) / cell).astype(np.int64)
+        ix1 = np.floor((np.maximum(e.ax, e.bx) - x0) / cell).astype(np.int64)
+        iy0 = np.floor((np.minimum(e.ay, e.by) - y0) / cell).astype(np.int64)
+        iy1 = np.floor((np.maximum(e.ay, e.by) - y0) / cell).astype(np.int64)
+        edge, iy = _spans(iy0, iy1)
+        along, ix = _spans(ix0[edge], ix1[edge])
+        edge, iy = edge[along], iy[along]
+        keep = _touches(e, edge, x0 + ix * cell, y0 + iy * cell, np.full(len(edge), cell))
+        pair_node, pair_edge = (iy * nx + ix)[keep], edge[keep]
 
-        npoly = len(geoms)
-        # Neighbouring samples mostly share a cell: deduplicate before the 3×3 spread.
-        base = _unique((sy * nx + sx) * npoly + sample_polygon)
-        cell_of, polygon_of = base // npoly, base % npoly
-        keys = _unique(
-            np.concatenate(
-                [(cell_of + dy * nx + dx) * npoly + polygon_of for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
+        xs, ys = np.meshgrid(np.arange(nx), np.arange(ny))
+        node_x = [x0 + xs.ravel() * cell]
+        node_y = [y0 + ys.ravel() * cell]
+        node_size = [np.full(nx * ny, cell)]
+        kinds, children = [], []
+        leaf_nodes, leaf_edges = [], []
+        first, depth = 0, 0
+        while True:
+            level_x, level_y, level_size = node_x[-1], node_y[-1], node_size[-1]
+            n = len(level_x)
+            local = pair_node - first
+            counts = np.bincount(local, minlength=n)
+            split = ((counts > LEAF_EDGES) & (depth < MAX_DEPTH)) | ((counts > 0) & (depth < MIXED_DEPTH))
+            kind = np.where(split, _SPLIT, np.where(counts > 0, _MIXED, OUTSIDE)).astype(np.int32)
+            child = np.full(n, -1, dtype=np.int64)
+            next_first = first + n
+            split_ids = np.flatnonzero(split)
+            child[split_ids] = next_first + np.arange(len(split_ids)) * BRANCH * BRANCH
+            kinds.append(kind)
+            children.append(child)
+            in_leaf = ~split[local]
+            leaf_nodes.append(pair_node[in_leaf])
+            leaf_edges.append(pair_edge[in_leaf])
+            if not len(split_ids):
+                break
+            # The next level: the split cells' children, and each edge against the children it may meet.
+            sub = level_size[split_ids] / BRANCH
+            grid_x, grid_y = np.meshgrid(np.arange(BRANCH), np.arange(BRANCH))
+            cx, cy = grid_x.ravel(), grid_y.ravel()
+            node_x.append((level_x[split_ids][:, None] + cx[None, :] * sub[:, None]).ravel())
+            node_y.append((level_y[split_ids][:, None] + cy[None, :] * sub[:, None]).ravel())
+            node_size.append(np.repeat(sub, BRANCH * BRANCH))
+            moving = ~in_leaf
+            p_node, p_edge = local[moving], pair_edge[moving]
+            order = np.full(n, -1, dtype=np.int64)
+            order[split_ids] = np.arange(len(split_ids))
+            parent = order[p_node]
+            px, py, ps = level_x[p_node], level_y[p_node], level_size[p_node] / BRANCH
+            lo_x = np.clip(np.floor((np.minimum(e.ax[p_edge], e.bx[p_edge]) - px) / ps), 0, BRANCH - 1)
+            hi_x = np.clip(np.floor((np.maximum(e.ax[p_edge], e.bx[p_edge]) - px) / ps), 0, BRANCH - 1)
+            lo_y = np.clip(np.floor((np.minimum(e.ay[p_edge], e.by[p_edge]) - py) / ps), 0, BRANCH - 1)
+            hi_y = np.clip(np.floor((np.maximum(e.ay[p_edge], e.by[p_edge]) - py) / ps), 0, BRANCH - 1)
+            pair, sy = _spans(lo_y.astype(np.int64), hi_y.astype(np.int64))
+            along, sx = _spans(lo_x.astype(np.int64)[pair], hi_x.astype(np.int64)[pair])
+            pair, sy = pair[along], sy[along]
+            child_local = parent[pair] * BRANCH * BRANCH + sy * BRANCH + sx
+            keep = _touches(
+                e, p_edge[pair], node_x[-1][child_local], node_y[-1][child_local], node_size[-1][child_local]
             )
-        )
-        mixed_cells, mixed_polygons = keys // npoly, (keys % npoly).astype(np.int32)
-        starts = np.zeros(nx * ny + 1, dtype=np.int64)
-        np.add.at(starts, mixed_cells + 1, 1)
-        starts = np.cumsum(starts)
+            pair_node = next_first + child_local[keep]
+            pair_edge = p_edge[pair][keep]
+            first = next_first
+            depth += 1
 
-        owner = np.full(nx * ny, OUTSIDE, dtype=np.int32)
-        owner[mixed_cells] = _MIXED
-        # Each connected block of whole cells lies in one polygon or outside all.
-        labels, count = ndimage.label((owner != _MIXED).reshape(ny, nx))
-        labels = labels.ravel()
-        first = np.unique(labels, return_index=True)[1][1:]  # one cell per block (label 0 is mixed)
-        centre_x = x0 + (first % nx + 0.5) * cell
-        centre_y = y0 + (first // nx + 0.5) * cell
-        point_idx, polygon_idx = shapely.STRtree(geoms).query(
-            shapely.points(centre_x, centre_y), predicate="within"
+        node_x_all, node_y_all = np.concatenate(node_x), np.concatenate(node_y)
+        node_size_all = np.concatenate(node_size)
+        node_kind, node_child = np.concatenate(kinds), np.concatenate(children)
+        pair_node, pair_edge = np.concatenate(leaf_nodes), np.concatenate(leaf_edges)
+        order = np.argsort(pair_node, kind="stable")
+        pair_node, pair_edge = pair_node[order], pair_edge[order]
+        edge_start = np.zeros(len(node_kind) + 1, dtype=np.int64)
+        np.add.at(edge_start, pair_node + 1, 1)
+        edge_start = np.cumsum(edge_start)
+
+        # The polygon of every leaf: a whole leaf's centre, or a mixed leaf's reference point.
+        leaves = np.flatnonzero(node_kind != _SPLIT)
+        ref_x = node_x_all + node_size_all / 2
+        ref_y = node_y_all + node_size_all / 2
+        node_ref = np.full(len(node_kind), OUTSIDE, dtype=np.int32)
+        tree = shapely.STRtree(geoms)
+        shapely.prepare(geoms)
+        pending = leaves
+        for dx, dy in _REFERENCE_OFFSETS:
+            ref_x[pending] = node_x_all[pending] + node_size_all[pending] * (0.5 + dx)
+            ref_y[pending] = node_y_all[pending] + node_size_all[pending] * (0.5 + dy)
+            # Candidates by bounding box, then the exact tests on the prepared polygons.
+            point, polygon = tree.query(shapely.points(ref_x[pending], ref_y[pending]))
+            px, py = ref_x[pending][point], ref_y[pending][point]
+            inside = shapely.contains_xy(geoms[polygon], px, py)
+            node_ref[pending[point[inside]]] = polygon[inside]
+            # A reference point on a boundary cannot be told inside or out: take another, inside the leaf.
+            touching = shapely.intersects_xy(geoms[polygon], px, py) & ~inside
+            pending = pending[np.unique(point[touching])]
+            if not len(pending):
+                break
+        else:
+            raise ValueError("A cell of the index has no point off the boundaries (overlapping polygons?)")
+        mixed = node_kind == _MIXED
+        node_kind = np.where(mixed | (node_kind == _SPLIT), node_kind, node_ref).astype(np.int32)
+        return cls(
+            len(geoms),
+            float(x0),
+            float(y0),
+            cell,
+            nx,
+            ny,
+            node_x_all,
+            node_y_all,
+            node_size_all,
+            node_kind,
+            node_child,
+            node_ref,
+            ref_x,
+            ref_y,
+            edge_start,
+            e.ax[pair_edge],
+            e.ay[pair_edge],
+            e.bx[pair_edge],
+            e.by[pair_edge],
+            e.polygon[pair_edge],
         )
-        block_owner = np.full(count + 1, OUTSIDE, dtype=np.int32)
-        block_owner[labels[first[point_idx]]] = polygon_idx
-        whole = owner != _MIXED
-        owner[whole] = block_owner[labels[whole]]
-        return cls(geoms, x0, y0, cell, nx, ny, owner, starts, mixed_polygons)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(
+            getattr(self, name).nbytes
+            for name in self.__dataclass_fields__
+            if isinstance(getattr(self, name), np.ndarray)
+        )
 
     def assign(self, x: np.ndarray, y: np.ndarray, *, workers: int | None = None) -> np.ndarray:
         """The index of the polygon each point lies in, or OUTSIDE (-1).
 
-        Large inputs are split into chunks handled by threads: NumPy and
-        shapely release the GIL in the heavy loops, so the cores share the work.
-        GEOS geometries are not safe to test from several threads at once (their
-        prepared state is built lazily), so each thread works on its own copy.
+        Large inputs are split into chunks handled by threads: NumPy releases
+        the GIL in its loops, and the index is only read, so the cores share
+        the work safely.
         """
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
+        result = np.full(x.size, OUTSIDE, dtype=np.int32)
+        if self.count == 0 or x.size == 0:
+            return result
         workers = workers or min(os.cpu_count() or 1, 8)
-        if workers == 1 or x.size < 2 * CHUNK:
-            return self._assign(x, y, self.polygons)
         bounds = list(range(0, x.size, CHUNK)) + [x.size]
-        chunks = len(bounds) - 1
-        workers = min(workers, chunks)
-        parts: list[np.ndarray] = [np.empty(0, dtype=np.int32)] * chunks
 
-        def work(first: int) -> None:
-            polygons = shapely.from_wkb(shapely.to_wkb(self.polygons))
-            shapely.prepare(polygons)
-            for i in range(first, chunks, workers):
-                parts[i] = self._assign(x[bounds[i] : bounds[i + 1]], y[bounds[i] : bounds[i + 1]], polygons)
+        def work(i: int) -> None:
+            lo, hi = bounds[i], bounds[i + 1]
+            result[lo:hi] = self._assign(x[lo:hi], y[lo:hi])
 
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(work, range(workers)))
-        return np.concatenate(parts)
-
-    def _assign(self, x: np.ndarray, y: np.ndarray, polygons: np.ndarray) -> np.ndarray:
-        cx = np.floor((x - self.x0) / self.cell).astype(np.int64)
-        cy = np.floor((y - self.y0) / self.cell).astype(np.int64)
-        in_grid = (cx >= 0) & (cx < self.nx) & (cy >= 0) & (cy < self.ny)
-        flat = np.where(in_grid, cy * self.nx + cx, 0)
-        result = np.where(in_grid, self.owner[flat], OUTSIDE).astype(np.int32)
-
-        points = np.flatnonzero(result == _MIXED)
-        result[points] = OUTSIDE
-        if points.size:
-            cells = flat[points]
-            first, count = self.starts[cells], self.starts[cells + 1] - self.starts[cells]
-            point_of = np.repeat(points, count)
-            slot = np.repeat(first, count) + (
-                np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-            )
-            polygon = self.candidates[slot]
-            hit = shapely.contains_xy(polygons[polygon], x[point_of], y[point_of])
-            # Polygons do not overlap: at most one hit per point.
-            result[point_of[hit]] = polygon[hit]
+        if workers == 1 or len(bounds) <= 2:
+            for i in range(len(bounds) - 1):
+                work(i)
+        else:
+            with ThreadPoolExecutor(min(workers, len(bounds) - 1)) as pool:
+                list(pool.map(work, range(len(bounds) - 1)))
         return result
+
+    def _assign(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            cx = np.floor((x - self.x0) / self.cell)
+            cy = np.floor((y - self.y0) / self.cell)
+            in_grid = (cx >= 0) & (cx < self.nx) & (cy >= 0) & (cy < self.ny)
+        result = np.full(x.size, OUTSIDE, dtype=np.int32)
+        active = np.flatnonzero(in_grid)
+        node = cy[active].astype(np.int64) * self.nx + cx[active].astype(np.int64)
+        mixed_points, mixed_nodes = [], []
+        while active.size:
+            kind = self.node_kind[node]
+            split = kind == _SPLIT
+            done = ~split
+            result[active[done]] = kind[done]
+            is_mixed = kind == _MIXED
+            mixed_points.append(active[is_mixed])
+            mixed_nodes.append(node[is_mixed])
+            active, node = active[split], node[split]
+            if not active.size:
+                break
+            sub = self.node_size[node] / BRANCH
+            sx = np.clip(np.floor((x[active] - self.node_x[node]) / sub), 0, BRANCH - 1).astype(np.int64)
+            sy = np.clip(np.floor((y[active] - self.node_y[node]) / sub), 0, BRANCH - 1).astype(np.int64)
+            node = self.node_child[node] + sy * BRANCH + sx
+        points = np.concatenate(mixed_points)
+        nodes = np.concatenate(mixed_nodes)
+        if points.size:
+            result[points] = self._decide(x[points], y[points], nodes)
+        return result
+
+    def _decide(self, px: np.ndarray, py: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+        """The polygon of points in mixed leaves, from the crossings of the segment
+        from each point to its leaf's reference point."""
+        out = np.empty(px.size, dtype=np.int32)
+        count = self.edge_start[nodes + 1] - self.edge_start[nodes]
+        ends = np.cumsum(count)
+        start = 0
+        while start < px.size:
+            # As many points as keep the (point, edge) pairs within bounds.
+            stop = int(np.searchsorted(ends, (ends[start - 1] if start else 0) + _PAIR_CHUNK, side="right"))
+            stop = max(stop, start + 1)
+            out[start:stop] = self._decide_some(px[start:stop], py[start:stop], nodes[start:stop])
+            start = stop
+        return out
+
+    def _decide_some(self, px: np.ndarray, py: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+        first = self.edge_start[nodes]
+        count = self.edge_start[nodes + 1] - first
+        point = np.repeat(np.arange(px.size), count)
+        slot = np.repeat(first, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
+        x, y = px[point], py[point]
+        rx, ry = self.ref_x[nodes][point], self.ref_y[nodes][point]
+        ax, ay, bx, by = self.ax[slot], self.ay[slot], self.bx[slot], self.by[slot]
+        dx, dy = rx - x, ry - y
+        # The edge's ends lie on either side of the line through point and reference (half-open) ...
+        straddles = (dx * (ay - y) - dy * (ax - x) > 0) != (dx * (by - y) - dy * (bx - x) > 0)
+        # ... and the point and the reference on either side of the edge's line.
+        ex, ey = bx - ax, by - ay
+        side = ex * (y - ay) - ey * (x - ax)
+        crosses = straddles & ((side > 0) != (ex * (ry - ay) - ey * (rx - ax) > 0))
+        # A point on an edge is on the boundary: outside, as contains_xy says.
+        on_edge = (
+            (side == 0)
+            & (np.minimum(ax, bx) <= x)
+            & (x <= np.maximum(ax, bx))
+            & (np.minimum(ay, by) <= y)
+            & (y <= np.maximum(ay, by))
+        )
+        boundary = np.zeros(px.size, dtype=bool)
+        boundary[point[on_edge]] = True
+        point, polygon = point[crosses], self.edge_polygon[slot][crosses].astype(np.int64)
+        keys, times = np.unique(point * self.count + polygon, return_counts=True)
+        odd = keys[times % 2 == 1]
+        odd_point, odd_polygon = odd // self.count, (odd % self.count).astype(np.int32)
+        reference = self.node_ref[nodes]
+        left = np.zeros(px.size, dtype=bool)
+        left[odd_point[odd_polygon == reference[odd_point]]] = True
+        entered = np.full(px.size, OUTSIDE, dtype=np.int32)
+        other = odd_polygon != reference[odd_point]
+        entered[odd_point[other]] = odd_polygon[other]
+        found = np.where(entered != OUTSIDE, entered, np.where(left, OUTSIDE, reference))
+        return np.where(boundary, OUTSIDE, found).astype(np.int32)
