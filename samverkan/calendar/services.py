@@ -5,8 +5,8 @@ from django.utils.translation import gettext_noop
 
 from samverkan.accounts.models import Role
 from samverkan.calendar.registry import items
-from samverkan.core.i18n import in_site_language
-from samverkan.notifications.services import notify, people_of, translatable
+from samverkan.core.i18n import in_site_language, translatable
+from samverkan.notifications.services import notify, people_of
 from samverkan.organisations.models import Municipality
 
 REMINDED_ROLES = [

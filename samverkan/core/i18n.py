@@ -56,14 +56,27 @@ def stored_message(message: str) -> dict[str, Any]:
     return {"message": str(message)}
 
 
+def translatable(label: Any) -> dict[str, str]:
+    """A label (lazy or marked) kept as its source text, for a message value
+    that is translated when it is shown."""
+    with translation.override("en"):
+        return {"msgid": str(label)}
+
+
 def shown_message(entry: Any) -> str:
-    """A kept message in the active language; its text as kept when it cannot be translated again."""
+    """A kept message ({"message", "msgid", "params"}) in the active language,
+    its values made with `translatable` translated too; its text as kept when
+    it cannot be translated again."""
     if not isinstance(entry, dict):
         return str(entry)
-    if "msgid" not in entry:
+    if not entry.get("msgid"):
         return str(entry.get("message", ""))
+    values = {
+        key: translation.gettext(value["msgid"]) if isinstance(value, dict) and "msgid" in value else value
+        for key, value in (entry.get("params") or {}).items()
+    }
     try:
         text = translation.gettext(entry["msgid"])
-        return text % entry["params"] if entry.get("params") else text
+        return text % values if values else text
     except (KeyError, TypeError, ValueError):
         return str(entry.get("message", ""))

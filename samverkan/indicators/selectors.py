@@ -29,6 +29,13 @@ class SeriesRow:
         return self.area.preliminary or bool(self.year_before and self.year_before.preliminary)
 
 
+def unit_of(indicator: Indicator) -> str:
+    """What an indicator's values count, for axes and legends."""
+    if indicator.source == IndicatorSource.SURVEY:
+        return _("per cent of respondents")
+    return _("per 1,000 inhabitants") if indicator.denominator == Denominator.POPULATION else _("count")
+
+
 @dataclass
 class Panel:
     indicator: Indicator
@@ -49,9 +56,7 @@ class Panel:
 
     @property
     def unit(self) -> str:
-        if self.is_share:
-            return _("per cent of respondents")
-        return _("per 1,000 inhabitants") if self.is_rate else _("count")
+        return unit_of(self.indicator)
 
     @property
     def has_incomplete(self) -> bool:
@@ -208,11 +213,10 @@ def city_figures(municipality: Municipality, districts: list[Area], today: dt.da
             continue
         years = [v.period_start.year for v in own.values()]
         year = max(set(years), key=lambda y: (years.count(y), y))
-        panel = Panel(indicator, [])
         figures.append(
             CityFigure(
                 indicator,
-                panel.unit,
+                unit_of(indicator),
                 year,
                 {pk: v for pk, v in own.items() if v.period_start.year == year},
                 found.get(None) if found.get(None) and found[None].period_start.year == year else None,

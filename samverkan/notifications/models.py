@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.fields import GuardedCharField
+from samverkan.core.i18n import shown_message
 
 
 class Notification(models.Model):
@@ -38,13 +38,4 @@ class Notification(models.Model):
     def shown(self) -> str:
         """The message in the reader's (the active) language; the stored text
         when there is no template or its values no longer fit it."""
-        if not self.message:
-            return self.text
-        values = {
-            key: gettext(value["msgid"]) if isinstance(value, dict) and "msgid" in value else value
-            for key, value in self.params.items()
-        }
-        try:
-            return gettext(self.message) % values
-        except (KeyError, TypeError, ValueError):
-            return self.text
+        return shown_message({"message": self.text, "msgid": self.message, "params": self.params})

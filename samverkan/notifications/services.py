@@ -7,18 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from samverkan.accounts.models import User
+from samverkan.core.i18n import shown_message
 from samverkan.notifications.models import Notification
 from samverkan.organisations.models import Organisation
-
-
-def translatable(label: Any) -> dict[str, str]:
-    """A label (lazy or marked) kept as its source text, for a message value
-    that is translated when it is shown."""
-    with translation.override("en"):
-        return {"msgid": str(label)}
 
 
 def notify(
@@ -37,7 +31,7 @@ def notify(
     shows it in each reader's language; the stored text and the e-mail are
     in the active language."""
     params = params or {}
-    text = Notification(message=message, params=params).shown
+    text = shown_message({"msgid": message, "params": params})
     mails = []
     new = 0
     for user in {u.pk: u for u in users if u.is_active}.values():
