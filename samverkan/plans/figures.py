@@ -230,15 +230,17 @@ def plan_progress(rollup: list[dict]) -> float | None:
 def report_figures(report) -> dict:
     """Everything a follow-up report shows, as plain data."""
     progress = {p.measure_id: p for p in report.progress.all()}
+    expected = expected_progress(report)
     measures = []
     for measure in _measures(report.plan):
         p = progress.get(measure.pk)
         if p is None:
             continue
+        row = _measure_row(measure, p.status, p.percent, p.comment)
         measures.append(
             {
-                **_measure_row(measure, p.status, p.percent, p.comment),
-                "pace": pace(_counted_percent(p.status, p.percent), expected_progress(report)),
+                **row,
+                "pace": pace(row["counted"], expected),
                 "indicators": [
                     measure_indicator_figures(link, report.as_of) for link in measure.indicators.all()
                 ],
@@ -252,9 +254,9 @@ def report_figures(report) -> dict:
         "as_of": report.as_of.isoformat(),
         "narrative": report.narrative,
         "measures": measures,
-        "expected": expected_progress(report),
+        "expected": expected,
         "on_track_margin": ON_TRACK_MARGIN,
         "at_risk_margin": AT_RISK_MARGIN,
-        "rollup": rollup_rows(measures, overrides, expected_progress(report)),
+        "rollup": rollup_rows(measures, overrides, expected),
         "recipients": [b.name for b in report.recipients.all()],
     }
