@@ -2,7 +2,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Polygon, box
 
-from samverkan.organisations.spatial import OUTSIDE, PolygonIndex
+from samverkan.organisations.spatial import _SPLIT, OUTSIDE, PolygonIndex
 
 
 def voronoi_cells(n, seed=1):
@@ -95,6 +95,26 @@ def test_points_on_boundaries_and_vertices_are_outside_as_shapely_says():
     x, y = x.ravel(), y.ravel()  # cell centres, edge midpoints and shared corners
     index = PolygonIndex.build(squares)
     assert np.array_equal(index.assign(x, y), brute_force(squares, x, y))
+
+
+def test_cells_whose_centres_fall_on_edges_take_another_reference_point():
+    # Columns cut at odd multiples of 1/128 and rows at 1/8 put many cell centres, at the
+    # coarse level and below, exactly on edges: those cells must take another reference
+    # point, and every leaf's must lie off every boundary in the polygon shapely says.
+    rng = np.random.default_rng(4)
+    cuts = np.concatenate([[0], np.sort(rng.choice(np.arange(1, 128, 2), 7, replace=False)), [128]]) / 128
+    polygons = [box(cuts[i], j / 8, cuts[i + 1], (j + 1) / 8) for i in range(8) for j in range(8)]
+    index = PolygonIndex.build(polygons)
+    coarse = index.nx * index.ny
+    moved = index.ref_x != index.node_x + index.node_size / 2
+    assert moved[:coarse].any() and moved[coarse:].any()
+    leaves = index.node_kind != _SPLIT
+    x, y = index.ref_x[leaves], index.ref_y[leaves]
+    assert np.array_equal(index.node_ref[leaves], brute_force(polygons, x, y))
+    assert not shapely.intersects_xy(shapely.union_all([p.boundary for p in polygons]), x, y).any()
+    rng = np.random.default_rng(5)
+    px, py = rng.integers(0, 129, 20_000) / 128, rng.uniform(0, 1, 20_000)
+    assert np.array_equal(index.assign(px, py), brute_force(polygons, px, py))
 
 
 CRASH_SCRIPT = """

@@ -19,10 +19,14 @@ belongs to one side only), as the classic crossing-number test does, so an
 edge through a shared vertex is counted once. A point exactly on a boundary
 is outside, as shapely's contains_xy has it.
 
+Every cell has a reference point off every boundary whose polygon is known.
+GEOS (shapely) finds it only for the coarse cells, while building, in one
+thread; a finer cell's is found the same way points are, by the crossings of
+the segment to its parent's reference point with the parent's edges.
+
 The query is pure NumPy on arrays no thread writes: threads share the index
-safely. GEOS (shapely) is used only while building, in one thread, to read
-the rings and to find the polygon of each leaf's reference point. Build an
-index once per set of boundaries and reuse it (placement.py caches them).
+safely. Build an index once per set of boundaries and reuse it (placement.py
+caches them).
 """
 
 import os
@@ -99,6 +103,143 @@ def _spans(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return which, value
 
 
+def _geos_references(
+    geoms: np.ndarray, x0: np.ndarray, y0: np.ndarray, size: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A reference point off every boundary in each cell, and its polygon, found with GEOS."""
+    ref_x, ref_y = x0 + size / 2, y0 + size / 2
+    polygon_of = np.full(len(x0), OUTSIDE, dtype=np.int32)
+    tree = shapely.STRtree(geoms)
+    pending = np.arange(len(x0))
+    for dx, dy in _REFERENCE_OFFSETS:
+        ref_x[pending] = x0[pending] + size[pending] * (0.5 + dx)
+        ref_y[pending] = y0[pending] + size[pending] * (0.5 + dy)
+        # Candidates by bounding box, then the exact tests.
+        point, polygon = tree.query(shapely.points(ref_x[pending], ref_y[pending]))
+        px, py = ref_x[pending][point], ref_y[pending][point]
+        inside = shapely.contains_xy(geoms[polygon], px, py)
+        polygon_of[pending[point[inside]]] = polygon[inside]
+        # A reference point on a boundary cannot be told inside or out: take another, inside the cell.
+        touching = shapely.intersects_xy(geoms[polygon], px, py) & ~inside
+        pending = pending[np.unique(point[touching])]
+        if not len(pending):
+            return ref_x, ref_y, polygon_of
+    raise ValueError("A cell of the index has no point off the boundaries (overlapping polygons?)")
+
+
+def _child_references(
+    e: _Edges,
+    polygons: int,
+    parents: tuple[np.ndarray, np.ndarray, np.ndarray],
+    split_ids: np.ndarray,
+    pair_parent: np.ndarray,
+    pair_edge: np.ndarray,
+    x0: np.ndarray,
+    y0: np.ndarray,
+    size: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A reference point off every boundary in each child cell, and its polygon, from the
+    crossings of the segment to the parent's reference point with the parent's edges
+    (the segment stays inside the parent, so no other edge can cross it)."""
+    order = np.argsort(pair_parent, kind="stable")
+    by_parent, edge = pair_parent[order], pair_edge[order]
+    edge_first = np.searchsorted(by_parent, split_ids, side="left")
+    edge_count = np.searchsorted(by_parent, split_ids, side="right") - edge_first
+    ax, ay, bx, by, polygon = e.ax[edge], e.ay[edge], e.bx[edge], e.by[edge], e.polygon[edge]
+    parent_x, parent_y, parent_polygon = (a[split_ids] for a in parents)
+    ref_x, ref_y = x0 + size / 2, y0 + size / 2
+    polygon_of = np.full(len(x0), OUTSIDE, dtype=np.int32)
+    pending = np.arange(len(x0))
+    for dx, dy in _REFERENCE_OFFSETS:
+        ref_x[pending] = x0[pending] + size[pending] * (0.5 + dx)
+        ref_y[pending] = y0[pending] + size[pending] * (0.5 + dy)
+        parent = pending // (BRANCH * BRANCH)
+        found, boundary = _locate(
+            ref_x[pending], ref_y[pending], parent_x[parent], parent_y[parent], parent_polygon[parent],
+            edge_first[parent], edge_count[parent], (ax, ay, bx, by, polygon), polygons,
+        )  # fmt: skip
+        polygon_of[pending] = found
+        pending = pending[boundary]
+        if not len(pending):
+            return ref_x, ref_y, polygon_of
+    raise ValueError("A cell of the index has no point off the boundaries (overlapping polygons?)")
+
+
+def _locate(
+    px: np.ndarray,
+    py: np.ndarray,
+    rx: np.ndarray,
+    ry: np.ndarray,
+    reference: np.ndarray,
+    first: np.ndarray,
+    count: np.ndarray,
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    polygons: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The polygon of each point, and whether it lies on a boundary, from the crossings of
+    the segment from the point to a reference point off every boundary (whose polygon
+    is `reference`) with the edges edges[first:first + count] of that point."""
+    found = np.empty(px.size, dtype=np.int32)
+    boundary = np.empty(px.size, dtype=bool)
+    ends = np.cumsum(count)
+    start = 0
+    while start < px.size:
+        # As many points as keep the (point, edge) pairs within bounds.
+        stop = int(np.searchsorted(ends, (ends[start - 1] if start else 0) + _PAIR_CHUNK, side="right"))
+        stop = max(stop, start + 1)
+        part = slice(start, stop)
+        found[part], boundary[part] = _locate_some(
+            px[part], py[part], rx[part], ry[part], reference[part], first[part], count[part], edges, polygons
+        )
+        start = stop
+    return found, boundary
+
+
+def _locate_some(
+    px: np.ndarray,
+    py: np.ndarray,
+    rx: np.ndarray,
+    ry: np.ndarray,
+    reference: np.ndarray,
+    first: np.ndarray,
+    count: np.ndarray,
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    polygons: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    point = np.repeat(np.arange(px.size), count)
+    slot = np.repeat(first, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
+    x, y, qx, qy = px[point], py[point], rx[point], ry[point]
+    ax, ay, bx, by = (a[slot] for a in edges[:4])
+    dx, dy = qx - x, qy - y
+    # The edge's ends lie on either side of the line through point and reference (half-open) ...
+    straddles = (dx * (ay - y) - dy * (ax - x) > 0) != (dx * (by - y) - dy * (bx - x) > 0)
+    # ... and the point and the reference on either side of the edge's line.
+    ex, ey = bx - ax, by - ay
+    side = ex * (y - ay) - ey * (x - ax)
+    crosses = straddles & ((side > 0) != (ex * (qy - ay) - ey * (qx - ax) > 0))
+    # A point on an edge is on the boundary: outside, as contains_xy says.
+    on_edge = (
+        (side == 0)
+        & (np.minimum(ax, bx) <= x)
+        & (x <= np.maximum(ax, bx))
+        & (np.minimum(ay, by) <= y)
+        & (y <= np.maximum(ay, by))
+    )
+    boundary = np.zeros(px.size, dtype=bool)
+    boundary[point[on_edge]] = True
+    point, polygon = point[crosses], edges[4][slot][crosses].astype(np.int64)
+    keys, times = np.unique(point * polygons + polygon, return_counts=True)
+    odd = keys[times % 2 == 1]
+    odd_point, odd_polygon = odd // polygons, (odd % polygons).astype(np.int32)
+    left = np.zeros(px.size, dtype=bool)
+    left[odd_point[odd_polygon == reference[odd_point]]] = True
+    entered = np.full(px.size, OUTSIDE, dtype=np.int32)
+    other = odd_polygon != reference[odd_point]
+    entered[odd_point[other]] = odd_polygon[other]
+    found = np.where(entered != OUTSIDE, entered, np.where(left, OUTSIDE, reference)).astype(np.int32)
+    return found, boundary
+
+
 @dataclass
 class PolygonIndex:
     count: int  # polygons
@@ -154,6 +295,8 @@ class PolygonIndex:
         node_x = [x0 + xs.ravel() * cell]
         node_y = [y0 + ys.ravel() * cell]
         node_size = [np.full(nx * ny, cell)]
+        # The coarse cells' reference points are placed with GEOS; every finer cell's from its parent's.
+        refs = [_geos_references(geoms, node_x[0], node_y[0], node_size[0])]
         kinds, children = [], []
         leaf_nodes, leaf_edges = [], []
         first, depth = 0, 0
@@ -184,6 +327,8 @@ class PolygonIndex:
             node_size.append(np.repeat(sub, BRANCH * BRANCH))
             moving = ~in_leaf
             p_node, p_edge = local[moving], pair_edge[moving]
+            refs.append(_child_references(e, len(geoms), refs[-1], split_ids, p_node, p_edge, node_x[-1],
+                                          node_y[-1], node_size[-1]))  # fmt: skip
             order = np.full(n, -1, dtype=np.int64)
             order[split_ids] = np.arange(len(split_ids))
             parent = order[p_node]
@@ -213,32 +358,11 @@ class PolygonIndex:
         edge_start = np.zeros(len(node_kind) + 1, dtype=np.int64)
         np.add.at(edge_start, pair_node + 1, 1)
         edge_start = np.cumsum(edge_start)
-
-        # The polygon of every leaf: a whole leaf's centre, or a mixed leaf's reference point.
-        leaves = np.flatnonzero(node_kind != _SPLIT)
-        ref_x = node_x_all + node_size_all / 2
-        ref_y = node_y_all + node_size_all / 2
-        node_ref = np.full(len(node_kind), OUTSIDE, dtype=np.int32)
-        tree = shapely.STRtree(geoms)
-        shapely.prepare(geoms)
-        pending = leaves
-        for dx, dy in _REFERENCE_OFFSETS:
-            ref_x[pending] = node_x_all[pending] + node_size_all[pending] * (0.5 + dx)
-            ref_y[pending] = node_y_all[pending] + node_size_all[pending] * (0.5 + dy)
-            # Candidates by bounding box, then the exact tests on the prepared polygons.
-            point, polygon = tree.query(shapely.points(ref_x[pending], ref_y[pending]))
-            px, py = ref_x[pending][point], ref_y[pending][point]
-            inside = shapely.contains_xy(geoms[polygon], px, py)
-            node_ref[pending[point[inside]]] = polygon[inside]
-            # A reference point on a boundary cannot be told inside or out: take another, inside the leaf.
-            touching = shapely.intersects_xy(geoms[polygon], px, py) & ~inside
-            pending = pending[np.unique(point[touching])]
-            if not len(pending):
-                break
-        else:
-            raise ValueError("A cell of the index has no point off the boundaries (overlapping polygons?)")
-        mixed = node_kind == _MIXED
-        node_kind = np.where(mixed | (node_kind == _SPLIT), node_kind, node_ref).astype(np.int32)
+        ref_x = np.concatenate([r[0] for r in refs])
+        ref_y = np.concatenate([r[1] for r in refs])
+        node_ref = np.concatenate([r[2] for r in refs])
+        # A leaf no edge passes through lies wholly in the polygon of its reference point.
+        node_kind = np.where(node_kind == OUTSIDE, node_ref, node_kind).astype(np.int32)
         return cls(
             len(geoms),
             float(x0),
@@ -329,53 +453,10 @@ class PolygonIndex:
 
     def _decide(self, px: np.ndarray, py: np.ndarray, nodes: np.ndarray) -> np.ndarray:
         """The polygon of points in mixed leaves, from the crossings of the segment
-        from each point to its leaf's reference point."""
-        out = np.empty(px.size, dtype=np.int32)
-        count = self.edge_start[nodes + 1] - self.edge_start[nodes]
-        ends = np.cumsum(count)
-        start = 0
-        while start < px.size:
-            # As many points as keep the (point, edge) pairs within bounds.
-            stop = int(np.searchsorted(ends, (ends[start - 1] if start else 0) + _PAIR_CHUNK, side="right"))
-            stop = max(stop, start + 1)
-            out[start:stop] = self._decide_some(px[start:stop], py[start:stop], nodes[start:stop])
-            start = stop
-        return out
-
-    def _decide_some(self, px: np.ndarray, py: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+        from each point to its leaf's reference point with the leaf's edges."""
         first = self.edge_start[nodes]
-        count = self.edge_start[nodes + 1] - first
-        point = np.repeat(np.arange(px.size), count)
-        slot = np.repeat(first, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
-        x, y = px[point], py[point]
-        rx, ry = self.ref_x[nodes][point], self.ref_y[nodes][point]
-        ax, ay, bx, by = self.ax[slot], self.ay[slot], self.bx[slot], self.by[slot]
-        dx, dy = rx - x, ry - y
-        # The edge's ends lie on either side of the line through point and reference (half-open) ...
-        straddles = (dx * (ay - y) - dy * (ax - x) > 0) != (dx * (by - y) - dy * (bx - x) > 0)
-        # ... and the point and the reference on either side of the edge's line.
-        ex, ey = bx - ax, by - ay
-        side = ex * (y - ay) - ey * (x - ax)
-        crosses = straddles & ((side > 0) != (ex * (ry - ay) - ey * (rx - ax) > 0))
-        # A point on an edge is on the boundary: outside, as contains_xy says.
-        on_edge = (
-            (side == 0)
-            & (np.minimum(ax, bx) <= x)
-            & (x <= np.maximum(ax, bx))
-            & (np.minimum(ay, by) <= y)
-            & (y <= np.maximum(ay, by))
-        )
-        boundary = np.zeros(px.size, dtype=bool)
-        boundary[point[on_edge]] = True
-        point, polygon = point[crosses], self.edge_polygon[slot][crosses].astype(np.int64)
-        keys, times = np.unique(point * self.count + polygon, return_counts=True)
-        odd = keys[times % 2 == 1]
-        odd_point, odd_polygon = odd // self.count, (odd % self.count).astype(np.int32)
-        reference = self.node_ref[nodes]
-        left = np.zeros(px.size, dtype=bool)
-        left[odd_point[odd_polygon == reference[odd_point]]] = True
-        entered = np.full(px.size, OUTSIDE, dtype=np.int32)
-        other = odd_polygon != reference[odd_point]
-        entered[odd_point[other]] = odd_polygon[other]
-        found = np.where(entered != OUTSIDE, entered, np.where(left, OUTSIDE, reference))
+        found, boundary = _locate(
+            px, py, self.ref_x[nodes], self.ref_y[nodes], self.node_ref[nodes], first,
+            self.edge_start[nodes + 1] - first, (self.ax, self.ay, self.bx, self.by, self.edge_polygon), self.count,
+        )  # fmt: skip
         return np.where(boundary, OUTSIDE, found).astype(np.int32)
