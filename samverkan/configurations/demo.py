@@ -8,7 +8,6 @@ from samverkan.accounts.models import User
 from samverkan.agreements.models import Agreement, Scope
 from samverkan.configurations.loader import ConfigurationLoader, LoadReport, police_key, read_config_file
 from samverkan.est.models import EstGroup
-from samverkan.governance.models import Body, ReportingDuty, Seat
 
 DEMO_PASSWORD = "samverkan"  # noqa: S105 - documented password of the local demo only
 
@@ -16,9 +15,9 @@ DEMO_PASSWORD = "samverkan"  # noqa: S105 - documented password of the local dem
 class DemoLoader(ConfigurationLoader):
     def run(self) -> LoadReport:
         report = super().run()
-        demo = read_config_file(self.folder, "demo.toml")
+        demo = read_config_file(self.folder, "demo.toml") if self.folder else {}
         self._example_local_agreements(demo)
-        self._bodies(demo)
+        self._bodies([{**item, "example": True} for item in demo.get("bodies", [])])
         self._users(demo)
         self._est_groups(demo)
         return report
@@ -55,38 +54,6 @@ class DemoLoader(ConfigurationLoader):
                 },
                 {},
             )
-
-    def _bodies(self, demo: dict) -> None:
-        bodies: dict[str, Body] = {}
-        for item in demo.get("bodies", []):
-            body, _ = Body.objects.update_or_create(
-                municipality=self.municipality,
-                name=item["name"],
-                defaults={
-                    "kind": item["kind"],
-                    "mandate": item.get("mandate", ""),
-                    "mandate_basis": item.get("mandate_basis", ""),
-                    "is_example": True,
-                    "agreement": self.agreements.get(item.get("agreement", "")),
-                    "parent": bodies.get(item.get("parent", "")),
-                },
-            )
-            body.full_clean()
-            bodies[item["name"]] = body
-            for seat in item.get("seats", []):
-                Seat.objects.update_or_create(
-                    body=body,
-                    organisation=self.orgs[seat["org"]],
-                    role_title=seat["role"],
-                    defaults={"count": seat.get("count", 1), "is_chair": seat.get("chair", False)},
-                )
-            for duty in item.get("reports", []):
-                ReportingDuty.objects.update_or_create(
-                    body=body,
-                    committee=self.orgs[duty["to"]],
-                    subject=duty["subject"],
-                    defaults={"frequency": duty["frequency"], "first_due": duty["first_due"]},
-                )
 
     def _est_groups(self, demo: dict) -> None:
         for item in demo.get("est_groups", []):

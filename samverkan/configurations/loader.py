@@ -3,7 +3,6 @@ module) into the database. Idempotent: loading twice changes nothing, and
 every change it does make goes through the audit log as "configuration"."""
 
 import datetime as dt
-import json
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from samverkan.agreements.models import (
     TextSection,
 )
 from samverkan.datasources.models import ObservationCategory
+from samverkan.governance.models import Body, ReportingDuty, Seat
 from samverkan.indicators.models import Indicator
 from samverkan.organisations.models import (
     Area,
@@ -90,12 +90,13 @@ def default_neighbourhood_file(name: str) -> Path | None:
 
 
 class ConfigurationLoader:
-    """The municipality's own configuration: areas, organisations, agreements,
-    indicators, checklist and forms of joint work."""
+    """A municipality's set-up (one document: see configurations.document)
+    into the database: areas, organisations, agreements, indicators,
+    checklist, forms of joint work and bodies."""
 
-    def __init__(self, folder: Path, *, neighbourhood_file: Path | None):
+    def __init__(self, document: dict, *, folder: Path | None = None):
+        self.document = document
         self.folder = folder
-        self.neighbourhood_file = neighbourhood_file
         self.report = LoadReport()
         self.orgs: dict[str, Organisation] = {}
         self.areas: dict[str, Area] = {}
@@ -103,74 +104,65 @@ class ConfigurationLoader:
         self.goals: dict[str, Goal] = {}
         self.sections: dict[str, TextSection] = {}
         self.agreements: dict[str, Agreement] = {}
+        self.council_goal: CouncilGoal | None = None
 
     def run(self) -> LoadReport:
-        config = read_config_file(self.folder, "municipality.toml")
-        self._municipality(config)
-        self._areas(config)
-        self._organisations(read_config_file(self.folder, "organisations.toml"), config)
-        self._agreements(read_config_file(self.folder, "agreements.toml"))
-        self._indicators(read_config_file(self.folder, "indicators.toml"))
-        self._checklist(read_config_file(self.folder, "checklist.toml"))
-        self._measure_kinds(read_config_file(self.folder, "measure_kinds.toml"))
+        document = self.document
+        self._municipality(document)
+        self._areas(document)
+        self._organisations(document)
+        self._agreements(document)
+        self._indicators(document)
+        self._checklist(document)
+        self._measure_kinds(document)
+        self._bodies(document.get("bodies", []))
         return self.report
 
     # --- municipality and areas -------------------------------------------------
 
-    def _municipality(self, config: dict) -> None:
-        data = config["municipality"]
+    def _municipality(self, document: dict) -> None:
+        data = document["municipality"]
         self.municipality, _ = Municipality.objects.update_or_create(
             code=data["code"], defaults={"name": data["name"], "place_name": data.get("place_name", "")}
         )
+        if data.get("geometry"):
+            self.municipality.geometry = data["geometry"]
+            self.municipality.geometry_source = data.get("geometry_source", "")
+            self.municipality.save()
         self.report.municipality = self.municipality
-        goal = config.get("council_goal")
+        goal = document.get("council_goal")
         if goal:
             self.council_goal, _ = CouncilGoal.objects.update_or_create(
                 municipality=self.municipality, code=goal["code"], defaults={"title": goal["title"]}
             )
 
-    def _areas(self, config: dict) -> None:
-        self.neighbourhood_source = config.get("geography", {}).get("neighbourhood_source", "")
-        neighbourhood_shapes = {}
-        if self.neighbourhood_file is not None:
-            collection = json.loads(self.neighbourhood_file.read_text(encoding="utf-8"))
-            neighbourhood_shapes = {f["properties"]["name"]: f["geometry"] for f in collection["features"]}
-        district_shapes = {}
-        district_file = self.folder / "district_areas.geojson"
-        if district_file.exists():
-            collection = json.loads(district_file.read_text(encoding="utf-8"))
-            district_shapes = {f["properties"]["code"]: f["geometry"] for f in collection["features"]}
-
-        for district in config.get("districts", []):
+    def _areas(self, document: dict) -> None:
+        for item in document.get("areas", []):
+            defaults = {
+                "kind": item["kind"],
+                "name": item["name"],
+                "valid_from": item.get("valid_from"),
+                "valid_to": item.get("valid_to"),
+                "is_example": item.get("example", False),
+            }
+            if item.get("geometry"):
+                defaults |= {"geometry": item["geometry"], "geometry_source": item.get("geometry_source", "")}
+                if item["kind"] == AreaKind.DISTRICT:
+                    self.report.district_geometries += 1
+                else:
+                    self.report.neighbourhood_geometries += 1
             area, _ = Area.objects.update_or_create(
-                municipality=self.municipality,
-                code=district["code"],
-                defaults={
-                    "kind": AreaKind.DISTRICT,
-                    "name": district["name"],
-                    "valid_from": district.get("valid_from"),
-                    "valid_to": district.get("valid_to"),
-                    "is_example": district.get("example", False),
-                    **(
-                        {
-                            "geometry": district_shapes[district["code"]],
-                            "geometry_source": config.get("geography", {}).get("district_source", ""),
-                        }
-                        if district["code"] in district_shapes
-                        else {}
-                    ),
-                },
+                municipality=self.municipality, code=item["code"], defaults=defaults
             )
-            self.report.district_geometries += district["code"] in district_shapes
-            self.areas[district["code"]] = area
-            for raw in district["neighbourhoods"]:
-                neighbourhood = self._neighbourhood(raw, neighbourhood_shapes)
-                AreaMembership.objects.update_or_create(
-                    neighbourhood=neighbourhood,
-                    district=area,
-                    defaults={"valid_from": area.valid_from, "valid_to": area.valid_to},
-                )
-        for succession in config.get("successions", []):
+            self.areas[item["code"]] = area
+        for item in document.get("memberships", []):
+            district = self.areas[item["district"]]
+            AreaMembership.objects.update_or_create(
+                neighbourhood=self.areas[item["neighbourhood"]],
+                district=district,
+                defaults={"valid_from": district.valid_from, "valid_to": district.valid_to},
+            )
+        for succession in document.get("successions", []):
             for code in succession["from"]:
                 AreaSuccession.objects.update_or_create(
                     predecessor=self.areas[code],
@@ -183,18 +175,6 @@ class ConfigurationLoader:
                     },
                 )
 
-    def _neighbourhood(self, raw: str, shapes: dict) -> Area:
-        code = "n-" + raw.lower().replace(" ", "-")
-        if code in self.areas:
-            return self.areas[code]
-        defaults = {"kind": AreaKind.NEIGHBOURHOOD, "name": neighbourhood_display_name(raw)}
-        if raw in shapes:
-            defaults |= {"geometry": shapes[raw], "geometry_source": self.neighbourhood_source}
-            self.report.neighbourhood_geometries += 1
-        area, _ = Area.objects.update_or_create(municipality=self.municipality, code=code, defaults=defaults)
-        self.areas[code] = area
-        return area
-
     # --- organisations ----------------------------------------------------------
 
     def _org(self, key: str, **fields) -> Organisation:
@@ -204,8 +184,8 @@ class ConfigurationLoader:
         self.orgs[key] = org
         return org
 
-    def _organisations(self, config: dict, municipality_config: dict) -> None:
-        for item in config.get("organisations", []):
+    def _organisations(self, document: dict) -> None:
+        for item in document.get("organisations", []):
             self._org(
                 item["key"],
                 name=item["name"],
@@ -215,29 +195,10 @@ class ConfigurationLoader:
                 parent=self.orgs.get(item.get("parent", "")),
                 committee=self.orgs.get(item.get("committee", "")),
                 area=self.areas.get(item.get("district", "")),
+                valid_from=item.get("valid_from"),
+                valid_to=item.get("valid_to"),
             )
-        for district in municipality_config.get("districts", []):
-            area = self.areas[district["code"]]
-            validity = {
-                "valid_from": area.valid_from,
-                "valid_to": area.valid_to,
-                "area": area,
-                "is_example": district.get("example", False),
-            }
-            committee = self._org(
-                f"sdn-{district['code']}",
-                name=f"{district['genitive']} stadsdelsnämnd",
-                kind=OrganisationKind.COMMITTEE,
-                **validity,
-            )
-            self._org(
-                f"sdf-{district['code']}",
-                name=f"{district['genitive']} stadsdelsförvaltning",
-                kind=OrganisationKind.DISTRICT_ADMINISTRATION,
-                committee=committee,
-                **validity,
-            )
-        region_key = municipality_config["municipality"].get("police_region")
+        region_key = document["municipality"].get("police_region")
         if region_key in self.orgs:
             self.municipality.police_region = self.orgs[region_key]
             self.municipality.save()
@@ -259,9 +220,9 @@ class ConfigurationLoader:
 
     # --- agreements -------------------------------------------------------------
 
-    def _agreements(self, config: dict) -> None:
+    def _agreements(self, document: dict) -> None:
         versions: dict[str, AgreementVersion] = {}
-        for item in config.get("agreements", []):
+        for item in document.get("agreements", []):
             agreement, _ = Agreement.objects.update_or_create(
                 municipality=self.municipality,
                 title=item["title"],
@@ -276,7 +237,7 @@ class ConfigurationLoader:
             self.agreements[item["key"]] = agreement
             for data in item.get("versions", []):
                 versions[data["key"]] = self._version(agreement, data, versions, item.get("versions", []))
-        for link in config.get("lineage", []):
+        for link in document.get("lineage", []):
             PriorityAreaLineage.objects.update_or_create(
                 from_area=self.priority_areas[link["from"]],
                 to_area=self.priority_areas[link["to"]],
@@ -377,22 +338,54 @@ class ConfigurationLoader:
             self.priority_areas[data["key"]] = area
         return area
 
-    def _checklist(self, config: dict) -> None:
-        for order, name in enumerate(config.get("categories", []), start=1):
+    def _bodies(self, items: list[dict]) -> None:
+        bodies: dict[str, Body] = {}
+        for item in items:
+            body, _ = Body.objects.update_or_create(
+                municipality=self.municipality,
+                name=item["name"],
+                defaults={
+                    "kind": item["kind"],
+                    "mandate": item.get("mandate", ""),
+                    "mandate_basis": item.get("mandate_basis", ""),
+                    "is_example": item.get("example", False),
+                    "agreement": self.agreements.get(item.get("agreement", "")),
+                    "parent": bodies.get(item.get("parent", "")),
+                },
+            )
+            body.full_clean()
+            bodies[item["name"]] = body
+            for seat in item.get("seats", []):
+                Seat.objects.update_or_create(
+                    body=body,
+                    organisation=self.orgs[seat["org"]],
+                    role_title=seat["role"],
+                    defaults={"count": seat.get("count", 1), "is_chair": seat.get("chair", False)},
+                )
+            for duty in item.get("reports", []):
+                ReportingDuty.objects.update_or_create(
+                    body=body,
+                    committee=self.orgs[duty["to"]],
+                    subject=duty["subject"],
+                    defaults={"frequency": duty["frequency"], "first_due": duty["first_due"]},
+                )
+
+    def _checklist(self, document: dict) -> None:
+        for order, name in enumerate(document.get("checklist", []), start=1):
             ObservationCategory.objects.update_or_create(
                 municipality=self.municipality, name=name, defaults={"order": order}
             )
 
-    def _measure_kinds(self, config: dict) -> None:
-        for order, item in enumerate(config.get("kinds", []), start=1):
+    def _measure_kinds(self, document: dict) -> None:
+        for order, item in enumerate(document.get("measure_kinds", []), start=1):
             MeasureKind.objects.update_or_create(
                 municipality=self.municipality,
                 code=item["code"],
                 defaults={"name": item["name"], "description": item.get("description", ""), "order": order},
             )
 
-    def _indicators(self, config: dict) -> None:
-        for item in config.get("indicators", []):
+    def _indicators(self, document: dict) -> None:
+        for item in document.get("indicators", []):
             indicator, _ = Indicator.objects.update_or_create(
                 municipality=self.municipality,
                 code=item["code"],

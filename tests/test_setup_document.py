@@ -1,0 +1,94 @@
+"""A municipality's set-up as one file: exported, imported elsewhere and
+exported again, it is the same document."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from samverkan.configurations.document import DocumentError, dumps, export_setup, loads
+from samverkan.configurations.loader import CONFIGURATIONS
+from samverkan.configurations.services import load_configuration, setup_load
+from samverkan.governance.models import Body
+from samverkan.organisations.models import Area, Municipality, Organisation
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_exported_setup_imports_elsewhere_and_exports_the_same():
+    stockholm = load_configuration(
+        "stockholm", demo=True, neighbourhood_file=CONFIGURATIONS / "stockholm/data/stadsdelar.geo.json"
+    ).municipality
+    exported = dumps(export_setup(stockholm))
+    counts = {
+        "areas": Area.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "bodies": Body.objects.count(),
+    }
+    document = loads(exported)
+    assert document["municipality"]["code"] == "0180" and document["bodies"]
+    assert any(a.get("geometry") for a in document["areas"])
+
+    call_command("flush", interactive=False, verbosity=0)  # another installation
+    assert not Municipality.objects.exists()
+    again = setup_load(loads(exported), label="test").municipality
+    assert {
+        "areas": Area.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "bodies": Body.objects.count(),
+    } == counts
+    assert dumps(export_setup(again)) == exported
+    # Loading it a second time changes nothing.
+    setup_load(loads(exported), label="test")
+    assert dumps(export_setup(again)) == exported
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe\x00", "UTF-8"),
+        (b'{"format": "samverkan-setup", "version": 1, "municipality"', "JSON"),
+        (b'{"format": "something-else"}', "set-up"),
+        (b'{"format": "samverkan-setup", "version": 99, "municipality": {"code": "1280"}}', "version"),
+        (b'{"format": "samverkan-setup", "version": 1, "municipality": {"code": "1280", "name": "M"}, '
+         b'"areas": [{"code": "a", "kind": "district", "name": "A", "valid_from": "2024-13-01"}]}', "date"),
+    ],
+)
+def test_a_broken_setup_file_is_refused_with_a_reason(content, message):
+    with pytest.raises(DocumentError, match=message):
+        loads(content)
+
+
+@pytest.mark.django_db
+def test_a_setup_that_refers_to_what_it_lacks_loads_nothing():
+    document = loads(
+        json.dumps(
+            {
+                "format": "samverkan-setup",
+                "version": 1,
+                "municipality": {"code": "1280", "name": "Malmö stad"},
+                "areas": [{"code": "n-1", "kind": "neighbourhood", "name": "Centrum"}],
+                "memberships": [{"neighbourhood": "n-1", "district": "missing"}],
+            }
+        ).encode()
+    )
+    with pytest.raises(DocumentError, match="missing"):
+        setup_load(document, label="test")
+    assert not Municipality.objects.filter(code="1280").exists()
+
+
+@pytest.mark.django_db
+def test_a_setup_with_a_personal_identity_number_is_refused():
+    document = loads(
+        json.dumps(
+            {
+                "format": "samverkan-setup",
+                "version": 1,
+                "municipality": {"code": "1280", "name": "Malmö stad"},
+                "organisations": [{"key": "x", "kind": "committee", "name": "Nämnd 19811218-9876"}],
+            }
+        ).encode()
+    )
+    with pytest.raises(DocumentError, match="personal identity number"):
+        setup_load(document, label="test")
+    assert not Municipality.objects.filter(code="1280").exists()
