@@ -34,6 +34,7 @@ urlpatterns = [
     path("areas/", include("samverkan.organisations.urls")),
     path("bodies/", include("samverkan.governance.urls")),
     path("audit/", include("samverkan.audit.urls")),
+    path("setup/", include("samverkan.configurations.urls")),
     path("imports/", include("samverkan.datasources.urls")),
     path("observations/", include("samverkan.datasources.observation_urls")),
     path("pictures/", include("samverkan.situations.urls")),

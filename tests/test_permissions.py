@@ -251,6 +251,10 @@ def _indicator(o):
     return Indicator.objects.filter(municipality__code="0180").first().pk
 
 
+def _setup_url(name):
+    return lambda o: reverse(f"setup:{name}")
+
+
 # name → (how to build the URL from the objects, expected status per role)
 GET_ROUTES = {
     "start": (lambda o: reverse("start"), EVERYONE),
@@ -376,6 +380,25 @@ GET_ROUTES = {
         {role: 200 for role in ROLES} | {"anonymous": 200},
     ),
     "audit:log": (lambda o: reverse("audit:log"), only(Role.ADMINISTRATOR)),
+    **{
+        f"setup:{name}": (_setup_url(name), only(Role.ADMINISTRATOR))
+        for name in (
+            "progress",
+            "municipality",
+            "boundary",
+            "areas",
+            "organisations",
+            "people",
+            "bodies",
+            "coordination",
+            "agreement",
+            "export",
+        )
+    },
+    # Adding a municipality and loading a set-up file are posted only.
+    "setup:municipality_add": (lambda o: reverse("setup:municipality_add"), only(otherwise=405)),
+    "setup:import": (lambda o: reverse("setup:import"), only(otherwise=405)),
+    "plans:law": (lambda o: reverse("plans:law"), EVERYONE),
     "imports:list": (lambda o: reverse("imports:list"), only(*WRITERS)),
     "imports:detail": (lambda o: reverse("imports:detail", args=[o["batch"].pk]), only(*WRITERS)),
     "imports:original": (lambda o: reverse("imports:original", args=[o["batch"].pk]), only(*WRITERS)),
@@ -608,6 +631,23 @@ POST_ROUTES = {
         lambda o: reverse("plans:annual_send", args=[o["annual"].pk]),
         only(Role.ADMINISTRATOR, Role.PREPARATION_GROUP, allowed_status=302),
     ),
+    # The set-up pages: only administrators; the posted data is no valid step.
+    **{
+        f"setup:{name}": (
+            _setup_url(name),
+            only(Role.ADMINISTRATOR, allowed_status=400),
+        )
+        for name in ("areas", "organisations", "people", "bodies", "coordination", "agreement")
+    },
+    "setup:municipality": (
+        lambda o: reverse("setup:municipality"),
+        only(Role.ADMINISTRATOR, allowed_status=302),
+    ),
+    "setup:municipality_add": (
+        lambda o: reverse("setup:municipality_add"),
+        only(Role.ADMINISTRATOR, allowed_status=400),
+    ),
+    "setup:import": (lambda o: reverse("setup:import"), only(Role.ADMINISTRATOR, allowed_status=302)),
     "plans:communications": (lambda o: reverse("plans:communications"), only(*WRITERS, allowed_status=400)),
     "plans:communication": (
         lambda o: reverse("plans:communication", args=[o["message"].pk]),

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from samverkan.configurations.document import DocumentError, dumps, export_setup, loads
 from samverkan.configurations.loader import CONFIGURATIONS
@@ -50,12 +51,15 @@ def test_an_exported_setup_imports_elsewhere_and_exports_the_same():
         (b'{"format": "samverkan-setup", "version": 1, "municipality"', "JSON"),
         (b'{"format": "something-else"}', "set-up"),
         (b'{"format": "samverkan-setup", "version": 99, "municipality": {"code": "1280"}}', "version"),
-        (b'{"format": "samverkan-setup", "version": 1, "municipality": {"code": "1280", "name": "M"}, '
-         b'"areas": [{"code": "a", "kind": "district", "name": "A", "valid_from": "2024-13-01"}]}', "date"),
+        (
+            b'{"format": "samverkan-setup", "version": 1, "municipality": {"code": "1280", "name": "M"}, '
+            b'"areas": [{"code": "a", "kind": "district", "name": "A", "valid_from": "2024-13-01"}]}',
+            "date",
+        ),
     ],
 )
 def test_a_broken_setup_file_is_refused_with_a_reason(content, message):
-    with pytest.raises(DocumentError, match=message):
+    with translation.override("en"), pytest.raises(DocumentError, match=message):
         loads(content)
 
 
@@ -89,6 +93,6 @@ def test_a_setup_with_a_personal_identity_number_is_refused():
             }
         ).encode()
     )
-    with pytest.raises(DocumentError, match="personal identity number"):
+    with translation.override("en"), pytest.raises(DocumentError, match="personal identity number"):
         setup_load(document, label="test")
     assert not Municipality.objects.filter(code="1280").exists()

@@ -19,6 +19,16 @@ def is_administrator(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role == Role.ADMINISTRATOR)
 
 
+def can_set_up(user: User, municipality: Municipality) -> bool:
+    """Walk the municipality's set-up steps: its administrators."""
+    return is_administrator(user) and in_municipality(user, municipality)
+
+
+def can_add_municipality(user: User) -> bool:
+    """Add a municipality to the installation, or load one's set-up file: the installation's administrators."""
+    return user.is_authenticated and user.is_superuser
+
+
 def user_municipality(user: User) -> Municipality | None:
     return user.municipality if user.is_authenticated else None
 

@@ -17,6 +17,8 @@ The document is a dict of plain values (JSON as a file, dates as ISO text):
     checklist      observation categories, in order
     measure_kinds  code, name, description
     bodies         name, kind, agreement, parent (a body name), mandate, mandate_basis, seats, reports
+    setup          subdivision, coordinator (an organisation key), coordinator_role,
+                   plan_body (a body name), comparison_group (municipality codes)
 
 A configuration folder of TOML files (stockholm/) is read into the same
 document (read_folder), so Stockholm loads through the same path as an
@@ -35,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import Agreement, AgreementVersion, PriorityArea, PriorityAreaLineage
 from samverkan.configurations.loader import neighbourhood_display_name, read_config_file
+from samverkan.configurations.models import MunicipalitySetup
 from samverkan.datasources.models import ObservationCategory
 from samverkan.governance.models import Body
 from samverkan.indicators.models import Indicator
@@ -321,7 +324,23 @@ def export_setup(municipality: Municipality) -> dict[str, Any]:
             for kind in MeasureKind.objects.filter(municipality=municipality).order_by("order", "code")
         ],
         "bodies": _bodies(municipality, agreement_key, org_key),
+        "setup": _setup(municipality, org_key),
     }
+
+
+def _setup(municipality: Municipality, org_key: dict[int, str]) -> dict[str, Any]:
+    setup = MunicipalitySetup.objects.filter(municipality=municipality).select_related("plan_body").first()
+    if setup is None:
+        return {}
+    return _clean(
+        {
+            "subdivision": setup.subdivision,
+            "coordinator": org_key.get(setup.coordinator_id or 0, ""),
+            "coordinator_role": setup.coordinator_role,
+            "plan_body": setup.plan_body.name if setup.plan_body else "",
+            "comparison_group": setup.comparison_group,
+        }
+    )
 
 
 def _parents_first(orgs: list[Organisation]) -> list[Organisation]:
@@ -548,5 +567,7 @@ def loads(data: bytes) -> dict[str, Any]:
     for section in SECTIONS:
         if not isinstance(document.get(section, []), list):
             raise DocumentError(_("'%(section)s' should be a list.") % {"section": section})
+    if not isinstance(document.get("setup") or {}, dict):
+        raise DocumentError(_("'%(section)s' should be a table.") % {"section": "setup"})
     result: dict[str, Any] = _dates(document)
     return result

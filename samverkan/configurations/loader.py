@@ -22,6 +22,7 @@ from samverkan.agreements.models import (
     Scope,
     TextSection,
 )
+from samverkan.configurations.models import MunicipalitySetup, Subdivision
 from samverkan.datasources.models import ObservationCategory
 from samverkan.governance.models import Body, ReportingDuty, Seat
 from samverkan.indicators.models import Indicator
@@ -116,7 +117,26 @@ class ConfigurationLoader:
         self._checklist(document)
         self._measure_kinds(document)
         self._bodies(document.get("bodies", []))
+        self._setup(document.get("setup") or {})
         return self.report
+
+    def _setup(self, data: dict) -> None:
+        """The municipality's set-up decisions; without them, its sub-areas follow from its areas."""
+        setup, _created = MunicipalitySetup.objects.get_or_create(municipality=self.municipality)
+        kinds = set(Area.objects.filter(municipality=self.municipality).values_list("kind", flat=True))
+        setup.subdivision = (
+            data.get("subdivision")
+            or setup.subdivision
+            or (Subdivision.DISTRICTS if AreaKind.DISTRICT in kinds else "")
+        )
+        if "coordinator" in data:
+            setup.coordinator = self.orgs[data["coordinator"]]
+        setup.coordinator_role = data.get("coordinator_role", setup.coordinator_role)
+        if "plan_body" in data:
+            setup.plan_body = Body.objects.get(municipality=self.municipality, name=data["plan_body"])
+        setup.comparison_group = data.get("comparison_group", setup.comparison_group)
+        setup.full_clean()
+        setup.save()
 
     # --- municipality and areas -------------------------------------------------
 

@@ -36,7 +36,9 @@ def import_list(request) -> HttpResponse:
     municipality = require_municipality(request)
     if not permissions.can_import(request.user, municipality):
         raise PermissionDenied
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind", "")}
+    )
     if request.method == "POST" and form.is_valid():
         filename, data = form.name_and_data()
         in_background = len(data) > settings.SAMVERKAN_BACKGROUND_IMPORT_BYTES

@@ -13,6 +13,7 @@ from samverkan.core.models import AppendOnly
 
 
 class BodyKind(models.TextChoices):
+    CRIME_PREVENTION_COUNCIL = "crime_prevention_council", _("Crime prevention council")
     CENTRAL_STEERING_GROUP = "central_steering_group", _("Central steering group")
     PREPARATION_GROUP = "preparation_group", _("City-wide preparation group")
     LOCAL_STEERING_GROUP = "local_steering_group", _("Local steering group")

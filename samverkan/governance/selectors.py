@@ -24,16 +24,21 @@ def body_findings(body: Body) -> list[str]:
 
 def deciding_bodies(agreement) -> QuerySet[Body]:
     """The bodies that decide for an agreement's district: the local
-    steering group (and working groups) of a local agreement; the central
-    steering and preparation groups for the overarching one, or for a
-    district that has not formed its local steering group yet."""
+    steering group (and working groups) of a local agreement; the crime
+    prevention council and the central steering and preparation groups for
+    the overarching one, or for a district that has not formed its local
+    steering group yet."""
     if agreement.area_id is not None:
         local = Body.objects.filter(agreement=agreement).order_by("kind", "name")
         if local.exists():
             return local
     return Body.objects.filter(
         municipality=agreement.municipality,
-        kind__in=[BodyKind.CENTRAL_STEERING_GROUP, BodyKind.PREPARATION_GROUP],
+        kind__in=[
+            BodyKind.CRIME_PREVENTION_COUNCIL,
+            BodyKind.CENTRAL_STEERING_GROUP,
+            BodyKind.PREPARATION_GROUP,
+        ],
     ).order_by("kind", "name")
 
 

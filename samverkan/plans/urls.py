@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from samverkan.plans.views import communications, compilations, follow_up, plans
+from samverkan.plans.views import communications, compilations, follow_up, law, plans
 
 app_name = "plans"
 
@@ -38,6 +38,7 @@ urlpatterns = [
     path("reports/<int:pk>/submit/", follow_up.report_submit, name="report_submit"),
     path("reports/<int:pk>/overrides/", follow_up.override_add, name="override_add"),
     path("reports/<int:pk>/progress.<table:fmt>", follow_up.report_export, name="report_export"),
+    path("law/", law.law, name="law"),
     path("annual/", compilations.annual_list, name="annual_list"),
     path("annual/<int:pk>/", compilations.annual_detail, name="annual"),
     path("annual/<int:pk>/send/", compilations.annual_send, name="annual_send"),

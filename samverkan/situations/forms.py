@@ -31,8 +31,11 @@ class PictureForm(forms.Form):
 
     def __init__(self, *args, agreements, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agreement"].queryset = agreements.filter(scope=Scope.LOCAL)
+        # The districts' local agreements; for a municipality without districts, its own agreement.
+        self.fields["agreement"].queryset = agreements
         self.fields["agreement"].empty_label = CHOOSE
+        if not agreements.filter(scope=Scope.LOCAL).exists():
+            self.fields["agreement"].label = _("Agreement")
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -5,13 +5,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from shapely.geometry import Point, shape
 
 from samverkan.agreements.compliance import adopted_centrals, central_versions_in_force
 from samverkan.agreements.models import MandatoryCategory, PriorityArea
 from samverkan.agreements.selectors import latest_adopted, version_in_force
 from samverkan.datasources.models import Observation
-from samverkan.organisations.models import Municipality, Organisation, OrganisationKind
+from samverkan.organisations.models import Area, AreaKind, Municipality, Organisation, OrganisationKind
 from samverkan.organisations.selectors import area_choices
 from samverkan.situations.models import Criterion, JointAnalysis, PartyPicture, Problem, SituationPicture
 
@@ -129,6 +130,17 @@ def mandatory_categories(areas: list[PriorityArea]) -> list[MandatoryCategory]:
     ):
         found.setdefault(category.name, category)
     return list(found.values())
+
+
+def pictures_cover_whole_municipality(municipality: Municipality) -> bool:
+    """A municipality without districts draws its situation picture for the whole
+    municipality, under its agreement with the police; one with districts draws
+    one per district, under the districts' local agreements."""
+    return (
+        not Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT)
+        .valid_on(timezone.localdate())
+        .exists()
+    )
 
 
 def picture_areas(picture: SituationPicture, *, mapped_only: bool = False):

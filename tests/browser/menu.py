@@ -12,6 +12,8 @@ GROUPS = {
     "Dataimport": "Läge och data",
     "Åtgärdsplaner": "Planer och organ",
     "Organ": "Planer och organ",
+    "Lagkrav": "Planer och organ",
+    "Uppsättning": "Administration",
     "Händelselogg": "Administration",
 }
 

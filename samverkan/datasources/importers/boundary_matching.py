@@ -26,6 +26,7 @@ from pyproj import Geod
 from shapely.geometry import mapping, shape
 
 from samverkan.accounts.models import Role
+from samverkan.configurations.models import MunicipalitySetup, Subdivision
 from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row
 from samverkan.datasources.models import ImportBatch
@@ -220,6 +221,10 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
             properties.get(choice.code_field, "") if choice.code_field else "",
         )
 
+    statistical = _statistical_areas(batch, fields, choice)
+    if statistical:
+        return _plan_statistical_areas(batch, parsed, result, fields, choice, statistical)
+
     matches = {t.kind: sum(t.find(*keys(row)) is not None for row in parsed.rows) for t in found}
     target = max(found, key=lambda t: matches[t.kind])
     if parsed.rows and matches[target.kind] == 0:
@@ -267,6 +272,79 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
         else:
             parsed.notes.append(_area_change(obj, geometry))
             result.changed.append((obj, {"geometry": geometry, "geometry_source": batch.filename[:300]}))
+    return result
+
+
+def _statistical_areas(batch: ImportBatch, fields: list[Field], choice: Choice) -> str:
+    """'deso' or 'regso' when the municipality chose to be divided into Statistics
+    Sweden's areas and the file's code field holds codes of that kind."""
+    subdivision = (
+        MunicipalitySetup.objects.filter(municipality=batch.municipality)
+        .values_list("subdivision", flat=True)
+        .first()
+    )
+    if subdivision not in (Subdivision.DESO, Subdivision.REGSO):
+        return ""
+    code_field = next((f for f in fields if f.name == choice.code_field), None)
+    return subdivision if code_field is not None and code_field.code_kind == subdivision else ""
+
+
+def _plan_statistical_areas(
+    batch: ImportBatch,
+    parsed: ParseResult,
+    result: ImportPlan,
+    fields: list[Field],
+    choice: Choice,
+    kind: str,
+) -> ImportPlan:
+    """A national file of DeSO or RegSO areas: those whose code begins with the
+    municipality's code become its areas (added, or their shapes renewed);
+    the others are listed as elsewhere."""
+    municipality = batch.municipality
+    existing = {
+        area.code.upper(): area
+        for area in Area.objects.filter(municipality=municipality, kind=AreaKind.NEIGHBOURHOOD)
+    }
+    name_field = next((f for f in fields if f.name == choice.name_field), None)
+    own: dict[str, list[Row]] = defaultdict(list)
+    for row in parsed.rows:
+        code = row.data["properties"].get(choice.code_field or "", "").upper()
+        if code.startswith(municipality.code):
+            own[code].append(row)
+        else:
+            result.elsewhere[code or _("feature %(n)s") % {"n": row.line}] += 1
+    names = [name_field.name] if name_field is not None else []
+    # A name shared by several areas (the municipality's name on every DeSO) names none of them.
+    own_names = [rows[0].data["properties"].get(names[0], "") for rows in own.values()] if names else []
+    names_unique = bool(own_names) and len(set(own_names)) == len(own_names) and all(own_names)
+    if not own:
+        parsed.error(
+            None,
+            _("No %(kind)s code in the file begins with %(code)s, the municipality's code.")
+            % {"kind": code_kind_label(kind), "code": municipality.code},
+        )
+        return result
+    parsed.notes.append(
+        _(
+            "%(n)s %(kind)s areas of the municipality; %(elsewhere)s features of other municipalities are left alone."
+        )
+        % {"n": len(own), "kind": code_kind_label(kind), "elsewhere": sum(result.elsewhere.values())}
+    )
+    uploader = batch.uploaded_by
+    if uploader is not None and not (uploader.is_superuser or uploader.role == Role.ADMINISTRATOR):
+        parsed.error(None, _("Only the administrators may add the municipality's areas."))
+        return result
+    for code, rows in sorted(own.items()):
+        area = existing.get(code)
+        if area is None:
+            name = rows[0].data["properties"].get(names[0], "") if names_unique else ""
+            area = Area(municipality=municipality, kind=AreaKind.NEIGHBOURHOOD, code=code, name=name or code)
+        geometry = _joined(rows, area, parsed)
+        if area.pk is not None and area.geometry == geometry:
+            result.unchanged += 1
+            continue
+        parsed.notes.append(_area_change(area, geometry))
+        result.changed.append((area, {"geometry": geometry, "geometry_source": batch.filename[:300]}))
     return result
 
 

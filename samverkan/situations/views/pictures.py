@@ -27,8 +27,11 @@ from samverkan.situations.views.pages import evidence_form, joint_page, party_pa
 def picture_list(request) -> HttpResponse:
     municipality = require_municipality(request)
     agreements = municipality.agreements.all()
+    whole = selectors.pictures_cover_whole_municipality(municipality)
     creatable = [
-        a for a in agreements if a.scope == "local" and permissions.can_create_picture(request.user, a)
+        a
+        for a in agreements
+        if (a.scope == "local" or whole) and permissions.can_create_picture(request.user, a)
     ]
     form = None
     if creatable:

@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("code", help="municipality code, e.g. 0180")
-        parser.add_argument("file", nargs="?", type=Path, help="where to write it; standard output if left out")
+        parser.add_argument(
+            "file", nargs="?", type=Path, help="where to write it; standard output if left out"
+        )
 
     def handle(self, code, file, **options):
         municipality = Municipality.objects.filter(code=code).first()

@@ -1,0 +1,193 @@
+"""Where a municipality stands with the law on municipalities' responsibility
+for crime prevention (Lag (2023:196) om kommuners ansvar för
+brottsförebyggande arbete), year by year, read from what it has done in
+Samverkan, with the evidence for each requirement:
+
+- a situation picture of crime in the municipality's area (4 §) in its three
+  parts: a mapping of crime, its extent and consequences; other relevant
+  information; an analysis of the mapping and of the need for measures;
+- an action plan decided from it;
+- a coordinating function for the crime prevention work;
+- follow-up of what was decided.
+
+A picture counts for the whole municipality when its agreement covers the
+whole municipality, or when every current district has one for the year.
+Only submitted party pictures count: a party's draft is not evidence, and
+nobody else may see it.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samverkan.configurations.models import MunicipalitySetup
+from samverkan.organisations.models import Area, AreaKind, Municipality
+from samverkan.plans.models import ActionPlan, AnnualReport, FollowUpReport, PlanStatus, ReportStatus
+from samverkan.situations.models import Evidence, EvidenceSource, PictureStatus, SituationPicture
+
+
+@dataclass
+class Link:
+    label: str
+    url: str
+
+
+@dataclass
+class Requirement:
+    key: str
+    title: str
+    met: bool
+    detail: str
+    evidence: list[Link] = field(default_factory=list)
+    parts: list[tuple[str, bool]] = field(default_factory=list)
+
+
+@dataclass
+class LawYear:
+    year: int
+    requirements: list[Requirement]
+
+    @property
+    def met(self) -> int:
+        return sum(r.met for r in self.requirements)
+
+
+def _pictures(municipality: Municipality, year: int) -> tuple[list[SituationPicture], bool]:
+    """The year's situation pictures, and whether together they cover the municipality."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    pictures = list(
+        SituationPicture.objects.filter(
+            agreement__municipality=municipality, period_start__lte=end, period_end__gte=start
+        )
+        .select_related("agreement", "agreement__area")
+        .order_by("period_start", "pk")
+    )
+    whole = any(p.agreement.area_id is None for p in pictures)
+    districts = set(
+        Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT)
+        .valid_on(min(end, dt.date.today()))
+        .values_list("pk", flat=True)
+    )
+    covered = {p.agreement.area_id for p in pictures}
+    return pictures, whole or (bool(districts) and districts <= covered)
+
+
+def _picture_requirement(municipality: Municipality, year: int) -> Requirement:
+    pictures, covering = _pictures(municipality, year)
+    shown = Q(problem__party_picture__status=PictureStatus.SUBMITTED) | Q(problem__analysis__isnull=False)
+    evidence = Evidence.objects.filter(shown).filter(
+        Q(problem__party_picture__picture__in=pictures) | Q(problem__analysis__picture__in=pictures)
+    )
+    mapping = evidence.filter(source_kind=EvidenceSource.STATISTICS).exists()
+    other = evidence.exclude(source_kind=EvidenceSource.STATISTICS).exists()
+    analysed = [p for p in pictures if hasattr(p, "joint") and p.joint.adopted_decision is not None]
+    parts = [
+        (_("A mapping of crime, its extent and consequences"), covering and mapping),
+        (_("Other relevant information (surveys, citizens' and staff's perspectives)"), covering and other),
+        (_("An analysis of the mapping and of the need for measures (a decided prioritisation)"),
+         covering and bool(analysed)),
+    ]  # fmt: skip
+    if not pictures:
+        detail = _("No situation picture covers %(year)s.") % {"year": year}
+    elif not covering:
+        detail = _("The year's situation pictures do not cover the whole municipality.")
+    else:
+        detail = _("%(n)s situation pictures cover the year.") % {"n": len(pictures)}
+    return Requirement(
+        "picture",
+        _("Situation picture of crime in the municipality (4 §)"),
+        all(met for _label, met in parts),
+        detail,
+        [Link(p.title, reverse("situations:picture", args=[p.pk])) for p in pictures],
+        parts,
+    )
+
+
+def _plan_requirement(municipality: Municipality, year: int, setup: MunicipalitySetup | None) -> Requirement:
+    plans = list(
+        ActionPlan.objects.filter(agreement__municipality=municipality, year=year, status=PlanStatus.ADOPTED)
+        .select_related("agreement")
+        .prefetch_related("decisions__body")
+        .order_by("agreement__area", "priority_area__order", "pk")
+    )
+    decided = [(plan, decision) for plan in plans if (decision := plan.adopted_decision()) is not None]
+    links = [
+        Link(
+            _("%(plan)s, decided by %(body)s on %(date)s")
+            % {"plan": plan.heading, "body": decision.body, "date": f"{decision.decided_on:%Y-%m-%d}"},
+            reverse("plans:detail", args=[plan.pk]),
+        )
+        for plan, decision in decided
+    ]
+    if not decided:
+        detail = _("No action plan for %(year)s has been decided.") % {"year": year}
+    elif (
+        setup is not None
+        and setup.plan_body_id
+        and not any(d.body_id == setup.plan_body_id for _p, d in decided)
+    ):
+        detail = _("Decided, but not by %(body)s, which the municipality named to decide it.") % {
+            "body": setup.plan_body
+        }
+    else:
+        detail = _("%(n)s action plans decided.") % {"n": len(decided)}
+    return Requirement(
+        "plan", _("An action plan decided from the situation picture"), bool(decided), detail, links
+    )
+
+
+def _coordination_requirement(setup: MunicipalitySetup | None) -> Requirement:
+    named = setup is not None and bool(setup.coordinator_id and setup.coordinator_role)
+    return Requirement(
+        "coordination",
+        _("A coordinating function for the crime prevention work"),
+        named,
+        f"{setup.coordinator_role}, {setup.coordinator}" if setup is not None and named else _("Not named."),
+        [Link(_("Coordinating function"), reverse("setup:coordination"))],
+    )
+
+
+def _follow_up_requirement(municipality: Municipality, year: int) -> Requirement:
+    reports = list(
+        FollowUpReport.objects.filter(
+            plan__agreement__municipality=municipality, year=year, status=ReportStatus.SUBMITTED
+        )
+        .select_related("plan")
+        .order_by("as_of", "pk")
+    )
+    annual = AnnualReport.objects.filter(
+        municipality=municipality, year=year, status__in=[AnnualReport.Status.READY, AnnualReport.Status.SENT]
+    ).first()
+    links = [Link(str(report), reverse("plans:report", args=[report.pk])) for report in reports]
+    if annual is not None:
+        links.append(
+            Link(_("Yearly compilation %(year)s") % {"year": year}, reverse("plans:annual", args=[annual.pk]))
+        )
+    met = bool(reports) or annual is not None
+    detail = (
+        _("%(n)s follow-up reports submitted%(annual)s.")
+        % {"n": len(reports), "annual": _(", and the yearly compilation") if annual else ""}
+        if met
+        else _("Nothing of %(year)s has been followed up yet.") % {"year": year}
+    )
+    return Requirement("follow_up", _("Follow-up of the action plan"), met, detail, links)
+
+
+def law_status(municipality: Municipality, year: int) -> LawYear:
+    setup = (
+        MunicipalitySetup.objects.filter(municipality=municipality)
+        .select_related("coordinator", "plan_body")
+        .first()
+    )
+    return LawYear(
+        year,
+        [
+            _picture_requirement(municipality, year),
+            _plan_requirement(municipality, year, setup),
+            _coordination_requirement(setup),
+            _follow_up_requirement(municipality, year),
+        ],
+    )

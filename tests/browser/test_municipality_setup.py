@@ -1,0 +1,277 @@
+"""A municipality without districts – Umeå, not Stockholm – set up in
+Chromium through the set-up pages only (its boundary from a national file
+of all municipalities in SWEREF 99 TM), then through one yearly cycle at
+municipality level to the compilation as PDF, while the Lagkrav page turns
+green requirement by requirement. The admin site is never opened."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from samverkan.organisations.models import Municipality
+from tests.browser.menu import go
+from tests.browser.walk import Walk, invitation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+TODAY = dt.date.today()
+
+
+def law_met(walk: Walk) -> set[str]:
+    """The requirements met this year, as the Lagkrav page shows them."""
+    page = walk.page
+    go(page, "Lagkrav")
+    walk.check()
+    year = page.locator(f"section[aria-labelledby=law-{TODAY.year}]")
+    return set(
+        year.locator("li.requirement.met").evaluate_all("items => items.map(i => i.dataset.requirement)")
+    )
+
+
+def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year(
+    page, live_server, stockholm
+):
+    walk = Walk(page, live_server)
+
+    # --- the installation's administrator adds Umeå from the national list --------
+    walk.sign_in("admin")
+    go(page, "Uppsättning")
+    walk.check()
+    page.get_by_label("Kommun", exact=True).select_option(label="2480 Umeå (Västerbottens län)")
+    page.get_by_label("Namn i Samverkan").fill("Umeå kommun")
+    page.get_by_label("Kommunens förvaltning").fill("Kommunledningskontoret")
+    page.get_by_label("Förnamn").fill("Ulla")
+    page.get_by_label("Efternamn").fill("Umeå")
+    page.get_by_label("Användarnamn").fill("ume.admin")
+    page.get_by_role("button", name="Lägg till kommunen").click()
+    link = invitation(page)
+    umea = Municipality.objects.get(code="2480")
+    assert umea.police_region.name == "Polisregion Nord"
+    page.get_by_role("button", name="Logga ut").click()
+    walk.who = ""
+    walk.accept(link)
+
+    # --- Umeå's administrator walks the steps -------------------------------------
+    walk.sign_in("ume.admin")
+    go(page, "Uppsättning")
+    expect(page.get_by_text("1 av 8 steg klara.")).to_be_visible()
+    walk.check()
+    assert law_met(walk) == set()
+
+    go(page, "Uppsättning")
+    page.get_by_role("link", name="Kommungränsen").click()
+    page.get_by_role("link", name="Läs in en gränsfil").click()
+    expect(page.get_by_label("Källa")).to_have_value("boundaries")
+    page.locator("#id_file").set_input_files(str(FIXTURES / "kommuner_sweref99.geojson"))
+    page.get_by_role("button", name="Kontrollera filen").click()
+    expect(page.get_by_text(re.compile("Umeå kommun får en gräns"))).to_be_visible()
+    page.get_by_role("button", name="Importera").click()
+    expect(page.locator("#status")).to_have_text("Importerad")
+    umea.refresh_from_db()
+    assert umea.geometry is not None
+
+    go(page, "Uppsättning")
+    page.get_by_role("link", name="Delområden").click()
+    page.get_by_label("Inga: hela kommunen är ett område").check()
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("status")).to_contain_text("Sparat.")
+    walk.check()
+
+    page.get_by_role("link", name=re.compile("Nästa: Organisationer")).click()
+    for kind, name in [("Kommunstyrelse", "Kommunstyrelsen"), ("Lokalpolisområde", "Lokalpolisområde Umeå")]:
+        page.get_by_label("Typ").select_option(label=kind)
+        page.get_by_label("Namn", exact=True).fill(name)
+        page.get_by_role("button", name="Lägg till").click()
+        expect(page.get_by_role("status")).to_contain_text(f"{name} lades till.")
+    walk.check()
+
+    page.get_by_role("link", name=re.compile("Nästa: Personer och roller")).click()
+    links = {}
+    for username, first, organisation, role in [
+        ("ume.samordnare", "Sam", "Kommunledningskontoret", "Central beredningsgrupp"),
+        ("ume.polis", "Pia", "Lokalpolisområde Umeå", "Kommunpolis"),
+        ("ume.radet", "Rut", "Kommunstyrelsen", "Styrgruppsledamot"),
+    ]:
+        page.get_by_label("Förnamn").fill(first)
+        page.get_by_label("Efternamn").fill("Umeå")
+        page.get_by_label("Användarnamn").fill(username)
+        page.get_by_label("Organisation").select_option(label=organisation)
+        page.get_by_label("Roll", exact=True).select_option(label=role)
+        page.get_by_role("button", name="Lägg till").click()
+        links[username] = invitation(page)
+    walk.check()
+
+    page.get_by_role("link", name=re.compile("Nästa: Organ")).click()
+    body = page.locator("form").filter(has=page.locator("input[name=action][value=body]"))
+    body.get_by_label("Typ").select_option(label="Brottsförebyggande råd")
+    body.get_by_label("Namn").fill("Brottsförebyggande rådet i Umeå")
+    body.get_by_role("button", name="Lägg till").click()
+    seat = page.locator("form").filter(has=page.locator("input[name=action][value=seat]"))
+    for organisation, role, chair in [
+        ("Kommunstyrelsen", "Kommunstyrelsens ordförande", True),
+        ("Lokalpolisområde Umeå", "Lokalpolisområdeschef", False),
+    ]:
+        seat.get_by_label("Organisation").select_option(label=organisation)
+        seat.get_by_label("Roll").fill(role)
+        if chair:
+            seat.get_by_label("Ordförande").check()
+        seat.get_by_role("button", name="Lägg till platsen").click()
+        expect(page.get_by_role("status")).to_contain_text("Platsen lades till.")
+    walk.check()
+
+    page.get_by_role("link", name=re.compile("Nästa: Samordningsfunktion")).click()
+    page.get_by_label("Organisation med samordningsfunktionen").select_option(label="Kommunledningskontoret")
+    page.get_by_label("Samordningsfunktion", exact=True).fill("Brottsförebyggande samordnare")
+    page.get_by_label("Organ som beslutar åtgärdsplanen").select_option(
+        label="Brottsförebyggande rådet i Umeå"
+    )
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("status")).to_contain_text("Sparat.")
+    walk.check()
+    assert law_met(walk) == {"coordination"}
+
+    go(page, "Uppsättning")
+    page.get_by_role("link", name="Den första överenskommelsen").click()
+    page.locator("#id_agreement-title").fill("Samverkansöverenskommelse Umeå")
+    page.locator("#id_version-label").fill(f"Överenskommelse {TODAY.year}")
+    page.locator("#id_version-valid_from").fill(f"{TODAY.year}-01-01")
+    parties = page.get_by_role("group", name="Parter")
+    parties.get_by_label("Kommunledningskontoret").check()
+    parties.get_by_label("Lokalpolisområde Umeå").check()
+    page.locator("#id_areas-0-name").fill("Trygga offentliga miljöer")
+    page.locator("#id_areas-0-goals").fill("Ökad trygghet i centrum\nFärre skadegörelsebrott")
+    page.get_by_role("button", name="Lägg till överenskommelsen").click()
+    expect(page.get_by_role("status")).to_contain_text("Samverkansöverenskommelse Umeå lades till.")
+    walk.check()
+    go(page, "Uppsättning")
+    expect(page.get_by_text("8 av 8 steg klara.")).to_be_visible()
+    page.get_by_role("button", name="Logga ut").click()
+    walk.who = ""
+    for link in links.values():
+        walk.accept(link)
+
+    # --- the situation picture for the whole municipality -------------------------
+    walk.sign_in("ume.samordnare")
+    go(page, "Lägesbilder")
+    walk.check()
+    page.get_by_label("Överenskommelse", exact=True).select_option(label="Samverkansöverenskommelse Umeå")
+    page.get_by_label("Titel").fill(f"Lägesbild Umeå {TODAY.year}")
+    page.get_by_label("Period från").fill(f"{TODAY.year}-01-01")
+    page.get_by_label("Period till").fill(f"{TODAY.year}-12-31")
+    page.get_by_role("button", name="Skapa").click()
+    picture_url = page.url
+
+    def draw(title, place, evidence):
+        page.goto(picture_url)
+        page.get_by_role("button", name="Starta vår lägesbild").click()
+        page.get_by_role("textbox", name=re.compile("^Problem")).fill(title)
+        page.get_by_role("textbox", name=re.compile("^Var\\b")).fill(place)
+        page.get_by_role("button", name="Lägg till problem").click()
+        expect(page.get_by_role("heading", name=title)).to_be_visible()
+        for kind, text in evidence:
+            page.get_by_text("Bifoga underlag").click()
+            page.get_by_label("Typ av källa").select_option(label=kind)
+            page.get_by_label("Vad det visar").fill(text)
+            page.get_by_role("button", name="Bifoga", exact=True).click()
+            expect(page.get_by_text(text)).to_be_visible()
+        walk.check()
+        page.get_by_role("button", name="Lämna in vår lägesbild").click()
+
+    draw(
+        "Skadegörelse kring Vasaplan",
+        "Vasaplan",
+        [("Statistik", "Anmälda skadegörelsebrott har ökat i centrum"),
+         ("Trygghetsmätning", "Fler känner sig otrygga vid Vasaplan på kvällen")],
+    )  # fmt: skip
+    walk.sign_in("ume.polis")
+    draw("Ungdomsgrupper vid Rådhustorget", "Rådhustorget", [("Statistik", "Fler ordningsstörningar")])
+    page.get_by_role("link", name="Öppna den gemensamma analysen").click()
+    joint_url = page.url
+    walk.check()
+
+    walk.sign_in("ume.samordnare")
+    page.goto(joint_url)
+    steps = page.get_by_role("navigation", name="Den gemensamma analysens steg")
+    steps.get_by_role("link", name="3. Prioritering").click()
+    page.get_by_label("Frekvens: Skadegörelse kring Vasaplan").select_option("3")
+    page.get_by_role("button", name="Spara poäng").click()
+    walk.check()
+
+    walk.sign_in("ume.radet")
+    page.goto(joint_url)
+    steps.get_by_role("link", name="5. Beslut och versioner").click()
+    decision = page.locator("section[aria-labelledby=decision-heading]")
+    decision.get_by_label("Beslutat av").select_option(label="Brottsförebyggande rådet i Umeå")
+    decision.get_by_label("Beslutsdatum").fill(TODAY.isoformat())
+    decision.get_by_label("Protokollhänvisning").fill("§ 3")
+    decision.get_by_role("group", name="Prioriterade problem").get_by_label(
+        "Skadegörelse kring Vasaplan"
+    ).check()
+    decision.get_by_role("button", name="Registrera beslut").click()
+    expect(page.get_by_text("Beslutet registrerades.")).to_be_visible()
+    walk.check()
+    assert law_met(walk) == {"coordination", "picture"}
+
+    # --- the action plan, decided by the council, and its follow-up ---------------
+    walk.sign_in("ume.samordnare")
+    page.goto(joint_url)
+    page.get_by_role("link", name=re.compile("Skapa åtgärdsplan")).first.click()
+    create = page.locator("form").filter(has=page.get_by_role("button", name="Skapa"))
+    year = create.get_by_label(re.compile(r"^År:?$"))
+    if year.count():
+        year.fill(str(TODAY.year))
+    create.get_by_role("button", name="Skapa").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Åtgärdsplan")
+    plan_url = page.url
+    new = page.locator("section[aria-labelledby=measure-new]")
+    new.get_by_label(re.compile(r"^Åtgärd:?$")).fill("Trygghetsvandringar och belysning vid Vasaplan")
+    new.get_by_label("Prioriterat problem").select_option(label="Skadegörelse kring Vasaplan")
+    new.get_by_role("button", name="Lägg till åtgärden").click()
+    expect(page.get_by_text("Åtgärden lades till.")).to_be_visible()
+    walk.check()
+
+    walk.sign_in("ume.radet")
+    page.goto(plan_url)
+    adopt = page.locator("section[aria-labelledby=adopt-heading]")
+    adopt.get_by_label("Beslutat av").select_option(label="Brottsförebyggande rådet i Umeå")
+    adopt.get_by_label("Beslutsdatum").fill(TODAY.isoformat())
+    adopt.get_by_role("button", name="Anta planen").click()
+    expect(page.get_by_text("Beslutet att anta planen registrerades.")).to_be_visible()
+    walk.check()
+    assert law_met(walk) == {"coordination", "picture", "plan"}
+
+    walk.sign_in("ume.samordnare")
+    page.goto(plan_url)
+    start = page.locator("section[aria-labelledby=report-heading]")
+    start.get_by_label(re.compile(r"^År:?$")).fill(str(TODAY.year))
+    start.get_by_label("Tertial").select_option("1")
+    start.get_by_role("button", name="Påbörja uppföljningen").click()
+    line = page.get_by_role("group", name=re.compile("Trygghetsvandringar och belysning"))
+    line.get_by_label("Status").select_option(label="Pågår")
+    line.get_by_label("Framsteg (%)").fill("40")
+    page.get_by_label("Redogörelse").fill("Två vandringar är gjorda.")
+    page.get_by_role("button", name="Spara uppföljningen").click()
+    page.get_by_role("button", name="Lämna in uppföljningen").click()
+    expect(page.get_by_text(re.compile("Uppföljningen lämnades till"))).to_be_visible()
+    walk.check()
+    assert law_met(walk) == {"coordination", "picture", "plan", "follow_up"}
+
+    # --- the yearly compilation, as PDF --------------------------------------------
+    go(page, "Åtgärdsplaner")
+    page.get_by_role("link", name="Årssammanställningar").click()
+    page.get_by_label(re.compile(r"^År:?$")).fill(str(TODAY.year))
+    page.get_by_role("button", name="Ta fram").click()
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    expect(page.locator("#annual-status")).to_contain_text("Sammanställningen är klar.", timeout=15_000)
+    page.get_by_role("link", name="Visa den").click()
+    expect(page.get_by_text("Samverkansöverenskommelse Umeå").first).to_be_visible()
+    walk.check()
+    pdf = page.locator("a[href$='export.pdf']").first.get_attribute("href")
+    response = page.request.get(f"{live_server.url}{pdf}")
+    assert response.status == 200 and response.body().startswith(b"%PDF")
+    assert "Stockholm" not in page.locator("main").inner_text()
