@@ -321,43 +321,53 @@ def annual_docx(report) -> bytes:
             cells[0].text = row["district"]
             cells[1].text = figures.percent_text(row["progress"])
             cells[2].text, cells[3].text = str(row["measures"]), str(row["completed"])
-    document.add_heading(_("Districts"), level=1)
-    for district in content["districts"]:
-        document.add_heading(district["district"], level=2)
-        if not district["plans"]:
-            document.add_paragraph(
-                _("No action plan for the year.")
-                if district["agreement"]
-                else _("No local agreement registered")
-            )
-        for plan in district["plans"]:
-            document.add_heading(plan["plan"], level=3)
-            document.add_paragraph(
-                _("Measures: %(n)s. Progress: %(p)s. Latest follow-up: %(r)s.")
-                % {
-                    "n": plan["measures"],
-                    "p": figures.percent_text(plan["progress"]),
-                    "r": plan["report"] or _("none submitted"),
-                }
-            )
-            for title in plan["completed"]:
-                document.add_paragraph(_("Completed: %(t)s") % {"t": title}, style="List Bullet")
-        if district["trends"]:
-            document.add_heading(_("Indicator trends"), level=3)
-        for trend in district["trends"]:
-            document.add_paragraph(
-                f"{trend['indicator']}, {trend['area']}: {trend['reading']}. {trend['verdict_label']}. "
-                + _("Measures: %(titles)s") % {"titles": "; ".join(trend["measures"])},
-                style="List Bullet",
-            )
-            trend_chart = _trend_chart(trend)
-            if trend_chart:
-                document.add_picture(io.BytesIO(diagrams.to_png(trend_chart)), width=Cm(12))
+    parts = [(district["district"], district) for district in content["districts"]]
+    if content.get("central"):
+        document.add_heading(_("The whole municipality"), level=1)
+        _docx_part(document, content["central"]["agreement"], content["central"])
+    if parts or not content.get("central"):
+        document.add_heading(_("Districts"), level=1)
+    for title, district in parts:
+        _docx_part(document, title, district)
     document.add_heading(_("Plan for the coming year"), level=1)
     document.add_paragraph(report.next_year_plan or "–")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _docx_part(document: Any, title: str, district: dict) -> None:
+    """A district's part of the Word compilation, or the whole municipality's."""
+    from docx.shared import Cm
+
+    document.add_heading(title, level=2)
+    if not district["plans"]:
+        document.add_paragraph(
+            _("No action plan for the year.") if district["agreement"] else _("No local agreement registered")
+        )
+    for plan in district["plans"]:
+        document.add_heading(plan["plan"], level=3)
+        document.add_paragraph(
+            _("Measures: %(n)s. Progress: %(p)s. Latest follow-up: %(r)s.")
+            % {
+                "n": plan["measures"],
+                "p": figures.percent_text(plan["progress"]),
+                "r": plan["report"] or _("none submitted"),
+            }
+        )
+        for done in plan["completed"]:
+            document.add_paragraph(_("Completed: %(t)s") % {"t": done}, style="List Bullet")
+    if district["trends"]:
+        document.add_heading(_("Indicator trends"), level=3)
+    for trend in district["trends"]:
+        document.add_paragraph(
+            f"{trend['indicator']}, {trend['area']}: {trend['reading']}. {trend['verdict_label']}. "
+            + _("Measures: %(titles)s") % {"titles": "; ".join(trend["measures"])},
+            style="List Bullet",
+        )
+        trend_chart = _trend_chart(trend)
+        if trend_chart:
+            document.add_picture(io.BytesIO(diagrams.to_png(trend_chart)), width=Cm(12))
 
 
 def annual_xlsx(report) -> bytes:

@@ -146,7 +146,10 @@ def _coordination_requirement(setup: MunicipalitySetup | None) -> Requirement:
         _("A coordinating function for the crime prevention work"),
         named,
         f"{setup.coordinator_role}, {setup.coordinator}" if setup is not None and named else _("Not named."),
-        [Link(_("Coordinating function"), reverse("setup:coordination"))],
+        # The body that decides the action plan, whose page everyone of the municipality may read.
+        [Link(str(setup.plan_body), reverse("bodies:detail", args=[setup.plan_body_id]))]
+        if setup is not None and setup.plan_body_id
+        else [],
     )
 
 

@@ -24,12 +24,16 @@ def agreement_version_of(picture: SituationPicture):
 
 
 def picture_parties(picture: SituationPicture) -> list[Organisation]:
-    """The two parties who each draw their own picture: the district
-    administration and the local police area of the agreement in force."""
+    """The parties who each draw their own picture: the district administration
+    and the local police area of a district's agreement in force; for a
+    picture of the whole municipality, the parties of its agreement."""
     version = agreement_version_of(picture)
     if version is None:
         return []
-    return list(version.parties.filter(kind__in=PARTY_KINDS).order_by("kind"))
+    parties = version.parties.all()
+    if picture.agreement.area_id is not None:
+        parties = parties.filter(kind__in=PARTY_KINDS)
+    return list(parties.order_by("kind"))
 
 
 def both_submitted(picture: SituationPicture) -> tuple[PartyPicture, PartyPicture] | None:
