@@ -40,6 +40,17 @@ class AuditEvent(models.Model):
     object_pk = models.CharField(_("object"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=300)
     changes = models.JSONField(_("changes"), default=dict)
+    # Whose the changed thing is (or, failing that, the actor's): a municipality's
+    # administrators read its own events only. Kept when the municipality is not.
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("municipality"),
+    )
 
     objects = AuditQuerySet.as_manager()
 

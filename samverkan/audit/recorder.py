@@ -48,6 +48,25 @@ def snapshot(instance) -> dict:
     return data
 
 
+def municipality_of(instance, actor=None) -> int | None:
+    """The municipality a changed row belongs to: its own, the one it names
+    (most models have `municipality`, directly or as a property), else the
+    actor's. None for what belongs to the installation as a whole."""
+    if instance._meta.label == "organisations.Municipality":
+        return instance.pk
+    own = getattr(instance, "municipality_id", None)
+    if isinstance(own, int):
+        return own
+    try:
+        found = getattr(instance, "municipality", None)
+    except Exception:  # noqa: BLE001 - a half-built row may not reach its municipality
+        found = None
+    if found is not None and isinstance(getattr(found, "pk", None), int):
+        return int(found.pk)
+    organisation = getattr(actor, "organisation", None)
+    return organisation.municipality_id if organisation is not None else None
+
+
 def _record(instance, action: str, changes: dict) -> None:
     if _paused.get():
         return
@@ -60,6 +79,7 @@ def _record(instance, action: str, changes: dict) -> None:
         object_pk=str(instance.pk),
         object_repr=str(instance)[:300],
         changes=changes,
+        municipality_id=municipality_of(instance, actor),
     )
 
 
@@ -77,6 +97,7 @@ def record_reads(user, instances, *, why: str) -> None:
             object_pk=str(instance.pk),
             object_repr=str(instance)[:300],
             changes={"shown_in": why},
+            municipality_id=municipality_of(instance, user),
         )
         for instance in instances
     )

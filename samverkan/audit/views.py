@@ -5,12 +5,16 @@ from django.shortcuts import render
 
 from samverkan.accounts import permissions
 from samverkan.audit.models import AuditEvent
+from samverkan.core.http import require_municipality
 
 
 def audit_log(request) -> HttpResponse:
     if not permissions.can_view_audit(request.user):
         raise PermissionDenied
     events = AuditEvent.objects.select_related("actor")
+    if not request.user.is_superuser:
+        # A municipality's administrators read its own events; the installation's read all.
+        events = events.filter(municipality=require_municipality(request))
     model = request.GET.get("model", "").strip()
     actor = request.GET.get("actor", "").strip()
     if model:
@@ -18,7 +22,7 @@ def audit_log(request) -> HttpResponse:
     if actor:
         events = events.filter(actor_label=actor)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    models = AuditEvent.objects.order_by("model").values_list("model", flat=True).distinct()
+    models = events.order_by("model").values_list("model", flat=True).distinct()
     return render(
         request,
         "audit/log.html",

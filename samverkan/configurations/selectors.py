@@ -110,7 +110,18 @@ def setup_steps(municipality: Municipality) -> list[Step]:
             "agreement",
             str(_("The first agreement")),
             agreements.filter(~Q(areas=0)).exists() and goals > 0,
-            ", ".join(a.title for a in agreements) or str(_("None yet.")),
+            _agreements_summary(list(agreements)),
             "setup:agreement",
         ),
     ]
+
+
+def _agreements_summary(agreements: list[Agreement]) -> str:
+    """The agreements covering the whole municipality by title; the districts' by number."""
+    if not agreements:
+        return str(_("None yet."))
+    whole = [a.title for a in agreements if a.area_id is None]
+    local = len(agreements) - len(whole)
+    if not local:
+        return ", ".join(whole)
+    return str(_("%(titles)s and %(n)s local agreements") % {"titles": ", ".join(whole) or "–", "n": local})
