@@ -1,10 +1,12 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import User
 from samverkan.agreements.models import Agreement, AgreementVersion
 from samverkan.configurations.models import MunicipalitySetup, Subdivision
-from samverkan.configurations.register import known, known_municipalities
+from samverkan.configurations.register import code_for, known, known_municipalities
 from samverkan.core.forms import RowForm, model_choice
 from samverkan.core.personal_data import no_personal_identity_number, refuse_identity_number_in_name
 from samverkan.governance.models import Body, BodyKind
@@ -67,6 +69,41 @@ class MunicipalityForm(forms.ModelForm):
     class Meta:
         model = Municipality
         fields = ["name", "place_name"]
+
+
+class ComparisonForm(forms.Form):
+    municipalities = forms.CharField(
+        label=_("Comparison municipalities"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Municipalities like yours (size, kind, region) that its statistics are shown beside, "
+            "by name or code, separated by commas or lines: e.g. 'Lund, Helsingborg, 1380'."
+        ),
+    )
+
+    def __init__(self, *args, own: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.own = own
+
+    def clean_municipalities(self) -> list[str]:
+        codes, unknown = [], []
+        for part in re.split(r"[,;\n]+", self.cleaned_data["municipalities"]):
+            name = part.strip()
+            if not name:
+                continue
+            code = name if known(name) else code_for(name)
+            if code is None:
+                unknown.append(name)
+            elif code != self.own and code not in codes:
+                codes.append(code)
+        if unknown:
+            raise forms.ValidationError(
+                _("Not a Swedish municipality: %(names)s.") % {"names": ", ".join(unknown)}
+            )
+        if len(codes) > 30:
+            raise forms.ValidationError(_("At most 30 municipalities."))
+        return codes
 
 
 class SubdivisionForm(forms.Form):

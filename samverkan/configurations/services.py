@@ -106,6 +106,15 @@ def municipality_update(*, municipality: Municipality, name: str, place_name: st
 
 
 @transaction.atomic
+def comparison_group_set(*, municipality: Municipality, codes: list[str]) -> MunicipalitySetup:
+    setup = _setup(municipality)
+    setup.comparison_group = codes
+    setup.full_clean()
+    setup.save(update_fields=["comparison_group"])
+    return setup
+
+
+@transaction.atomic
 def subdivision_set(*, municipality: Municipality, subdivision: str, district_names: list[str]) -> int:
     """How the municipality is divided, and for districts of its own their
     names (new ones are added; existing ones stay). Returns how many were added."""

@@ -21,6 +21,7 @@ from samverkan.configurations.document import DocumentError, dumps, export_setup
 from samverkan.configurations.forms import (
     AgreementForm,
     BodyForm,
+    ComparisonForm,
     CoordinationForm,
     MunicipalityForm,
     NewMunicipalityForm,
@@ -31,6 +32,7 @@ from samverkan.configurations.forms import (
     VersionForm,
 )
 from samverkan.configurations.models import Subdivision
+from samverkan.configurations.register import known
 from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import AuthenticatedRequest, download, id_parameter, require_municipality
 from samverkan.datasources.models import ImportBatch
@@ -132,8 +134,30 @@ def municipality_add(request: AuthenticatedRequest) -> HttpResponse:
     return redirect("setup:progress")
 
 
+def _name_of(code: str) -> str:
+    found = known(code)
+    return found.name if found is not None else code
+
+
 def municipality_edit(request: AuthenticatedRequest) -> HttpResponse:
     municipality = _municipality(request)
+    setup = selectors.setup_of(municipality)
+    comparison = ComparisonForm(
+        initial={"municipalities": ", ".join(_name_of(code) for code in setup.comparison_group)},
+        own=municipality.code,
+        prefix="comparison",
+    )
+    if request.method == "POST" and request.POST.get("action") == "comparison":
+        comparison = ComparisonForm(request.POST, own=municipality.code, prefix="comparison")
+        if comparison.is_valid():
+            services.comparison_group_set(
+                municipality=municipality, codes=comparison.cleaned_data["municipalities"]
+            )
+            messages.success(request, _("Saved."))
+            return redirect("setup:municipality")
+        form = MunicipalityForm(instance=municipality)
+        return _step_page(request, municipality, "municipality", "configurations/municipality.html",
+                          {"form": form, "comparison": comparison}, invalid=True)  # fmt: skip
     form = MunicipalityForm(request.POST or None, instance=municipality)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
@@ -146,7 +170,7 @@ def municipality_edit(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("setup:municipality")
     return _step_page(request, municipality, "municipality", "configurations/municipality.html",
-                      {"form": form}, invalid=bool(form.errors))  # fmt: skip
+                      {"form": form, "comparison": comparison}, invalid=bool(form.errors))  # fmt: skip
 
 
 def boundary(request: AuthenticatedRequest) -> HttpResponse:

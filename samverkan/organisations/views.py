@@ -17,6 +17,7 @@ from samverkan.audit.recorder import record_reads
 from samverkan.core.http import AuthenticatedRequest, require_municipality
 from samverkan.datasources.models import Observation, PoliceEvent
 from samverkan.indicators.models import Indicator, PeriodKind
+from samverkan.indicators.national import comparisons
 from samverkan.indicators.selectors import PERIOD_KINDS, area_panels, city_figures, indicator_series
 from samverkan.organisations import selectors
 from samverkan.organisations.hotspots import grid_counts
@@ -44,7 +45,8 @@ def _current_districts(request: AuthenticatedRequest) -> tuple[list[Area], list[
 def area_list(request: AuthenticatedRequest) -> HttpResponse:
     """Every district on one map with its key figures, and the same figures as a table."""
     current, retired, today = _current_districts(request)
-    figures = city_figures(require_municipality(request), current, today)
+    municipality = require_municipality(request)
+    figures = city_figures(municipality, current, today)
     rows = [(area, [f.values.get(area.pk) for f in figures]) for area in current]
     return render(
         request,
@@ -55,6 +57,7 @@ def area_list(request: AuthenticatedRequest) -> HttpResponse:
             "today": today,
             "figures": figures,
             "rows": rows,
+            "comparisons": comparisons(municipality),
         },
     )
 

@@ -64,5 +64,20 @@ def test_the_main_pages_are_accessible(signed_in, live_server):
         "/imports/",
         "/observations/new/",
         f"/observations/new/?area={Area.objects.get(code='norra-innerstaden').pk}",
+        "/plans/law/",
+        *(
+            f"/setup/{step}"
+            for step in (
+                "",
+                "municipality/",
+                "boundary/",
+                "areas/",
+                "organisations/",
+                "people/",
+                "bodies/",
+                "coordination/",
+                "agreement/",
+            )
+        ),
     ]
     assert serious_on(page, live_server, paths) == {}

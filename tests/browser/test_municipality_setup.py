@@ -6,6 +6,7 @@ green requirement by requirement. The admin site is never opened."""
 
 import datetime as dt
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -33,10 +34,29 @@ def law_met(walk: Walk) -> set[str]:
     )
 
 
+class Laps:
+    """How long each step took in the browser, printed at the end (pytest -s shows it)."""
+
+    def __init__(self):
+        self.started = self.last = time.perf_counter()
+        self.laps: list[tuple[str, float]] = []
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((step, now - self.last))
+        self.last = now
+
+    def print(self) -> None:
+        for step, seconds in self.laps:
+            print(f"{step:<50} {seconds:6.1f} s")
+        print(f"{'in all':<50} {time.perf_counter() - self.started:6.1f} s")
+
+
 def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year(
     page, live_server, stockholm
 ):
     walk = Walk(page, live_server)
+    lap = Laps()
 
     # --- the installation's administrator adds Umeå from the national list --------
     walk.sign_in("admin")
@@ -55,6 +75,7 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
     page.get_by_role("button", name="Logga ut").click()
     walk.who = ""
     walk.accept(link)
+    lap("add the municipality from the national list")
 
     # --- Umeå's administrator walks the steps -------------------------------------
     walk.sign_in("ume.admin")
@@ -64,6 +85,7 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
     ).to_be_visible()  # the administration and the police region come with it
     walk.check()
     assert law_met(walk) == set()
+    lap("its administrator accepts and signs in")
 
     go(page, "Uppsättning")
     page.get_by_role("link", name="Kommungränsen").click()
@@ -76,6 +98,7 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
     expect(page.locator("#status")).to_have_text("Importerad")
     umea.refresh_from_db()
     assert umea.geometry is not None
+    lap("boundary from the national file")
 
     go(page, "Uppsättning")
     page.get_by_role("link", name="Delområden").click()
@@ -84,6 +107,7 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
     expect(page.get_by_role("status")).to_contain_text("Sparat.")
     walk.check()
 
+    lap("sub-areas: none")
     page.get_by_role("link", name=re.compile("Nästa: Organisationer")).click()
     for kind, name in [("Kommunstyrelse", "Kommunstyrelsen"), ("Lokalpolisområde", "Lokalpolisområde Umeå")]:
         page.get_by_label("Typ").select_option(label=kind)
@@ -92,6 +116,7 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
         expect(page.get_by_role("status")).to_contain_text(f"{name} lades till.")
     walk.check()
 
+    lap("organisations")
     page.get_by_role("link", name=re.compile("Nästa: Personer och roller")).click()
     links = {}
     for username, first, organisation, role in [
@@ -108,6 +133,7 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
         links[username] = invitation(page)
     walk.check()
 
+    lap("people and roles (three invited)")
     page.get_by_role("link", name=re.compile("Nästa: Organ")).click()
     body = page.locator("form").filter(has=page.locator("input[name=action][value=body]"))
     body.get_by_label("Typ").select_option(label="Brottsförebyggande råd")
@@ -126,6 +152,7 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
         expect(page.get_by_role("status")).to_contain_text("Platsen lades till.")
     walk.check()
 
+    lap("bodies and seats")
     page.get_by_role("link", name=re.compile("Nästa: Samordningsfunktion")).click()
     page.get_by_label("Organisation med samordningsfunktionen").select_option(label="Kommunledningskontoret")
     page.get_by_label(re.compile(r"^Samordningsfunktion:?$")).fill("Brottsförebyggande samordnare")
@@ -137,6 +164,7 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
     walk.check()
     assert law_met(walk) == {"coordination"}
 
+    lap("coordinating function")
     go(page, "Uppsättning")
     page.get_by_role("link", name="Den första överenskommelsen").click()
     page.locator("#id_agreement-title").fill("Samverkansöverenskommelse Umeå")
@@ -157,6 +185,7 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
     for link in links.values():
         walk.accept(link)
 
+    lap("first agreement; the invited choose passwords")
     # --- the situation picture for the whole municipality -------------------------
     walk.sign_in("ume.samordnare")
     go(page, "Lägesbilder")
@@ -201,6 +230,7 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
     joint_url = page.url
     walk.check()
 
+    lap("both parties' pictures with evidence")
     walk.sign_in("ume.samordnare")
     page.goto(joint_url)
     steps = page.get_by_role("navigation", name="Den gemensamma analysens steg")
@@ -224,6 +254,7 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
     walk.check()
     assert law_met(walk) == {"coordination", "picture"}
 
+    lap("joint analysis: scores and the council's decision")
     # --- the action plan, decided by the council, and its follow-up ---------------
     walk.sign_in("ume.samordnare")
     page.goto(joint_url)
@@ -252,6 +283,7 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
     walk.check()
     assert law_met(walk) == {"coordination", "picture", "plan"}
 
+    lap("action plan made and decided")
     walk.sign_in("ume.samordnare")
     page.goto(plan_url)
     start = page.locator("section[aria-labelledby=report-heading]")
@@ -268,6 +300,7 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
     walk.check()
     assert law_met(walk) == {"coordination", "picture", "plan", "follow_up"}
 
+    lap("follow-up submitted")
     # --- the yearly compilation, as PDF --------------------------------------------
     go(page, "Åtgärdsplaner")
     page.get_by_role("link", name="Årssammanställningar").click()
@@ -282,3 +315,5 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
     response = page.request.get(f"{live_server.url}{pdf}")
     assert response.status == 200 and response.body().startswith(b"%PDF")
     assert "Stockholm" not in page.locator("main").inner_text()
+    lap("yearly compilation and its PDF")
+    lap.print()
