@@ -14,6 +14,6 @@ urlpatterns = [
     path("bodies/", views.bodies, name="bodies"),
     path("coordination/", views.coordination, name="coordination"),
     path("agreement/", views.agreement, name="agreement"),
-    path("export/", views.setup_export, name="export"),
+    path("setup.json", views.setup_export, name="export"),
     path("import/", views.setup_import, name="import"),
 ]

@@ -284,6 +284,34 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
     assert law_met(walk) == {"coordination", "picture", "plan"}
 
     lap("action plan made and decided")
+
+    # --- a citizen promise, approved by both parties, on the public page ------------
+    walk.sign_in("ume.polis")
+    go(page, "Åtgärdsplaner")
+    page.get_by_role("link", name="Medborgarlöften och gemensam kommunikation").click()
+    form = page.locator("form").filter(has=page.get_by_role("button", name="Spara"))
+    form.get_by_label(re.compile(r"^Överenskommelse:?$")).select_option(
+        label="Samverkansöverenskommelse Umeå"
+    )
+    form.get_by_label("Typ").select_option(label="Medborgarlöfte")
+    form.get_by_label(re.compile(r"^År:?$")).fill(str(TODAY.year))
+    form.get_by_label("Titel").fill("Vi finns på Vasaplan varje fredagskväll")
+    form.get_by_label(re.compile(r"^Text:?$")).fill(
+        "Kommunen och polisen lovar att finnas på Vasaplan varje fredag."
+    )
+    form.get_by_role("button", name="Spara").click()
+    promise_url = page.url
+    page.get_by_role("button", name="Godkänn för min organisation").click()
+    expect(page.get_by_text("Din organisations godkännande registrerades.")).to_be_visible()
+    walk.check()
+    walk.sign_in("ume.samordnare")
+    page.goto(promise_url)
+    page.get_by_role("button", name="Godkänn för min organisation").click()
+    expect(page.get_by_text("Alla parter har godkänt texten; den är publicerad.")).to_be_visible()
+    walk.check()
+    public = page.request.get(f"{live_server.url}/public/2480/").text()
+    assert "Vi finns på Vasaplan varje fredagskväll" in public and "Umeå" in public
+    lap("citizen promise approved and published")
     walk.sign_in("ume.samordnare")
     page.goto(plan_url)
     start = page.locator("section[aria-labelledby=report-heading]")
