@@ -5,7 +5,7 @@ import pytest
 from samverkan.accounts.models import Role, User
 from samverkan.configurations.demo import DEMO_PASSWORD
 from samverkan.configurations.services import load_configuration
-from samverkan.organisations.models import Municipality, Organisation
+from samverkan.organisations.models import Municipality, Organisation, OrganisationKind
 
 # Live-server tests run Django in a thread beside Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -72,3 +72,13 @@ def cast(stockholm):
 def sign_in(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def other_municipality_admin(db):
+    """The administrator of another municipality of the same installation (Malmö)."""
+    malmo = Municipality.objects.create(code="1280", name="Malmö stad", place_name="Malmö")
+    office = Organisation.objects.create(
+        municipality=malmo, kind=OrganisationKind.EXECUTIVE_OFFICE, name="Stadskontoret Malmö"
+    )
+    return User.objects.create_user("malmo.admin", role=Role.ADMINISTRATOR, organisation=office)

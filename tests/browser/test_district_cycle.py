@@ -15,14 +15,13 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from samverkan.agreements.models import AgreementVersion
 from samverkan.notifications.models import Notification
 from samverkan.plans.models import ActionPlan
 from tests.browser.menu import go
-from tests.browser.walk import Walk, invitation
+from tests.browser.walk import Walk, adopt_plan, compile_year, invitation, record_priorities, submit_follow_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -136,14 +135,13 @@ def test_a_district_goes_through_the_whole_cycle_by_forms(page, live_server, sto
     decision = page.locator("section[aria-labelledby=decision-heading]")
     options = decision.get_by_label("Beslutat av").locator("option").all_inner_texts()
     assert [o for o in options if o.strip() and "Välj" not in o] == ["Lokal styrgrupp Södermalm"]
-    decision.get_by_label("Beslutat av").select_option(label="Lokal styrgrupp Södermalm")
-    decision.get_by_label("Beslutsdatum").fill(TODAY.isoformat())
-    decision.get_by_label("Protokollhänvisning").fill("§ 4")
-    decision.get_by_role("group", name="Prioriterade problem").get_by_label(
-        "Otrygghet kring Medborgarplatsen"
-    ).check()
-    decision.get_by_role("button", name="Registrera beslut").click()
-    expect(page.get_by_text("Beslutet registrerades.")).to_be_visible()
+    record_priorities(
+        page,
+        body="Lokal styrgrupp Södermalm",
+        problem="Otrygghet kring Medborgarplatsen",
+        minutes="§ 4",
+        on=TODAY,
+    )
     walk.check()
 
     # --- from the analysis to an adopted action plan and its follow-up ----------
@@ -166,26 +164,18 @@ def test_a_district_goes_through_the_whole_cycle_by_forms(page, live_server, sto
 
     walk.sign_in("sod.styrgrupp")
     page.goto(plan_url)
-    adopt = page.locator("section[aria-labelledby=adopt-heading]")
-    adopt.get_by_label("Beslutat av").select_option(label="Lokal styrgrupp Södermalm")
-    adopt.get_by_label("Beslutsdatum").fill(TODAY.isoformat())
-    adopt.get_by_role("button", name="Anta planen").click()
-    expect(page.get_by_text("Beslutet att anta planen registrerades.")).to_be_visible()
+    adopt_plan(page, body="Lokal styrgrupp Södermalm", on=TODAY)
     walk.check()
 
     walk.sign_in("sod.samordnare")
     page.goto(plan_url)
-    start = page.locator("section[aria-labelledby=report-heading]")
-    start.get_by_label(re.compile(r"^År:?$")).fill(str(TODAY.year + 1))
-    start.get_by_label("Tertial").select_option("1")
-    start.get_by_role("button", name="Påbörja uppföljningen").click()
-    line = page.get_by_role("group", name=re.compile("Belysning och trygghetsvandring"))
-    line.get_by_label("Status").select_option(label="Pågår")
-    line.get_by_label("Framsteg (%)").fill("30")
-    page.get_by_label("Redogörelse").fill("Belysningen är beställd.")
-    page.get_by_role("button", name="Spara uppföljningen").click()
-    page.get_by_role("button", name="Lämna in uppföljningen").click()
-    expect(page.get_by_text(re.compile("Uppföljningen lämnades till"))).to_be_visible()
+    submit_follow_up(
+        page,
+        year=TODAY.year + 1,
+        measure="Belysning och trygghetsvandring",
+        progress=30,
+        narrative="Belysningen är beställd.",
+    )
     walk.check()
     plan = ActionPlan.objects.get(agreement__area__code="sodermalm")
     report = plan.reports.get()
@@ -259,13 +249,7 @@ def test_a_district_goes_through_the_whole_cycle_by_forms(page, live_server, sto
 
     # --- the preparation group compiles the year --------------------------------
     walk.sign_in("beredning")
-    go(page, "Åtgärdsplaner")
-    page.get_by_role("link", name="Årssammanställningar").click()
-    page.get_by_label(re.compile(r"^År:?$")).fill(str(TODAY.year))
-    page.get_by_role("button", name="Ta fram").click()
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
-    expect(page.locator("#annual-status")).to_contain_text("Sammanställningen är klar.", timeout=15_000)
-    page.get_by_role("link", name="Visa den").click()
+    compile_year(page, TODAY.year)
     expect(page.get_by_text(re.compile("Preliminär"))).to_be_visible()
     expect(page.get_by_role("heading", name="Södermalm")).to_be_visible()
     walk.check()

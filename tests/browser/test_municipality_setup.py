@@ -10,12 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from samverkan.organisations.models import Municipality
 from tests.browser.menu import go
-from tests.browser.walk import Walk, invitation
+from tests.browser.walk import Walk, adopt_plan, compile_year, invitation, record_priorities, submit_follow_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -242,15 +241,13 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
     walk.sign_in("ume.radet")
     page.goto(joint_url)
     steps.get_by_role("link", name="5. Beslut och versioner").click()
-    decision = page.locator("section[aria-labelledby=decision-heading]")
-    decision.get_by_label("Beslutat av").select_option(label="Brottsförebyggande rådet i Umeå")
-    decision.get_by_label("Beslutsdatum").fill(TODAY.isoformat())
-    decision.get_by_label("Protokollhänvisning").fill("§ 3")
-    decision.get_by_role("group", name="Prioriterade problem").get_by_label(
-        "Skadegörelse kring Vasaplan"
-    ).check()
-    decision.get_by_role("button", name="Registrera beslut").click()
-    expect(page.get_by_text("Beslutet registrerades.")).to_be_visible()
+    record_priorities(
+        page,
+        body="Brottsförebyggande rådet i Umeå",
+        problem="Skadegörelse kring Vasaplan",
+        minutes="§ 3",
+        on=TODAY,
+    )
     walk.check()
     assert law_met(walk) == {"coordination", "picture"}
 
@@ -275,11 +272,7 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
 
     walk.sign_in("ume.radet")
     page.goto(plan_url)
-    adopt = page.locator("section[aria-labelledby=adopt-heading]")
-    adopt.get_by_label("Beslutat av").select_option(label="Brottsförebyggande rådet i Umeå")
-    adopt.get_by_label("Beslutsdatum").fill(TODAY.isoformat())
-    adopt.get_by_role("button", name="Anta planen").click()
-    expect(page.get_by_text("Beslutet att anta planen registrerades.")).to_be_visible()
+    adopt_plan(page, body="Brottsförebyggande rådet i Umeå", on=TODAY)
     walk.check()
     assert law_met(walk) == {"coordination", "picture", "plan"}
 
@@ -314,29 +307,19 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
     lap("citizen promise approved and published")
     walk.sign_in("ume.samordnare")
     page.goto(plan_url)
-    start = page.locator("section[aria-labelledby=report-heading]")
-    start.get_by_label(re.compile(r"^År:?$")).fill(str(TODAY.year))
-    start.get_by_label("Tertial").select_option("1")
-    start.get_by_role("button", name="Påbörja uppföljningen").click()
-    line = page.get_by_role("group", name=re.compile("Trygghetsvandringar och belysning"))
-    line.get_by_label("Status").select_option(label="Pågår")
-    line.get_by_label("Framsteg (%)").fill("40")
-    page.get_by_label("Redogörelse").fill("Två vandringar är gjorda.")
-    page.get_by_role("button", name="Spara uppföljningen").click()
-    page.get_by_role("button", name="Lämna in uppföljningen").click()
-    expect(page.get_by_text(re.compile("Uppföljningen lämnades till"))).to_be_visible()
+    submit_follow_up(
+        page,
+        year=TODAY.year,
+        measure="Trygghetsvandringar och belysning",
+        progress=40,
+        narrative="Två vandringar är gjorda.",
+    )
     walk.check()
     assert law_met(walk) == {"coordination", "picture", "plan", "follow_up"}
 
     lap("follow-up submitted")
     # --- the yearly compilation, as PDF --------------------------------------------
-    go(page, "Åtgärdsplaner")
-    page.get_by_role("link", name="Årssammanställningar").click()
-    page.get_by_label(re.compile(r"^År:?$")).fill(str(TODAY.year))
-    page.get_by_role("button", name="Ta fram").click()
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
-    expect(page.locator("#annual-status")).to_contain_text("Sammanställningen är klar.", timeout=15_000)
-    page.get_by_role("link", name="Visa den").click()
+    compile_year(page, TODAY.year)
     expect(page.get_by_text("Samverkansöverenskommelse Umeå").first).to_be_visible()
     walk.check()
     pdf = page.locator("a[href$='export.pdf']").first.get_attribute("href")

@@ -2,10 +2,14 @@
 every page shown (no picker shows a label twice; every link opens for the
 reader)."""
 
+import datetime as dt
 import re
 from urllib.parse import urlsplit
 
+from django.core.management import call_command
 from playwright.sync_api import expect
+
+from tests.browser.menu import go
 
 PASSWORD = "Södermalm-Trygg-2026"  # of the people invited during a walk; the demo's own use "samverkan"
 SKIPPED = ("/accounts/logout/", "/i18n/", "/admin/", "/static/", "/media/")
@@ -76,3 +80,52 @@ class Walk:
 def invitation(page) -> str:
     text = page.get_by_role("status").inner_text()
     return re.search(r"/accounts/invitation/\S+/", text).group(0)
+
+
+# --- steps of the yearly cycle that every walk takes the same way --------------------
+
+
+def record_priorities(page, *, body: str, problem: str, minutes: str, on: dt.date) -> None:
+    """On the joint analysis's decision step: the body adopts the prioritised problem."""
+    decision = page.locator("section[aria-labelledby=decision-heading]")
+    decision.get_by_label("Beslutat av").select_option(label=body)
+    decision.get_by_label("Beslutsdatum").fill(on.isoformat())
+    decision.get_by_label("Protokollhänvisning").fill(minutes)
+    decision.get_by_role("group", name="Prioriterade problem").get_by_label(problem).check()
+    decision.get_by_role("button", name="Registrera beslut").click()
+    expect(page.get_by_text("Beslutet registrerades.")).to_be_visible()
+
+
+def adopt_plan(page, *, body: str, on: dt.date) -> None:
+    """On an action plan's page: the body adopts it."""
+    adopt = page.locator("section[aria-labelledby=adopt-heading]")
+    adopt.get_by_label("Beslutat av").select_option(label=body)
+    adopt.get_by_label("Beslutsdatum").fill(on.isoformat())
+    adopt.get_by_role("button", name="Anta planen").click()
+    expect(page.get_by_text("Beslutet att anta planen registrerades.")).to_be_visible()
+
+
+def submit_follow_up(page, *, year: int, measure: str, progress: int, narrative: str) -> None:
+    """On an action plan's page: a first-tertial follow-up of one measure, submitted."""
+    start = page.locator("section[aria-labelledby=report-heading]")
+    start.get_by_label(re.compile(r"^År:?$")).fill(str(year))
+    start.get_by_label("Tertial").select_option("1")
+    start.get_by_role("button", name="Påbörja uppföljningen").click()
+    line = page.get_by_role("group", name=re.compile(measure))
+    line.get_by_label("Status").select_option(label="Pågår")
+    line.get_by_label("Framsteg (%)").fill(str(progress))
+    page.get_by_label("Redogörelse").fill(narrative)
+    page.get_by_role("button", name="Spara uppföljningen").click()
+    page.get_by_role("button", name="Lämna in uppföljningen").click()
+    expect(page.get_by_text(re.compile("Uppföljningen lämnades till"))).to_be_visible()
+
+
+def compile_year(page, year: int) -> None:
+    """The yearly compilation asked for, made by the worker, and opened."""
+    go(page, "Åtgärdsplaner")
+    page.get_by_role("link", name="Årssammanställningar").click()
+    page.get_by_label(re.compile(r"^År:?$")).fill(str(year))
+    page.get_by_role("button", name="Ta fram").click()
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    expect(page.locator("#annual-status")).to_contain_text("Sammanställningen är klar.", timeout=15_000)
+    page.get_by_role("link", name="Visa den").click()
