@@ -39,10 +39,14 @@ bench-annual: setup
 bench-imports: setup
 	.venv/bin/python bench/import_limits.py
 
-# 50 users for 5 minutes on 10 years of data (PostgreSQL on 127.0.0.1); then the same with a
+# 50 users for 5 minutes on 10 years of data (PostgreSQL on 127.0.0.1), signing in over 20 s;
+# e.g. `make bench-load USERS=200 WINDOW=120 RAMP=120` for a city's morning. Then the same with a
 # PostgreSQL restart under load, and an import worker killed mid-file.
+USERS ?= 50
+WINDOW ?= 300
+RAMP ?= 20
 bench-load: setup
-	.venv/bin/python bench/load.py
+	.venv/bin/python bench/load.py --users $(USERS) --seconds $(WINDOW) --ramp $(RAMP)
 
 bench-faults: setup
 	.venv/bin/python bench/load.py --reuse --seconds 90 --restart-postgres-at 30

@@ -1,6 +1,7 @@
 """Load and fault benchmark: 50 users on the Stockholm demo with 10 years of data.
 
     .venv/bin/python bench/load.py                       # 50 users, 5 minutes
+    .venv/bin/python bench/load.py --users 200 --seconds 120 --ramp 120
     .venv/bin/python bench/load.py --users 50 --seconds 300 --restart-postgres-at 120
 
 Loopback only, bounded in time. Builds (or reuses, --reuse) a PostgreSQL
@@ -8,8 +9,16 @@ database `samverkan_load` with the Stockholm configuration, its worked
 examples and ten years of generated data (BRÅ monthly counts for every
 district and indicator crime, police events, field observations), refreshes
 every indicator, then serves it with gunicorn under the production settings
-and lets N simulated users sign in (spread over 20 s) and walk the pages
-with a think time of 2–8 s. One user in ten also records field observations.
+and lets N simulated users sign in (spread over --ramp seconds, 20 by
+default) and walk the pages with a think time of 2–8 s. One user in ten also
+records field observations.
+
+Each answer carries the server's own Server-Timing (SAMVERKAN_SERVER_TIMING):
+time queued for a worker, time in Django, its CPU and database time and
+query count. The benchmark prints them beside the time the client saw, per
+page and for the sign-in ramp, with the CPU the load generator, the web
+server and PostgreSQL each used in the measured window: a slow figure can be
+attributed to waiting, computing, the database or the generator itself.
 The measured window (--seconds) starts when every user has signed in; page
 times during the sign-in ramp are printed on their own line, and errors are
 counted over the whole run.
@@ -49,7 +58,6 @@ ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DASHBOARDS = {"district page", "district overview"}
 TARGET_P95_MS = 150
 THINK_SECONDS = (2.0, 8.0)  # between one page and the next, as people read
-RAMP_UP = 20.0  # seconds over which the users sign in
 RUN = f"Lasttest {time.strftime('%Y%m%d%H%M%S')}"  # marks this run's observations
 YEARS = 10
 
@@ -240,6 +248,19 @@ def _csrf_token(page: str) -> str | None:
     return found.group(1) if found else None
 
 
+def server_timing(header: str) -> dict[str, float]:
+    """'app;dur=12.3, cpu;dur=8.1, db;dur=2.0;desc="7", queue;dur=0.4' → durations in ms, and queries."""
+    found: dict[str, float] = {}
+    for part in header.split(","):
+        name, *fields = [f.strip() for f in part.split(";")]
+        values = dict(f.split("=", 1) for f in fields if "=" in f)
+        if "dur" in values:
+            found[name] = float(values["dur"])
+        if name == "db" and values.get("desc", "").strip('"').isdigit():
+            found["queries"] = float(values["desc"].strip('"'))
+    return found
+
+
 class Client:
     """One signed-in user over one keep-alive connection."""
 
@@ -247,9 +268,14 @@ class Client:
         self.port = port
         self.cookies: dict[str, str] = {}
         self.connection = None
+        self.timing: dict[str, float] = {}
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            # When the request left the client: the server tells how long it queued for a worker.
+            "X-Request-Start": f"t={time.time():.6f}",
+        }
         data = None
         if body is not None:
             data = urllib.parse.urlencode(body)
@@ -270,6 +296,7 @@ class Client:
                 self.connection = None
                 if attempt:
                     return 0, ""
+        self.timing = server_timing(response.getheader("Server-Timing") or "")
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
@@ -308,9 +335,62 @@ class Client:
         return status
 
 
-def run_load(port: int, users: int, seconds: float, restart_at: float | None) -> dict:
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (from /proc), in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def processes(server_pid: int) -> dict[str, list[int]]:
+    """The web server (gunicorn's master and workers) and PostgreSQL's processes, by /proc."""
+    found: dict[str, list[int]] = {"server": [server_pid], "database": []}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+        except OSError:
+            continue
+        parent = int(stat.rpartition(")")[2].split()[1])
+        if parent == server_pid:
+            found["server"].append(int(entry.name))
+        elif "postgres" in command or "postgres:" in stat:
+            found["database"].append(int(entry.name))
+    return found
+
+
+def cpu_use(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the load generator (this process), the web server and the database."""
+    own = os.times()
+    found = processes(server_pid)
+    return {
+        "load generator": own.user + own.system,
+        "web server": cpu_seconds(found["server"]),
+        "database": cpu_seconds(found["database"]),
+    }
+
+
+def run_load(
+    port: int,
+    users: int,
+    seconds: float,
+    restart_at: float | None,
+    ramp_up: float = 20.0,
+    server_pid: int = 0,
+) -> dict:
     paths = pages()
     timings: dict[str, list[float]] = defaultdict(list)
+    server: dict[str, list[dict[str, float]]] = defaultdict(list)  # each answer's Server-Timing
+    ramp_server: list[dict[str, float]] = []
+    cpu: dict[str, dict[str, float]] = {}
     errors: dict[str, int] = defaultdict(int)
     outage_errors = [0]
     outage = threading.Event()
@@ -321,12 +401,12 @@ def run_load(port: int, users: int, seconds: float, restart_at: float | None) ->
     ramp: list[float] = []
     signed_in = [0]
     everyone_in = threading.Event()
-    window: dict[str, float] = {"start": 0.0, "stop": time.monotonic() + RAMP_UP + 60 + seconds}
+    window: dict[str, float] = {"start": 0.0, "stop": time.monotonic() + ramp_up + 60 + seconds}
     usernames = ["samordnare", "polis", "beredning", "styrgrupp", "politiker", "admin"]
 
     def user(n: int) -> None:
         rng = random.Random(n)
-        time.sleep(n * RAMP_UP / users)  # people arrive over the first seconds, not at once
+        time.sleep(n * ramp_up / users)  # people arrive over the first seconds (--ramp), not at once
         client = Client(port)
         writer = n % 10 == 0
         username = ("samordnare", "polis")[n // 10 % 2] if writer else usernames[n % len(usernames)]
@@ -339,6 +419,8 @@ def run_load(port: int, users: int, seconds: float, restart_at: float | None) ->
             if signed_in[0] == users:
                 window["start"] = time.monotonic()
                 window["stop"] = window["start"] + seconds
+                if server_pid:
+                    cpu["start"] = cpu_use(server_pid)
                 everyone_in.set()
         number = 0
         while time.monotonic() < window["stop"]:
@@ -357,6 +439,9 @@ def run_load(port: int, users: int, seconds: float, restart_at: float | None) ->
                 with lock:
                     if status == 200:
                         (timings[name] if everyone_in.is_set() else ramp).append(elapsed)
+                        (server[name] if everyone_in.is_set() else ramp_server).append(
+                            client.timing | {"seen": elapsed}
+                        )
                     elif outage.is_set():
                         outage_errors[0] += 1
                     else:
@@ -373,7 +458,13 @@ def run_load(port: int, users: int, seconds: float, restart_at: float | None) ->
         recovery = restart_postgres(port, outage)
     for thread in threads:
         thread.join()
+    if server_pid and "start" in cpu:
+        cpu["stop"] = cpu_use(server_pid)
     return {
+        "server": server,
+        "ramp server": ramp_server,
+        "cpu": {name: cpu["stop"][name] - cpu["start"][name] for name in cpu.get("stop", {})},
+        "window seconds": seconds,
         "timings": timings,
         "errors": errors,
         "outage_errors": outage_errors[0],
@@ -435,6 +526,39 @@ def check_writes(writes: dict) -> dict:
     }
 
 
+def print_attribution(result: dict) -> None:
+    """Where the time of each page went, from the server's own Server-Timing: waiting for a
+    worker (queue), in Django (app: its CPU and its database time), and the rest (network
+    and the load generator itself); and how busy each process kept the machine's cores."""
+    print(
+        f"\n{'where the time goes (p50 / p95 ms)':<36}{'seen':>12}{'queue':>12}{'app':>12}{'cpu':>12}{'db':>12}{'queries':>9}"
+    )
+
+    def row(label: str, answers: list[dict[str, float]]) -> None:
+        if not answers:
+            return
+
+        def pair(key: str) -> str:
+            values = [a[key] for a in answers if key in a]
+            return f"{percentile(values, 50):.0f} / {percentile(values, 95):.0f}" if values else "–"
+
+        queries = [a["queries"] for a in answers if "queries" in a]
+        print(
+            f"{label:<36}{pair('seen'):>12}{pair('queue'):>12}{pair('app'):>12}{pair('cpu'):>12}{pair('db'):>12}"
+            f"{(percentile(queries, 50) if queries else 0):>9.0f}"
+        )
+
+    row("sign-in ramp, all pages", result["ramp server"])
+    for name in sorted(result["server"]):
+        row(name, result["server"][name])
+    row("measured window, all pages", [a for answers in result["server"].values() for a in answers])
+    cores = os.cpu_count() or 1
+    if result["cpu"]:
+        seconds = result["window seconds"]
+        used = ", ".join(f"{name} {value / seconds * 100:.0f} %" for name, value in result["cpu"].items())
+        print(f"CPU in the measured window (of {cores * 100} % on {cores} cores): {used}")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
@@ -446,6 +570,7 @@ def main() -> int:
     )
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=300)
+    parser.add_argument("--ramp", type=float, default=20.0, help="seconds over which the users sign in")
     # As deploy/gunicorn.conf.py sizes production: 2 × cores + 1 sync workers.
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
@@ -468,6 +593,7 @@ def main() -> int:
         "SAMVERKAN_VAR_DIR": str(ROOT / "var" / "load"),
         "LOG_LEVEL": "WARNING",
         "SIGN_IN_ATTEMPTS": "1000",
+        "SAMVERKAN_SERVER_TIMING": "1",  # each answer says where its time went
     }
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     python = ROOT / ".venv" / "bin" / "python"
@@ -499,7 +625,9 @@ def main() -> int:
         print(
             f"{args.users} users for {args.seconds:.0f} s against gunicorn ({args.workers}×{args.threads}) …"
         )
-        result = run_load(port, args.users, args.seconds, args.restart_postgres_at)
+        result = run_load(
+            port, args.users, args.seconds, args.restart_postgres_at, ramp_up=args.ramp, server_pid=server.pid
+        )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -529,6 +657,7 @@ def main() -> int:
     print(
         f"dashboard p95 {dashboard_p95:.0f} ms (target ≤ {TARGET_P95_MS} ms); errors {total_errors} (target 0)"
     )
+    print_attribution(result)
     writes = check_writes(result["writes"])
     print(f"writes: {writes}")
     if result["recovery"]:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "samverkan.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -274,6 +275,8 @@ LOGGING = {
 SAMVERKAN_NEIGHBOURHOOD_GEOJSON = envstr("SAMVERKAN_NEIGHBOURHOOD_GEOJSON", "")
 # Counts from 1 up to this number are not shown (as BRÅ does for small numbers).
 SAMVERKAN_SUPPRESS_BELOW = envint("SAMVERKAN_SUPPRESS_BELOW", 5, minimum=0)
+# A Server-Timing header on every answer (queue, app, CPU and database time): for load benchmarks.
+SAMVERKAN_SERVER_TIMING = envbool("SAMVERKAN_SERVER_TIMING", False)
 
 # Backups keep times to the microsecond (samverkan.core.backup).
 SERIALIZATION_MODULES = {"sjson": "samverkan.core.serializers"}

@@ -1,9 +1,10 @@
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -96,3 +97,56 @@ class RefusePersonalDataInApiMiddleware:
             except ValidationError as error:
                 return JsonResponse({"detail": error.messages[0]}, status=400)
         return self.get_response(request)
+
+
+class ServerTimingMiddleware:
+    """Where a request's time goes, in a Server-Timing header, when
+    SAMVERKAN_SERVER_TIMING is on (the load benchmark turns it on):
+
+    - queue: from the moment the client sent the request (its X-Request-Start
+      header, seconds since the epoch) until Django took it — time spent
+      waiting for a free worker;
+    - app: wall time in Django, cpu: the CPU time this thread spent on it;
+    - db: time waiting for the database, with the number of queries.
+
+    Outermost, so that every other middleware's work counts too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not settings.SAMVERKAN_SERVER_TIMING:
+            return self.get_response(request)
+        received, started, cpu = time.time(), time.perf_counter(), time.thread_time()
+        database = [0.0, 0]
+
+        def timed(
+            execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+        ) -> Any:
+            begun = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                database[0] += time.perf_counter() - begun
+                database[1] += 1
+
+        with connection.execute_wrapper(timed):
+            response = self.get_response(request)
+        parts = [
+            f"app;dur={(time.perf_counter() - started) * 1000:.1f}",
+            f"cpu;dur={(time.thread_time() - cpu) * 1000:.1f}",
+            f'db;dur={database[0] * 1000:.1f};desc="{database[1]}"',
+        ]
+        sent = _seconds(request.headers.get("X-Request-Start", ""))
+        if sent is not None:
+            parts.append(f"queue;dur={max(received - sent, 0.0) * 1000:.1f}")
+        response["Server-Timing"] = ", ".join(parts)
+        return response
+
+
+def _seconds(value: str) -> float | None:
+    """'t=1733140000.123' or '1733140000.123' (as proxies and clients write it), or None."""
+    try:
+        return float(value.removeprefix("t="))
+    except ValueError:
+        return None
