@@ -344,7 +344,9 @@ def cpu_seconds(pids: list[int]) -> float:
             fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
+        # utime and stime, and cutime and cstime: the children it has reaped (PostgreSQL's
+        # backends that ended, gunicorn's recycled workers) count too.
+        total += sum(int(value) for value in fields[11:15])
     return total / ticks
 
 
