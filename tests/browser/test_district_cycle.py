@@ -21,7 +21,15 @@ from samverkan.agreements.models import AgreementVersion
 from samverkan.notifications.models import Notification
 from samverkan.plans.models import ActionPlan
 from tests.browser.menu import go
-from tests.browser.walk import Walk, adopt_plan, compile_year, invitation, record_priorities, submit_follow_up
+from tests.browser.walk import (
+    Walk,
+    adopt_plan,
+    compile_year,
+    create_picture,
+    invitation,
+    record_priorities,
+    submit_follow_up,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,14 +90,12 @@ def test_a_district_goes_through_the_whole_cycle_by_forms(page, live_server, sto
     walk.sign_in("sod.samordnare")
     go(page, "Lägesbilder")
     walk.check()
-    page.get_by_label("Lokal överenskommelse").select_option(
-        label="Lokal samverkansöverenskommelse Södermalm"
+    picture_url = create_picture(
+        page,
+        agreement="Lokal samverkansöverenskommelse Södermalm",
+        title=f"Lägesbild Södermalm {TODAY.year}",
+        year=TODAY.year,
     )
-    page.get_by_label("Titel").fill(f"Lägesbild Södermalm {TODAY.year}")
-    page.get_by_label("Period från").fill(f"{TODAY.year}-01-01")
-    page.get_by_label("Period till").fill(f"{TODAY.year}-12-31")
-    page.get_by_role("button", name="Skapa").click()
-    picture_url = page.url
 
     def draw(title, place, area):
         page.goto(picture_url)

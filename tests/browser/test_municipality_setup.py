@@ -14,7 +14,15 @@ from playwright.sync_api import expect
 
 from samverkan.organisations.models import Municipality
 from tests.browser.menu import go
-from tests.browser.walk import Walk, adopt_plan, compile_year, invitation, record_priorities, submit_follow_up
+from tests.browser.walk import (
+    Walk,
+    adopt_plan,
+    compile_year,
+    create_picture,
+    invitation,
+    record_priorities,
+    submit_follow_up,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -189,14 +197,12 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
     walk.sign_in("ume.samordnare")
     go(page, "Lägesbilder")
     walk.check()
-    page.get_by_label(re.compile(r"^Överenskommelse:?$")).select_option(
-        label="Samverkansöverenskommelse Umeå"
+    picture_url = create_picture(
+        page,
+        agreement="Samverkansöverenskommelse Umeå",
+        title=f"Lägesbild Umeå {TODAY.year}",
+        year=TODAY.year,
     )
-    page.get_by_label("Titel").fill(f"Lägesbild Umeå {TODAY.year}")
-    page.get_by_label("Period från").fill(f"{TODAY.year}-01-01")
-    page.get_by_label("Period till").fill(f"{TODAY.year}-12-31")
-    page.get_by_role("button", name="Skapa").click()
-    picture_url = page.url
 
     def draw(title, place, evidence):
         page.goto(picture_url)

@@ -85,6 +85,18 @@ def invitation(page) -> str:
 # --- steps of the yearly cycle that every walk takes the same way --------------------
 
 
+def create_picture(page, *, agreement: str, title: str, year: int) -> str:
+    """A situation picture of a year under an agreement, made on the list page; its address."""
+    page.get_by_label(re.compile(r"^(Lokal )?överenskommelse:?$", re.IGNORECASE)).select_option(
+        label=agreement
+    )
+    page.get_by_label("Titel").fill(title)
+    page.get_by_label("Period från").fill(f"{year}-01-01")
+    page.get_by_label("Period till").fill(f"{year}-12-31")
+    page.get_by_role("button", name="Skapa").click()
+    return page.url
+
+
 def record_priorities(page, *, body: str, problem: str, minutes: str, on: dt.date) -> None:
     """On the joint analysis's decision step: the body adopts the prioritised problem."""
     decision = page.locator("section[aria-labelledby=decision-heading]")
