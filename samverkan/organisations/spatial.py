@@ -30,6 +30,7 @@ caches them).
 """
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -95,36 +96,69 @@ def _touches(e: _Edges, edge: np.ndarray, x0: np.ndarray, y0: np.ndarray, size: 
     return touching
 
 
-def _spans(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For ranges [lo, hi] of integers: (which range, value) for every value in them."""
-    count = hi - lo + 1
-    which = np.repeat(np.arange(len(lo)), count)
-    value = np.repeat(lo, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
+def _expand(first: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For runs first[i], first[i] + 1, … of count[i] integers: (which run, value) for every value in them."""
+    which = np.repeat(np.arange(len(first)), count)
+    value = np.repeat(first, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
     return which, value
+
+
+def _cells_under(
+    e: _Edges, edge: np.ndarray, x0: np.ndarray | float, y0: np.ndarray | float, size: np.ndarray | float,
+    last: tuple[int, int],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """The cells of a grid (per edge: its origin and cell size; `last` column and row) that each
+    edge's bounding box covers: (which edge, column, row) for every such cell."""
+    columns = [
+        np.clip(np.floor((bound(e.ax[edge], e.bx[edge]) - x0) / size), 0, last[0]).astype(np.int64)
+        for bound in (np.minimum, np.maximum)
+    ]
+    rows = [
+        np.clip(np.floor((bound(e.ay[edge], e.by[edge]) - y0) / size), 0, last[1]).astype(np.int64)
+        for bound in (np.minimum, np.maximum)
+    ]
+    which, row = _expand(rows[0], rows[1] - rows[0] + 1)
+    along, column = _expand(columns[0][which], columns[1][which] - columns[0][which] + 1)
+    return which[along], column, row[along]
+
+
+def _references(
+    x0: np.ndarray, y0: np.ndarray, size: np.ndarray, locate: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """A reference point off every boundary in each cell, and its polygon: the centre, or
+    where _REFERENCE_OFFSETS try next while the point lies on a boundary. `locate(cells, x, y)`
+    tells the polygon of each point and whether it lies on a boundary."""
+    ref_x, ref_y = x0 + size / 2, y0 + size / 2
+    polygon_of = np.full(len(x0), OUTSIDE, dtype=np.int32)
+    pending = np.arange(len(x0))
+    for dx, dy in _REFERENCE_OFFSETS:
+        ref_x[pending] = x0[pending] + size[pending] * (0.5 + dx)
+        ref_y[pending] = y0[pending] + size[pending] * (0.5 + dy)
+        found, boundary = locate(pending, ref_x[pending], ref_y[pending])
+        polygon_of[pending] = found
+        pending = pending[boundary]
+        if not len(pending):
+            return ref_x, ref_y, polygon_of
+    raise ValueError("A cell of the index has no point off the boundaries (overlapping polygons?)")
 
 
 def _geos_references(
     geoms: np.ndarray, x0: np.ndarray, y0: np.ndarray, size: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A reference point off every boundary in each cell, and its polygon, found with GEOS."""
-    ref_x, ref_y = x0 + size / 2, y0 + size / 2
-    polygon_of = np.full(len(x0), OUTSIDE, dtype=np.int32)
+    """The coarse cells' reference points, their polygons found with GEOS."""
     tree = shapely.STRtree(geoms)
-    pending = np.arange(len(x0))
-    for dx, dy in _REFERENCE_OFFSETS:
-        ref_x[pending] = x0[pending] + size[pending] * (0.5 + dx)
-        ref_y[pending] = y0[pending] + size[pending] * (0.5 + dy)
+
+    def locate(cells: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # Candidates by bounding box, then the exact tests.
-        point, polygon = tree.query(shapely.points(ref_x[pending], ref_y[pending]))
-        px, py = ref_x[pending][point], ref_y[pending][point]
-        inside = shapely.contains_xy(geoms[polygon], px, py)
-        polygon_of[pending[point[inside]]] = polygon[inside]
-        # A reference point on a boundary cannot be told inside or out: take another, inside the cell.
-        touching = shapely.intersects_xy(geoms[polygon], px, py) & ~inside
-        pending = pending[np.unique(point[touching])]
-        if not len(pending):
-            return ref_x, ref_y, polygon_of
-    raise ValueError("A cell of the index has no point off the boundaries (overlapping polygons?)")
+        point, polygon = tree.query(shapely.points(x, y))
+        inside = shapely.contains_xy(geoms[polygon], x[point], y[point])
+        found = np.full(len(cells), OUTSIDE, dtype=np.int32)
+        found[point[inside]] = polygon[inside]
+        boundary = np.zeros(len(cells), dtype=bool)
+        boundary[point[shapely.intersects_xy(geoms[polygon], x[point], y[point]) & ~inside]] = True
+        return found, boundary
+
+    return _references(x0, y0, size, locate)
 
 
 def _child_references(
@@ -138,31 +172,24 @@ def _child_references(
     y0: np.ndarray,
     size: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A reference point off every boundary in each child cell, and its polygon, from the
-    crossings of the segment to the parent's reference point with the parent's edges
-    (the segment stays inside the parent, so no other edge can cross it)."""
+    """The child cells' reference points, their polygons from the crossings of the segment
+    to the parent's reference point with the parent's edges (the segment stays inside the
+    parent, so no other edge can cross it)."""
     order = np.argsort(pair_parent, kind="stable")
     by_parent, edge = pair_parent[order], pair_edge[order]
     edge_first = np.searchsorted(by_parent, split_ids, side="left")
     edge_count = np.searchsorted(by_parent, split_ids, side="right") - edge_first
-    ax, ay, bx, by, polygon = e.ax[edge], e.ay[edge], e.bx[edge], e.by[edge], e.polygon[edge]
+    edges = (e.ax[edge], e.ay[edge], e.bx[edge], e.by[edge], e.polygon[edge])
     parent_x, parent_y, parent_polygon = (a[split_ids] for a in parents)
-    ref_x, ref_y = x0 + size / 2, y0 + size / 2
-    polygon_of = np.full(len(x0), OUTSIDE, dtype=np.int32)
-    pending = np.arange(len(x0))
-    for dx, dy in _REFERENCE_OFFSETS:
-        ref_x[pending] = x0[pending] + size[pending] * (0.5 + dx)
-        ref_y[pending] = y0[pending] + size[pending] * (0.5 + dy)
-        parent = pending // (BRANCH * BRANCH)
-        found, boundary = _locate(
-            ref_x[pending], ref_y[pending], parent_x[parent], parent_y[parent], parent_polygon[parent],
-            edge_first[parent], edge_count[parent], (ax, ay, bx, by, polygon), polygons,
+
+    def locate(cells: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        parent = cells // (BRANCH * BRANCH)
+        return _locate(
+            x, y, parent_x[parent], parent_y[parent], parent_polygon[parent],
+            edge_first[parent], edge_count[parent], edges, polygons,
         )  # fmt: skip
-        polygon_of[pending] = found
-        pending = pending[boundary]
-        if not len(pending):
-            return ref_x, ref_y, polygon_of
-    raise ValueError("A cell of the index has no point off the boundaries (overlapping polygons?)")
+
+    return _references(x0, y0, size, locate)
 
 
 def _locate(
@@ -206,8 +233,7 @@ def _locate_some(
     edges: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     polygons: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    point = np.repeat(np.arange(px.size), count)
-    slot = np.repeat(first, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
+    point, slot = _expand(first, count)
     x, y, qx, qy = px[point], py[point], rx[point], ry[point]
     ax, ay, bx, by = (a[slot] for a in edges[:4])
     dx, dy = qx - x, qy - y
@@ -281,13 +307,7 @@ class PolygonIndex:
         x0, y0 = west - cell / 2, south - cell / 2
 
         # Level 0: each edge against the coarse cells its bounding box covers.
-        ix0 = np.floor((np.minimum(e.ax, e.bx) - x0) / cell).astype(np.int64)
-        ix1 = np.floor((np.maximum(e.ax, e.bx) - x0) / cell).astype(np.int64)
-        iy0 = np.floor((np.minimum(e.ay, e.by) - y0) / cell).astype(np.int64)
-        iy1 = np.floor((np.maximum(e.ay, e.by) - y0) / cell).astype(np.int64)
-        edge, iy = _spans(iy0, iy1)
-        along, ix = _spans(ix0[edge], ix1[edge])
-        edge, iy = edge[along], iy[along]
+        edge, ix, iy = _cells_under(e, np.arange(len(e.ax)), x0, y0, cell, (nx - 1, ny - 1))
         keep = _touches(e, edge, x0 + ix * cell, y0 + iy * cell, np.full(len(edge), cell))
         pair_node, pair_edge = (iy * nx + ix)[keep], edge[keep]
 
@@ -332,14 +352,14 @@ class PolygonIndex:
             order = np.full(n, -1, dtype=np.int64)
             order[split_ids] = np.arange(len(split_ids))
             parent = order[p_node]
-            px, py, ps = level_x[p_node], level_y[p_node], level_size[p_node] / BRANCH
-            lo_x = np.clip(np.floor((np.minimum(e.ax[p_edge], e.bx[p_edge]) - px) / ps), 0, BRANCH - 1)
-            hi_x = np.clip(np.floor((np.maximum(e.ax[p_edge], e.bx[p_edge]) - px) / ps), 0, BRANCH - 1)
-            lo_y = np.clip(np.floor((np.minimum(e.ay[p_edge], e.by[p_edge]) - py) / ps), 0, BRANCH - 1)
-            hi_y = np.clip(np.floor((np.maximum(e.ay[p_edge], e.by[p_edge]) - py) / ps), 0, BRANCH - 1)
-            pair, sy = _spans(lo_y.astype(np.int64), hi_y.astype(np.int64))
-            along, sx = _spans(lo_x.astype(np.int64)[pair], hi_x.astype(np.int64)[pair])
-            pair, sy = pair[along], sy[along]
+            pair, sx, sy = _cells_under(
+                e,
+                p_edge,
+                level_x[p_node],
+                level_y[p_node],
+                level_size[p_node] / BRANCH,
+                (BRANCH - 1, BRANCH - 1),
+            )
             child_local = parent[pair] * BRANCH * BRANCH + sy * BRANCH + sx
             keep = _touches(
                 e, p_edge[pair], node_x[-1][child_local], node_y[-1][child_local], node_size[-1][child_local]
