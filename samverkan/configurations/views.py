@@ -7,7 +7,7 @@ installations as one file (configurations.document)."""
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samverkan.accounts import permissions
-from samverkan.accounts.models import Role, User
 from samverkan.configurations import selectors, services
 from samverkan.configurations.document import DocumentError, dumps, export_setup, loads
 from samverkan.configurations.forms import (
@@ -36,8 +35,9 @@ from samverkan.configurations.register import known
 from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import AuthenticatedRequest, download, id_parameter, require_municipality
 from samverkan.datasources.models import ImportBatch
+from samverkan.governance import people as governance_people
 from samverkan.governance import services as governance_services
-from samverkan.governance.forms import PersonForm, RoleForm, SeatForm
+from samverkan.governance.forms import PersonForm, SeatForm
 from samverkan.governance.models import Body
 from samverkan.organisations.models import Municipality, Organisation
 
@@ -74,11 +74,21 @@ def setup_progress(request: AuthenticatedRequest) -> HttpResponse:
     """The guided steps with where each stands; for the installation's
     administrators also the form that adds a municipality."""
     municipality = require_municipality(request)
-    may_set_up = permissions.can_set_up(request.user, municipality)
-    may_add = permissions.can_add_municipality(request.user)
-    if not (may_set_up or may_add):
+    if not (
+        permissions.can_set_up(request.user, municipality) or permissions.can_add_municipality(request.user)
+    ):
         raise PermissionDenied
-    steps = selectors.setup_steps(municipality) if may_set_up else []
+    return _progress_page(request, municipality, NewMunicipalityForm(prefix="new"))
+
+
+def _progress_page(
+    request: AuthenticatedRequest,
+    municipality: Municipality,
+    new_form: NewMunicipalityForm,
+    status: int = 200,
+) -> HttpResponse:
+    may_add = permissions.can_add_municipality(request.user)
+    steps = selectors.setup_steps(municipality) if permissions.can_set_up(request.user, municipality) else []
     return render(
         request,
         "configurations/progress.html",
@@ -86,10 +96,11 @@ def setup_progress(request: AuthenticatedRequest) -> HttpResponse:
             "municipality": municipality,
             "steps": steps,
             "done": sum(s.done for s in steps),
-            "new_form": NewMunicipalityForm(prefix="new") if may_add else None,
+            "new_form": new_form if may_add else None,
             "import_form": SetupFileForm() if may_add else None,
             "others": Municipality.objects.exclude(pk=municipality.pk).order_by("code") if may_add else [],
         },
+        status=status,
     )
 
 
@@ -110,18 +121,7 @@ def municipality_add(request: AuthenticatedRequest) -> HttpResponse:
                 by=request.user,
             )
     if form.errors:
-        return render(
-            request,
-            "configurations/progress.html",
-            {
-                "municipality": municipality,
-                "steps": selectors.setup_steps(municipality),
-                "new_form": form,
-                "import_form": SetupFileForm(),
-                "others": Municipality.objects.exclude(pk=municipality.pk).order_by("code"),
-            },
-            status=400,
-        )
+        return _progress_page(request, municipality, form, status=400)
     link = request.build_absolute_uri(governance_services.invitation_path(form.instance))
     messages.success(
         request,
@@ -238,56 +238,20 @@ def people(request: AuthenticatedRequest) -> HttpResponse:
     municipality = _municipality(request)
     all_organisations = list(Organisation.objects.filter(municipality=municipality))
     form = PersonForm(organisations=all_organisations, by=request.user, prefix="person")
+    back = reverse("setup:people")
     if request.method == "POST" and request.POST.get("action") == "role":
-        person = User.objects.filter(
-            pk=id_parameter(request.POST, "user") or 0, organisation__in=all_organisations
-        ).first()
-        role_form = RoleForm(request.POST, by=request.user, prefix=f"role-{person.pk if person else 0}")
-        if person is None or not role_form.is_valid():
-            errors_as_messages(request, role_form)
-        else:
-            try:
-                governance_services.role_give(
-                    user=person, role=role_form.cleaned_data["role"], organisations=all_organisations,
-                    by=request.user,
-                )  # fmt: skip
-                messages.success(request, _("The role of %(name)s was changed.") % {"name": person})
-            except ValidationError as error:
-                errors_as_messages(request, error)
-        return redirect("setup:people")
+        return governance_people.role_posted(request, organisations=all_organisations, back=back)
     if request.method == "POST":
-        form = PersonForm(request.POST, organisations=all_organisations, by=request.user, prefix="person")
-        if form.is_valid():
-            with errors_on(form):
-                person = governance_services.person_add(
-                    user=form.instance, organisations=all_organisations, by=request.user
-                )
-            if not form.errors:
-                link = request.build_absolute_uri(governance_services.invitation_path(person))
-                messages.success(
-                    request,
-                    _("%(name)s was added. Send them this link to choose a password: %(link)s")
-                    % {"name": person.get_full_name() or person.username, "link": link},
-                )
-                return redirect("setup:people")
-    listed = (
-        User.objects.filter(organisation__in=all_organisations, is_active=True)
-        .select_related("organisation")
-        .order_by("organisation__name", "last_name", "first_name")
-    )
+        outcome = governance_people.person_posted(request, organisations=all_organisations, back=back)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        form = outcome
     return _step_page(
         request,
         municipality,
         "people",
         "configurations/people.html",
-        {
-            "form": form,
-            "people": [
-                (p, RoleForm(initial={"role": p.role}, by=request.user, prefix=f"role-{p.pk}"))
-                for p in listed
-            ],
-            "roles": Role,
-        },
+        {"form": form, "people": governance_people.people_rows(all_organisations, request.user)},
         invalid=bool(form.errors),
     )
 

@@ -2,7 +2,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.accounts import permissions
-from samverkan.accounts.models import Role, User
+from samverkan.accounts.models import Role
 from samverkan.agreements.models import Agreement
-from samverkan.core.forms import errors_as_messages, errors_on
+from samverkan.core.forms import errors_on
 from samverkan.core.http import id_parameter, require_municipality
-from samverkan.governance import selectors, services
-from samverkan.governance.forms import LocalGroupForm, PersonForm, RoleForm, SeatForm
+from samverkan.governance import people, selectors, services
+from samverkan.governance.forms import LocalGroupForm, PersonForm, SeatForm
 from samverkan.governance.models import Body, BodyKind, Seat
 from samverkan.governance.selectors import body_findings
 from samverkan.organisations.models import Area, AreaKind, Organisation
@@ -117,19 +117,11 @@ def district(request, pk: int) -> HttpResponse:
         if isinstance(outcome, HttpResponse):
             return outcome
         bound = outcome
-    people = (
-        User.objects.filter(organisation__in=organisations, is_active=True)
-        .select_related("organisation")
-        .order_by("organisation__name", "last_name", "first_name")
-    )
     context = {
         "area": area,
         "agreement": agreement,
         "organisations": organisations,
-        "people": [
-            (person, RoleForm(initial={"role": person.role}, by=request.user, prefix=f"role-{person.pk}"))
-            for person in people
-        ],
+        "people": people.people_rows(organisations, request.user),
         "group": group,
         "seats": group.seats.select_related("organisation") if group else [],
         "forms": {
@@ -150,41 +142,16 @@ def _back(area: Area, anchor: str) -> HttpResponse:
 
 
 def _person_add(request, *, area, organisations, **_context) -> HttpResponse | dict[str, Any]:
-    form = PersonForm(request.POST, organisations=organisations, by=request.user, prefix="person")
-    if form.is_valid():
-        with errors_on(form):
-            person = services.person_add(user=form.instance, organisations=organisations, by=request.user)
-    if form.errors:
-        return {"person": form}
-    link = request.build_absolute_uri(services.invitation_path(person))
-    messages.success(
-        request,
-        _("%(name)s was added. Send them this link to choose a password: %(link)s")
-        % {"name": person.get_full_name() or person.username, "link": link},
+    outcome = people.person_posted(
+        request, organisations=organisations, back=reverse("bodies:district", args=[area.pk]) + "#people"
     )
-    return _back(area, "#people")
+    return outcome if isinstance(outcome, HttpResponse) else {"person": outcome}
 
 
-def _role_give(request, *, area, organisations, **_context) -> HttpResponse | dict[str, Any]:
-    person = get_object_or_404(
-        User, pk=id_parameter(request.POST, "user") or 0, organisation__in=organisations
+def _role_give(request, *, area, organisations, **_context) -> HttpResponse:
+    return people.role_posted(
+        request, organisations=organisations, back=reverse("bodies:district", args=[area.pk]) + "#people"
     )
-    form = RoleForm(request.POST, by=request.user, prefix=f"role-{person.pk}")
-    if form.is_valid():
-        try:
-            services.role_give(
-                user=person, role=form.cleaned_data["role"], organisations=organisations, by=request.user
-            )
-        except ValidationError as error:
-            errors_as_messages(request, error)
-        else:
-            messages.success(
-                request,
-                _("The role of %(name)s was changed.") % {"name": person.get_full_name() or person.username},
-            )
-    else:
-        errors_as_messages(request, form)
-    return _back(area, "#people")
 
 
 def _group_form(request, *, area, agreement, **_context) -> HttpResponse | dict[str, Any]:
