@@ -29,6 +29,7 @@ again gives the same document.
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -290,7 +291,7 @@ def export_setup(municipality: Municipality) -> dict[str, Any]:
                     "example": org.is_example,
                 }
             )
-            for org in _parents_first(orgs)
+            for org in _parents_first(orgs, lambda o: (o.parent_id, o.committee_id))
         ],
         "agreements": exported_agreements,
         "lineage": lineage,
@@ -343,19 +344,23 @@ def _setup(municipality: Municipality, org_key: dict[int, str]) -> dict[str, Any
     )
 
 
-def _parents_first(orgs: list[Organisation]) -> list[Organisation]:
-    """Every organisation after the ones it refers to, so one pass loads them."""
-    placed: list[Organisation] = []
+def _parents_first(rows: list[Any], refers_to: Callable[[Any], tuple[int | None, ...]]) -> list[Any]:
+    """Every row after the rows of the list it refers to (organisations to their parent and
+    committee, bodies to theirs), so one pass loads them; a loop is cut where it closes."""
+    within = {row.pk for row in rows}
+    placed: list[Any] = []
     done: set[int] = set()
-    pending = list(orgs)
+    pending = list(rows)
     while pending:
         ready = [
-            o for o in pending if all(ref in done or ref is None for ref in (o.parent_id, o.committee_id))
+            row
+            for row in pending
+            if all(ref is None or ref in done or ref not in within for ref in refers_to(row))
         ] or pending[:1]
-        for org in ready:
-            placed.append(org)
-            done.add(org.pk)
-            pending.remove(org)
+        for row in ready:
+            placed.append(row)
+            done.add(row.pk)
+            pending.remove(row)
     return placed
 
 
@@ -469,16 +474,7 @@ def _bodies(
     municipality: Municipality, agreement_key: dict[int, str], org_key: dict[int, str]
 ) -> list[dict[str, Any]]:
     bodies = list(Body.objects.filter(municipality=municipality).select_related("parent").order_by("name"))
-    names = {body.pk for body in bodies}
-    ordered: list[Body] = []
-    placed: set[int] = set()
-    while len(ordered) < len(bodies):
-        for body in bodies:
-            if body.pk not in placed and (
-                body.parent_id is None or body.parent_id in placed or body.parent_id not in names
-            ):
-                ordered.append(body)
-                placed.add(body.pk)
+    ordered: list[Body] = _parents_first(bodies, lambda b: (b.parent_id,))
     return [
         _clean(
             {

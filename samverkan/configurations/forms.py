@@ -106,6 +106,11 @@ class ComparisonForm(forms.Form):
         return codes
 
 
+def _lines(text: str) -> list[str]:
+    """A text box of one entry per line: its entries, without blank lines."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 class SubdivisionForm(forms.Form):
     subdivision = forms.ChoiceField(
         label=_("How is the municipality divided?"), choices=Subdivision.choices, widget=forms.RadioSelect
@@ -120,8 +125,7 @@ class SubdivisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        names = [line.strip() for line in (data.get("districts") or "").splitlines() if line.strip()]
-        data["district_names"] = list(dict.fromkeys(names))
+        data["district_names"] = list(dict.fromkeys(_lines(data.get("districts") or "")))
         return data
 
 
@@ -221,7 +225,7 @@ class PriorityAreaForm(RowForm):
     )
 
     def clean_goals(self):
-        goals = [line.strip() for line in self.cleaned_data["goals"].splitlines() if line.strip()]
+        goals = _lines(self.cleaned_data["goals"])
         if not goals:
             raise forms.ValidationError(_("Give the priority area at least one goal."))
         return goals

@@ -142,13 +142,10 @@ class ConfigurationLoader:
 
     def _municipality(self, document: dict) -> None:
         data = document["municipality"]
-        self.municipality, _ = Municipality.objects.update_or_create(
-            code=data["code"], defaults={"name": data["name"], "place_name": data.get("place_name", "")}
-        )
-        if data.get("geometry"):
-            self.municipality.geometry = data["geometry"]
-            self.municipality.geometry_source = data.get("geometry_source", "")
-            self.municipality.save()
+        defaults = {"name": data["name"], "place_name": data.get("place_name", "")}
+        if data.get("geometry"):  # as for areas: a document without a boundary keeps the one there is
+            defaults |= {"geometry": data["geometry"], "geometry_source": data.get("geometry_source", "")}
+        self.municipality, _ = Municipality.objects.update_or_create(code=data["code"], defaults=defaults)
         self.report.municipality = self.municipality
         goal = document.get("council_goal")
         if goal:
