@@ -223,7 +223,7 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
 
     statistical = _statistical_areas(batch, fields, choice)
     if statistical:
-        return _plan_statistical_areas(batch, parsed, result, fields, choice, statistical)
+        return _plan_statistical_areas(batch, parsed, result, choice, statistical)
 
     matches = {t.kind: sum(t.find(*keys(row)) is not None for row in parsed.rows) for t in found}
     target = max(found, key=lambda t: matches[t.kind])
@@ -266,13 +266,20 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
                 % {"area": obj},
             )
             continue
-        geometry = _joined(rows, obj, parsed)
-        if obj.geometry == geometry:
-            result.unchanged += 1
-        else:
-            parsed.notes.append(_area_change(obj, geometry))
-            result.changed.append((obj, {"geometry": geometry, "geometry_source": batch.filename[:300]}))
+        _plan_shape(batch, parsed, result, obj, rows)
     return result
+
+
+def _plan_shape(
+    batch: ImportBatch, parsed: ParseResult, result: ImportPlan, obj: Any, rows: list[Row]
+) -> None:
+    """The features of one area (or of the municipality) as its new boundary, where it changes."""
+    geometry = _joined(rows, obj, parsed)
+    if obj.geometry == geometry:
+        result.unchanged += 1
+    else:
+        parsed.notes.append(_area_change(obj, geometry))
+        result.changed.append((obj, {"geometry": geometry, "geometry_source": batch.filename[:300]}))
 
 
 def _statistical_areas(batch: ImportBatch, fields: list[Field], choice: Choice) -> str:
@@ -293,7 +300,6 @@ def _plan_statistical_areas(
     batch: ImportBatch,
     parsed: ParseResult,
     result: ImportPlan,
-    fields: list[Field],
     choice: Choice,
     kind: str,
 ) -> ImportPlan:
@@ -305,7 +311,6 @@ def _plan_statistical_areas(
         area.code.upper(): area
         for area in Area.objects.filter(municipality=municipality, kind=AreaKind.NEIGHBOURHOOD)
     }
-    name_field = next((f for f in fields if f.name == choice.name_field), None)
     own: dict[str, list[Row]] = defaultdict(list)
     for row in parsed.rows:
         code = row.data["properties"].get(choice.code_field or "", "").upper()
@@ -313,9 +318,12 @@ def _plan_statistical_areas(
             own[code].append(row)
         else:
             result.elsewhere[code or _("feature %(n)s") % {"n": row.line}] += 1
-    names = [name_field.name] if name_field is not None else []
+
+    def name_of(rows: list[Row]) -> str:
+        return rows[0].data["properties"].get(choice.name_field, "") if choice.name_field else ""
+
     # A name shared by several areas (the municipality's name on every DeSO) names none of them.
-    own_names = [rows[0].data["properties"].get(names[0], "") for rows in own.values()] if names else []
+    own_names = [name_of(rows) for rows in own.values()]
     names_unique = bool(own_names) and len(set(own_names)) == len(own_names) and all(own_names)
     if not own:
         parsed.error(
@@ -337,14 +345,9 @@ def _plan_statistical_areas(
     for code, rows in sorted(own.items()):
         area = existing.get(code)
         if area is None:
-            name = rows[0].data["properties"].get(names[0], "") if names_unique else ""
+            name = name_of(rows) if names_unique else ""
             area = Area(municipality=municipality, kind=AreaKind.NEIGHBOURHOOD, code=code, name=name or code)
-        geometry = _joined(rows, area, parsed)
-        if area.pk is not None and area.geometry == geometry:
-            result.unchanged += 1
-            continue
-        parsed.notes.append(_area_change(area, geometry))
-        result.changed.append((area, {"geometry": geometry, "geometry_source": batch.filename[:300]}))
+        _plan_shape(batch, parsed, result, area, rows)  # a new area has no boundary yet: it changes
     return result
 
 
