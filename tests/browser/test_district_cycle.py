@@ -23,6 +23,7 @@ from samverkan.plans.models import ActionPlan
 from tests.browser.menu import go
 from tests.browser.walk import (
     Walk,
+    add_problem,
     adopt_plan,
     compile_year,
     create_picture,
@@ -101,14 +102,9 @@ def test_a_district_goes_through_the_whole_cycle_by_forms(page, live_server, sto
         page.goto(picture_url)
         page.get_by_role("button", name="Starta vår lägesbild").click()
         walk.check()
-        page.get_by_role("textbox", name=re.compile("^Problem")).fill(title)
-        page.get_by_role("textbox", name=re.compile("^Var\\b")).fill(place)
-        page.get_by_label(re.compile("^Område")).select_option(label=area)
-        page.get_by_role("group", name=re.compile("samverkansområden", re.I)).get_by_label(
-            "Otrygga och brottsutsatta platser"
-        ).check()
-        page.get_by_role("button", name="Lägg till problem").click()
-        expect(page.get_by_role("heading", name=title)).to_be_visible()
+        add_problem(
+            page, title=title, place=place, priority_area="Otrygga och brottsutsatta platser", area=area
+        )
         walk.check()
         page.get_by_role("button", name="Lämna in vår lägesbild").click()
 

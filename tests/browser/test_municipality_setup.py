@@ -16,6 +16,7 @@ from samverkan.organisations.models import Municipality
 from tests.browser.menu import go
 from tests.browser.walk import (
     Walk,
+    add_problem,
     adopt_plan,
     compile_year,
     create_picture,
@@ -207,13 +208,7 @@ def test_a_municipality_without_districts_is_set_up_in_the_app_and_runs_its_year
     def draw(title, place, evidence):
         page.goto(picture_url)
         page.get_by_role("button", name="Starta vår lägesbild").click()
-        page.get_by_role("textbox", name=re.compile("^Problem")).fill(title)
-        page.get_by_role("textbox", name=re.compile("^Var\\b")).fill(place)
-        page.get_by_role("group", name=re.compile("samverkansområden", re.I)).get_by_label(
-            "Trygga offentliga miljöer"
-        ).check()
-        page.get_by_role("button", name="Lägg till problem").click()
-        expect(page.get_by_role("heading", name=title)).to_be_visible()
+        add_problem(page, title=title, place=place, priority_area="Trygga offentliga miljöer")
         for kind, text in evidence:
             page.get_by_text("Bifoga underlag").click()
             page.get_by_label("Typ av källa").select_option(label=kind)

@@ -97,6 +97,17 @@ def create_picture(page, *, agreement: str, title: str, year: int) -> str:
     return page.url
 
 
+def add_problem(page, *, title: str, place: str, priority_area: str, area: str | None = None) -> None:
+    """On a party's own picture: a problem at a place (and area), under a priority area."""
+    page.get_by_role("textbox", name=re.compile("^Problem")).fill(title)
+    page.get_by_role("textbox", name=re.compile("^Var\\b")).fill(place)
+    if area is not None:
+        page.get_by_label(re.compile("^Område")).select_option(label=area)
+    page.get_by_role("group", name=re.compile("samverkansområden", re.I)).get_by_label(priority_area).check()
+    page.get_by_role("button", name="Lägg till problem").click()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+
+
 def record_priorities(page, *, body: str, problem: str, minutes: str, on: dt.date) -> None:
     """On the joint analysis's decision step: the body adopts the prioritised problem."""
     decision = page.locator("section[aria-labelledby=decision-heading]")
