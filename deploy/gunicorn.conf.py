@@ -1,14 +1,18 @@
 """gunicorn for production: `gunicorn -c deploy/gunicorn.conf.py samverkan.wsgi`.
 
-Sized by WEB_CONCURRENCY (default: 2 × cores + 1 sync workers); logs are JSON
-lines on standard error like the app's own (samverkan.core.logs)."""
+Sized by WEB_CONCURRENCY (default: 2 × cores + 1 workers) of WEB_THREADS
+threads each (default 4). Threads, so that a sign-in waiting for its
+password check in the process's low-priority sign-in lane
+(samverkan.accounts.hashers) holds no page back: the other threads go on
+serving. Logs are JSON lines on standard error like the app's own
+(samverkan.core.logs)."""
 
 import multiprocessing
 import os
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("WEB_THREADS", "1"))
+threads = int(os.environ.get("WEB_THREADS", "4"))  # read by settings too: SAMVERKAN_SIGN_IN_WAITING
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))  # PDF exports of the yearly compilation take seconds
 graceful_timeout = 30
 max_requests = 2000  # recycle workers now and then

@@ -10,14 +10,19 @@ from django.utils.translation import gettext as _
 
 from samverkan.accounts import services
 from samverkan.accounts import start as start_page
+from samverkan.accounts.hashers import LaneFull
 from samverkan.core.http import AuthenticatedRequest, require_municipality
+
+BUSY_RETRY_SECONDS = 5
 
 
 class LoginView(auth_views.LoginView):
     """Sign-in, throttled per username and client address: after
     SAMVERKAN_SIGN_IN_ATTEMPTS attempts that failed within
     SAMVERKAN_SIGN_IN_WINDOW_MINUTES, further attempts from that address are
-    refused (429) until the window has passed, whichever server they reach."""
+    refused (429) until the window has passed, whichever server they reach.
+    When this process's sign-in lane is full (samverkan.accounts.hashers), a
+    sign-in is asked to come back in a few seconds (503) instead of waiting."""
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True
@@ -36,9 +41,22 @@ class LoginView(auth_views.LoginView):
             message = _("Too many failed sign-ins for this user. Try again in %(minutes)s minutes.") % {
                 "minutes": settings.SAMVERKAN_SIGN_IN_WINDOW_MINUTES
             }
-            context = self.get_context_data(form=self.get_form_class()(request), throttled=message)
-            return self.render_to_response(context, status=429)
-        return super().post(request, *args, **kwargs)
+            return self._refused(message, status=429)
+        try:
+            return super().post(request, *args, **kwargs)
+        except LaneFull:
+            # The attempt stays counted: a guesser gains nothing from a busy morning.
+            response = self._refused(
+                _("Many people are signing in right now. Wait a few seconds and sign in again."), status=503
+            )
+            response["Retry-After"] = str(BUSY_RETRY_SECONDS)
+            return response
+
+    def _refused(self, message: str, *, status: int) -> HttpResponse:
+        form = self.get_form_class()(
+            self.request, initial={"username": self.request.POST.get("username", "")}
+        )
+        return self.render_to_response(self.get_context_data(form=form, refused=message), status=status)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         services.sign_in_succeeded(self.request.POST.get("username", ""), client_address(self.request))
