@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "samverkan.core.middleware.PrivateAnswersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -170,6 +171,20 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
 # Sign-in throttling: this many failures per username and client address within the window.
 SAMVERKAN_SIGN_IN_ATTEMPTS = envint("SIGN_IN_ATTEMPTS", 5, minimum=1)
 SAMVERKAN_SIGN_IN_WINDOW_MINUTES = envint("SIGN_IN_WINDOW_MINUTES", 15, minimum=1)
+# Passwords are hashed at Django's cost in each web process's low-priority sign-in lane
+# (samverkan.accounts.hashers), which holds this many sign-ins at most: by default one fewer
+# than the process's threads (WEB_THREADS, as deploy/gunicorn.conf.py runs it).
+SAMVERKAN_SIGN_IN_WAITING = envint(
+    "SIGN_IN_WAITING", max(1, envint("WEB_THREADS", 4, minimum=1) - 1), minimum=1
+)
+PASSWORD_HASHERS = [
+    "samverkan.accounts.hashers.PBKDF2PasswordHasher",
+    # Django's others, so that a hash made by any of them still verifies (and is upgraded).
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 # Behind a reverse proxy: the request header (as in request.META, e.g. HTTP_X_FORWARDED_FOR)
 # whose last entry is the client's address; empty means the connection's own address.
 SAMVERKAN_CLIENT_ADDRESS_HEADER = envstr("CLIENT_ADDRESS_HEADER", "")
@@ -250,9 +265,10 @@ if SAMVERKAN_OIDC:
 
 # Which configured municipality the web app serves by default (its code).
 SAMVERKAN_MUNICIPALITY = envstr("SAMVERKAN_MUNICIPALITY", "0180")
-# How long the district overview may be served from the cache; it is keyed by
-# the latest audited change to agreements and areas, so a change shows at once.
-SAMVERKAN_OVERVIEW_CACHE_SECONDS = envint("SAMVERKAN_OVERVIEW_CACHE_SECONDS", 600, minimum=0)
+# How long what the busiest pages compute (the district overview, the calendar's dates, the
+# district page's figures) may be reused; it is kept per process under the latest audited
+# change to what it reads (samverkan.audit.stamps), so a change shows at once. 0: never kept.
+SAMVERKAN_KEPT_SECONDS = envint("SAMVERKAN_KEPT_SECONDS", 600, minimum=0)
 # Days before a validity ends that an agreement is flagged as expiring.
 SAMVERKAN_EXPIRY_WARNING_DAYS = envint("SAMVERKAN_EXPIRY_WARNING_DAYS", 120, minimum=1)
 

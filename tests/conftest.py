@@ -18,12 +18,17 @@ def pytest_configure(config):
 
     # Hashing demo passwords the production way would dominate the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tests roll back their writes (and on SQLite the audit log's ids with
-    # them), so a page cache keyed by the latest change would outlive them;
-    # tests/test_agreements.py switches it on where it is under test.
-    settings.SAMVERKAN_OVERVIEW_CACHE_SECONDS = 0
     # No background tiles from the internet in tests (tests/browser/test_maps.py serves its own).
     settings.SAMVERKAN_MAP_TILES = ""
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept_from_another_test():
+    # Tests roll back their writes (and on SQLite the audit log's ids with them): what was
+    # kept under a change stamp (samverkan.audit.stamps) must not reach the next test.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -133,8 +133,6 @@ def test_the_cached_district_overview_follows_every_change_at_once(client, cast,
 
     from samverkan.organisations.models import Area
 
-    settings.SAMVERKAN_OVERVIEW_CACHE_SECONDS = 600
-    cache.clear()
     client.force_login(cast["politician"])
     url = "/agreements/compliance/"
     with CaptureQueriesContext(connection) as first:

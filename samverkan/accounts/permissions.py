@@ -48,15 +48,30 @@ def is_party(user: User, version: AgreementVersion) -> bool:
 
 
 def can_view_version(user: User, version: AgreementVersion) -> bool:
-    if not in_municipality(user, version.agreement.municipality):
-        return False
-    if version.status == VersionStatus.ADOPTED:
-        return True
-    # A draft sent out for consultation is a public document of the case.
-    if version.consultation_rounds.exists():
-        return True
-    # Other drafts: the parties, the central preparation group and administrators.
-    return is_administrator(user) or user.role == Role.PREPARATION_GROUP or is_party(user, version)
+    return bool(viewable_versions(user, [version]))
+
+
+def viewable_versions(user: User, versions: list[AgreementVersion]) -> list[AgreementVersion]:
+    """The versions `user` may read, in at most two queries however many:
+    adopted ones; a draft sent out for consultation (a public document of the
+    case); other drafts for the parties, the central preparation group and
+    administrators."""
+    versions = [v for v in versions if in_municipality(user, v.agreement.municipality)]
+    drafts = {v.pk for v in versions if v.status != VersionStatus.ADOPTED}
+    if drafts and not (is_administrator(user) or user.role == Role.PREPARATION_GROUP):
+        readable = set(
+            AgreementVersion.objects.filter(pk__in=drafts, consultation_rounds__isnull=False).values_list(
+                "pk", flat=True
+            )
+        )
+        if user.organisation_id is not None:
+            readable |= set(
+                AgreementVersion.objects.filter(
+                    pk__in=drafts - readable, parties=user.organisation_id
+                ).values_list("pk", flat=True)
+            )
+        drafts = readable
+    return [v for v in versions if v.status == VersionStatus.ADOPTED or v.pk in drafts]
 
 
 def can_view_agreement(user: User, agreement: Agreement) -> bool:
@@ -125,11 +140,29 @@ def can_view_picture(user: User, picture) -> bool:
 
 
 def can_create_picture(user: User, agreement: Agreement) -> bool:
-    if not in_municipality(user, agreement.municipality) or user.role not in WRITING_ROLES:
-        return False
-    if is_administrator(user) or user.role == Role.PREPARATION_GROUP:
-        return True
-    return agreement.versions.filter(parties=user.organisation_id).exists()
+    return bool(agreements_for_new_pictures(user, [agreement]))
+
+
+def agreements_for_new_pictures(user: User, agreements) -> list[Agreement]:
+    """The agreements under which the user may create situation pictures:
+    writing roles of the municipality, for every agreement if administrator
+    or in the central preparation group, else for those their organisation is
+    a party to (in any version). One query for the whole list."""
+    agreements = [
+        a for a in agreements if user.role in WRITING_ROLES and in_municipality(user, a.municipality)
+    ]
+    if is_administrator(user) or user.role == Role.PREPARATION_GROUP or not agreements:
+        return agreements
+    return _party_to(user, agreements)
+
+
+def _party_to(user: User, agreements: list[Agreement]) -> list[Agreement]:
+    own = set(
+        Agreement.objects.filter(
+            pk__in=[a.pk for a in agreements], versions__parties=user.organisation_id
+        ).values_list("pk", flat=True)
+    )
+    return [a for a in agreements if a.pk in own]
 
 
 def can_view_party_picture(user: User, party_picture) -> bool:
@@ -244,12 +277,7 @@ def agreements_for_new_plans(user: User, agreements) -> list[Agreement]:
     ]
     if oversees(user) or not agreements:
         return agreements
-    own = set(
-        Agreement.objects.filter(
-            pk__in=[a.pk for a in agreements], versions__parties=user.organisation_id
-        ).values_list("pk", flat=True)
-    )
-    return [a for a in agreements if a.pk in own]
+    return _party_to(user, agreements)
 
 
 def can_edit_plan(user: User, plan) -> bool:

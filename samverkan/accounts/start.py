@@ -10,6 +10,7 @@ from django.db.models import Q
 from samverkan.accounts import permissions
 from samverkan.accounts.models import Role, User
 from samverkan.agreements.selectors import DistrictRow, district_overview
+from samverkan.audit.stamps import kept
 from samverkan.calendar.registry import Item, items
 from samverkan.consultations.models import Recipient
 from samverkan.indicators.models import IndicatorValue, PeriodKind
@@ -167,10 +168,17 @@ def start_page(user: User, municipality: Municipality, today: dt.date) -> StartP
         waiting=_waiting(user),
         notifications=list(notifications.filter(read_at__isnull=True)[:5]),
         unread=notifications.filter(read_at__isnull=True).count(),
-        districts=_glances(_districts(user, municipality, today), today),
+        districts=_glances(municipality, _districts(user, municipality, today), today),
     )
 
 
-def _glances(rows: list[DistrictRow], today: dt.date) -> list[DistrictGlance]:
-    plans, changes = _plans(rows), _changes(rows, today)
+def _glances(municipality: Municipality, rows: list[DistrictRow], today: dt.date) -> list[DistrictGlance]:
+    # The same for every reader: read for all districts, kept until plans or figures change.
+    everyone = district_overview(municipality, today=today)
+    plans = kept(f"start-plans:{municipality.pk}:{today}", ("plans", "agreements"), lambda: _plans(everyone))
+    changes = kept(
+        f"start-changes:{municipality.pk}:{today}",
+        ("indicators", "organisations"),
+        lambda: _changes(everyone, today),
+    )
     return [DistrictGlance(row, plans.get(row.area.pk, []), changes.get(row.area.pk, [])) for row in rows]

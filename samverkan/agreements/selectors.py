@@ -3,11 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.apps import apps
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Max, Prefetch, prefetch_related_objects
-from django.utils.translation import get_language
+from django.db.models import Prefetch, prefetch_related_objects
 
 from samverkan.agreements.compliance import (
     Compliance,
@@ -17,14 +13,14 @@ from samverkan.agreements.compliance import (
     agreement_warnings,
 )
 from samverkan.agreements.models import Agreement, AgreementVersion, Scope, VersionStatus
-from samverkan.audit.models import AuditEvent
+from samverkan.audit.stamps import kept
 from samverkan.organisations.models import Area, AreaKind, Municipality
 
 
 def agreements_of(municipality: Municipality):
     return (
         Agreement.objects.filter(municipality=municipality)
-        .select_related("area", "council_goal")
+        .select_related("municipality", "area", "council_goal")
         .prefetch_related(
             Prefetch(
                 "versions",
@@ -56,35 +52,18 @@ class DistrictRow:
     warnings: list[Warning]
 
 
-def _agreements_stamp() -> int:
-    """The latest audited change to an agreement or an area. Every write to
-    those models goes through the ORM and so through the append-only audit
-    log: an unchanged stamp means unchanged agreements and areas."""
-    labels = [
-        m._meta.label
-        for app in ("agreements", "organisations")
-        for m in apps.get_app_config(app).get_models()
-    ]
-    return AuditEvent.objects.filter(model__in=labels).aggregate(latest=Max("pk"))["latest"] or 0
-
-
 def district_overview(
     municipality: Municipality, *, today: dt.date, include_retired: bool = False
 ) -> list[DistrictRow]:
     """One row per district area: its local agreement and what is wrong with it.
 
     The page is read by everyone each week and changes only when an agreement
-    or an area does, so it is kept for SAMVERKAN_OVERVIEW_CACHE_SECONDS under
-    the stamp of the latest such change."""
-    seconds = settings.SAMVERKAN_OVERVIEW_CACHE_SECONDS
-    if not seconds:
-        return _district_overview(municipality, today=today, include_retired=include_retired)
-    key = f"district-overview:{municipality.pk}:{today}:{include_retired}:{get_language()}:{_agreements_stamp()}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = _district_overview(municipality, today=today, include_retired=include_retired)
-        cache.set(key, rows, seconds)
-    return rows
+    or an area does, so it is kept until they change (samverkan.audit.stamps)."""
+    return kept(
+        f"district-overview:{municipality.pk}:{today}:{include_retired}",
+        ("agreements", "organisations"),
+        lambda: _district_overview(municipality, today=today, include_retired=include_retired),
+    )
 
 
 def _district_overview(
@@ -105,6 +84,7 @@ def _district_overview(
             chosen[area.pk] = version_in_force(agreement, today) or latest_adopted(agreement)
     prefetch_related_objects(
         [v for v in chosen.values() if v is not None],
+        "parties",
         "priority_areas__addresses",
         "priority_areas__categories",
     )

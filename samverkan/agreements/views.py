@@ -24,11 +24,12 @@ def overview(request) -> HttpResponse:
     municipality = require_municipality(request)
     today = timezone.localdate()
     agreements = list(selectors.agreements_of(municipality))
+    shown = set(
+        permissions.viewable_versions(request.user, [v for a in agreements for v in a.versions.all()])
+    )
     for agreement in agreements:
         agreement.current = selectors.version_in_force(agreement, today)
-        agreement.shown_versions = [
-            v for v in agreement.versions.all() if permissions.can_view_version(request.user, v)
-        ]
+        agreement.shown_versions = [v for v in agreement.versions.all() if v in shown]
     return render(
         request,
         "agreements/overview.html",
@@ -59,9 +60,7 @@ def compliance_overview(request) -> HttpResponse:
 def agreement_detail(request, pk: int) -> HttpResponse:
     agreement = permissions.get_agreement_for(request.user, pk)
     today = timezone.localdate()
-    versions = [
-        v for v in agreement.versions.order_by("valid_from") if permissions.can_view_version(request.user, v)
-    ]
+    versions = permissions.viewable_versions(request.user, list(agreement.versions.order_by("valid_from")))
     current = selectors.version_in_force(agreement, today)
     if current is not None and current not in versions:
         current = None

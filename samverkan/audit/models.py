@@ -62,8 +62,12 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-pk"]
         default_permissions = ("view",)
-        # The latest change of given models (cache stamps) without a scan.
-        indexes = [models.Index(fields=["model", "id"], name="audit_model_latest")]
+        # The latest change (not a read) of given models without a scan: samverkan.audit.stamps.
+        indexes = [
+            models.Index(
+                fields=["model", "id"], name="audit_model_changes", condition=~models.Q(action="read")
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.model} {self.object_repr}"

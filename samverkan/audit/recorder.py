@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from samverkan.audit import stamps
 from samverkan.audit.context import current_actor
 from samverkan.audit.models import AuditEvent
 
@@ -68,18 +69,46 @@ def municipality_of(instance, actor=None) -> int | None:
 
 
 def _record(instance, action: str, changes: dict) -> None:
+    _write(
+        instance._meta.label,
+        instance.pk,
+        str(instance),
+        action,
+        changes,
+        lambda actor: municipality_of(instance, actor),
+    )
+
+
+def _write(model: str, object_pk, object_repr: str, action: str, changes: dict, municipality) -> None:
     if _paused.get():
         return
     actor, label = current_actor()
+    stamps.forget()
     AuditEvent.objects.create(
         actor=actor,
         actor_label=label,
         action=action,
-        model=instance._meta.label,
-        object_pk=str(instance.pk),
-        object_repr=str(instance)[:300],
+        model=model,
+        object_pk=str(object_pk),
+        object_repr=object_repr[:300],
         changes=changes,
-        municipality_id=municipality_of(instance, actor),
+        municipality_id=municipality(actor),
+    )
+
+
+def record_bulk_change(
+    model, *, object_pk, object_repr: str, municipality_id: int | None, changes: dict
+) -> None:
+    """A bulk write (bulk_create, update) bypasses the signals: its writer
+    records it as one event, in its transaction, so that the log (and the
+    change stamps read from it, samverkan.audit.stamps) still sees it."""
+    _write(
+        model._meta.label,
+        object_pk,
+        object_repr,
+        AuditEvent.Action.UPDATE,
+        changes,
+        lambda _actor: municipality_id,
     )
 
 

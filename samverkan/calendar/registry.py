@@ -2,7 +2,8 @@
 
 A provider is a function of (municipality, first day, last day) that returns
 the items of its kinds in that span; `@provides(KIND, ...)` registers it.
-Providers read in a fixed number of queries however much is recorded."""
+Providers read in a fixed number of queries however much is recorded, and
+what they found is kept until one of their apps changes."""
 
 import datetime as dt
 from collections.abc import Callable, Iterable
@@ -11,6 +12,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 
+from samverkan.audit.stamps import kept
 from samverkan.organisations.models import Municipality
 
 
@@ -77,7 +79,18 @@ def provides(*kinds: Kind) -> Callable[[Provider], Provider]:
 
 
 def items(municipality: Municipality, start: dt.date, end: dt.date, *, routine: bool = True) -> list[Item]:
-    """Every item from start to end (inclusive), by date; routine meetings only when asked for."""
+    """Every item from start to end (inclusive), by date; routine meetings only when asked for.
+    The same for everyone (who sees what is decided after), so kept until a providing app changes."""
+    # The apps whose models the providers read, and the areas and organisations their titles name.
+    apps = {p.__module__.split(".")[1] for _k, p in _providers} | {"organisations", "governance"}
+    return kept(
+        f"calendar:{municipality.pk}:{start}:{end}:{routine}",
+        apps,
+        lambda: _items(municipality, start, end, routine=routine),
+    )
+
+
+def _items(municipality: Municipality, start: dt.date, end: dt.date, *, routine: bool) -> list[Item]:
     found: list[Item] = []
     for kinds, provider in _providers:
         if not routine and all(k.routine for k in kinds):

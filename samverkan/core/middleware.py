@@ -150,3 +150,19 @@ def _seconds(value: str) -> float | None:
         return float(value.removeprefix("t="))
     except ValueError:
         return None
+
+
+class PrivateAnswersMiddleware:
+    """What a signed-in person is shown is theirs: unless a view said
+    otherwise, `Cache-Control: private, no-cache`, so that no shared cache
+    (a proxy) keeps a party's draft and a browser asks again before reusing."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-cache"
+        return response

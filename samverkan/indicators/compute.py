@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from samverkan.audit.recorder import record_bulk_change
 from samverkan.datasources.models import (
     Observation,
     PoliceEvent,
@@ -233,6 +234,7 @@ def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None) ->
             stale = stale.filter(period_start__year__in=years)
         stale.delete()
         IndicatorValue.objects.bulk_create(values.values())
+        _refreshed(indicator, years, len(values))
         return len(values)
     counts = source_counts(indicator, years)
     families = area_families(indicator.municipality)
@@ -368,4 +370,16 @@ def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None) ->
     else:
         stale.delete()
     IndicatorValue.objects.bulk_create(values.values(), batch_size=1000)
+    _refreshed(indicator, years, len(values))
     return len(values)
+
+
+def _refreshed(indicator: Indicator, years: set[int] | None, written: int) -> None:
+    # Bulk writes pass the audit log's signals by: one event says the values changed.
+    record_bulk_change(
+        IndicatorValue,
+        object_pk=indicator.pk,
+        object_repr=str(indicator),
+        municipality_id=indicator.municipality_id,
+        changes={"values written": written, "years": sorted(years) if years else "all"},
+    )

@@ -14,6 +14,7 @@ else; a count suppressed by BRÅ is left out, and said to be.
 
 from dataclasses import dataclass
 
+from samverkan.audit.stamps import kept
 from samverkan.configurations.models import MunicipalitySetup
 from samverkan.configurations.register import code_for, known
 from samverkan.datasources.models import BraPeriod, ReportedCrimeCount
@@ -90,7 +91,16 @@ def municipal_rows(crime: str, year: int) -> dict[str, tuple[int, int, bool]]:
 
 def comparisons(municipality: Municipality) -> list[Comparison]:
     """Each crime category of the latest year BRÅ's municipality files cover
-    nationwide, the municipality against its group and the country."""
+    nationwide, the municipality against its group and the country; kept
+    until an import (of BRÅ's counts among others) or the comparison group changes."""
+    return kept(
+        f"national-comparisons:{municipality.pk}",
+        ("datasources.ImportBatch", "configurations"),  # imports write their rows with their batch
+        lambda: _comparisons(municipality),
+    )
+
+
+def _comparisons(municipality: Municipality) -> list[Comparison]:
     setup = MunicipalitySetup.objects.filter(municipality=municipality).first()
     group_codes = [c for c in (setup.comparison_group if setup else []) if c != municipality.code]
     candidates = (

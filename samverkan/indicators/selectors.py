@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from samverkan.audit.stamps import kept
 from samverkan.datasources.models import ImportBatch
 from samverkan.indicators.models import Denominator, Indicator, IndicatorSource, IndicatorValue, PeriodKind
 from samverkan.indicators.periods import same_period_year_before
@@ -122,8 +123,20 @@ def imported_sources(municipality: Municipality, user: Any) -> dict[str, list[Im
 
 
 def area_panels(area: Area, kind: str, user: Any = None) -> list[Panel]:
-    """Every indicator's series for the district page, read in one query, with
-    the imported files of its source (as far as `user` may see them)."""
+    """Every indicator's series for the district page, with the imported
+    files of its source (as far as `user` may see them). The series are the
+    same for everyone and kept until the figures or the areas change."""
+    series = kept(
+        f"area-series:{area.pk}:{kind}",
+        ("indicators", "organisations", "agreements"),
+        lambda: _area_series(area, kind),
+    )
+    sources = imported_sources(area.municipality, user) if user is not None else {}
+    return [Panel(indicator, rows, sources.get(indicator.source, [])) for indicator, rows in series]
+
+
+def _area_series(area: Area, kind: str) -> list[tuple[Indicator, list[SeriesRow]]]:
+    """Read in one query for the values, one for the indicators and their priority areas."""
     indicators = list(
         Indicator.objects.filter(municipality=area.municipality).prefetch_related("priority_areas")
     )
@@ -134,8 +147,7 @@ def area_panels(area: Area, kind: str, user: Any = None) -> list[Panel]:
     )
     for value in values:
         (whole if value.area_id is None else own)[value.indicator_id][value.period_start] = value
-    sources = imported_sources(area.municipality, user) if user is not None else {}
-    return [Panel(i, _rows(own[i.pk], whole[i.pk]), sources.get(i.source, [])) for i in indicators]
+    return [(i, _rows(own[i.pk], whole[i.pk])) for i in indicators]
 
 
 def indicator_figures(
@@ -191,7 +203,16 @@ class CityFigure:
 
 def city_figures(municipality: Municipality, districts: list[Area], today: dt.date) -> list[CityFigure]:
     """The key figures of the city map: for each indicator, the last year that is
-    complete for most districts (before this one), with the whole municipality."""
+    complete for most districts (before this one), with the whole municipality.
+    The same for everyone: kept until the figures or the areas change."""
+    return kept(
+        f"city-figures:{municipality.pk}:{today}:{','.join(str(a.pk) for a in districts)}",
+        ("indicators", "organisations"),
+        lambda: _city_figures(municipality, districts, today),
+    )
+
+
+def _city_figures(municipality: Municipality, districts: list[Area], today: dt.date) -> list[CityFigure]:
     indicators = list(Indicator.objects.filter(municipality=municipality).order_by("name"))
     values = IndicatorValue.objects.filter(
         Q(area__in=districts) | Q(area__isnull=True),

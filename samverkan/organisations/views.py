@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from samverkan.accounts import permissions
 from samverkan.agreements.selectors import latest_adopted, version_in_force
 from samverkan.audit.recorder import record_reads
+from samverkan.audit.stamps import change_tag, tagged, unchanged
 from samverkan.core.http import AuthenticatedRequest, require_municipality
 from samverkan.datasources.models import Observation, PoliceEvent
 from samverkan.indicators.models import Indicator, PeriodKind
@@ -63,7 +64,12 @@ def area_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def city_geometry(request: AuthenticatedRequest) -> HttpResponse:
-    """The current districts' outlines with their key figures, for the city map."""
+    """The current districts' outlines with their key figures, for the city
+    map: kept by the browser, and 304 when areas and figures are unchanged."""
+    require_municipality(request)  # the access check comes before any answer, 304 too
+    tag = change_tag(request, ("organisations", "indicators"))
+    if held := unchanged(request, tag):
+        return held
     current, _retired, today = _current_districts(request)
     figures = city_figures(require_municipality(request), current, today)
     features = [
@@ -91,7 +97,9 @@ def city_geometry(request: AuthenticatedRequest) -> HttpResponse:
         }
         for f in figures
     ]
-    return JsonResponse({"type": "FeatureCollection", "features": features, "indicators": indicators})
+    return tagged(
+        JsonResponse({"type": "FeatureCollection", "features": features, "indicators": indicators}), tag
+    )
 
 
 def _period_kind(request: AuthenticatedRequest) -> str:

@@ -28,19 +28,18 @@ def round_list(request) -> HttpResponse:
     rounds = ConsultationRound.objects.filter(version__agreement__municipality=municipality).select_related(
         "version__agreement", "referred_by"
     )
-    drafts = [
-        v
-        for v in AgreementVersion.objects.filter(
-            agreement__municipality=municipality, status=VersionStatus.DRAFT
-        ).select_related("agreement")
-        if permissions.can_view_version(request.user, v)
-    ]
+    versions = permissions.viewable_versions(
+        request.user,
+        list(
+            AgreementVersion.objects.filter(agreement__municipality=municipality).select_related(
+                "agreement__municipality"
+            )
+        ),
+    )
+    drafts = [v for v in versions if v.status == VersionStatus.DRAFT]
     agreements: dict[Agreement, list[AgreementVersion]] = {}
-    for version in AgreementVersion.objects.filter(agreement__municipality=municipality).select_related(
-        "agreement"
-    ):
-        if permissions.can_view_version(request.user, version):
-            agreements.setdefault(version.agreement, []).append(version)
+    for version in versions:
+        agreements.setdefault(version.agreement, []).append(version)
     return render(
         request,
         "consultations/round_list.html",

@@ -26,13 +26,11 @@ from samverkan.situations.views.pages import evidence_form, joint_page, party_pa
 
 def picture_list(request) -> HttpResponse:
     municipality = require_municipality(request)
-    agreements = municipality.agreements.all()
+    agreements = municipality.agreements.select_related("municipality")
     whole = selectors.pictures_cover_whole_municipality(municipality)
-    creatable = [
-        a
-        for a in agreements
-        if (a.scope == "local" or whole) and permissions.can_create_picture(request.user, a)
-    ]
+    creatable = permissions.agreements_for_new_pictures(
+        request.user, [a for a in agreements if a.scope == "local" or whole]
+    )
     form = None
     if creatable:
         form = PictureForm(agreements=agreements.filter(pk__in=[a.pk for a in creatable]))
