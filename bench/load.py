@@ -29,9 +29,15 @@ write), the app recovers by itself, and at the end every observation the
 clients were told was saved is in the database and none they were not told
 of is (no write lost or half-done).
 
-Prints p50/p95/p99 per page and the error count; the target is a dashboard
-(district page and district overview) p95 ≤ 150 ms with 0 errors (errors
-during a PostgreSQL restart are counted separately).
+Sign-ins are timed on their own (the form sent, on to the start page) with
+the number the server asked to come back because its sign-in lane was full
+(samverkan.accounts.hashers).
+
+Prints p50/p95/p99 per page and the error count, then each target met or
+missed: dashboard (district page and district overview) p95 ≤ 150 ms and
+every page's p99 ≤ 1 s in the measured window, page p95 ≤ 1 s during the
+sign-in ramp, 0 errors (errors during a PostgreSQL restart are counted
+separately), and no write lost, doubled or stored though it failed.
 """
 
 import argparse
@@ -56,7 +62,9 @@ sys.path.insert(0, str(ROOT))
 DATABASE = "samverkan_load"
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DASHBOARDS = {"district page", "district overview"}
-TARGET_P95_MS = 150
+TARGET_P95_MS = 150  # the dashboards, in the measured window
+TARGET_P99_MS = 1000  # every page, in the measured window
+TARGET_RAMP_P95_MS = 1000  # every page, while people are still signing in
 THINK_SECONDS = (2.0, 8.0)  # between one page and the next, as people read
 RUN = f"Lasttest {time.strftime('%Y%m%d%H%M%S')}"  # marks this run's observations
 YEARS = 10
@@ -231,6 +239,7 @@ def pages() -> dict[str, list[str]]:
 
     districts = Area.objects.filter(municipality__code="0180", kind=AreaKind.DISTRICT, valid_to__isnull=True)
     return {
+        "start page": ["/start/"],
         "district page": [f"/areas/{a.pk}/" for a in districts],
         "district overview": ["/agreements/compliance/"],
         "agreements": ["/agreements/"] + [f"/agreements/{a.pk}/" for a in Agreement.objects.all()[:10]],
@@ -303,17 +312,22 @@ class Client:
                 self.cookies[name] = rest.split(";", 1)[0]
         return response.status, text
 
-    def sign_in(self, username: str) -> bool:
+    def sign_in(self, username: str) -> int:
+        """Sign in as a browser does, on to the start page it is sent to; the
+        status of the sign-in (302 when it succeeded, 503 when the sign-in
+        lane was full and asked to come back)."""
         _, text = self.request("GET", "/accounts/login/")
         token = _csrf_token(text)
         if not token:
-            return False
+            return 0
         status, _ = self.request(
             "POST",
             "/accounts/login/",
             {"csrfmiddlewaretoken": token, "username": username, "password": "samverkan"},
         )
-        return status == 302
+        if status == 302:
+            self.request("GET", "/start/")
+        return status
 
     def observe(self, text: str) -> int:
         _, page = self.request("GET", "/observations/new/")
@@ -401,6 +415,8 @@ def run_load(
     # The measured window is `seconds` long and starts once every user has signed in: the
     # sign-in ramp (password hashing for 50 people on a small machine) is reported on its own.
     ramp: list[float] = []
+    sign_ins: list[float] = []  # from the sign-in form sent to the start page shown
+    busy = [0]  # sign-ins the server asked to come back (its sign-in lane full)
     signed_in = [0]
     everyone_in = threading.Event()
     window: dict[str, float] = {"start": 0.0, "stop": time.monotonic() + ramp_up + 60 + seconds}
@@ -412,8 +428,15 @@ def run_load(
         client = Client(port)
         writer = n % 10 == 0
         username = ("samordnare", "polis")[n // 10 % 2] if writer else usernames[n % len(usernames)]
-        while not client.sign_in(username):
-            time.sleep(1)
+        while True:
+            started = time.perf_counter()
+            status = client.sign_in(username)
+            with lock:
+                sign_ins.append((time.perf_counter() - started) * 1000)
+                busy[0] += status == 503
+            if status == 302:
+                break
+            time.sleep(5 if status == 503 else 1)  # as the page asks: Retry-After
             if time.monotonic() > window["stop"]:
                 return
         with lock:
@@ -473,6 +496,8 @@ def run_load(
         "writes": writes,
         "recovery": recovery,
         "ramp": ramp,
+        "sign-ins": sign_ins,
+        "busy": busy[0],
         "ramp seconds": window["start"] - started if everyone_in.is_set() else None,
     }
 
@@ -573,9 +598,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--ramp", type=float, default=20.0, help="seconds over which the users sign in")
-    # As deploy/gunicorn.conf.py sizes production: 2 × cores + 1 sync workers.
+    # As deploy/gunicorn.conf.py sizes production: 2 × cores + 1 workers of 4 threads.
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--restart-postgres-at", type=float, default=None, metavar="SECONDS")
     parser.add_argument("--reuse", action="store_true", help="reuse the prepared database")
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
@@ -635,18 +660,28 @@ def main() -> int:
         server.wait(timeout=30)
 
     ramp = result["ramp"]
+    ramp_p95 = percentile(ramp, 95) if ramp else 0.0
     if result["ramp seconds"] is None:
         print("not every user could sign in: the measured window never started")
     elif ramp:
         print(
             f"sign-in ramp ({result['ramp seconds']:.0f} s until all {args.users} users were in; not in the "
             f"table): {len(ramp)} page requests, p50 {percentile(ramp, 50):.0f} ms, "
-            f"p95 {percentile(ramp, 95):.0f} ms, max {max(ramp):.0f} ms"
+            f"p95 {ramp_p95:.0f} ms, max {max(ramp):.0f} ms"
+        )
+    if result["sign-ins"]:
+        signing = result["sign-ins"]
+        print(
+            f"sign-ins (form sent → start page shown, in their own lane): {len(signing)}, "
+            f"p50 {percentile(signing, 50):.0f} ms, p95 {percentile(signing, 95):.0f} ms, max {max(signing):.0f} ms; "
+            f"asked to come back (lane full): {result['busy']}"
         )
     print(f"\n{'page':<22}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     total_errors = sum(result["errors"].values())
+    worst_p99 = 0.0
     for name in sorted(set(result["timings"]) | set(result["errors"])):
         values = result["timings"].get(name) or [0.0]
+        worst_p99 = max(worst_p99, percentile(values, 99))
         print(
             f"{name:<22}{len(result['timings'].get(name, [])):>9}{percentile(values, 50):>9.0f}"
             f"{percentile(values, 95):>9.0f}{percentile(values, 99):>9.0f}{result['errors'].get(name, 0):>8}"
@@ -656,9 +691,6 @@ def main() -> int:
     median = statistics.median(all_values) if all_values else float("nan")
     print(f"\nall pages: {len(all_values)} requests, median {median:.0f} ms")
     dashboard_p95 = percentile(dashboard, 95) if dashboard else float("inf")
-    print(
-        f"dashboard p95 {dashboard_p95:.0f} ms (target ≤ {TARGET_P95_MS} ms); errors {total_errors} (target 0)"
-    )
     print_attribution(result)
     writes = check_writes(result["writes"])
     print(f"writes: {writes}")
@@ -666,13 +698,22 @@ def main() -> int:
         print(
             f"PostgreSQL restart: {result['recovery']}; requests failed during it: {result['outage_errors']}"
         )
-    ok = (
-        result["ramp seconds"] is not None
-        and dashboard_p95 <= TARGET_P95_MS
-        and total_errors == 0
-        and writes["saved but missing"] == 0
-        and writes["failed but stored"] == 0
-    )
+    targets = {
+        f"dashboard p95 {dashboard_p95:.0f} ms ≤ {TARGET_P95_MS} ms": dashboard_p95 <= TARGET_P95_MS,
+        f"worst page p99 {worst_p99:.0f} ms ≤ {TARGET_P99_MS} ms": worst_p99 <= TARGET_P99_MS,
+        f"page p95 during the sign-in ramp {ramp_p95:.0f} ms ≤ {TARGET_RAMP_P95_MS} ms": ramp_p95
+        <= TARGET_RAMP_P95_MS,
+        f"errors {total_errors} = 0": total_errors == 0,
+        f"writes lost {writes['saved but missing']}, doubled {writes['stored twice']}, "
+        f"stored though failed {writes['failed but stored']} = 0": not (
+            writes["saved but missing"] or writes["stored twice"] or writes["failed but stored"]
+        ),
+        "every user signed in": result["ramp seconds"] is not None,
+    }
+    print("\ntargets:")
+    for target, met in targets.items():
+        print(f"  {'met   ' if met else 'MISSED'} {target}")
+    ok = all(targets.values())
     print("TARGETS MET" if ok else "TARGETS MISSED")
     return 0 if ok else 1
 
