@@ -7,6 +7,7 @@ password check in the process's low-priority sign-in lane
 serving. Logs are JSON lines on standard error like the app's own
 (samverkan.core.logs)."""
 
+import gc
 import multiprocessing
 import os
 
@@ -15,8 +16,16 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 threads = int(os.environ.get("WEB_THREADS", "4"))  # read by settings too: SAMVERKAN_SIGN_IN_WAITING
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))  # PDF exports of the yearly compilation take seconds
 graceful_timeout = 30
-max_requests = 2000  # recycle workers now and then
-max_requests_jitter = 200
+max_requests = 20000  # recycle workers now and then (each starts cold: its kept pages computed anew)
+max_requests_jitter = 2000
+# The app is imported once and forked: workers start at once and share its memory.
+preload_app = True
+
+
+def pre_fork(server, worker):
+    # What the app holds after import is never garbage: the workers' collector skips it.
+    gc.freeze()
+
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
