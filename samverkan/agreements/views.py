@@ -36,7 +36,8 @@ def overview(request) -> HttpResponse:
         {
             "central": [a for a in agreements if a.scope == Scope.CENTRAL],
             "local": [a for a in agreements if a.scope == Scope.LOCAL],
-            "rows": selectors.district_overview(municipality, today=today, include_retired=True),
+            # Called only if the kept district table has to be rendered anew.
+            "rows": lambda: selectors.district_overview(municipality, today=today, include_retired=True),
             "today": today,
         },
     )
@@ -50,7 +51,10 @@ def compliance_overview(request) -> HttpResponse:
         request,
         "agreements/compliance.html",
         {
-            "rows": selectors.district_overview(municipality, today=today, include_retired=include_retired),
+            # Called only if the kept district table has to be rendered anew.
+            "rows": lambda: selectors.district_overview(
+                municipality, today=today, include_retired=include_retired
+            ),
             "include_retired": include_retired,
             "today": today,
         },

@@ -2,7 +2,9 @@
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django.db.models import Q
@@ -40,8 +42,14 @@ def unit_of(indicator: Indicator) -> str:
 @dataclass
 class Panel:
     indicator: Indicator
-    rows: list[SeriesRow]
+    series: Callable[[], dict[int, list[SeriesRow]]]
+    """Every indicator's rows, read when first asked for: a page whose tables are kept
+    rendered (samverkan.audit.templatetags.kept) never reads them."""
     sources: list[ImportBatch] = field(default_factory=list)
+
+    @cached_property
+    def rows(self) -> list[SeriesRow]:
+        return self.series().get(self.indicator.pk, [])
 
     @property
     def chart_id(self) -> str:
@@ -124,30 +132,34 @@ def imported_sources(municipality: Municipality, user: Any) -> dict[str, list[Im
 
 def area_panels(area: Area, kind: str, user: Any = None) -> list[Panel]:
     """Every indicator's series for the district page, with the imported
-    files of its source (as far as `user` may see them). The series are the
-    same for everyone and kept until the figures or the areas change."""
-    series = kept(
-        f"area-series:{area.pk}:{kind}",
-        ("indicators", "organisations", "agreements"),
-        lambda: _area_series(area, kind),
+    files of its source (as far as `user` may see them). The indicators and
+    the series are the same for everyone and kept until the figures or the
+    areas change; the series are read only if a panel's rows are asked for."""
+    apps = ("indicators", "organisations", "agreements")
+    indicators = kept(
+        f"area-indicators:{area.municipality_id}",
+        apps,
+        lambda: list(
+            Indicator.objects.filter(municipality=area.municipality_id).prefetch_related("priority_areas")
+        ),
+    )
+    series = lru_cache(maxsize=1)(
+        lambda: kept(f"area-series:{area.pk}:{kind}", apps, lambda: _area_series(area, kind))
     )
     sources = imported_sources(area.municipality, user) if user is not None else {}
-    return [Panel(indicator, rows, sources.get(indicator.source, [])) for indicator, rows in series]
+    return [Panel(indicator, series, sources.get(indicator.source, [])) for indicator in indicators]
 
 
-def _area_series(area: Area, kind: str) -> list[tuple[Indicator, list[SeriesRow]]]:
-    """Read in one query for the values, one for the indicators and their priority areas."""
-    indicators = list(
-        Indicator.objects.filter(municipality=area.municipality).prefetch_related("priority_areas")
-    )
-    own: dict[int, dict[dt.date, IndicatorValue]] = {i.pk: {} for i in indicators}
-    whole: dict[int, dict[dt.date, IndicatorValue]] = {i.pk: {} for i in indicators}
+def _area_series(area: Area, kind: str) -> dict[int, list[SeriesRow]]:
+    """Every indicator's rows, by indicator: the values in one query."""
+    own: dict[int, dict[dt.date, IndicatorValue]] = defaultdict(dict)
+    whole: dict[int, dict[dt.date, IndicatorValue]] = defaultdict(dict)
     values = IndicatorValue.objects.filter(
-        Q(area=area) | Q(area__isnull=True), indicator__in=indicators, period_kind=kind
+        Q(area=area) | Q(area__isnull=True), indicator__municipality=area.municipality_id, period_kind=kind
     )
     for value in values:
         (whole if value.area_id is None else own)[value.indicator_id][value.period_start] = value
-    return [(i, _rows(own[i.pk], whole[i.pk])) for i in indicators]
+    return {pk: _rows(own[pk], whole[pk]) for pk in own}
 
 
 def indicator_figures(
