@@ -117,3 +117,20 @@ def test_parts_kept_for_one_municipality_are_not_shown_in_another(client, cast, 
         response = client.get(url)
         assert response.status_code == 200
         assert "Skärholmen" not in response.content.decode(), url
+
+
+def test_the_kept_parts_of_a_district_page_follow_a_change_at_once(client, cast):
+    from samverkan.organisations.models import Organisation, OrganisationKind
+
+    client.force_login(cast[Role.POLITICIAN])
+    district = Area.objects.get(code="rinkeby-kista")
+    url = f"/areas/{district.pk}/"
+    assert "Rinkeby fältgrupp" not in client.get(url).content.decode()
+    assert "Rinkeby fältgrupp" not in client.get(url).content.decode()  # now served as kept
+    Organisation.objects.create(
+        municipality=district.municipality,
+        kind=OrganisationKind.SPECIALIST_ADMINISTRATION,
+        name="Rinkeby fältgrupp",
+        area=district,
+    )
+    assert "Rinkeby fältgrupp" in client.get(url).content.decode()

@@ -1,6 +1,7 @@
 import csv
 import datetime as dt
 from collections import Counter
+from functools import cache as once
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -112,19 +113,22 @@ def area_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     kind = _period_kind(request)
     today = timezone.localdate()
     on = area.reference_day(today)
-    agreements = [
-        (agreement, version_in_force(agreement, today) or latest_adopted(agreement))
-        for agreement in area.agreements.prefetch_related("versions__superseded_by")
-    ]
     context = {
         "area": area,
-        "neighbourhoods": selectors.neighbourhoods_of(area, on=on),
-        "became": [] if area.is_current else selectors.area_became(area),
-        "came_from": selectors.area_came_from(area),
-        "successions": area.successions.select_related("successor"),
-        "predecessions": area.predecessions.select_related("predecessor"),
-        "organisations": area.organisations.all(),
-        "agreements": agreements,
+        # What only the kept top of the page reads (the same for everyone): read once, and only
+        # when the kept rendering must be made anew.
+        "neighbourhoods": once(lambda: selectors.neighbourhoods_of(area, on=on)),
+        "became": once(lambda: [] if area.is_current else selectors.area_became(area)),
+        "came_from": once(lambda: selectors.area_came_from(area)),
+        "successions": once(lambda: list(area.successions.select_related("successor"))),
+        "predecessions": once(lambda: list(area.predecessions.select_related("predecessor"))),
+        "organisations": once(lambda: list(area.organisations.all())),
+        "agreements": once(
+            lambda: [
+                (agreement, version_in_force(agreement, today) or latest_adopted(agreement))
+                for agreement in area.agreements.prefetch_related("versions__superseded_by")
+            ]
+        ),
         "panels": area_panels(area, kind, request.user) if area.kind == AreaKind.DISTRICT else [],
         "period_kind": kind,
         "map_labels": {
