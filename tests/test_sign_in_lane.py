@@ -28,6 +28,15 @@ LANE = {
 }
 
 
+def holding(lane: Lane, waiting: int) -> bool:
+    """Whether the lane comes to hold `waiting` pieces of work within two seconds."""
+    for _ in range(200):
+        if lane.waiting == waiting:
+            return True
+        time.sleep(0.01)
+    return False
+
+
 def niceness() -> int:
     return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
@@ -62,11 +71,7 @@ def test_a_lane_holds_at_most_its_limit_and_counts_what_it_did():
     holder = threading.Thread(target=lane.run, args=(release.wait,), kwargs={"limit": 1})
     holder.start()
     try:
-        for _ in range(100):
-            if lane.waiting:
-                break
-            time.sleep(0.01)
-        assert lane.waiting == 1
+        assert holding(lane, 1)
         with pytest.raises(LaneFull):
             lane.run(lambda: None, limit=1)
         answers: list[int] = []
@@ -91,10 +96,7 @@ def test_a_sign_in_finding_the_lane_full_is_asked_to_come_back(client, cast):
     holder = threading.Thread(target=sign_in_lane.run, args=(release.wait,))
     holder.start()
     try:
-        for _ in range(100):
-            if sign_in_lane.waiting:
-                break
-            time.sleep(0.01)
+        assert holding(sign_in_lane, 1)
         busy = client.post("/accounts/login/", {"username": "polis", "password": PASSWORD})
     finally:
         release.set()
@@ -138,11 +140,7 @@ def test_pages_are_served_while_sign_ins_wait_in_the_lane(cast, live_server, cli
     signing_in = threading.Thread(target=sign_in)
     try:
         signing_in.start()
-        for _ in range(200):
-            if sign_in_lane.waiting == 2:  # the sign-in waits behind the held work
-                break
-            time.sleep(0.01)
-        assert sign_in_lane.waiting == 2
+        assert holding(sign_in_lane, 2)  # the sign-in waits behind the held work
         page_url = f"{live_server.url}/agreements/"
         request = urllib.request.Request(page_url, headers={"Cookie": f"sessionid={session}"})  # noqa: S310
         with urllib.request.urlopen(request, timeout=10) as page:  # noqa: S310
