@@ -105,9 +105,8 @@ def _waiting(user: User) -> list[Waiting]:
     return found
 
 
-def _districts(user: User, municipality: Municipality, today: dt.date) -> list[DistrictRow]:
+def _districts(user: User, rows: list[DistrictRow]) -> list[DistrictRow]:
     """A coordinator's or police contact's own districts; everyone else's view is the city."""
-    rows = district_overview(municipality, today=today)
     if user.role in {Role.DISTRICT_COORDINATOR, Role.POLICE_CONTACT} and user.organisation_id:
         own = [
             row
@@ -168,12 +167,13 @@ def start_page(user: User, municipality: Municipality, today: dt.date) -> StartP
         waiting=_waiting(user),
         notifications=list(notifications.filter(read_at__isnull=True)[:5]),
         unread=notifications.filter(read_at__isnull=True).count(),
-        districts=_glances(municipality, _districts(user, municipality, today), today),
+        districts=_glances(municipality, user, today),
     )
 
 
-def _glances(municipality: Municipality, rows: list[DistrictRow], today: dt.date) -> list[DistrictGlance]:
-    # The same for every reader: read for all districts, kept until plans or figures change.
+def _glances(municipality: Municipality, user: User, today: dt.date) -> list[DistrictGlance]:
+    # The same for every reader: read for all districts, kept until plans or figures change;
+    # then narrowed to the user's own.
     everyone = district_overview(municipality, today=today)
     plans = kept(f"start-plans:{municipality.pk}:{today}", ("plans", "agreements"), lambda: _plans(everyone))
     changes = kept(
@@ -181,4 +181,7 @@ def _glances(municipality: Municipality, rows: list[DistrictRow], today: dt.date
         ("indicators", "organisations"),
         lambda: _changes(everyone, today),
     )
-    return [DistrictGlance(row, plans.get(row.area.pk, []), changes.get(row.area.pk, [])) for row in rows]
+    return [
+        DistrictGlance(row, plans.get(row.area.pk, []), changes.get(row.area.pk, []))
+        for row in _districts(user, everyone)
+    ]

@@ -4,7 +4,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 from typing import Any
 
 from django.db.models import Q
@@ -143,9 +143,7 @@ def area_panels(area: Area, kind: str, user: Any = None) -> list[Panel]:
             Indicator.objects.filter(municipality=area.municipality_id).prefetch_related("priority_areas")
         ),
     )
-    series = lru_cache(maxsize=1)(
-        lambda: kept(f"area-series:{area.pk}:{kind}", apps, lambda: _area_series(area, kind))
-    )
+    series = cache(lambda: kept(f"area-series:{area.pk}:{kind}", apps, lambda: _area_series(area, kind)))
     sources = imported_sources(area.municipality, user) if user is not None else {}
     return [Panel(indicator, series, sources.get(indicator.source, [])) for indicator in indicators]
 

@@ -67,12 +67,12 @@ def area_list(request: AuthenticatedRequest) -> HttpResponse:
 def city_geometry(request: AuthenticatedRequest) -> HttpResponse:
     """The current districts' outlines with their key figures, for the city
     map: kept by the browser, and 304 when areas and figures are unchanged."""
-    require_municipality(request)  # the access check comes before any answer, 304 too
+    municipality = require_municipality(request)  # the access check comes before any answer, 304 too
     tag = change_tag(request, ("organisations", "indicators"))
     if held := unchanged(request, tag):
         return held
     current, _retired, today = _current_districts(request)
-    figures = city_figures(require_municipality(request), current, today)
+    figures = city_figures(municipality, current, today)
     features = [
         _feature(
             area.geometry,
