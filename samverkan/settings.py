@@ -259,7 +259,7 @@ if SAMVERKAN_OIDC:
         _missing.append("OIDC_OP_JWKS_ENDPOINT")
     if _missing:
         raise ConfigurationError(f"OIDC_RP_CLIENT_ID is set, so set {', '.join(_missing)} too")
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["samverkan.accounts.backends.PasswordBackend"]
 if SAMVERKAN_OIDC:
     AUTHENTICATION_BACKENDS.append("samverkan.accounts.oidc.SignOnBackend")
 

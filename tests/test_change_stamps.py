@@ -5,8 +5,10 @@ gives browsers an ETag to revalidate with."""
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from samverkan.accounts.models import Role
+from samverkan.audit import stamps
 from samverkan.audit.stamps import kept, stamp
 from samverkan.indicators.compute import indicator_refresh
 from samverkan.indicators.models import Indicator
@@ -64,10 +66,40 @@ def test_a_stamp_read_while_another_transaction_writes_is_not_trusted(cast):
             kept("test-writing", ("organisations",), lambda: computed.append(1))
             kept("test-writing", ("organisations",), lambda: computed.append(1))
             assert len(computed) == 2  # computed afresh each time, nothing kept
+            stamps._request_started()  # nor within a request, whose stamps are read once
+            try:
+                assert stamp(("organisations",)) is None
+                assert stamp(("plans",)) is None
+            finally:
+                stamps._request_finished()
             cursor.execute("ROLLBACK")
         assert stamp(("organisations",)) is not None
     finally:
         other.close()
+
+
+def test_within_a_request_every_stamp_is_the_one_read_on_its_own(cast):
+    """A request reads the latest change of every model once (PostgreSQL) or each set of
+    apps once (SQLite): each stamp it gives is the one a single read gives, and a change
+    made in the request moves it."""
+    sets = [("organisations",), ("plans", "agreements"), ("datasources.ImportBatch", "configurations")]
+    alone = {apps: stamp(apps) for apps in sets}
+    stamps._request_started()
+    try:
+        with CaptureQueriesContext(connection) as reads:
+            assert {apps: stamp(apps) for apps in sets} == alone
+            assert {apps: stamp(apps) for apps in sets} == alone
+        audit_reads = [q for q in reads.captured_queries if "audit_auditevent" in q["sql"]]
+        assert len(audit_reads) == (1 if connection.vendor == "postgresql" else len(sets))
+        area = Area.objects.get(code="skarholmen")
+        area.name = "Skärholmen-Sätra"
+        area.save()
+        moved = stamp(("organisations",))
+        assert moved != alone[("organisations",)]
+        assert stamp(("plans", "agreements")) == alone[("plans", "agreements")]
+    finally:
+        stamps._request_finished()
+    assert stamp(("organisations",)) == moved
 
 
 def test_the_city_map_is_revalidated_with_its_etag(client, cast):

@@ -30,7 +30,7 @@ SSO = {
     "SAMVERKAN_OIDC_PROVIDER_NAME": "Stockholms stad",
     "SAMVERKAN_OIDC_ROLE_MAP": {"sv-samordnare": "district_coordinator", "sv-admin": "administrator"},
     "AUTHENTICATION_BACKENDS": [
-        "django.contrib.auth.backends.ModelBackend",
+        "samverkan.accounts.backends.PasswordBackend",
         "samverkan.accounts.oidc.SignOnBackend",
     ],
 }

@@ -28,6 +28,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from samverkan.accounts import services
+from samverkan.accounts.backends import SignedInUser
 from samverkan.accounts.models import Role
 from samverkan.core.personal_data import contains_identity_number
 from samverkan.organisations.models import Municipality, Organisation
@@ -72,7 +73,7 @@ def organisation_from_claims(claims: dict):
     return matches[0]
 
 
-class SignOnBackend(OIDCAuthenticationBackend):
+class SignOnBackend(SignedInUser, OIDCAuthenticationBackend):
     def verify_token(self, token, **kwargs):
         # A bad signature, audience or nonce: back to the sign-in page, logged.
         try:

@@ -77,12 +77,14 @@ def start(request: AuthenticatedRequest) -> HttpResponse:
     """The page each person opens in the morning: what is theirs now."""
     municipality = require_municipality(request)
     today = timezone.localdate()
+    page = start_page.start_page(request.user, municipality, today)
     return render(
         request,
         "accounts/start.html",
         {
-            "start": start_page.start_page(request.user, municipality, today),
+            "start": page,
             "today": today,
             "reads_only": not request.user.writes,
+            "unread_notifications": page.unread,  # the menu's count, already read
         },
     )

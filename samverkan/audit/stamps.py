@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -60,17 +61,20 @@ def _labels(app_labels: tuple[str, ...]) -> tuple[str, ...]:
 
 
 # Other transactions of this database writing now (PostgreSQL): their changes may hold ids
-# below the latest. Activity is otherwise read once per transaction: cleared first.
+# below the latest.
 _WRITING = (
     "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
     " AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
 )
 
 
-# Within one request each stamp is read once: a page with many kept parts asks the
-# database once per set of apps. Outside requests (tasks, commands) nothing is remembered,
-# and any change recorded in the request forgets what was read (samverkan.audit.recorder).
-_read_in_request: ContextVar[dict[tuple[str, ...], str | None] | None] = ContextVar("stamps", default=None)
+# Within one request the stamps are read once: on PostgreSQL the first stamp a request asks
+# for reads the latest change of every model in one query, and each later stamp of any set of
+# apps is computed from it; on SQLite each set of apps is read once. Outside requests (tasks,
+# commands) nothing is remembered, and any change recorded in the request forgets what was
+# read (samverkan.audit.recorder).
+_read_in_request: ContextVar[dict[str, int | None] | None] = ContextVar("stamps", default=None)
+_WRITING_NOW = "writing now"  # its key in what a request read: True while another writes
 
 
 def _request_started(**kwargs: object) -> None:
@@ -97,18 +101,52 @@ def stamp(app_labels: Iterable[str]) -> str | None:
     while another transaction is writing (the latest is not yet known)."""
     labels = _labels(tuple(sorted(set(app_labels))))
     read = _read_in_request.get()
-    if read is not None and labels in read:
-        return read[labels]
-    found = _latest(labels)
-    if read is not None:
-        read[labels] = found
+    if read is None:
+        return _latest(labels)
+    if connection.vendor != "postgresql":
+        key = ",".join(labels)
+        if key not in read:
+            found = _latest(labels)
+            read[key] = None if found is None else int(found)
+        return None if read[key] is None else str(read[key])
+    if not read:
+        read.update(_every_latest())
+    if read[_WRITING_NOW]:
+        return None
+    return str(max((read.get(label) or 0 for label in labels), default=0))
+
+
+@once
+def _every_label() -> tuple[str, ...]:
+    """Every model of Samverkan's own apps: what the audit log records."""
+    return tuple(
+        sorted(m._meta.label for m in registry.get_models() if m.__module__.startswith("samverkan."))
+    )
+
+
+def _fresh_activity(cursor: CursorWrapper) -> None:
+    """Activity is read once per transaction: inside one, read it afresh. Outside, each
+    statement is its own transaction."""
+    if connection.in_atomic_block:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+
+
+def _every_latest() -> dict[str, int | None]:
+    """PostgreSQL: the latest change of every model (one index lookup each), and whether
+    another transaction is writing."""
+    with connection.cursor() as cursor:
+        _fresh_activity(cursor)
+        cursor.execute(_EVERY_POSTGRESQL, [list(_every_label())])
+        rows = cursor.fetchall()
+    found: dict[str, int | None] = {model: latest for model, latest, _ in rows}
+    found[_WRITING_NOW] = bool(rows and rows[0][2])
     return found
 
 
 def _latest(labels: tuple[str, ...]) -> str | None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            _fresh_activity(cursor)
             # One plan whatever the number of models: the latest id per model, from the index.
             cursor.execute(_LATEST_POSTGRESQL, [list(labels)])
         else:
@@ -124,6 +162,10 @@ _LATEST_POSTGRESQL = (
     f"SELECT (SELECT MAX(latest.id) FROM unnest(%s::text[]) AS wanted(model) CROSS JOIN LATERAL"  # noqa: S608 - the app's own names
     f" (SELECT id FROM {_TABLE} WHERE model = wanted.model AND {_CHANGE} ORDER BY id DESC LIMIT 1) AS latest),"
     f" ({_WRITING})"
+)
+_EVERY_POSTGRESQL = (
+    f"SELECT wanted.model, (SELECT id FROM {_TABLE} WHERE model = wanted.model AND {_CHANGE}"  # noqa: S608 - the app's own names
+    f" ORDER BY id DESC LIMIT 1), ({_WRITING}) FROM unnest(%s::text[]) AS wanted(model)"
 )
 
 
