@@ -22,10 +22,7 @@ class SignedInUser:
 
     def get_user(self, user_id: int) -> User | None:
         user = signed_in_users().filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
-
-    def user_can_authenticate(self, user: User) -> bool:
-        return user.is_active
+        return user if user is not None and user.is_active else None
 
 
 class PasswordBackend(SignedInUser, ModelBackend):
