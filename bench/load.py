@@ -349,10 +349,10 @@ class Client:
         return status
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes so far (from /proc), in seconds."""
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU time of each of these processes so far (from /proc), in seconds."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    found = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
@@ -360,8 +360,8 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         # utime and stime, and cutime and cstime: the children it has reaped (PostgreSQL's
         # backends that ended, gunicorn's recycled workers) count too.
-        total += sum(int(value) for value in fields[11:15])
-    return total / ticks
+        found[pid] = sum(int(value) for value in fields[11:15]) / ticks
+    return found
 
 
 def processes(server_pid: int) -> dict[str, list[int]]:
@@ -383,15 +383,22 @@ def processes(server_pid: int) -> dict[str, list[int]]:
     return found
 
 
-def cpu_use(server_pid: int) -> dict[str, float]:
-    """CPU seconds so far of the load generator (this process), the web server and the database."""
+def cpu_use(server_pid: int) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of each process of the load generator (this one), the web server
+    and the database."""
     own = os.times()
     found = processes(server_pid)
     return {
-        "load generator": own.user + own.system,
+        "load generator": {os.getpid(): own.user + own.system},
         "web server": cpu_seconds(found["server"]),
         "database": cpu_seconds(found["database"]),
     }
+
+
+def cpu_used(start: dict[int, float], stop: dict[int, float]) -> float:
+    """CPU seconds between two readings, process by process: one started in between (a
+    restarted database) counts from zero, not against the processes it replaced."""
+    return sum(max(0.0, seconds - start.get(pid, 0.0)) for pid, seconds in stop.items())
 
 
 def run_load(
@@ -406,7 +413,7 @@ def run_load(
     timings: dict[str, list[float]] = defaultdict(list)
     server: dict[str, list[dict[str, float]]] = defaultdict(list)  # each answer's Server-Timing
     ramp_server: list[dict[str, float]] = []
-    cpu: dict[str, dict[str, float]] = {}
+    cpu: dict[str, dict[str, dict[int, float]]] = {}
     errors: dict[str, int] = defaultdict(int)
     outage_errors = [0]
     outage = threading.Event()
@@ -488,7 +495,7 @@ def run_load(
     return {
         "server": server,
         "ramp server": ramp_server,
-        "cpu": {name: cpu["stop"][name] - cpu["start"][name] for name in cpu.get("stop", {})},
+        "cpu": {name: cpu_used(cpu["start"][name], cpu["stop"][name]) for name in cpu.get("stop", {})},
         "window seconds": seconds,
         "timings": timings,
         "errors": errors,
