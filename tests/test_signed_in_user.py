@@ -24,7 +24,7 @@ def test_the_user_organisation_and_municipality_are_read_in_one_query(client, ca
     assert len(users) == 1
     assert '"organisations_municipality"."name"' in users[0]  # with the user
     assert '"organisations_municipality"."geometry"' not in users[0]
-    # Neither is read again on its own (the district overview itself is kept).
+    # Neither is read again on its own.
     assert not [
         s
         for s in sql

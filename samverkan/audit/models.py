@@ -79,3 +79,8 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted")
+
+
+def is_audited(model: type[models.Model]) -> bool:
+    """Whether changes to this model are recorded: Samverkan's own, but for the log itself."""
+    return model.__module__.startswith("samverkan.") and model is not AuditEvent

@@ -13,7 +13,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 
 from samverkan.audit import stamps
 from samverkan.audit.context import current_actor
-from samverkan.audit.models import AuditEvent
+from samverkan.audit.models import AuditEvent, is_audited
 
 _SKIP_FIELDS = {"password", "last_login"}
 _paused = contextvars.ContextVar("audit_paused", default=False)
@@ -28,10 +28,6 @@ def paused():
         yield
     finally:
         _paused.reset(token)
-
-
-def _is_audited(model) -> bool:
-    return model.__module__.startswith("samverkan.") and model is not AuditEvent
 
 
 def _jsonable(value):
@@ -133,7 +129,7 @@ def record_reads(user, instances, *, why: str) -> None:
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
-    if raw or not _is_audited(sender) or instance.pk is None:
+    if raw or not is_audited(sender) or instance.pk is None:
         instance._audit_before = None
         return
     old = sender._default_manager.filter(pk=instance.pk).first()
@@ -141,7 +137,7 @@ def _before_save(sender, instance, raw=False, **kwargs):
 
 
 def _after_save(sender, instance, created, raw=False, **kwargs):
-    if raw or not _is_audited(sender):
+    if raw or not is_audited(sender):
         return
     after = snapshot(instance)
     before = getattr(instance, "_audit_before", None)
@@ -158,12 +154,12 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
 
 
 def _after_delete(sender, instance, **kwargs):
-    if _is_audited(sender):
+    if is_audited(sender):
         _record(instance, AuditEvent.Action.DELETE, {k: [v, None] for k, v in snapshot(instance).items()})
 
 
 def _m2m(sender, instance, action, model, pk_set, reverse=False, **kwargs):
-    if action not in {"post_add", "post_remove", "post_clear"} or not _is_audited(type(instance)):
+    if action not in {"post_add", "post_remove", "post_clear"} or not is_audited(type(instance)):
         return
     field_name = next(
         (f.name for f in type(instance)._meta.many_to_many if f.remote_field.through is sender),
@@ -177,7 +173,7 @@ def _m2m(sender, instance, action, model, pk_set, reverse=False, **kwargs):
 
 def connect() -> None:
     for model in apps.get_models():
-        if not _is_audited(model):
+        if not is_audited(model):
             continue
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"audit-pre-{model._meta.label}")
         post_save.connect(_after_save, sender=model, dispatch_uid=f"audit-post-{model._meta.label}")

@@ -27,6 +27,7 @@ changed, a view answers 304 after its access check and before its work."""
 
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import cache as once
 
 from django.apps import apps as registry
@@ -39,7 +40,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from samverkan.audit.models import AuditEvent
+from samverkan.audit.models import AuditEvent, is_audited
 
 
 @once
@@ -69,16 +70,22 @@ _WRITING = (
 
 
 # Within one request the stamps are read once: on PostgreSQL the first stamp a request asks
-# for reads the latest change of every model in one query, and each later stamp of any set of
-# apps is computed from it; on SQLite each set of apps is read once. Outside requests (tasks,
-# commands) nothing is remembered, and any change recorded in the request forgets what was
-# read (samverkan.audit.recorder).
-_read_in_request: ContextVar[dict[str, int | None] | None] = ContextVar("stamps", default=None)
-_WRITING_NOW = "writing now"  # its key in what a request read: True while another writes
+# for reads the latest change of every audited model in one query, and each stamp of any set
+# of apps is computed from it; on SQLite each set of apps is read once. Outside requests
+# (tasks, commands) nothing is remembered, and any change recorded in the request forgets what
+# was read (samverkan.audit.recorder).
+@dataclass
+class _Read:
+    stamps: dict[tuple[str, ...], str | None] = field(default_factory=dict)  # by model labels
+    latest: dict[str, int | None] | None = None  # PostgreSQL: every audited model's latest change
+    writing: bool = False  # PostgreSQL: another transaction was writing when `latest` was read
+
+
+_read_in_request: ContextVar[_Read | None] = ContextVar("stamps", default=None)
 
 
 def _request_started(**kwargs: object) -> None:
-    _read_in_request.set({})
+    _read_in_request.set(_Read())
 
 
 def _request_finished(**kwargs: object) -> None:
@@ -91,9 +98,8 @@ request_finished.connect(_request_finished, dispatch_uid="stamps-request-finishe
 
 def forget() -> None:
     """A change was recorded: stamps read before it are out of date."""
-    read = _read_in_request.get()
-    if read:
-        read.clear()
+    if _read_in_request.get() is not None:
+        _read_in_request.set(_Read())
 
 
 def stamp(app_labels: Iterable[str]) -> str | None:
@@ -103,25 +109,25 @@ def stamp(app_labels: Iterable[str]) -> str | None:
     read = _read_in_request.get()
     if read is None:
         return _latest(labels)
-    if connection.vendor != "postgresql":
-        key = ",".join(labels)
-        if key not in read:
-            found = _latest(labels)
-            read[key] = None if found is None else int(found)
-        return None if read[key] is None else str(read[key])
-    if not read:
-        read.update(_every_latest())
-    if read[_WRITING_NOW]:
+    if labels not in read.stamps:
+        read.stamps[labels] = (
+            _from_every(read, labels) if connection.vendor == "postgresql" else _latest(labels)
+        )
+    return read.stamps[labels]
+
+
+def _from_every(read: _Read, labels: tuple[str, ...]) -> str | None:
+    """A stamp from every model's latest change, read at the request's first stamp."""
+    if read.latest is None:
+        read.latest, read.writing = _every_latest()
+    if read.writing:
         return None
-    return str(max((read.get(label) or 0 for label in labels), default=0))
+    return str(max((read.latest.get(label) or 0 for label in labels), default=0))
 
 
 @once
 def _every_label() -> tuple[str, ...]:
-    """Every model of Samverkan's own apps: what the audit log records."""
-    return tuple(
-        sorted(m._meta.label for m in registry.get_models() if m.__module__.startswith("samverkan."))
-    )
+    return tuple(sorted(m._meta.label for m in registry.get_models() if is_audited(m)))
 
 
 def _fresh_activity(cursor: CursorWrapper) -> None:
@@ -131,16 +137,14 @@ def _fresh_activity(cursor: CursorWrapper) -> None:
         cursor.execute("SELECT pg_stat_clear_snapshot()")
 
 
-def _every_latest() -> dict[str, int | None]:
-    """PostgreSQL: the latest change of every model (one index lookup each), and whether
-    another transaction is writing."""
+def _every_latest() -> tuple[dict[str, int | None], bool]:
+    """PostgreSQL: the latest change of every audited model (one index lookup each), and
+    whether another transaction is writing."""
     with connection.cursor() as cursor:
         _fresh_activity(cursor)
         cursor.execute(_EVERY_POSTGRESQL, [list(_every_label())])
         rows = cursor.fetchall()
-    found: dict[str, int | None] = {model: latest for model, latest, _ in rows}
-    found[_WRITING_NOW] = bool(rows and rows[0][2])
-    return found
+    return {model: latest for model, latest, _ in rows}, bool(rows and rows[0][2])
 
 
 def _latest(labels: tuple[str, ...]) -> str | None:
