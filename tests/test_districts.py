@@ -32,6 +32,11 @@ def soder_police(soder):
     )
 
 
+@pytest.fixture
+def soder_police_contact(soder_police):
+    return User.objects.create_user("pol.sodermalm", role=Role.POLICE_CONTACT, organisation=soder_police)
+
+
 def person_form(organisation, **change):
     """The add-a-person form as posted: a police contact of `organisation`."""
     return {
@@ -49,7 +54,7 @@ def page(soder):
     return reverse("bodies:district", args=[soder.pk])
 
 
-def test_who_may_set_up_a_district(client, cast, soder):
+def test_who_may_set_up_a_district(client, cast, soder, soder_police_contact):
     own = cast[Role.DISTRICT_COORDINATOR].organisation.area
     for user, area, expected in [
         (cast[Role.DISTRICT_COORDINATOR], own, 200),
@@ -59,7 +64,8 @@ def test_who_may_set_up_a_district(client, cast, soder):
         (cast[Role.ADMINISTRATOR], soder, 200),
         (cast[Role.POLITICIAN], soder, 403),
         (cast[Role.STEERING_GROUP_MEMBER], soder, 403),
-        (cast[Role.POLICE_CONTACT], soder, 403),
+        (cast[Role.POLICE_CONTACT], soder, 403),  # of another police area
+        (soder_police_contact, soder, 200),
     ]:
         client.force_login(user)
         assert client.get(reverse("bodies:district", args=[area.pk])).status_code == expected, (user, area)
@@ -67,8 +73,10 @@ def test_who_may_set_up_a_district(client, cast, soder):
     assert client.get(reverse("bodies:districts")).status_code == 302  # straight to the own district
 
 
-def test_a_coordinator_adds_a_person_who_chooses_a_password(client, cast, soder, soder_police):
-    client.force_login(cast["other_coordinator"])
+def test_a_police_contact_adds_a_person_who_chooses_a_password(
+    client, soder, soder_police_contact, soder_police
+):
+    client.force_login(soder_police_contact)
     added = client.post(page(soder), person_form(soder_police), follow=True)
     assert added.status_code == 200
     person = User.objects.get(username="kim.polis")
@@ -97,8 +105,10 @@ def test_a_coordinator_adds_a_person_who_chooses_a_password(client, cast, soder,
         ({"person-last_name": ""}, "last_name"),
     ],
 )
-def test_bad_people_are_refused_on_the_form(client, cast, soder, soder_police, change, field):
-    client.force_login(cast["other_coordinator"])
+def test_bad_people_are_refused_on_the_form(
+    client, cast, soder, soder_police, soder_police_contact, change, field
+):
+    client.force_login(soder_police_contact)
     data = person_form(soder_police, **change)
     before = User.objects.count()
     answer = client.post(page(soder), data)

@@ -368,11 +368,13 @@ GET_ROUTES = {
     # The coordinator is sent on to the own district; other readers may set up none.
     "bodies:districts": (
         lambda o: reverse("bodies:districts"),
-        only(*OVERSEERS) | {Role.DISTRICT_COORDINATOR: 302, "other_coordinator": 302},
+        # A police contact sets up the police's people of their police area's district.
+        only(*OVERSEERS)
+        | {Role.DISTRICT_COORDINATOR: 302, "other_coordinator": 302, Role.POLICE_CONTACT: 302},
     ),
     "bodies:district": (
         lambda o: reverse("bodies:district", args=[o["coordinator_district"].pk]),
-        only(*OVERSEERS, Role.DISTRICT_COORDINATOR),
+        only(*OVERSEERS, Role.DISTRICT_COORDINATOR, Role.POLICE_CONTACT),
     ),
     # Reached without signing in: an unknown token says the link is not valid.
     "invitation": (

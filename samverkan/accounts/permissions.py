@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from samverkan.accounts.models import WRITING_ROLES, Role, User
 from samverkan.agreements.models import Agreement, AgreementVersion, Scope, VersionStatus
 from samverkan.organisations.models import Municipality
+from samverkan.organisations.selectors import district_organisations
 from samverkan.plans.selectors import communication_parties, plan_parties
 from samverkan.situations.selectors import picture_parties
 
@@ -424,10 +425,16 @@ def can_manage_district(user: User, area) -> bool:
         return False
     if oversees(user):
         return True
+    if user.organisation is None:
+        return False
+    if user.role == Role.DISTRICT_COORDINATOR:
+        return user.organisation.area_id == area.pk
+    # A police contact sets up the police's people of the districts whose
+    # local agreement their police area is a party to.
     return (
-        user.role == Role.DISTRICT_COORDINATOR
-        and user.organisation is not None
-        and user.organisation.area_id == area.pk
+        user.role == Role.POLICE_CONTACT
+        and user.organisation.is_police
+        and any(o.pk == user.organisation_id for o in district_organisations(area))
     )
 
 
@@ -435,3 +442,38 @@ def assignable_roles(user: User) -> list[tuple[str, str]]:
     """The roles this user may give (administrators any, others the district's)."""
     allowed = Role.values if is_administrator(user) else [r.value for r in DISTRICT_ROLES]
     return [(value, str(label)) for value, label in Role.choices if value in allowed]
+
+
+def can_manage_person(user: User, organisation, role: str) -> bool:
+    """May `user` add a person with `role` to `organisation`, give someone of
+    it that role, or change the role of someone of it who holds `role`?
+
+    The one rule for people: reach by organisation as well as by role. An
+    account of a party reads that party's drafts, so nobody but an
+    administrator makes or changes one for the other party: the city's
+    coordinators and preparation group manage the city's people, the police's
+    the police's. Nobody gives a role wider than their own reach."""
+    if organisation is None or not user.is_authenticated:
+        return False
+    if not user.is_superuser and (
+        user.organisation is None or user.organisation.municipality_id != organisation.municipality_id
+    ):
+        return False
+    if role not in dict(assignable_roles(user)):
+        return False
+    if is_administrator(user):
+        return True
+    own = user.organisation
+    if own is None or user.role not in (
+        Role.PREPARATION_GROUP,
+        Role.DISTRICT_COORDINATOR,
+        Role.POLICE_CONTACT,
+    ):
+        return False
+    if organisation.is_police != own.is_police:
+        return False
+    if user.role == Role.DISTRICT_COORDINATOR:
+        return not organisation.is_police
+    if user.role == Role.POLICE_CONTACT:
+        return organisation.is_police
+    return True

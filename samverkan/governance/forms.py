@@ -19,8 +19,12 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("first_name", "last_name", "email"):
             self.fields[name].required = name != "email"
+        # Only the organisations whose people `by` may manage (their own party's).
+        roles = [role for role, _label in permissions.assignable_roles(by)]
         model_choice(self, "organisation").queryset = Organisation.objects.filter(
-            pk__in=[o.pk for o in organisations]
+            pk__in=[
+                o.pk for o in organisations if any(permissions.can_manage_person(by, o, r) for r in roles)
+            ]
         )
         model_choice(self, "organisation").empty_label = CHOOSE
         self.fields["organisation"].required = True

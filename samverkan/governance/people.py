@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
+from samverkan.accounts import permissions
 from samverkan.accounts.models import User
 from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import AuthenticatedRequest, id_parameter
@@ -17,15 +18,21 @@ from samverkan.governance.forms import PersonForm, RoleForm
 from samverkan.organisations.models import Organisation
 
 
-def people_rows(organisations: list[Organisation], by: User) -> list[tuple[User, RoleForm]]:
-    """The active people of the organisations, each with the form that changes their role."""
+def people_rows(organisations: list[Organisation], by: User) -> list[tuple[User, RoleForm | None]]:
+    """The active people of the organisations, each with the form that changes
+    their role where `by` may change it (else none: the role is only shown)."""
     people = (
         User.objects.filter(organisation__in=organisations, is_active=True)
         .select_related("organisation")
         .order_by("organisation__name", "last_name", "first_name")
     )
     return [
-        (person, RoleForm(initial={"role": person.role}, by=by, prefix=f"role-{person.pk}"))
+        (
+            person,
+            RoleForm(initial={"role": person.role}, by=by, prefix=f"role-{person.pk}")
+            if permissions.can_manage_person(by, person.organisation, person.role)
+            else None,
+        )
         for person in people
     ]
 

@@ -3,7 +3,7 @@ local steering group with seats by organisation and role."""
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -16,9 +16,17 @@ from samverkan.governance.models import Body, BodyKind, Seat
 from samverkan.organisations.models import Organisation
 
 
-def _allowed_role(by: User, role: str) -> None:
+def _allowed_role(by: User, role: str, organisation: Organisation | None) -> None:
     if role not in dict(permissions.assignable_roles(by)):
         raise ValidationError({"role": _("You cannot give this role.")})
+    if organisation is not None and not permissions.can_manage_person(by, organisation, role):
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "You manage the people of your own party only: choose one of its organisations."
+                )
+            }
+        )
 
 
 def _fits_organisation(role: str, organisation: Organisation | None) -> None:
@@ -40,13 +48,18 @@ def person_add(*, user: User, organisations: list[Organisation], by: User) -> Us
     """Add a person to one of the district's organisations with a role. The
     account has no password yet: the invitation link lets them choose one."""
     _in_district(user.organisation, organisations)
-    _allowed_role(by, user.role)
+    _allowed_role(by, user.role, user.organisation)
     _fits_organisation(user.role, user.organisation)
     if User.objects.filter(username__iexact=user.username).exists():
         raise ValidationError({"username": _("That user name is taken.")})
     user.set_unusable_password()
     user.full_clean()
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # The same person posted twice at once: the other post made the account.
+        raise ValidationError({"username": _("That user name is taken.")}) from None
     return user
 
 
@@ -64,10 +77,10 @@ def invitation_path(user: User) -> str:
 
 def role_give(*, user: User, role: str, organisations: list[Organisation], by: User) -> User:
     _in_district(user.organisation, organisations)
-    _allowed_role(by, role)
-    _fits_organisation(role, user.organisation)
-    if not permissions.is_administrator(by) and user.role not in dict(permissions.assignable_roles(by)):
+    if not permissions.can_manage_person(by, user.organisation, user.role):
         raise ValidationError({"role": _("You cannot change the role of this user.")})
+    _allowed_role(by, role, user.organisation)
+    _fits_organisation(role, user.organisation)
     user.role = role
     user.full_clean()
     user.save(update_fields=["role"])

@@ -37,8 +37,10 @@ def body_list(request) -> HttpResponse:
         .select_related("agreement", "parent")
         .prefetch_related("seats__organisation", "reporting_duties__committee")
     ]
-    districts = permissions.oversees(request.user) or (
-        request.user.role == Role.DISTRICT_COORDINATOR and request.user.organisation.area_id is not None
+    districts = (
+        permissions.oversees(request.user)
+        or (request.user.role == Role.DISTRICT_COORDINATOR and request.user.organisation.area_id is not None)
+        or (request.user.role == Role.POLICE_CONTACT and request.user.organisation.is_police)
     )
     return render(
         request, "governance/body_list.html", {"bodies": bodies, "today": today, "districts": districts}
