@@ -1,18 +1,3 @@
-from django.contrib import admin
-
-from samverkan.audit.models import AuditEvent
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor_label", "action", "model", "object_repr")
-    list_filter = ("action", "model")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+"""The audit log is read on its own page (samverkan.audit.views), which shows
+a confidential event's content only to who may read the thing itself; the
+admin site does not list it, so that it is no way around that rule."""

@@ -1,8 +1,11 @@
 """The append-only audit log: who changed what, when, before and after."""
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from samverkan.core import readers
 
 
 class AppendOnlyError(Exception):
@@ -52,10 +55,17 @@ class AuditEvent(models.Model):
         verbose_name=_("municipality"),
     )
 
+    # Who may read the before and after (and the object's name), as the changed
+    # thing said when it was changed (samverkan.core.readers): a party's draft or a
+    # confidential row is told to others only as "changed", never its content.
+    # NULL: recorded before readers were kept (a column added without rewriting
+    # the append-only table); read as samverkan.core.readers.UNKNOWN.
+    readers = models.CharField(_("content readers"), max_length=40, null=True, blank=True)  # noqa: DJ001
+
     objects = AuditQuerySet.as_manager()
 
     # Written only by the auditor from values that were guarded when saved.
-    personal_data_guard_exempt = ("actor_label", "model", "object_pk", "object_repr")
+    personal_data_guard_exempt = ("actor_label", "model", "object_pk", "object_repr", "readers")
 
     class Meta:
         verbose_name = _("audit event")
@@ -79,6 +89,18 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted")
+
+    def content_visible_to(self, user) -> bool:
+        """May `user` read this event's before and after and the object's name?"""
+        try:
+            model = apps.get_model(self.model)
+        except (LookupError, ValueError):
+            model = None
+        return readers.may_read(
+            user,
+            readers.UNKNOWN if self.readers is None else self.readers,
+            confidential_model=model is None or hasattr(model, "confidential_readers"),
+        )
 
 
 def is_audited(model: type[models.Model]) -> bool:

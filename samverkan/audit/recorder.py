@@ -14,6 +14,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from samverkan.audit import stamps
 from samverkan.audit.context import current_actor
 from samverkan.audit.models import AuditEvent, is_audited
+from samverkan.core import readers
 
 _SKIP_FIELDS = {"password", "last_login"}
 _paused = contextvars.ContextVar("audit_paused", default=False)
@@ -72,10 +73,20 @@ def _record(instance, action: str, changes: dict) -> None:
         action,
         changes,
         lambda actor: municipality_of(instance, actor),
+        content_readers=readers.of(instance),
     )
 
 
-def _write(model: str, object_pk, object_repr: str, action: str, changes: dict, municipality) -> None:
+def _write(
+    model: str,
+    object_pk,
+    object_repr: str,
+    action: str,
+    changes: dict,
+    municipality,
+    *,
+    content_readers: str = readers.EVERYONE,
+) -> None:
     if _paused.get():
         return
     actor, label = current_actor()
@@ -89,11 +100,18 @@ def _write(model: str, object_pk, object_repr: str, action: str, changes: dict, 
         object_repr=object_repr[:300],
         changes=changes,
         municipality_id=municipality(actor),
+        readers=content_readers,
     )
 
 
 def record_bulk_change(
-    model, *, object_pk, object_repr: str, municipality_id: int | None, changes: dict
+    model,
+    *,
+    object_pk,
+    object_repr: str,
+    municipality_id: int | None,
+    changes: dict,
+    content_readers: str = readers.EVERYONE,
 ) -> None:
     """A bulk write (bulk_create, update) bypasses the signals: its writer
     records it as one event, in its transaction, so that the log (and the
@@ -105,6 +123,7 @@ def record_bulk_change(
         AuditEvent.Action.UPDATE,
         changes,
         lambda _actor: municipality_id,
+        content_readers=content_readers,
     )
 
 
@@ -123,6 +142,7 @@ def record_reads(user, instances, *, why: str) -> None:
             object_repr=str(instance)[:300],
             changes={"shown_in": why},
             municipality_id=municipality_of(instance, user),
+            readers=readers.of(instance),
         )
         for instance in instances
     )

@@ -22,6 +22,9 @@ def audit_log(request) -> HttpResponse:
     if actor:
         events = events.filter(actor_label=actor)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    for event in page:
+        # A draft's or a confidential row's content only for who may read the thing itself.
+        event.content_hidden = not event.content_visible_to(request.user)
     models = events.order_by("model").values_list("model", flat=True).distinct()
     return render(
         request,

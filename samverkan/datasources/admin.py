@@ -54,6 +54,10 @@ class ImportBatchAdmin(ReadOnly):
     list_display = ("filename", "kind", "status", "uploaded_at", "sha256")
     list_filter = ("kind", "status")
 
+    def get_queryset(self, request):
+        # A batch with restricted rows is its uploader's organisation's, here too.
+        return super().get_queryset(request).visible_to(request.user)
+
 
 @admin.register(ReportedCrimeCount)
 class ReportedCrimeCountAdmin(ReadOnly):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.models import Role
+from samverkan.core import readers
 from samverkan.core.fields import GuardedCharField, GuardedTextField
 from samverkan.core.personal_data import no_personal_identity_number
 from samverkan.datasources.formats import kind_choices
@@ -21,12 +21,13 @@ def original_path(batch: "ImportBatch", filename: str) -> str:
 
 class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
     def visible_to(self, user: Any) -> "ImportBatchQuerySet":
-        """Batches follow their rows' confidentiality: administrators see all of
-        their municipality's; others see their own organisation's, and those of
-        others only when every row is one they may see."""
-        if getattr(user, "role", None) == Role.ADMINISTRATOR:
-            return self
+        """Batches follow their rows' confidentiality: everyone sees their own
+        organisation's, and those of others only when every row is one they may
+        see. Roles change nothing here, administrators included: a batch, its
+        report and its kept original hold its rows."""
         organisation_id = getattr(user, "organisation_id", None)
+        if organisation_id is None:
+            return self.filter(restricted=False)
         return self.filter(models.Q(organisation_id=organisation_id) | models.Q(restricted=False))
 
 
@@ -62,14 +63,16 @@ class ImportBatch(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("uploader's organisation"),
-        help_text=_("The batch, its report and its file are for this organisation and administrators."),
+        help_text=_(
+            "The batch, its report and its file are for this organisation only while it holds restricted rows."
+        ),
     )
     restricted = models.BooleanField(
         _("holds restricted rows"),
         default=True,
         help_text=_(
             "Rows that not every party may see (or not yet checked): then only the uploader's "
-            "organisation and administrators see the batch."
+            "organisation sees the batch, administrators included."
         ),
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
@@ -112,6 +115,10 @@ class ImportBatch(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.CHECKING, self.Status.IMPORTING}
+
+    def confidential_readers(self) -> str:
+        """A batch with restricted rows is its uploader's organisation's (samverkan.core.readers)."""
+        return readers.organisation(self.organisation_id) if self.restricted else readers.EVERYONE
 
     @staticmethod
     def checksum(data: bytes) -> str:
@@ -401,6 +408,14 @@ class Observation(models.Model):
     @property
     def is_restricted(self) -> bool:
         return self.classification != Classification.OPEN
+
+    def confidential_readers(self) -> str:
+        """As `ObservationQuerySet.visible_to` says (samverkan.core.readers)."""
+        if self.classification == Classification.SECRET:
+            return readers.organisation(self.organisation_id)
+        if self.classification == Classification.INTERNAL:
+            return readers.side(self.organisation.kind in POLICE_KINDS)
+        return readers.EVERYONE
 
     @staticmethod
     def make_fingerprint(**fields) -> str:

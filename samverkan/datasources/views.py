@@ -23,7 +23,7 @@ from samverkan.organisations.models import Area, AreaKind
 
 def _batch_for(request, pk: int) -> ImportBatch:
     """A batch the user may see: one of their own organisation's, or one whose
-    rows every party may see (administrators see all); others do not exist."""
+    rows every party may see (administrators alike); others do not exist."""
     batch = get_object_or_404(
         ImportBatch.objects.visible_to(request.user).select_related("municipality", "uploaded_by"), pk=pk
     )

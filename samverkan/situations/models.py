@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core import readers
 from samverkan.core.fields import GuardedCharField, GuardedTextField
 from samverkan.governance.models import RecordedDecision
 
@@ -116,8 +117,16 @@ class PartyPicture(models.Model):
         return self.organisation.is_police
 
     @property
+    def municipality(self):
+        return self.picture.municipality
+
+    @property
     def is_draft(self) -> bool:
         return self.status == PictureStatus.DRAFT
+
+    def confidential_readers(self) -> str:
+        """A draft is its own organisation's until submitted (samverkan.core.readers)."""
+        return readers.organisation(self.organisation_id) if self.is_draft else readers.EVERYONE
 
 
 class JointAnalysis(models.Model):
@@ -205,6 +214,17 @@ class Problem(models.Model):
         return self.title
 
     @property
+    def municipality(self):
+        return self.picture.municipality
+
+    def confidential_readers(self) -> str:
+        """A problem of a party's draft is that party's (samverkan.core.readers)."""
+        if self.party_picture_id is None:
+            return readers.EVERYONE
+        party_picture = PartyPicture.objects.filter(pk=self.party_picture_id).first()
+        return party_picture.confidential_readers() if party_picture else readers.UNKNOWN
+
+    @property
     def picture(self) -> "SituationPicture":
         """The situation picture the problem belongs to, through its party's picture or the joint analysis."""
         owner = self.party_picture or self.analysis
@@ -246,6 +266,15 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def municipality(self):
+        return self.problem.picture.municipality
+
+    def confidential_readers(self) -> str:
+        """Evidence of a party's draft problem is that party's (samverkan.core.readers)."""
+        problem = Problem.objects.filter(pk=self.problem_id).first()
+        return problem.confidential_readers() if problem else readers.UNKNOWN
 
 
 class Criterion(models.TextChoices):

@@ -10,7 +10,6 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from samverkan.accounts.models import Role
 from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
 from samverkan.datasources.formats import Format, register
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row, stored_among
@@ -138,16 +137,23 @@ def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None
     return result
 
 
-def fingerprint(d: dict[str, Any], category_id: int, organisation_id: int) -> str:
-    return Observation.make_fingerprint(
-        at=d["observed_at"].isoformat(),
-        category=category_id,
-        organisation=organisation_id,
-        lon=d["longitude"],
-        lat=d["latitude"],
-        address=d["address"],
-        description=d["description"],
-    )
+def fingerprint(d: dict[str, Any], category_id: int, organisation_id: int, *, legacy: bool = False) -> str:
+    """What makes a row the same row: its time, place, category, organisation and
+    text, and who may see it (so that an open row never meets a confidential
+    one it copies). `legacy`: the form without the classification, as rows
+    imported before it counted are stored."""
+    fields = {
+        "at": d["observed_at"].isoformat(),
+        "category": category_id,
+        "organisation": organisation_id,
+        "lon": d["longitude"],
+        "lat": d["latitude"],
+        "address": d["address"],
+        "description": d["description"],
+    }
+    if not legacy:
+        fields["classification"] = d.get("classification", "open")
+    return Observation.make_fingerprint(**fields)
 
 
 def _uploader_sees(own: Organisation, organisation: Organisation, classification: str) -> bool:
@@ -169,7 +175,8 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
     organisations = {o.name.casefold(): o for o in Organisation.objects.filter(municipality=municipality)}
     organisations |= {o.short_name.casefold(): o for o in organisations.values() if o.short_name}
     uploader = batch.uploaded_by
-    own = uploader.organisation if uploader is not None and uploader.role != Role.ADMINISTRATOR else None
+    # Administrators alike: nobody files a restricted row that they could not then see.
+    own = uploader.organisation if uploader is not None else None
     rows = []
     for row in parsed.rows:
         d = row.data
@@ -195,8 +202,19 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
             )
         else:
             rows.append((row, category, organisation))
-    fingerprints = {fingerprint(r.data, c.pk, o.pk) for r, c, o in rows}
-    existing = stored_among(Observation.objects.all(), "fingerprint", fingerprints)
+    # Already stored only among the rows the uploader may see: the check tells
+    # nothing of, and never drops a row for, a row the uploader cannot see.
+    keys = {
+        id(r): (fingerprint(r.data, c.pk, o.pk), fingerprint(r.data, c.pk, o.pk, legacy=True))
+        for r, c, o in rows
+    }
+    stored = Observation.objects.filter(municipality=municipality)
+    every_key = {k for pair in keys.values() for k in pair}
+    visible = stored if uploader is None else stored.visible_to(uploader)  # None: a command, sees all
+    existing = stored_among(visible, "fingerprint", every_key)
+    # A row the uploader cannot see with the same key (filed before these rules):
+    # the new row is stored beside it under a key of the uploader's own.
+    hidden = stored_among(Observation.objects.all(), "fingerprint", every_key) - existing
     placed = [(r, c, o) for r, c, o in rows if r.data["longitude"] is not None]
     locator = AreaLocator(municipality)
     districts, neighbourhoods = locator.locate(
@@ -207,11 +225,13 @@ def plan(batch: ImportBatch, parsed: ParseResult, remember: bool) -> ImportPlan:
     located = {id(r): (d, n) for (r, _c, _o), d, n in zip(placed, districts, neighbourhoods, strict=True)}
     seen = set()
     for row, category, organisation in rows:
-        key = fingerprint(row.data, category.pk, organisation.pk)
-        if key in existing or key in seen:
+        key, legacy_key = keys[id(row)]
+        if key in existing or legacy_key in existing or key in seen:
             result.unchanged += 1
             continue
         seen.add(key)
+        if key in hidden:
+            key = Observation.make_fingerprint(row=key, filed_by=own.pk if own else "")
         district_id, neighbourhood_id = located.get(id(row), (None, None))
         if row.data["longitude"] is None:
             day = timezone.localtime(row.data["observed_at"]).date()
