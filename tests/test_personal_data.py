@@ -40,6 +40,19 @@ def with_check_digit(nine: str) -> str:
         "811228\u200b9874",  # zero-width space
         "811228:9874",
         "８１１２２８-９８７４",  # full-width digits
+        "８１１２２８－９８７４",  # full-width digits and hyphen
+        "121212.1212",
+        "1912-12-12-1212",
+        "19121212 - 1212",
+        "121212/1212",
+        "121212--1212",  # double separators
+        "1912.12.12.1212",
+        "19 121212-1212",
+        "121212\u200e-\u200e1212",  # left-to-right marks between the parts
+        "121212\u202e1212",  # a right-to-left override
+        "121212\u2066-1212\u2069",  # isolates
+        "Titel 121212.1212 i texten",
+        "nr 5 121212-1212",  # other digits before it, apart
     ],
 )
 def test_it_finds_identity_numbers(text):
@@ -58,6 +71,12 @@ def test_it_finds_identity_numbers(text):
         "18112289874811",  # longer digit run
         "Dnr 2019/656, 4 september 2019",
         "Org.nr 212000-0142",  # month 20: an organisation number, not a person
+        "57.3812078222",  # the decimals of a coordinate (ten Luhn-valid digits)
+        '"lat": 57.3812078222, "lon": 12,8112289874',  # decimals with a point or a comma
+        "[57.3812078222, 18.1212121212]",
+        "2019-02-01 22:10:00",  # a date and a time
+        "2024-03-02 22:10;Klotter;Vid tunneln;18.0649;59.3326",
+        "08-121 21 21 212",  # a phone number
     ],
 )
 def test_it_leaves_other_numbers_alone(text):

@@ -82,17 +82,36 @@ def test_a_setup_that_refers_to_what_it_lacks_loads_nothing():
 
 
 @pytest.mark.django_db
-def test_a_setup_with_a_personal_identity_number_is_refused():
-    document = loads(
-        json.dumps(
-            {
-                "format": "samverkan-setup",
-                "version": 1,
-                "municipality": {"code": "1280", "name": "Malmö stad"},
-                "organisations": [{"key": "x", "kind": "committee", "name": "Nämnd 19811218-9876"}],
-            }
-        ).encode()
-    )
+@pytest.mark.parametrize(
+    "number", ["19811218-9876", "121212.1212", "1912-12-12-1212", "121212/1212", "121212\u200e-1212"]
+)
+@pytest.mark.parametrize("where", ["organisation", "key", "setup"])
+def test_a_setup_with_a_personal_identity_number_is_refused(number, where):
+    document = {
+        "format": "samverkan-setup",
+        "version": 1,
+        "municipality": {"code": "1280", "name": "Malmö stad"},
+        "organisations": [{"key": "x", "kind": "committee", "name": "Nämnd"}],
+    }
+    if where == "organisation":
+        document["organisations"][0]["name"] = f"Nämnd {number}"
+    elif where == "key":
+        document["organisations"][0][f"anteckning {number}"] = "x"
+    else:
+        document["setup"] = {"coordinating_role": f"Samordnare {number}"}
     with translation.override("en"), pytest.raises(DocumentError, match="personal identity number"):
-        setup_load(document, label="test")
+        setup_load(loads(json.dumps(document).encode()), label="test")
     assert not Municipality.objects.filter(code="1280").exists()
+
+
+def test_a_setup_file_too_deep_or_of_too_many_parts_is_refused_before_it_is_parsed():
+    deep = b'{"format": "samverkan-setup", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    with translation.override("en"), pytest.raises(DocumentError, match="levels deep"):
+        loads(deep)
+    many = b"[" + b"{}," * 2_100_000 + b"{}]"
+    with translation.override("en"), pytest.raises(DocumentError, match="lists and tables"):
+        loads(many)
+    # Brackets inside strings are text, not structure.
+    text = json.dumps({"format": "x", "name": "[" * 100}).encode()
+    with translation.override("en"), pytest.raises(DocumentError, match="not a Samverkan set-up"):
+        loads(text)

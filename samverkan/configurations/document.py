@@ -29,6 +29,7 @@ again gives the same document.
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from django.utils.translation import gettext as _
 from samverkan.agreements.models import Agreement, AgreementVersion, PriorityArea, PriorityAreaLineage
 from samverkan.configurations.loader import neighbourhood_display_name, read_config_file
 from samverkan.configurations.models import MunicipalitySetup
+from samverkan.core.personal_data import PERSONAL_DATA_MESSAGE, find_identity_numbers_in
 from samverkan.datasources.models import ObservationCategory
 from samverkan.governance.models import Body
 from samverkan.indicators.models import Indicator
@@ -539,8 +541,40 @@ def _dates(value: Any, key: str = "") -> Any:
     return value
 
 
+# A set-up document is a municipality's description: a few thousand items and
+# a boundary or two. These bounds keep what a file can make the parser build
+# (each list or table costs memory whatever its size on disk) well within a
+# worker's memory, and its nesting within what is read without recursion limits.
+MAX_DEPTH = 40
+MAX_CONTAINERS = 2_000_000
+_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _check_shape(data: bytes) -> None:
+    """Refuse a document nested too deep or made of too many lists and tables,
+    before the parser builds any of it."""
+    depth = containers = 0
+    for token in _TOKENS.finditer(data):
+        bracket = token.group()
+        if bracket in (b"[", b"{"):
+            depth += 1
+            containers += 1
+            if depth > MAX_DEPTH:
+                raise DocumentError(
+                    _("The file nests lists and tables more than %(max)s levels deep.") % {"max": MAX_DEPTH}
+                )
+            if containers > MAX_CONTAINERS:
+                raise DocumentError(
+                    _("The file holds more than %(max)s lists and tables; a set-up file holds far fewer.")
+                    % {"max": f"{MAX_CONTAINERS:,}".replace(",", " ")}
+                )
+        elif bracket in (b"]", b"}"):
+            depth -= 1
+
+
 def loads(data: bytes) -> dict[str, Any]:
     """A set-up file as a document, or DocumentError saying what is wrong with it."""
+    _check_shape(data)
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
@@ -550,6 +584,13 @@ def loads(data: bytes) -> dict[str, Any]:
             _("The file is not complete JSON (line %(line)s: %(msg)s).")
             % {"line": error.lineno, "msg": error.msg}
         ) from error
+    except RecursionError as error:
+        raise DocumentError(
+            _("The file nests lists and tables more than %(max)s levels deep.") % {"max": MAX_DEPTH}
+        ) from error
+    found = next(iter(find_identity_numbers_in(document)), None)
+    if found is not None:
+        raise DocumentError(PERSONAL_DATA_MESSAGE % {"number": found.masked})
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DocumentError(_("The file is not a Samverkan set-up export."))
     if document.get("version") != VERSION:

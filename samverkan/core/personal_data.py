@@ -2,15 +2,22 @@
 never individuals, so no free text may carry a Swedish personal identity
 number (personnummer) or coordination number (samordningsnummer).
 
-A number is flagged when it has 10 or 12 digits written as YYMMDD NNNN,
-YYYYMMDD NNNN or YYYY MMDD NNNN, with or without a separator before the last
-four (a hyphen, plus, any dash or minus, a colon or a space of any width),
-its date part is a real date (the day plus 60 for a coordination number)
-and its check digit is Luhn-valid. Before matching, the text is normalised:
-digits of any script count as digits, and invisible characters (zero-width
-spaces and joiners, soft hyphens) are ignored. Digits that run on either
-side disqualify a candidate, so longer numbers, case numbers such as
-"KS 2023/740", dates and phone numbers such as "08-508 09 062" pass.
+A number is flagged when it has 10 or 12 digits written as YYMMDD NNNN or
+YYYYMMDD NNNN, its date part is a real date (the day plus 60 for a
+coordination number) and its check digit is Luhn-valid. The digits may be
+written together or in groups at the boundaries of the number's parts
+(century, year, month, day, serial: "19121212-1212", "1912-12-12-1212",
+"121212.1212", "121212/1212", "19121212 - 1212"), the groups joined by up to
+three separators of any kind (hyphens and dashes, plus, full stop, slash,
+colon, spaces of any width). Before matching, the text is normalised:
+digits of any script count as digits (full-width among them), and invisible
+characters (zero-width spaces and joiners, soft hyphens, direction marks)
+are ignored. Digits that run on either side of a group disqualify it, so
+longer numbers, case numbers such as "KS 2023/740", dates, times and phone
+numbers such as "08-508 09 062" pass; so do the decimals of a number
+("57.3812078222": a group right after a digit and a decimal point or comma
+is a fraction, not the start of an identity number; nor are two digits, a
+point and ten more the parts of one).
 
 This is the one check at the system's boundary: model fields, every imported
 value, file names, texts read from attachments and API input all call it.
@@ -27,13 +34,20 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-_CANDIDATE = re.compile(
-    r"(?<![\d])(?:(?P<century>\d{2})(?P<yy>\d{2}) ?|(?P<short>\d{2}))(?P<mmdd>\d{4})"
-    r"(?P<sep>[-+: ]?)(?P<serial>\d{3})(?P<check>\d)(?![\d])"
-)
+_DIGITS = re.compile(r"\d+")
+# What may stand between two groups of a number's digits: one to three separators.
+_JOIN = re.compile(r"[-+./: ]{1,3}")
 # Dashes, minus signs and hyphens of every kind read as "-"; spaces of every width as " ".
 _DASHES = set("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u2043")
-_INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
+# Zero-width characters, soft hyphen, and the marks that set a text's direction.
+_INVISIBLE = set(
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"
+)
+# Full-width and small forms of the separators read as their plain form.
+_SEPARATORS = {"\ufe13": ":", "\uff1a": ":", "\uff0e": ".", "\uff0f": "/", "\uff0b": "+", "\ufe52": "."}
+# Where the digits of a 10- or 12-digit number may be split into groups.
+_BOUNDARIES = {10: frozenset({2, 4, 6}), 12: frozenset({2, 4, 6, 8})}
 _CENTURIES = {"18", "19", "20"}
 
 
@@ -86,8 +100,8 @@ def _normalised(text: str) -> tuple[str, list[int]]:
             char = "-"
         elif char.isspace() or unicodedata.category(char) == "Zs":
             char = " "
-        elif char == "\ufe13" or char == "\uff1a":  # presentation and full-width colons
-            char = ":"
+        elif char in _SEPARATORS:
+            char = _SEPARATORS[char]
         chars.append(char)
         origin.append(index)
     return "".join(chars), origin
@@ -97,22 +111,52 @@ def find_identity_numbers(text: str) -> list[IdentityNumberMatch]:
     if not text:
         return []
     normalised, origin = _normalised(text)
+    groups = [(m.start(), m.end()) for m in _DIGITS.finditer(normalised)]
     found = []
-    for match in _CANDIDATE.finditer(normalised):
-        century = match["century"]
-        if century is not None and century not in _CENTURIES:
+    index = 0
+    while index < len(groups):
+        match = _number_from(normalised, groups, index)
+        if match is None:
+            index += 1
             continue
-        yymmdd = (match["yy"] or match["short"]) + match["mmdd"]
-        real_date, coordination = _date_ok(century, yymmdd)
-        if not real_date:
-            continue
-        if not luhn_valid(yymmdd + match["serial"] + match["check"]):
-            continue
-        start, end = origin[match.start()], origin[match.end() - 1] + 1
+        last, century, yymmdd, coordination = match
+        start, end = origin[groups[index][0]], origin[groups[last][1] - 1] + 1
         found.append(
             IdentityNumberMatch(text=text[start:end], start=start, end=end, coordination=coordination)
         )
+        index = last + 1
     return found
+
+
+def _number_from(
+    text: str, groups: list[tuple[int, int]], first: int
+) -> tuple[int, str | None, str, bool] | None:
+    """The identity number whose digits start with group `first`: (its last
+    group, century, date part, is a coordination number), or None."""
+    start = groups[first][0]
+    if start >= 2 and text[start - 1] in ".," and text[start - 2].isdigit():
+        return None  # the decimals of a number
+    digits = ""
+    splits: set[int] = set()
+    for last in range(first, len(groups)):
+        if last > first:
+            join = text[groups[last - 1][1] : groups[last][0]]
+            if not _JOIN.fullmatch(join) or (len(digits) == 2 and join == "."):
+                # "18.1212121212": two digits and a decimal point start a decimal number.
+                return None
+            splits.add(len(digits))
+        digits += text[groups[last][0] : groups[last][1]]
+        if len(digits) > 12:
+            return None
+        if len(digits) in _BOUNDARIES and splits <= _BOUNDARIES[len(digits)]:
+            century = digits[:2] if len(digits) == 12 else None
+            if century is not None and century not in _CENTURIES:
+                continue
+            yymmdd = digits[-10:-4]
+            real_date, coordination = _date_ok(century, yymmdd)
+            if real_date and luhn_valid(digits[-10:]):
+                return last, century, yymmdd, coordination
+    return None
 
 
 def contains_identity_number(text: str) -> bool:
@@ -179,6 +223,12 @@ def scrubbed(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [scrubbed(v) for v in value]
     return value
+
+
+def find_identity_numbers_in(value: Any) -> Iterator[IdentityNumberMatch]:
+    """Every number the guard finds in a structure of lists, dicts and strings, keys included."""
+    for text in _strings(value):
+        yield from find_identity_numbers(text)
 
 
 def holds_identity_number(value: Any) -> bool:
