@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from samverkan.agreements.models import AgreementVersion, Goal, PriorityArea, TextSection, VersionStatus
 from samverkan.agreements.revision import elements
 from samverkan.agreements.services import AlreadyAdopted, area_renamed, version_chain_fit
-from samverkan.consultations.attachments import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES, attachment_text
+from samverkan.consultations.attachments import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES
 from samverkan.consultations.models import (
     AmendmentProposal,
     Anchor,
@@ -43,8 +43,9 @@ from samverkan.consultations.selectors import (
     serving,
     unanswered,
 )
+from samverkan.core.file_texts import first_identity_number
 from samverkan.core.i18n import in_site_language
-from samverkan.core.personal_data import no_personal_identity_number, refuse_identity_number_in_name
+from samverkan.core.personal_data import masked, refuse_identity_number_in_name
 from samverkan.notifications.services import notify, people_of
 
 
@@ -233,13 +234,21 @@ def attachment_add(*, statement: Statement, title: str, name: str, data: bytes, 
     if len(data) > ATTACHMENT_MAX_BYTES:
         raise ValidationError({"file": _("The file is larger than 20 MB.")})
     try:
-        text = attachment_text(name, data)
+        # Every part of it: the text, properties, comments, links, outline, embedded files.
+        found = first_identity_number(name, data)
     except Exception as error:  # a damaged file of any of the three kinds
         raise ValidationError({"file": _("The file cannot be read: %(error)s") % {"error": error}}) from error
-    try:
-        no_personal_identity_number(text)
-    except ValidationError as error:
-        raise ValidationError({"file": error.messages}) from error
+    if found is not None:
+        raise ValidationError(
+            {
+                "file": _(
+                    "The file holds what looks like a Swedish personal identity number or coordination "
+                    "number (%(number)s) in %(part)s. Samverkan must not hold personal data about "
+                    "individuals: remove it and attach the file again; nothing was kept."
+                )
+                % {"number": found.match.masked, "part": masked(found.part)}
+            }
+        )
     attachment = Attachment(
         statement=statement,
         title=title,

@@ -85,9 +85,42 @@ def _date_ok(century: str | None, yymmdd: str) -> tuple[bool, bool]:
     return dd <= calendar.monthrange(year, mm)[1], coordination
 
 
-def _normalised(text: str) -> tuple[str, list[int]]:
+# Characters that the slow path must rewrite: digits of other scripts, spaces
+# of other widths, and the dashes, invisible marks and separators above.
+_SPECIAL = re.compile(
+    r"(?![0-9])\d|(?![\t\n\r\x0b\x0c\x1c-\x1f\x85 ])\s|["
+    + re.escape("".join(_DASHES | _INVISIBLE | set(_SEPARATORS)))
+    + "]"
+)
+# A number's digits in groups split only at the boundaries of its parts, with one
+# to three separators between them: 12 digits (century, year, month, day, serial)
+# or 10 (no century). Not the decimals of a number ("57.3812078222": a group right
+# after a digit and a decimal point or comma), nor two digits, a point and the
+# rest ("18.1212121212"). Zero-width, so that every start is tried.
+_SEPARATOR = r"[-+./: \t\n\r\x0b\x0c\x1c-\x1f\x85]{1,3}"
+_SEP = r"(?:" + _SEPARATOR + r")?"
+_FIRST_SEP = r"(?:(?!\.\d)" + _SEPARATOR + r")?"
+_NUMBER = re.compile(
+    r"(?<!\d)(?<!\d[.,])(?=(?:(?P<century>18|19|20)"
+    + _FIRST_SEP
+    + r")?(?P<yy>\d\d)(?(century)"
+    + _SEP
+    + "|"
+    + _FIRST_SEP
+    + r")(?P<mm>0[1-9]|1[0-2])"
+    + _SEP
+    + r"(?P<dd>[0-2]\d|3[01]|[6-8]\d|9[01])"
+    + _SEP
+    + r"(?P<serial>\d{4})(?!\d))"
+)
+
+
+def _normalised(text: str) -> tuple[str, list[int] | None]:
     """The text as the pattern reads it, and for each of its characters the
-    index of the character it came from."""
+    index of the character it came from (None: the same index, for the usual
+    text that holds none of the characters to rewrite)."""
+    if text.isascii() or _SPECIAL.search(text) is None:
+        return text, None
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
@@ -111,52 +144,25 @@ def find_identity_numbers(text: str) -> list[IdentityNumberMatch]:
     if not text:
         return []
     normalised, origin = _normalised(text)
-    groups = [(m.start(), m.end()) for m in _DIGITS.finditer(normalised)]
-    found = []
-    index = 0
-    while index < len(groups):
-        match = _number_from(normalised, groups, index)
-        if match is None:
-            index += 1
-            continue
-        last, century, yymmdd, coordination = match
-        start, end = origin[groups[index][0]], origin[groups[last][1] - 1] + 1
+    candidates = []
+    for match in _NUMBER.finditer(normalised):
+        century = match["century"]
+        yymmdd = match["yy"] + match["mm"] + match["dd"]
+        real_date, coordination = _date_ok(century, yymmdd)
+        if real_date and luhn_valid(yymmdd + match["serial"]):
+            candidates.append((match.start(), match.end("serial"), coordination))
+    found: list[IdentityNumberMatch] = []
+    last_end = -1
+    for start, end, coordination in sorted(candidates):
+        if start < last_end:
+            continue  # the last 10 digits of a 12-digit number already found
+        last_end = end
+        if origin is not None:
+            start, end = origin[start], origin[end - 1] + 1
         found.append(
             IdentityNumberMatch(text=text[start:end], start=start, end=end, coordination=coordination)
         )
-        index = last + 1
     return found
-
-
-def _number_from(
-    text: str, groups: list[tuple[int, int]], first: int
-) -> tuple[int, str | None, str, bool] | None:
-    """The identity number whose digits start with group `first`: (its last
-    group, century, date part, is a coordination number), or None."""
-    start = groups[first][0]
-    if start >= 2 and text[start - 1] in ".," and text[start - 2].isdigit():
-        return None  # the decimals of a number
-    digits = ""
-    splits: set[int] = set()
-    for last in range(first, len(groups)):
-        if last > first:
-            join = text[groups[last - 1][1] : groups[last][0]]
-            if not _JOIN.fullmatch(join) or (len(digits) == 2 and join == "."):
-                # "18.1212121212": two digits and a decimal point start a decimal number.
-                return None
-            splits.add(len(digits))
-        digits += text[groups[last][0] : groups[last][1]]
-        if len(digits) > 12:
-            return None
-        if len(digits) in _BOUNDARIES and splits <= _BOUNDARIES[len(digits)]:
-            century = digits[:2] if len(digits) == 12 else None
-            if century is not None and century not in _CENTURIES:
-                continue
-            yymmdd = digits[-10:-4]
-            real_date, coordination = _date_ok(century, yymmdd)
-            if real_date and luhn_valid(digits[-10:]):
-                return last, century, yymmdd, coordination
-    return None
 
 
 def contains_identity_number(text: str) -> bool:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from samverkan.accounts.models import User
+from samverkan.core import file_texts
 from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
 from samverkan.core.i18n import stored_message
 from samverkan.core.personal_data import (
@@ -145,6 +146,8 @@ def batch_check(batch: ImportBatch, *, data: bytes | None = None) -> ImportPlan 
         report.setdefault("note_messages", [{"message": n} for n in report["notes"][1:]]).insert(
             0, stored_message(again)
         )
+    if not personal_data:
+        personal_data = _guard_file(batch, data, report)
     personal_data = personal_data or holds_identity_number(report)
     batch.report = scrubbed(report)
     batch.progress = 100
@@ -215,6 +218,29 @@ def _guard_rows(parsed: Any) -> None:
         else:
             kept.append(row)
     parsed.rows[:] = kept
+
+
+def _guard_file(batch: ImportBatch, data: bytes, report: dict[str, Any]) -> bool:
+    """The personal-data guard on every part of the file, not only the values
+    its format reads (a column not mapped, a header, another sheet, the
+    properties of a workbook): a number anywhere refuses the file, which is
+    then not kept. True when one was found."""
+    try:
+        found = file_texts.first_identity_number(batch.filename, data)
+    except Exception:  # noqa: BLE001 - a part the guard cannot read was read by the format, or refused
+        log.warning("The guard could not read every part of import %s", batch.pk, exc_info=True)
+        return False
+    if found is None:
+        return False
+    message = _(
+        "The file holds what looks like a Swedish personal identity number or coordination number "
+        "(%(number)s) in %(part)s, a part that is not imported. Samverkan must not hold personal data "
+        "about individuals: remove it from the file (or the file's properties) and upload it again; "
+        "nothing was kept."
+    ) % {"number": found.match.masked, "part": found.part}
+    report["errors"].append({"line": found.line, **stored_message(message)})
+    report["error_count"] = report.get("error_count", 0) + 1
+    return True
 
 
 def _unexpected(error: Exception) -> str:
