@@ -272,9 +272,26 @@ class ImportRefused(Exception):
     pass
 
 
-def batch_apply(batch: ImportBatch) -> ImportBatch:
-    """Write everything the check found, in one transaction."""
-    if batch.status not in (ImportBatch.Status.PREVIEWED, ImportBatch.Status.IMPORTING):
+def batch_apply(batch: ImportBatch, *, queued: bool = False) -> ImportBatch:
+    """Write everything the check found, in one transaction. One apply, one
+    effect: the batch is claimed first (a checked batch becomes "being
+    imported" in one statement, so of two requests at once only one goes
+    on); the other, and any apply of a batch already imported, returns it as
+    it is. `queued`: the worker's apply of a batch the page already marked
+    (the worker's advisory lock lets one worker at a time work on it)."""
+    if queued:
+        claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.IMPORTING).exists()
+    else:
+        claimed = (
+            ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
+                status=ImportBatch.Status.IMPORTING, progress=20
+            )
+            == 1
+        )
+    if not claimed:
+        batch.refresh_from_db()
+        if batch.status in (ImportBatch.Status.IMPORTED, ImportBatch.Status.IMPORTING):
+            return batch  # imported by another request, or being imported
         raise ImportRefused(_("Only a checked file without errors can be imported."))
     _progress(batch, ImportBatch.Status.IMPORTING, 20)
     try:

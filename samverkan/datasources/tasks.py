@@ -66,7 +66,7 @@ def apply_import(batch_id: int, user_id: int | None = None) -> str:
         user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
         with acting_as(user):
             try:
-                loader.batch_apply(batch)
+                loader.batch_apply(batch, queued=True)
             except loader.ImportRefused as error:
                 loader.batch_refused(batch, str(error))
         return batch.status

@@ -145,6 +145,9 @@ def import_apply(request, pk: int) -> HttpResponse:
     except loader.ImportRefused as error:
         messages.error(request, str(error))
     else:
+        if "applied" not in batch.report:  # another request of the same file is importing it
+            messages.info(request, _("The file is being imported; its page shows when it is done."))
+            return redirect("imports:detail", pk=batch.pk)
         applied = batch.report["applied"]
         messages.success(
             request,

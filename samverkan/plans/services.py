@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 
 from samverkan.agreements.models import Scope
 from samverkan.core.i18n import in_site_language
+from samverkan.core.locking import locked
 from samverkan.indicators.models import IndicatorValue, PeriodKind
 from samverkan.indicators.periods import tertial_end
 from samverkan.notifications.services import notify, people_of
@@ -185,7 +186,16 @@ def duty_add(*, plan: ActionPlan, organisation, subject: str, frequency: str, re
 @transaction.atomic
 def plan_adopt(*, plan: ActionPlan, body, decided_on: dt.date, minutes_reference: str, user) -> PlanDecision:
     """The steering group adopts the plan as it stands. Measures of a local
-    plan must be grounded in the cause analysis (Brå step 4)."""
+    plan must be grounded in the cause analysis (Brå step 4). The plan is
+    locked first: two adoptions at once take turns, and the second finds the
+    plan adopted (the same decision posted twice is recorded once)."""
+    locked(plan)
+    if not plan.is_draft:
+        same = plan.decisions.filter(
+            body=body, decided_on=decided_on, minutes_reference=minutes_reference
+        ).last()
+        if same is not None:
+            return same
     _editable(plan)
     measures = list(plan.measures.prefetch_related("owners", "causes"))
     if not measures:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.core.locking import locked
 from samverkan.indicators.models import Indicator
 from samverkan.indicators.selectors import indicator_figures
 from samverkan.organisations.models import Area
@@ -178,7 +179,11 @@ def evidence_add(
 @transaction.atomic
 def party_picture_submit(*, party_picture: PartyPicture, user) -> JointAnalysis | None:
     """Freeze the picture. When the other party has submitted too, the joint
-    analysis opens (or takes in this new version)."""
+    analysis opens (or takes in this new version). The situation picture is
+    locked first: two submits at once (the same party's twice, or both
+    parties') take turns, and the second sees the first."""
+    locked(party_picture.picture)
+    locked(party_picture)
     _editable(party_picture)
     if not party_picture.problems.exists():
         raise ValidationError(_("Describe at least one problem before submitting."))
@@ -290,12 +295,19 @@ def decision_record(
         raise ValidationError(_("A decision needs at least one prioritised problem."))
     if any(p.analysis_id != analysis.pk for p in problems):
         raise ValidationError(_("The problems must belong to this joint analysis."))
+    locked(analysis)
+    ranking = [{"rank": i, "problem": p.pk, "title": p.title} for i, p in enumerate(problems, start=1)]
+    same = PrioritisationDecision.objects.filter(
+        analysis=analysis, body=body, decided_on=decided_on, minutes_reference=minutes_reference
+    ).first()
+    if same is not None and same.ranking == ranking:
+        return same  # the same decision posted twice (at once, or again): recorded once
     decision = PrioritisationDecision(
         analysis=analysis,
         body=body,
         decided_on=decided_on,
         minutes_reference=minutes_reference,
-        ranking=[{"rank": i, "problem": p.pk, "title": p.title} for i, p in enumerate(problems, start=1)],
+        ranking=ranking,
         recorded_by=user,
     )
     decision.full_clean()
