@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from samverkan.accounts import views as account_views
-from samverkan.accounts.views import LoginView
+from samverkan.accounts.views import AdminLoginView, LoginView
 from samverkan.api.api import urls as api_urls
 from samverkan.core import views as core_views
 from samverkan.notifications import views as notification_views
@@ -45,5 +45,7 @@ urlpatterns = [
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("public/", include("samverkan.plans.public")),
     path("api/v1/", api_urls()),
+    # The admin site's sign-in, throttled as the site's own (admin.site.login is not).
+    path("admin/login/", login_not_required(AdminLoginView.as_view()), name="admin_login"),
     path("admin/", admin.site.urls),
 ]

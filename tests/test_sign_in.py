@@ -69,3 +69,59 @@ def test_parallel_guesses_are_counted_before_any_password_is_checked(cast, live_
     assert statuses.count(200) <= 3  # a form answered again: the password was checked
     assert statuses.count(429) >= 27
     assert SignInFailure.objects.count() == 30
+
+
+@override_settings(SAMVERKAN_SIGN_IN_ATTEMPTS=3)
+def test_every_spelling_of_a_user_name_counts_against_the_one_account(client, cast):
+    for spelling in ("polis", "ｐｏｌｉｓ", "POLİS".replace("İ", "I"), " Polis\u3000"):
+        sign_in(client, spelling, "fel")
+    assert sign_in(client, "ｐolis", PASSWORD).status_code == 429
+
+
+@override_settings(SAMVERKAN_SIGN_IN_ATTEMPTS=3)
+def test_the_admin_sign_in_is_throttled_alike(client, cast):
+    admin = cast["administrator"]
+    admin.is_staff = True
+    admin.set_password(PASSWORD)
+    admin.save()
+    page = client.get("/admin/login/")
+    assert page.status_code == 200 and 'name="password"' in page.content.decode()
+    for _ in range(3):
+        assert client.post("/admin/login/", {"username": "admin", "password": "fel"}).status_code == 200
+    refused = client.post("/admin/login/", {"username": "admin", "password": PASSWORD})
+    assert refused.status_code == 429 and "_auth_user_id" not in client.session
+    # The site's sign-in is the same account: locked there too, from this address.
+    assert sign_in(client, "admin", PASSWORD).status_code == 429
+    SignInFailure.objects.all().delete()
+    signed_in = client.post("/admin/login/", {"username": "admin", "password": PASSWORD})
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/admin/"
+
+
+@override_settings(SAMVERKAN_SIGN_IN_ATTEMPTS=3, SAMVERKAN_CLIENT_ADDRESS_HEADER="HTTP_X_FORWARDED_FOR")
+def test_behind_the_proxy_each_client_is_counted_by_its_own_address(client, cast):
+    def through_proxy(client_address, password):
+        return client.post(
+            "/accounts/login/",
+            {"username": "polis", "password": password},
+            REMOTE_ADDR="172.18.0.5",  # the proxy's, the same for everyone
+            HTTP_X_FORWARDED_FOR=client_address,
+        )
+
+    for _ in range(4):
+        through_proxy("203.0.113.9", "fel")
+    assert through_proxy("203.0.113.9", PASSWORD).status_code == 429  # the guesser
+    assert through_proxy("198.51.100.7", PASSWORD).status_code == 302  # the real user, elsewhere
+
+
+def test_the_shipped_compose_file_reads_the_client_address_from_its_proxy():
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    compose = yaml.safe_load((root / "compose.yaml").read_text())
+    assert compose["x-app"]["environment"]["CLIENT_ADDRESS_HEADER"] == "HTTP_X_FORWARDED_FOR"
+    assert "ports" not in compose["services"]["web"]  # reached only through the proxy
+    proxy = compose["services"]["proxy"]
+    assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    assert "reverse_proxy web:8000" in (root / "deploy" / "Caddyfile").read_text()

@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.test import override_settings
 
 from samverkan.accounts.hashers import NICENESS, Lane, LaneFull, sign_in_lane
-from samverkan.accounts.models import User
+from samverkan.accounts.models import SignInFailure, User
 from tests.conftest import PASSWORD
 from tests.test_oidc import SSO, _sign_on
 
@@ -107,6 +107,29 @@ def test_a_sign_in_finding_the_lane_full_is_asked_to_come_back(client, cast):
     assert "Många loggar in just nu" in page
     assert 'value="polis"' in page  # the form keeps the username
     assert "_auth_user_id" not in client.session
+    # Its password was not checked: the attempt does not count towards a lockout.
+    assert not SignInFailure.objects.exists()
+    assert client.post("/accounts/login/", {"username": "polis", "password": PASSWORD}).status_code == 302
+
+
+@override_settings(**LANE, SAMVERKAN_SIGN_IN_WAITING=1, SAMVERKAN_SIGN_IN_ATTEMPTS=3)
+def test_a_flood_that_fills_the_lane_locks_nobody_out(client, cast):
+    polis = User.objects.get(username="polis")
+    polis.set_password(PASSWORD)
+    polis.save()
+    release = threading.Event()
+    holder = threading.Thread(target=sign_in_lane.run, args=(release.wait,))
+    holder.start()
+    try:
+        assert holding(sign_in_lane, 1)
+        answers = [
+            client.post("/accounts/login/", {"username": "polis", "password": PASSWORD}).status_code
+            for _ in range(6)
+        ]
+    finally:
+        release.set()
+        holder.join()
+    assert answers == [503] * 6
     assert client.post("/accounts/login/", {"username": "polis", "password": PASSWORD}).status_code == 302
 
 

@@ -5,6 +5,7 @@ elsewhere cannot lock the real user out; only a digest of the two is kept."""
 
 import datetime as dt
 import hashlib
+import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -14,22 +15,38 @@ from samverkan.accounts.models import SignInFailure, User
 from samverkan.organisations.models import Area, AreaKind, Organisation
 
 
+def account_key(username: str) -> str:
+    """The account a typed user name names, as sign-in reads it: Unicode
+    NFKC (a full-width "ｓ" is an "s", as Django's sign-in form makes it),
+    case folded, without surrounding spaces. Every spelling of one account
+    counts against that account."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
 def attempt_digest(username: str, address: str) -> str:
-    return hashlib.sha256(f"{username.strip().casefold()}|{address}".encode()).hexdigest()
+    return hashlib.sha256(f"{account_key(username)}|{address}".encode()).hexdigest()
 
 
-def sign_in_attempt(username: str, address: str) -> bool:
+def sign_in_attempt(username: str, address: str) -> SignInFailure | None:
     """Record an attempt before its password is checked, then count: so
     attempts sent at once cannot all pass a count read before any failure
-    was written. False when the attempt is over the limit (its password is
-    not to be checked); a right password clears the record (sign_in_succeeded)."""
+    was written. None when the attempt is over the limit (its password is
+    not to be checked), else the recorded attempt; a right password clears
+    the record (sign_in_succeeded), an attempt whose password was never
+    checked is taken back (sign_in_not_tried)."""
     key = attempt_digest(username, address)
     attempt = SignInFailure.objects.create(username_digest=key)
     window = dt.timedelta(minutes=settings.SAMVERKAN_SIGN_IN_WINDOW_MINUTES)
     earlier = SignInFailure.objects.filter(
         username_digest=key, at__gte=timezone.now() - window, pk__lt=attempt.pk
     ).count()
-    return earlier < settings.SAMVERKAN_SIGN_IN_ATTEMPTS
+    return attempt if earlier < settings.SAMVERKAN_SIGN_IN_ATTEMPTS else None
+
+
+def sign_in_not_tried(attempt: SignInFailure) -> None:
+    """The password was not checked (the sign-in lane was full): the attempt
+    does not count, so that a flood of sign-ins cannot lock anyone out."""
+    SignInFailure.objects.filter(pk=attempt.pk).delete()
 
 
 def sign_in_succeeded(username: str, address: str) -> None:

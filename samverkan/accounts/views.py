@@ -1,10 +1,14 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +41,8 @@ class LoginView(auth_views.LoginView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not services.sign_in_attempt(request.POST.get("username", ""), client_address(request)):
+        attempt = services.sign_in_attempt(request.POST.get("username", ""), client_address(request))
+        if attempt is None:
             message = _("Too many failed sign-ins for this user. Try again in %(minutes)s minutes.") % {
                 "minutes": settings.SAMVERKAN_SIGN_IN_WINDOW_MINUTES
             }
@@ -45,7 +50,9 @@ class LoginView(auth_views.LoginView):
         try:
             return super().post(request, *args, **kwargs)
         except LaneFull:
-            # The attempt stays counted: a guesser gains nothing from a busy morning.
+            # The password was not checked: the attempt does not count, so a flood of
+            # sign-ins that fills the lane locks nobody out (and a guesser learns nothing).
+            services.sign_in_not_tried(attempt)
             response = self._refused(
                 _("Many people are signing in right now. Wait a few seconds and sign in again."), status=503
             )
@@ -61,6 +68,30 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         services.sign_in_succeeded(self.request.POST.get("username", ""), client_address(self.request))
         return super().form_valid(form)
+
+
+class AdminLoginView(LoginView):
+    """The admin site's sign-in, throttled as the site's is (it is the same
+    password): Django's admin form (staff only) on the admin's page."""
+
+    template_name = "admin/login.html"
+    authentication_form = AdminAuthenticationForm
+    redirect_authenticated_user = False
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(admin.site.each_context(self.request))
+        context.setdefault("title", _("Log in"))
+        context.setdefault("app_path", self.request.get_full_path())
+        return context
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "GET" and request.user.is_authenticated and request.user.is_staff:
+            return redirect(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("admin:index")
 
 
 def client_address(request: HttpRequest) -> str:
