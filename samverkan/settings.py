@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "samverkan.audit.middleware.AuditActorMiddleware",
     "samverkan.core.middleware.BusyDatabaseMiddleware",
+    "samverkan.core.middleware.UnstorableInputMiddleware",
 ]
 
 ROOT_URLCONF = "samverkan.urls"

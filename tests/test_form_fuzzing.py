@@ -3,7 +3,9 @@ page of the access matrix is submitted empty, with overlong text, with
 values of the wrong type and with boundary values. Hidden inputs (which
 say which form a page received) are kept; everything else is replaced."""
 
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -11,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.test_permissions import GET_ROUTES, ROLES, objects, shared_objects  # noqa: F401
 
+ROOT = Path(__file__).resolve().parent.parent
 SKIPPED_ACTIONS = ("/accounts/logout/", "/i18n/", "/admin/")
 
 
@@ -52,6 +55,10 @@ class Forms(HTMLParser):
             self._select = None
 
 
+HUGE = "9" * 20  # past every integer column (SQLite and PostgreSQL bigint alike)
+VARIANTS = ("empty", "overlong", "wrong", "boundary", "huge", "nul")
+
+
 def _value(field: dict, variant: str):
     kind = field["kind"]
     if kind == "file":
@@ -60,6 +67,11 @@ def _value(field: dict, variant: str):
             "overlong": SimpleUploadedFile("lång.txt", b"x" * 300_000, "text/plain"),
             "wrong": SimpleUploadedFile("bild.exe", b"\x00\xff\x00MZ", "application/octet-stream"),
             "boundary": SimpleUploadedFile(".txt", b"", "text/plain"),
+            # A name of 500 bytes (more than a file system takes), and a deep JSON document.
+            "huge": SimpleUploadedFile(
+                "å" * 250 + ".json", b"[" * 100_000 + b"]" * 100_000, "application/json"
+            ),
+            "nul": SimpleUploadedFile("fil.csv", b"a;b\n\x00;\x00\n", "text/csv"),
         }[variant]
     if kind in {"checkbox", "radio"}:
         return None if variant == "empty" else (field["value"] or "on")
@@ -70,27 +82,44 @@ def _value(field: dict, variant: str):
             "overlong": "9" * 40,
             "wrong": "ingen-siffra",
             "boundary": choices[-1] if choices else "0",
+            "huge": [HUGE, "-" + HUGE],  # a multiple choice of ids no column holds
+            "nul": "1\x00",
         }[variant]
     typed = {
-        "number": {"overlong": "9" * 40, "wrong": "tolv", "boundary": "-2147483649"},
-        "date": {"overlong": "9999-12-31", "wrong": "31/02/2026", "boundary": "0001-01-01"},
+        "number": {"overlong": "9" * 40, "wrong": "tolv", "boundary": "-2147483649", "huge": HUGE},
+        "date": {"overlong": "9999-12-31", "wrong": "31/02/2026", "boundary": "0001-01-01", "huge": HUGE},
         "datetime-local": {
             "overlong": "9999-12-31T23:59",
             "wrong": "i morgon",
             "boundary": "0001-01-01T00:00",
+            "huge": HUGE + "-01-01T00:00",
         },
-        "time": {"overlong": "99:99", "wrong": "kvart i", "boundary": "00:00"},
-        "email": {"overlong": "a" * 300 + "@example.se", "wrong": "inte en adress", "boundary": "a@b"},
-    }.get(kind, {"overlong": "Å" * 20_000, "wrong": "\x00<>'\"", "boundary": " "})
+        "time": {"overlong": "99:99", "wrong": "kvart i", "boundary": "00:00", "huge": HUGE},
+        "email": {
+            "overlong": "a" * 300 + "@example.se",
+            "wrong": "inte en adress",
+            "boundary": "a@b",
+            "huge": "a" * 100_000 + "@example.se",
+        },
+    }.get(kind, {"overlong": "Å" * 20_000, "wrong": "\x00<>'\"", "boundary": " ", "huge": "Å" * 100_000})
+    if variant == "nul":
+        return "Trygghet\x00vid torget"
     return None if variant == "empty" else typed[variant]
 
 
+# A marked place far outside any municipality (the map's hidden fields).
+OUT_OF_AREA = {"longitude": "-70.0", "latitude": "-45.0", "lon": "-70.0", "lat": "-45.0"}
+
+
 def _submissions(form: dict):
-    for variant in ("empty", "overlong", "wrong", "boundary"):
+    for variant in VARIANTS:
         data, files = {}, {}
         for field in form["fields"]:
             if field["kind"] == "hidden":
-                data[field["name"]] = field["value"]
+                name = field["name"].rpartition("-")[2]
+                data[field["name"]] = (
+                    OUT_OF_AREA[name] if variant == "huge" and name in OUT_OF_AREA else field["value"]
+                )
                 continue
             value = _value(field, variant)
             if value is None:
@@ -133,3 +162,33 @@ def test_every_form_on_the_page_survives_bad_input(client, cast, objects, name):
             for variant, data in _submissions(form):
                 answer = client.post(target, data)
                 assert answer.status_code < 500, f"{name} as {role}: {variant} to {target}"
+
+
+# Every query parameter a view reads (found in the source), each given what no
+# view expects: a number past every column, a negative one, a long text, a NUL.
+QUERY_PARAMETERS = sorted(
+    {
+        name
+        for path in (ROOT / "samverkan").rglob("*.py")
+        for name in re.findall(
+            r'request\.GET(?:\.get\(|\[|, |\.getlist\()"([a-z_]+)"', path.read_text(encoding="utf-8")
+        )
+    }
+)
+QUERY_VALUES = {"huge": HUGE, "negative": "-" + HUGE, "long": "Å" * 5_000, "nul": "\x00", "float": "1e308"}
+
+
+def test_the_query_parameters_are_all_found():
+    assert {"year", "n", "page", "district", "lon", "lat", "model", "date"} <= set(QUERY_PARAMETERS)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_survives_bad_query_parameters(client, cast, objects, name):  # noqa: F811
+    build, expected = GET_ROUTES[name]
+    role = _readers(expected)[0]
+    if role != "anonymous":
+        client.force_login(cast[role])
+    url = build(objects)
+    for variant, value in QUERY_VALUES.items():
+        answer = client.get(url, {parameter: value for parameter in QUERY_PARAMETERS})
+        assert answer.status_code < 500, f"{name} as {role}: {variant}"

@@ -732,7 +732,10 @@ POST_ROUTES = {
     "logout": (lambda o: reverse("logout"), {r: 302 for r in ROLES}),
 }
 # Routes tested elsewhere, with the reason.
-ELSEWHERE = {"admin": "Django's admin: staff only, see test_admin_is_for_administrators"}
+ELSEWHERE = {
+    "admin": "Django's admin: staff only, see test_admin_is_for_administrators",
+    "admin_login": "the admin site's sign-in, throttled: tests/test_sign_in.py",
+}
 
 
 def client_for(client, cast, role):

@@ -3,10 +3,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -85,9 +85,9 @@ class AdminLoginView(LoginView):
         context.setdefault("app_path", self.request.get_full_path())
         return context
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method == "GET" and request.user.is_authenticated and request.user.is_staff:
-            return redirect(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"))
+            return redirect("admin:index")
         return super().dispatch(request, *args, **kwargs)
 
     def get_default_redirect_url(self) -> str:

@@ -22,12 +22,11 @@ def audit_log(request) -> HttpResponse:
     if actor:
         events = events.filter(actor_label=actor)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    for event in page:
-        # A draft's or a confidential row's content only for who may read the thing itself.
-        event.content_hidden = not event.content_visible_to(request.user)
+    # A draft's or a confidential row's content only for who may read the thing itself.
+    rows = [(event, not event.content_visible_to(request.user)) for event in page]
     models = events.order_by("model").values_list("model", flat=True).distinct()
     return render(
         request,
         "audit/log.html",
-        {"page": page, "models": models, "model": model, "actor": actor},
+        {"page": page, "rows": rows, "models": models, "model": model, "actor": actor},
     )

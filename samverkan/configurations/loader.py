@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
 
 from samverkan.agreements.models import (
     Agreement,
@@ -90,6 +92,31 @@ def default_neighbourhood_file(name: str) -> Path | None:
     return next((p for p in candidates if p.exists()), None)
 
 
+def _saved[M: models.Model](model: type[M], *, defaults: dict | None = None, **lookup) -> tuple[M, bool]:
+    """`update_or_create` that validates what it writes (a document from
+    elsewhere may hold a kind that does not exist, a name longer than the
+    field, a number no field can take): the row found by `lookup` (or a new
+    one) with `defaults` set, cleaned and saved, else a ValidationError naming
+    the item."""
+    instance = model._default_manager.filter(**lookup).first()
+    created = instance is None
+    if instance is None:
+        instance = model(**lookup)
+    for name, value in (defaults or {}).items():
+        setattr(instance, name, value)
+    try:
+        instance.full_clean(validate_unique=False)  # the lookup is the identity; the database keeps it unique
+    except ValidationError as error:
+        label = str(
+            lookup.get("name") or lookup.get("code") or lookup.get("title") or lookup.get("label") or ""
+        )
+        raise ValidationError(
+            f"{model._meta.verbose_name} {label[:60]!r}: " + " ".join(error.messages)
+        ) from error
+    instance.save()
+    return instance, created
+
+
 class ConfigurationLoader:
     """A municipality's set-up (one document: see configurations.document)
     into the database: areas, organisations, agreements, indicators,
@@ -145,12 +172,15 @@ class ConfigurationLoader:
         defaults = {"name": data["name"], "place_name": data.get("place_name", "")}
         if data.get("geometry"):  # as for areas: a document without a boundary keeps the one there is
             defaults |= {"geometry": data["geometry"], "geometry_source": data.get("geometry_source", "")}
-        self.municipality, _ = Municipality.objects.update_or_create(code=data["code"], defaults=defaults)
+        self.municipality, _ = _saved(Municipality, code=data["code"], defaults=defaults)
         self.report.municipality = self.municipality
         goal = document.get("council_goal")
         if goal:
-            self.council_goal, _ = CouncilGoal.objects.update_or_create(
-                municipality=self.municipality, code=goal["code"], defaults={"title": goal["title"]}
+            self.council_goal, _ = _saved(
+                CouncilGoal,
+                municipality=self.municipality,
+                code=goal["code"],
+                defaults={"title": goal["title"]},
             )
 
     def _areas(self, document: dict) -> None:
@@ -168,20 +198,20 @@ class ConfigurationLoader:
                     self.report.district_geometries += 1
                 else:
                     self.report.neighbourhood_geometries += 1
-            area, _ = Area.objects.update_or_create(
-                municipality=self.municipality, code=item["code"], defaults=defaults
-            )
+            area, _ = _saved(Area, municipality=self.municipality, code=item["code"], defaults=defaults)
             self.areas[item["code"]] = area
         for item in document.get("memberships", []):
             district = self.areas[item["district"]]
-            AreaMembership.objects.update_or_create(
+            _saved(
+                AreaMembership,
                 neighbourhood=self.areas[item["neighbourhood"]],
                 district=district,
                 defaults={"valid_from": district.valid_from, "valid_to": district.valid_to},
             )
         for succession in document.get("successions", []):
             for code in succession["from"]:
-                AreaSuccession.objects.update_or_create(
+                _saved(
+                    AreaSuccession,
                     predecessor=self.areas[code],
                     successor=self.areas[succession["to"]],
                     defaults={
@@ -195,8 +225,8 @@ class ConfigurationLoader:
     # --- organisations ----------------------------------------------------------
 
     def _org(self, key: str, **fields) -> Organisation:
-        org, _ = Organisation.objects.update_or_create(
-            municipality=self.municipality, name=fields.pop("name"), defaults=fields
+        org, _ = _saved(
+            Organisation, municipality=self.municipality, name=fields.pop("name"), defaults=fields
         )
         self.orgs[key] = org
         return org
@@ -240,7 +270,8 @@ class ConfigurationLoader:
     def _agreements(self, document: dict) -> None:
         versions: dict[str, AgreementVersion] = {}
         for item in document.get("agreements", []):
-            agreement, _ = Agreement.objects.update_or_create(
+            agreement, _ = _saved(
+                Agreement,
                 municipality=self.municipality,
                 title=item["title"],
                 defaults={
@@ -255,7 +286,8 @@ class ConfigurationLoader:
             for data in item.get("versions", []):
                 versions[data["key"]] = self._version(agreement, data, versions, item.get("versions", []))
         for link in document.get("lineage", []):
-            PriorityAreaLineage.objects.update_or_create(
+            _saved(
+                PriorityAreaLineage,
                 from_area=self.priority_areas[link["from"]],
                 to_area=self.priority_areas[link["to"]],
                 defaults={
@@ -268,7 +300,8 @@ class ConfigurationLoader:
     def _version(
         self, agreement: Agreement, data: dict, known: dict, versions_data: Sequence[dict] = ()
     ) -> AgreementVersion:
-        version, _ = AgreementVersion.objects.update_or_create(
+        version, _ = _saved(
+            AgreementVersion,
             agreement=agreement,
             label=data["label"],
             defaults={
@@ -288,7 +321,8 @@ class ConfigurationLoader:
         version.full_clean()
         version.parties.set([self.orgs[key] for key in data.get("parties", [])])
         for annex in data.get("annexes", []):
-            Annex.objects.update_or_create(
+            _saved(
+                Annex,
                 version=version,
                 number=annex["number"],
                 defaults={"title": annex["title"], "kind": annex.get("kind", "other")},
@@ -299,7 +333,8 @@ class ConfigurationLoader:
         for order, area_data in enumerate(data.get("areas", []), start=1):
             self._priority_area(version, area_data, order)
         for order, section in enumerate(data.get("sections", []), start=1):
-            text_section, _ = TextSection.objects.update_or_create(
+            text_section, _ = _saved(
+                TextSection,
                 version=version,
                 heading=section["heading"],
                 defaults={
@@ -316,7 +351,8 @@ class ConfigurationLoader:
 
     def _priority_area(self, version: AgreementVersion, data: dict, order: int) -> PriorityArea:
         example = data.get("example", False)
-        area, _ = PriorityArea.objects.update_or_create(
+        area, _ = _saved(
+            PriorityArea,
             version=version,
             name=data["name"],
             defaults={
@@ -340,7 +376,8 @@ class ConfigurationLoader:
             if isinstance(goal_data, str):
                 goal_data = {"text": goal_data}
             # Goal texts beyond what the seeds state are example content.
-            goal, _ = Goal.objects.update_or_create(
+            goal, _ = _saved(
+                Goal,
                 priority_area=area,
                 order=goal_order,
                 defaults={
@@ -358,7 +395,8 @@ class ConfigurationLoader:
     def _bodies(self, items: list[dict]) -> None:
         bodies: dict[str, Body] = {}
         for item in items:
-            body, _ = Body.objects.update_or_create(
+            body, _ = _saved(
+                Body,
                 municipality=self.municipality,
                 name=item["name"],
                 defaults={
@@ -373,14 +411,16 @@ class ConfigurationLoader:
             body.full_clean()
             bodies[item["name"]] = body
             for seat in item.get("seats", []):
-                Seat.objects.update_or_create(
+                _saved(
+                    Seat,
                     body=body,
                     organisation=self.orgs[seat["org"]],
                     role_title=seat["role"],
                     defaults={"count": seat.get("count", 1), "is_chair": seat.get("chair", False)},
                 )
             for duty in item.get("reports", []):
-                ReportingDuty.objects.update_or_create(
+                _saved(
+                    ReportingDuty,
                     body=body,
                     committee=self.orgs[duty["to"]],
                     subject=duty["subject"],
@@ -389,13 +429,12 @@ class ConfigurationLoader:
 
     def _checklist(self, document: dict) -> None:
         for order, name in enumerate(document.get("checklist", []), start=1):
-            ObservationCategory.objects.update_or_create(
-                municipality=self.municipality, name=name, defaults={"order": order}
-            )
+            _saved(ObservationCategory, municipality=self.municipality, name=name, defaults={"order": order})
 
     def _measure_kinds(self, document: dict) -> None:
         for order, item in enumerate(document.get("measure_kinds", []), start=1):
-            MeasureKind.objects.update_or_create(
+            _saved(
+                MeasureKind,
                 municipality=self.municipality,
                 code=item["code"],
                 defaults={"name": item["name"], "description": item.get("description", ""), "order": order},
@@ -403,7 +442,8 @@ class ConfigurationLoader:
 
     def _indicators(self, document: dict) -> None:
         for item in document.get("indicators", []):
-            indicator, _ = Indicator.objects.update_or_create(
+            indicator, _ = _saved(
+                Indicator,
                 municipality=self.municipality,
                 code=item["code"],
                 defaults={

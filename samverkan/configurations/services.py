@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -55,8 +55,14 @@ def setup_load(document: dict[str, Any], *, label: str) -> LoadReport:
         raise DocumentError(
             _("The file refers to %(key)s, which it does not hold.") % {"key": error}
         ) from error
-    except (ValidationError, IntegrityError, ValueError, TypeError) as error:
-        raise DocumentError(_("The file could not be loaded: %(error)s") % {"error": error}) from error
+    except (ValidationError, IntegrityError, DataError, ValueError, TypeError, OverflowError) as error:
+        raise DocumentError(
+            _("The file could not be loaded: %(error)s") % {"error": _message(error)}
+        ) from error
+
+
+def _message(error: Exception) -> str:
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
 # --- a municipality sets itself up -------------------------------------------------

@@ -20,6 +20,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO, Any
 
 from defusedxml import ElementTree
 
@@ -141,7 +142,7 @@ def _in_package(part: str, data: bytes, depth: int) -> Iterator[Found]:
                 yield from _found(inner, content, depth + 1)
 
 
-def _xml_texts(source) -> Iterator[str]:
+def _xml_texts(source: bytes | IO[bytes]) -> Iterator[str]:
     """Every text of an XML part, and every attribute value (a hyperlink's
     target, a comment's author), read as a stream. Word splits a paragraph
     into runs: the runs of a paragraph are joined, so that a number split
@@ -188,7 +189,7 @@ def _in_pdf(part: str, data: bytes, depth: int) -> Iterator[Found]:
             yield from _found(inner, content, depth + 1)
 
 
-def _pdf_texts(reader) -> Iterator[str]:
+def _pdf_texts(reader: Any) -> Iterator[str]:
     yield from (str(value) for value in (reader.metadata or {}).values())
     xmp = reader.xmp_metadata
     if xmp is not None:
@@ -207,7 +208,7 @@ def _pdf_texts(reader) -> Iterator[str]:
                 yield str(action.get_object()["/URI"])
 
 
-def _outline_titles(outline) -> Iterator[str]:
+def _outline_titles(outline: Any) -> Iterator[str]:
     for item in outline or []:
         if isinstance(item, list):
             yield from _outline_titles(item)

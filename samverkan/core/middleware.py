@@ -1,10 +1,11 @@
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection
+from django.db import DataError, OperationalError, connection
 from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -12,6 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from samverkan.core.personal_data import no_personal_identity_number
+
+log = logging.getLogger(__name__)
 
 
 class SwedishFirstLocaleMiddleware:
@@ -45,9 +48,36 @@ class RefuseNullCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values
+        ):
             return HttpResponseBadRequest(_("The address contains a character that is not allowed."))
         return self.get_response(request)
+
+
+class UnstorableInputMiddleware:
+    """The last line against input that no form caught: a number too large for
+    the database (SQLite raises OverflowError, PostgreSQL "out of range") or a
+    text the database cannot store answers 400 saying so, and nothing was
+    saved (the service's transaction has rolled back). Each such case is also
+    caught where it arrives; this keeps one that is not from answering 500,
+    and logs it so that it is."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:
+        if not isinstance(exception, OverflowError | DataError):
+            return None
+        log.warning("Input the database cannot take: %s %s", request.method, request.path, exc_info=exception)
+        message = _(
+            "The input could not be read: a number is too large, or a text too long or with a "
+            "character that cannot be stored. Nothing was saved; correct it and try again."
+        )
+        return render(request, "400.html", {"message": message}, status=400)
 
 
 class BusyDatabaseMiddleware:

@@ -9,14 +9,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core import readers
-from samverkan.core.fields import GuardedCharField, GuardedTextField
+from samverkan.core.fields import GuardedCharField, GuardedTextField, storable_file_name
 from samverkan.core.personal_data import no_personal_identity_number
 from samverkan.datasources.formats import kind_choices
 from samverkan.organisations.models import CITY_KINDS, POLICE_KINDS
 
 
 def original_path(batch: "ImportBatch", filename: str) -> str:
-    return f"imports/{batch.kind}/{batch.sha256[:2]}/{batch.sha256}/{filename}"
+    return f"imports/{batch.kind}/{batch.sha256[:2]}/{batch.sha256}/{storable_file_name(filename)}"
 
 
 class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):

@@ -1,8 +1,10 @@
+import math
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from shapely.geometry import Point, shape
 
 from samverkan.datasources.models import Classification, Observation, ObservationCategory
 
@@ -38,6 +40,7 @@ class ObservationForm(forms.ModelForm):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
+        self.municipality = municipality
         self.fields["category"].queryset = ObservationCategory.objects.filter(
             municipality=municipality, active=True
         )
@@ -54,4 +57,22 @@ class ObservationForm(forms.ModelForm):
         has_point = data.get("longitude") is not None and data.get("latitude") is not None
         if not has_point and not (data.get("address") or "").strip():
             raise forms.ValidationError(_("Mark the place on the map or write an address or place name."))
+        if has_point:
+            self._inside(data["longitude"], data["latitude"])
         return data
+
+    def _inside(self, longitude: float, latitude: float) -> None:
+        """A marked place is a place in the municipality, in degrees."""
+        if not (math.isfinite(longitude) and math.isfinite(latitude)) or not (
+            -180 <= longitude <= 180 and -90 <= latitude <= 90
+        ):
+            raise forms.ValidationError(_("The marked place is not a position on the map; mark it again."))
+        outline = self.municipality.geometry
+        if outline and not shape(outline).covers(Point(longitude, latitude)):
+            raise forms.ValidationError(
+                _(
+                    "The marked place is outside %(municipality)s. Mark a place inside the municipality, "
+                    "or write an address or place name instead."
+                )
+                % {"municipality": self.municipality}
+            )

@@ -1,7 +1,9 @@
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samverkan.datasources.models import (
     Classification,
@@ -46,6 +48,15 @@ def observation_record(
     if longitude is not None and latitude is not None:
         districts, neighbourhoods = locator.locate([longitude], [latitude], [day])
         observation.area_id, observation.neighbourhood_id = districts[0], neighbourhoods[0]
+        mapped = any(a.geometry and a.is_valid_on(day) for a in locator.districts)
+        if observation.area_id is None and observation.neighbourhood_id is None and mapped:
+            raise ValidationError(
+                _(
+                    "The marked place is outside %(municipality)s. Mark a place inside the municipality, "
+                    "or write an address or place name instead."
+                )
+                % {"municipality": municipality}
+            )
     else:
         observation.area_id, observation.neighbourhood_id = locator.locate_by_name(address, day)
     observation.fingerprint = Observation.make_fingerprint(

@@ -202,7 +202,7 @@ def summary(request, pk: int) -> HttpResponse:
         else:
             raise ValueError
         end = period_end(kind, start) + dt.timedelta(days=1)
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or a year no calendar has
         return render(request, "est/summary.html", {"group": group, "error": True}, status=400)
     pictures = list(
         group.weekly_pictures.filter(week_start__gte=start, week_start__lt=end)

@@ -465,6 +465,8 @@ class PolygonIndex:
             sx = np.clip(np.floor((x[active] - self.node_x[node]) / sub), 0, BRANCH - 1).astype(np.int64)
             sy = np.clip(np.floor((y[active] - self.node_y[node]) / sub), 0, BRANCH - 1).astype(np.int64)
             node = self.node_child[node] + sy * BRANCH + sx
+        if not mixed_points:  # every point outside the grid (a place outside the municipality)
+            return result
         points = np.concatenate(mixed_points)
         nodes = np.concatenate(mixed_nodes)
         if points.size:

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.consultations.models.rounds import Recipient
-from samverkan.core.fields import GuardedCharField, GuardedTextField
+from samverkan.core.fields import GuardedCharField, GuardedTextField, storable_file_name
 from samverkan.core.models import Correctable
 
 
@@ -88,7 +88,10 @@ class DocumentReference(models.Model):
 
 
 def attachment_path(instance, filename: str) -> str:
-    return f"consultations/{instance.statement.recipient.round_id}/{instance.statement_id}/{filename}"
+    return (
+        f"consultations/{instance.statement.recipient.round_id}/{instance.statement_id}/"
+        f"{storable_file_name(filename)}"
+    )
 
 
 class Attachment(models.Model):
