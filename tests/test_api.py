@@ -14,6 +14,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from samverkan.accounts.models import Role, User
 from samverkan.agreements.models import AgreementVersion, VersionStatus
+from samverkan.api.api import api
 from samverkan.api.models import ApiToken, digest
 from samverkan.api.services import token_issue
 from samverkan.organisations.models import Municipality, Organisation
@@ -123,9 +124,11 @@ def test_another_municipality_reads_nothing_of_stockholm(client, stockholm):
     assert client.get(f"/api/v1/agreements/{central.agreement_id}", **bearer(key)).status_code == 403
 
 
-# The OpenAPI document is generated without the database, so it is read
-# once, from the application itself, when the tests are collected.
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+# The OpenAPI document is generated without the database, so it is made once,
+# by the API itself, when the tests are collected (the served one is for those
+# signed in), and the cases are sent to the application.
+schema = schemathesis.openapi.from_dict(dict(api.get_openapi_schema(path_prefix="/api/v1/")))
+schema.app = application
 
 
 @pytest.fixture
@@ -162,7 +165,16 @@ def test_a_query_holding_a_personal_identity_number_is_refused(client, token):
     assert client.get("/api/v1/areas?area=KS%202023%2F740", **bearer(token)).status_code == 200
 
 
-def test_the_api_documentation_is_served_without_a_cdn(client):
+def test_the_api_documentation_is_for_those_signed_in(client, cast):
+    for path in ("/api/v1/docs", "/api/v1/openapi.json"):
+        answer = client.get(path)
+        assert answer.status_code == 302 and answer["Location"].startswith("/accounts/login/"), path
+    client.force_login(cast[Role.POLITICIAN])
+    assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "Samverkan API"
+
+
+def test_the_api_documentation_is_served_without_a_cdn(client, cast):
+    client.force_login(cast[Role.POLITICIAN])
     page = client.get("/api/v1/docs")
     assert page.status_code == 200
     html = page.content.decode()

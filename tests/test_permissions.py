@@ -258,9 +258,9 @@ def _setup_url(name):
 # name → (how to build the URL from the objects, expected status per role)
 GET_ROUTES = {
     "start": (lambda o: reverse("start"), EVERYONE),
-    "api:openapi-json": (lambda o: reverse("api:openapi-json"), {role: 200 for role in ROLES}),
-    # The API's documentation, like its description, is public; it shows no data.
-    "api:openapi-view": (lambda o: reverse("api:openapi-view"), {role: 200 for role in ROLES}),
+    # The API's description and documentation: for those signed in, as the pages are.
+    "api:openapi-json": (lambda o: reverse("api:openapi-json"), EVERYONE),
+    "api:openapi-view": (lambda o: reverse("api:openapi-view"), EVERYONE),
     "api:api-root": (lambda o: reverse("api:api-root"), {role: 404 for role in ROLES}),
     "api:agreements": (lambda o: reverse("api:agreements"), API),
     "api:agreement": (lambda o: reverse("api:agreement", args=[o["central"].agreement_id]), API),

@@ -20,7 +20,7 @@ def _served_templates():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/accounts/login/", "/api/v1/openapi.json"])
+@pytest.mark.parametrize("path", ["/accounts/login/", "/api/v1/openapi.json", "/api/v1/docs"])
 def test_every_response_carries_a_strict_content_security_policy(client, path):
     policy = client.get(path)["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())

@@ -19,6 +19,20 @@ def test_an_exported_setup_imports_elsewhere_and_exports_the_same():
     stockholm = load_configuration(
         "stockholm", demo=True, neighbourhood_file=CONFIGURATIONS / "stockholm/data/stadsdelar.geo.json"
     ).municipality
+    # Edits made in the app: a lineage link and an organisation that are not example content.
+    from samverkan.agreements.models import PriorityArea, PriorityAreaLineage
+
+    areas = PriorityArea.objects.filter(
+        version__agreement__municipality=stockholm, version__agreement__scope="central"
+    )
+    first, last = (
+        areas.order_by("version__valid_from", "order").first(),
+        areas.order_by("version__valid_from", "order").last(),
+    )
+    PriorityAreaLineage.objects.create(
+        from_area=first, to_area=last, kind="continued", note="Ny länk", is_example=False
+    )
+    Organisation.objects.filter(municipality=stockholm, kind="committee").update(is_example=False)
     exported = dumps(export_setup(stockholm))
     counts = {
         "areas": Area.objects.count(),

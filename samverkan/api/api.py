@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 from typing import Annotated
 
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Path, Query, Schema, Swagger
 from ninja.errors import HttpError
@@ -48,6 +49,8 @@ api = NinjaAPI(
     # Swagger UI from the app's own static files (ninja is an installed app), no CDN.
     docs=Swagger(),
     docs_url="/docs",
+    # What the API holds and how it is asked is for those signed in, as the pages are.
+    docs_decorator=login_required,
 )
 
 

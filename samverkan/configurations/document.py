@@ -232,9 +232,10 @@ def export_setup(municipality: Municipality) -> dict[str, Any]:
                 "to": priority_key[link.to_area_id],
                 "kind": link.kind,
                 "note": link.note,
-                "example": link.is_example,
             }
         )
+        # The loader takes a link for example content unless told otherwise.
+        | {"example": link.is_example}
         for link in PriorityAreaLineage.objects.filter(
             from_area__version__agreement__municipality=municipality
         ).order_by("from_area__version__valid_from", "from_area__order", "to_area__order", "pk")

@@ -6,6 +6,8 @@ leading apostrophe; a cell that itself begins with an apostrophe gets one
 more, so reading a file back (`from_csv_text`) gives exactly what was
 written. XLSX cells are typed, so there a string is simply kept a string."""
 
+import csv
+from collections.abc import Iterable
 from typing import Any
 
 from openpyxl.workbook.workbook import Workbook
@@ -19,6 +21,22 @@ def csv_text(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_MARKED):
         return "'" + value
     return value
+
+
+class FormulaSafeWriter:
+    """csv.writer whose every cell goes through csv_text: the one way the
+    app writes a CSV export, so that no name (of a district, a measure, a
+    problem) becomes a formula in the reader's spreadsheet."""
+
+    def __init__(self, stream: Any, **options: Any) -> None:
+        self._writer = csv.writer(stream, **options)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow([csv_text(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
 
 
 def from_csv_text(value: str) -> str:

@@ -1,4 +1,3 @@
-import csv
 import datetime as dt
 from collections import Counter
 from functools import cache as once
@@ -16,6 +15,7 @@ from samverkan.accounts import permissions
 from samverkan.agreements.selectors import latest_adopted, version_in_force
 from samverkan.audit.recorder import record_reads
 from samverkan.audit.stamps import change_tag, tagged, unchanged
+from samverkan.core.cells import FormulaSafeWriter
 from samverkan.core.http import AuthenticatedRequest, require_municipality
 from samverkan.datasources.models import Observation, PoliceEvent
 from samverkan.indicators.models import Indicator, PeriodKind
@@ -214,7 +214,7 @@ def area_indicator_csv(request: AuthenticatedRequest, pk: int, code: str) -> Htt
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{area.code}-{indicator.code}-{kind}.csv"'
     response.write("\ufeff")  # Excel reads UTF-8 with a BOM
-    writer = csv.writer(response, delimiter=";")
+    writer = FormulaSafeWriter(response, delimiter=";")
     writer.writerow(
         [
             "område",

@@ -4,11 +4,10 @@ goal-management and BI systems and return what they changed. Columns that
 name what is set in the plan itself (the plan, the kind, the goal, the
 responsible organisations) are exported for reading only."""
 
-import csv
 import io
 from typing import Any
 
-from samverkan.core.cells import csv_text, strings_stay_strings
+from samverkan.core.cells import FormulaSafeWriter, strings_stay_strings
 from samverkan.plans.models import ActionPlan, FollowUpReport, Measure
 
 Column = tuple[str, str, str]  # (key, Swedish header, English header)
@@ -86,10 +85,10 @@ def progress_rows(report: FollowUpReport) -> list[dict[str, Any]]:
 
 def to_csv(columns: list[Column], rows: list[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = FormulaSafeWriter(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([sv for _key, sv, _en in columns])
     for row in rows:
-        writer.writerow([csv_text(row[key]) for key, _sv, _en in columns])
+        writer.writerow([row[key] for key, _sv, _en in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # Excel opens UTF-8 with a BOM
 
 

@@ -107,3 +107,23 @@ def test_without_tiles_the_observation_map_shows_the_whole_district(signed_in, l
     page.goto(f"{live_server.url}/observations/new/")
     expect(page.locator("#observe-map")).to_have_attribute("data-ground", "missing")
     expect(page.locator("#observe-map")).to_have_attribute("data-view", "whole")
+
+
+def test_an_area_name_is_shown_as_text_in_the_map_tooltips(signed_in, live_server):
+    """A name from a boundary file or a set-up document is text, never markup."""
+    name = '<img src="/static/none.png" id="injected">Norra innerstaden'
+    Area.objects.filter(code="norra-innerstaden").update(name=name)
+    page = open_district(live_server, signed_in)
+    expect(page.locator("#map")).to_have_attribute("data-loaded", re.compile(r"^[1-9]"))
+    page.locator("#map path.leaflet-interactive").first.hover(force=True)
+    tooltip = page.locator(".leaflet-tooltip").first
+    expect(tooltip).to_contain_text('<img src="/static/none.png" id="injected">')
+    assert page.locator("#injected").count() == 0
+    page.goto(f"{live_server.url}/areas/")
+    expect(page.locator("#city-map path.leaflet-interactive").first).to_be_visible()
+    for path in page.locator("#city-map path.leaflet-interactive").all():
+        path.hover(force=True)
+        if "<img" in (page.locator(".leaflet-tooltip").first.text_content() or ""):
+            break
+    assert page.locator("#injected").count() == 0
+    expect(page.locator(".leaflet-tooltip").first).to_contain_text("<img")

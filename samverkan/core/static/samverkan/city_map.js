@@ -42,7 +42,7 @@
           onEachFeature: (f, district) => {
             const value = f.properties.values[code];
             const text = indicator && value !== undefined ? `${f.properties.name}: ${number(value)} ${indicator.unit}` : f.properties.name;
-            district.bindTooltip(text);
+            district.bindTooltip(window.samverkanText(text));
             district.on("click", () => { window.location.href = f.properties.url; });
           },
         }).addTo(map);

@@ -43,6 +43,14 @@ window.samverkanGround = function (map, element, onMissing) {
 
 // A map with the boundaries' attribution over the ground: the one way every
 // page makes its map.
+// A tooltip's or popup's content as text, never as markup: an area's name
+// (from a boundary file, a set-up document) is shown as it is written.
+window.samverkanText = function (text) {
+  const span = document.createElement("span");
+  span.textContent = String(text);
+  return span;
+};
+
 window.samverkanMap = function (element, onMissing) {
   const map = L.map(element, { attributionControl: true, zoomSnap: 0.25 });
   map.attributionControl.setPrefix(false);

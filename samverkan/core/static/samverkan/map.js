@@ -24,23 +24,23 @@
         style: (f) => (f.properties.kind === "district"
           ? { color: "#0b4f8a", weight: 3, fillOpacity: 0.05 }
           : { color: "#555", weight: 1, dashArray: "4 3", fillOpacity: 0.02 }),
-        onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name),
+        onEachFeature: (f, layer) => layer.bindTooltip(window.samverkanText(f.properties.name)),
       }).addTo(map);
       const overlays = {};
       if (maxEvents) {
         overlays[labels.events] = L.geoJSON({ type: "FeatureCollection", features: byKind("neighbourhood") }, {
           style: (f) => ({ color: "#555", weight: 1, fillColor: shade(f.properties.police_events || 0, maxEvents), fillOpacity: 1 }),
-          onEachFeature: (f, layer) => layer.bindTooltip(`${f.properties.name}: ${f.properties.police_events || 0}`),
+          onEachFeature: (f, layer) => layer.bindTooltip(window.samverkanText(`${f.properties.name}: ${f.properties.police_events || 0}`)),
         });
       }
       if (byKind("hotspot").length) {
         overlays[labels.hotspots] = L.geoJSON({ type: "FeatureCollection", features: byKind("hotspot") }, {
           style: (f) => ({ stroke: false, fillColor: shade(f.properties.count, maxHot), fillOpacity: 1 }),
-          onEachFeature: (f, layer) => layer.bindTooltip(`${labels.observations}: ${f.properties.count}`),
+          onEachFeature: (f, layer) => layer.bindTooltip(window.samverkanText(`${labels.observations}: ${f.properties.count}`)),
         }).addTo(map);
         overlays[labels.observations] = L.geoJSON({ type: "FeatureCollection", features: byKind("observation") }, {
           pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 5, color: "#1b1b1b", weight: 1, fillColor: "#ffbf47", fillOpacity: 1 }),
-          onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name),
+          onEachFeature: (f, layer) => layer.bindTooltip(window.samverkanText(f.properties.name)),
         }).addTo(map);
       }
       if (Object.keys(overlays).length) {
