@@ -11,7 +11,11 @@ Cases (generated here, nothing downloaded):
 - csv-wide: the largest observation file that is taken (its MAX_LINES lines
   with the longest descriptions allowed), checked and imported;
 - bra-longest: a BRÅ databasfil of the most lines taken, checked and imported;
-- field-1mb: a CSV with a field of 1 MB in the middle.
+- field-1mb: a CSV with a field of 1 MB in the middle;
+- geojson-206mb: a FeatureCollection of 206 MB (1,400 polygons of 5,000 corners);
+- shapefile-103mb: a zipped shapefile of 103 MB (as many polygons, corners that do not compress);
+- csv-million-columns: an observation CSV whose header has 10^6 columns;
+- setup-100mb: a set-up document just under its 100 MB limit, `[{},{},…]`.
 Each runs the loader's check (and for the largest files the import) on a throw-away
 SQLite database with the Stockholm configuration, and prints the peak RSS of
 its process, the outcome and the seconds. The target is under 1 GB for
@@ -32,7 +36,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TARGET_MB = 1024
-CASES = ["zip-bomb", "xlsx-bomb", "csv-200mb", "csv-wide", "bra-longest", "field-1mb"]
+CASES = [
+    "zip-bomb",
+    "xlsx-bomb",
+    "csv-200mb",
+    "csv-wide",
+    "bra-longest",
+    "field-1mb",
+    "geojson-206mb",
+    "shapefile-103mb",
+    "csv-million-columns",
+    "setup-100mb",
+]
 HEADER = b"tid;kategori;beskrivning;longitud;latitud;adress;organisation\n"
 ORGANISATION = b"Norra innerstadens stadsdelsf\xc3\xb6rvaltning"
 
@@ -106,7 +121,82 @@ def case_file(case: str) -> tuple[str, str, bytes]:
             "falt.csv",
             HEADER + line * 1000 + b'x;"' + b"a" * 1024 * 1024 + b'"\n' + line * 1000,
         )
+    if case == "geojson-206mb":
+        # Written to a file a feature at a time and read back whole, as an upload arrives:
+        # the case's own making does not count in the peak.
+        path = Path(tempfile.mkdtemp()) / "omraden.geojson"
+        with path.open("w", encoding="utf-8") as out:
+            out.write('{"type":"FeatureCollection","features":[')
+            number = 0
+            while out.tell() < 206 * 1000 * 1000:
+                coordinates = ",".join(f"[{x:.9f},{y:.9f}]" for x, y in polygon_ring(number, 5000))
+                out.write(
+                    ("," if number else "")
+                    + f'{{"type":"Feature","properties":{{"namn":"Omr\u00e5de {number}","kod":"{number:05d}"}},'
+                    f'"geometry":{{"type":"Polygon","coordinates":[[{coordinates}]]}}}}'
+                )
+                number += 1
+            out.write("]}")
+        return "boundaries", "omraden.geojson", path.read_bytes()
+    if case == "shapefile-103mb":
+        import shapefile
+
+        shp, shx, dbf = io.BytesIO(), io.BytesIO(), io.BytesIO()
+        with shapefile.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POLYGON) as writer:
+            writer.field("NAMN", "C", 40)
+            writer.field("KOD", "C", 10)
+            for number in range(1400):
+                writer.poly([polygon_ring(number, 5000)])
+                writer.record(f"Omr\u00e5de {number}", f"{number:05d}")
+        prj = (
+            'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137,298.257223563]],'
+            'PRIMEM["Greenwich",0],UNIT["Degree",0.017453292519943295]]'
+        )
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, part in (("omraden.shp", shp), ("omraden.shx", shx), ("omraden.dbf", dbf)):
+                archive.writestr(name, part.getvalue())
+            archive.writestr("omraden.prj", prj)
+        return "boundaries", "omraden.zip", buffer.getvalue()
+    if case == "csv-million-columns":
+        header = ";".join(f"k{n}" for n in range(10**6)).encode()
+        return "observations", "kolumner.csv", header + b"\n" + b";" * (10**6 - 1) + b"\n"
     raise SystemExit(f"unknown case {case}")
+
+
+def polygon_ring(number: int, corners: int) -> list[tuple[float, float]]:
+    """A star-shaped ring of `corners` corners around a point near Stockholm, its radii
+    irregular (so that a zip cannot shrink them)."""
+    import math
+    import random
+
+    spread = random.Random(number)
+    cx, cy = 17.5 + (number % 40) * 0.03, 59.0 + (number // 40) * 0.02
+    ring = []
+    for k in range(corners):
+        angle = 2 * math.pi * k / corners
+        radius = 0.005 + 0.004 * spread.random()
+        ring.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
+    ring.append(ring[0])
+    return ring
+
+
+def run_setup_case() -> None:
+    """A set-up document of `[{},{},…]` just under the form's 100 MB limit, read as the set-up page reads it."""
+    from samverkan.configurations.document import DocumentError, loads
+
+    data = b"[" + b"{}," * (33_200_000 - 1) + b"{}]"
+    start = time.perf_counter()
+    try:
+        loads(data)
+        outcome = "read"
+    except DocumentError as error:
+        outcome = f"refused  {str(error)[:80]}"
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{'setup-100mb':11} {len(data) / 1e6:6.1f} MB  peak {peak:6.0f} MB                    {seconds:6.1f} s  {outcome}"
+    )
 
 
 def run_case(case: str) -> None:
@@ -129,6 +219,9 @@ def run_case(case: str) -> None:
     from samverkan.datasources import loader
     from samverkan.organisations.models import Municipality
 
+    if case == "setup-100mb":
+        run_setup_case()
+        return
     kind, name, data = case_file(case)
     size = len(data)
     municipality = Municipality.objects.get()

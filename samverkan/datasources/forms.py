@@ -22,6 +22,8 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         if isinstance(data, list | tuple):
+            if not data:  # nothing chosen: the field's "required" message, not an empty list
+                return [super().clean(None, initial)]
             return [super(MultipleFileField, self).clean(d, initial) for d in data]
         return [super().clean(data, initial)]
 

@@ -146,7 +146,8 @@ def batch_check(batch: ImportBatch, *, data: bytes | None = None) -> ImportPlan 
         report.setdefault("note_messages", [{"message": n} for n in report["notes"][1:]]).insert(
             0, stored_message(again)
         )
-    if not personal_data:
+    if not personal_data and (not report["errors"] or report.get("fields")):
+        # Only a file that is kept needs every part read (a refused one is deleted below).
         personal_data = _guard_file(batch, data, report)
     personal_data = personal_data or holds_identity_number(report)
     batch.report = scrubbed(report)

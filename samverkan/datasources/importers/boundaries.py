@@ -8,16 +8,19 @@ Polygons may be 2-D or 3-D; heights are dropped. Everything is returned in
 WGS84 (longitude, latitude).
 """
 
+import codecs
 import io
-import json
 from typing import Any
 
+import ijson
 import numpy as np
 import shapefile
 import shapely
 from django.utils.translation import gettext_lazy
 from pyproj import CRS, Transformer
-from shapely.geometry import mapping, shape
+from pyproj.exceptions import CRSError
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 
 from samverkan.core.archives import ArchiveRefused, checked_zip, is_zip, read_member
 from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
@@ -40,20 +43,22 @@ MAX_VERTICES = 100_000
 GeoJSON = dict[str, Any]
 
 
-def _to_wgs84(geometry: GeoJSON, crs: CRS) -> GeoJSON:
+def _to_wgs84(geometry: GeoJSON, crs: CRS) -> BaseGeometry:
+    """The feature's shape in WGS84, valid, to a centimetre. Kept as a shapely
+    geometry (16 bytes a corner), not as GeoJSON: a national file's features are
+    held until the file's fields are matched, and only the matched ones become
+    GeoJSON (boundary_matching)."""
     geom = shapely.force_2d(shape(geometry))
     if not crs.equals(WGS84) and crs.to_epsg() != 4326 and not crs.equals(CRS.from_string("OGC:CRS84")):
         transformer = Transformer.from_crs(crs, WGS84, always_xy=True)
         geom = shapely.transform(geom, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
     if not geom.is_valid:
         geom = shapely.make_valid(geom)
-    geom = shapely.set_precision(geom, 1e-7)
-    converted: GeoJSON = mapping(geom)
-    return converted
+    return shapely.set_precision(geom, 1e-7)
 
 
-def _check_range(geometry: GeoJSON, line: int, result: ParseResult) -> bool:
-    minx, miny, maxx, maxy = shape(geometry).bounds
+def _check_range(geometry: BaseGeometry, line: int, result: ParseResult) -> bool:
+    minx, miny, maxx, maxy = geometry.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         result.error(
             line,
@@ -63,27 +68,47 @@ def _check_range(geometry: GeoJSON, line: int, result: ParseResult) -> bool:
     return True
 
 
-def parse_geojson(text: str) -> ParseResult:
+def parse_geojson(data: bytes) -> ParseResult:
+    """A FeatureCollection read a feature at a time (a national file of
+    boundaries is hundreds of megabytes): only one feature's coordinates are
+    Python lists at once."""
+    if not data.startswith(b"\xef\xbb\xbf"):
+        try:
+            _check_utf8(data)
+        except UnicodeDecodeError:
+            data = decode(data)[0].encode("utf-8")  # Latin-1 or UTF-16 text, read as its importers read text
+    else:
+        data = data[3:]
     result = ParseResult(encoding="GeoJSON")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UnreadableFile(
-            _("The file is not complete JSON (line %(line)s, column %(col)s: %(msg)s). Is it cut off?")
-            % {"line": error.lineno, "col": error.colno, "msg": error.msg}
-        ) from error
-    crs_name = ((data.get("crs") or {}).get("properties") or {}).get("name")
-    try:
+        kind = next(ijson.items(io.BytesIO(data), "type"), None)
+        crs_name = next(ijson.items(io.BytesIO(data), "crs.properties.name"), None)
         crs = CRS.from_user_input(crs_name) if crs_name else WGS84
-    except Exception as error:  # noqa: BLE001 - pyproj raises several kinds
+        if kind != "FeatureCollection":
+            raise UnreadableFile(_("Expected a GeoJSON FeatureCollection."))
+        result.notes.append(_("Coordinate system: %(crs)s") % {"crs": crs.name})
+        features = ijson.items(io.BytesIO(data), "features.item", use_float=True)
+        for number, feature in enumerate(features, start=1):
+            if not isinstance(feature, dict):
+                result.error(number, _("Feature %(n)s is not a GeoJSON feature.") % {"n": number})
+                continue
+            _add(result, number, feature.get("properties") or {}, feature.get("geometry"), crs)
+    except ijson.JSONError as error:
+        raise UnreadableFile(
+            _("The file is not complete JSON (%(msg)s). Is it cut off?") % {"msg": str(error)[:200]}
+        ) from error
+    except UnreadableFile:
+        raise
+    except CRSError as error:
         raise UnreadableFile(_("Unknown coordinate system: %(crs)s") % {"crs": crs_name}) from error
-    result.notes.append(_("Coordinate system: %(crs)s") % {"crs": crs.name})
-    features = data.get("features") if data.get("type") == "FeatureCollection" else None
-    if features is None:
-        raise UnreadableFile(_("Expected a GeoJSON FeatureCollection."))
-    for number, feature in enumerate(features, start=1):
-        _add(result, number, feature.get("properties") or {}, feature.get("geometry"), crs)
     return result
+
+
+def _check_utf8(data: bytes) -> None:
+    """Raises UnicodeDecodeError where the bytes are not UTF-8, a megabyte at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for start in range(0, len(data), 1 << 20):
+        decoder.decode(data[start : start + (1 << 20)], final=start + (1 << 20) >= len(data))
 
 
 def _add(
@@ -91,9 +116,11 @@ def _add(
 ) -> None:
     """A feature with all its attribute values as text: which field holds
     its name is decided when it is matched to the configuration."""
+    if not isinstance(properties, dict):
+        properties = {}
     values = {str(key): "" if value is None else str(value).strip() for key, value in properties.items()}
     label = next((v for v in values.values() if v and not v.replace(".", "").isdigit()), str(number))
-    if not geometry or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
         result.error(number, _("Feature %(n)s (%(name)s) is not a polygon.") % {"n": number, "name": label})
         return
     try:
@@ -153,11 +180,11 @@ def parse_shapefile(parts: dict[str, bytes]) -> ParseResult:
             dbf=io.BytesIO(parts[".dbf"]),
             encoding=encoding,
         )
-        records = list(reader.iterShapeRecords())
+        # One record at a time: only one shape's corners are Python objects at once.
+        for number, item in enumerate(reader.iterShapeRecords(), start=1):
+            _add(result, number, item.record.as_dict(), item.shape.__geo_interface__, crs)
     except Exception as error:  # noqa: BLE001 - pyshp raises several kinds for damaged files
         raise UnreadableFile(_("The shapefile could not be read: %(error)s") % {"error": error}) from error
-    for number, item in enumerate(records, start=1):
-        _add(result, number, item.record.as_dict(), item.shape.__geo_interface__, crs)
     return result
 
 
@@ -179,11 +206,11 @@ def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None
                         if lower.endswith(ext):
                             parts[ext] = read_member(archive, name)
                     if lower.endswith((".geojson", ".json")) and ".shp" not in parts:
-                        return parse_geojson(decode(read_member(archive, name))[0])
+                        return parse_geojson(read_member(archive, name))
         except ArchiveRefused as error:
             raise UnreadableFile(str(error)) from error
         return parse_shapefile(parts)
-    return parse_geojson(decode(data)[0])
+    return parse_geojson(data)
 
 
 def apply(batch: ImportBatch, planned: ImportPlan) -> None:

@@ -400,14 +400,12 @@ def _joined(rows: list[Row], obj: Any, parsed: ParseResult) -> dict[str, Any]:
     """One geometry, as stored (a JSON round trip turns tuples into lists):
     several features of the same area (islands drawn apart) are joined."""
     if len(rows) == 1:
-        geometry = rows[0].data["geometry"]
+        geometry = mapping(rows[0].data["geometry"])
     else:
         parsed.notes.append(
             _("Features %(lines)s are all %(area)s; their shapes were joined.")
             % {"lines": ", ".join(str(r.line) for r in rows), "area": obj}
         )
-        geometry = mapping(
-            shapely.set_precision(shapely.union_all([shape(r.data["geometry"]) for r in rows]), 1e-7)
-        )
+        geometry = mapping(shapely.set_precision(shapely.union_all([r.data["geometry"] for r in rows]), 1e-7))
     joined: dict[str, Any] = json.loads(json.dumps(geometry))
     return joined

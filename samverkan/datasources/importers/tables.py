@@ -21,6 +21,9 @@ Lines = Iterable[tuple[int, list[str]]]
 # beyond it the rows would not fit a worker's memory (split the file by year). Formats with
 # wide rows take fewer (bench/import_limits.py measures the largest file of each).
 MAX_LINES = 400_000
+# No source's table has more than a few dozen columns; a line of a million cells
+# (a file made to exhaust memory) is refused at its first line.
+MAX_COLUMNS = 1_000
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 _ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]*|#\d+|#[xX][0-9a-fA-F]+);")
@@ -108,6 +111,8 @@ class _Delimited:
                     message = _("Line %(line)s cannot be read (%(error)s). Is a quotation mark left open?")
                 raise UnreadableFile(message % {"line": reader.line_num, "error": error}) from error
             number += 1
+            if len(cells) > MAX_COLUMNS:
+                raise UnreadableFile(_too_many_columns(reader.line_num, len(cells)))
             yield number, [from_csv_text(c.strip()) for c in cells]
 
 
@@ -141,6 +146,9 @@ def _xlsx(data: bytes, limit: int) -> list[tuple[int, list[str]]]:
         if n > limit:
             workbook.close()
             raise UnreadableFile(_too_many_lines(n, limit))
+        if len(row) > MAX_COLUMNS:
+            workbook.close()
+            raise UnreadableFile(_too_many_columns(n, len(row)))
         rows.append((n, [_cell(v) for v in row]))
     workbook.close()
     return rows
@@ -156,6 +164,8 @@ def _xls(data: bytes, limit: int) -> list[tuple[int, list[str]]]:
     sheet = book.sheet_by_index(0)
     if sheet.nrows > limit:
         raise UnreadableFile(_too_many_lines(sheet.nrows, limit))
+    if sheet.ncols > MAX_COLUMNS:
+        raise UnreadableFile(_too_many_columns(1, sheet.ncols))
     return [(n + 1, [_cell(v) for v in sheet.row_values(n)]) for n in range(sheet.nrows)]
 
 
@@ -166,3 +176,10 @@ def _too_many_lines(n: int, limit: int) -> str:
         "n": n,
         "max": limit,
     }
+
+
+def _too_many_columns(line: int, n: int) -> str:
+    return _(
+        "Line %(line)s has %(n)s columns; at most %(max)s are taken. Is the separator right, or is "
+        "this another kind of file?"
+    ) % {"line": line, "n": n, "max": MAX_COLUMNS}
