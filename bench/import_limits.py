@@ -146,7 +146,7 @@ def case_file(case: str) -> tuple[str, str, bytes]:
             writer.field("NAMN", "C", 40)
             writer.field("KOD", "C", 10)
             for number in range(1400):
-                writer.poly([polygon_ring(number, 5000)])
+                writer.poly([polygon_ring(number, 5000)[::-1]])  # clockwise: an outer ring
                 writer.record(f"Omr\u00e5de {number}", f"{number:05d}")
         prj = (
             'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137,298.257223563]],'
