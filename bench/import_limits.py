@@ -15,7 +15,9 @@ Cases (generated here, nothing downloaded):
 - geojson-206mb: a FeatureCollection of 206 MB (1,400 polygons of 5,000 corners);
 - shapefile-103mb: a zipped shapefile of 103 MB (as many polygons, corners that do not compress);
 - csv-million-columns: an observation CSV whose header has 10^6 columns;
-- setup-100mb: a set-up document just under its 100 MB limit, `[{},{},…]`.
+- setup-100mb: a set-up document just under its 100 MB limit, `[{},{},…]`;
+- web-upload-200mb: the web process's side: a 200 MB observation CSV posted to the import page
+  (received, kept and handed to the worker), as a signed-in coordinator.
 Each runs the loader's check (and for the largest files the import) on a throw-away
 SQLite database with the Stockholm configuration, and prints the peak RSS of
 its process, the outcome and the seconds. The target is under 1 GB for
@@ -47,6 +49,7 @@ CASES = [
     "shapefile-103mb",
     "csv-million-columns",
     "setup-100mb",
+    "web-upload-200mb",
 ]
 HEADER = b"tid;kategori;beskrivning;longitud;latitud;adress;organisation\n"
 ORGANISATION = b"Norra innerstadens stadsdelsf\xc3\xb6rvaltning"
@@ -181,6 +184,33 @@ def polygon_ring(number: int, corners: int) -> list[tuple[float, float]]:
     return ring
 
 
+def run_upload_case() -> None:
+    """The import page's POST with a 200 MB file, through Django's request handling."""
+    from django.test import Client
+
+    from samverkan.accounts.models import User
+    from samverkan.datasources.models import ImportBatch
+
+    line = b"2024-05-03 21:30;Klotter;Klotter vid tunneln;18.07;59.33;;" + ORGANISATION + b"\n"
+    path = Path(tempfile.mkdtemp()) / "stor.csv"
+    with path.open("wb") as out:
+        out.write(HEADER)
+        for _ in range(200 * 1024 * 1024 // len(line)):
+            out.write(line)
+    client = Client(HTTP_HOST="localhost")  # as the production settings allow, over https
+    client.force_login(User.objects.get(username="samordnare"))
+    start = time.perf_counter()
+    with path.open("rb") as upload:
+        answer = client.post("/imports/", {"kind": "observations", "file": upload}, secure=True)
+    seconds = time.perf_counter() - start
+    batch = ImportBatch.objects.get()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{'web-upload':11} {path.stat().st_size / 1e6:6.1f} MB  peak {peak:6.0f} MB"
+        f"                    {seconds:6.1f} s  {answer.status_code} {batch.status}"
+    )
+
+
 def run_setup_case() -> None:
     """A set-up document of `[{},{},…]` just under the form's 100 MB limit, read as the set-up page reads it."""
     from samverkan.configurations.document import DocumentError, loads
@@ -221,6 +251,9 @@ def run_case(case: str) -> None:
 
     if case == "setup-100mb":
         run_setup_case()
+        return
+    if case == "web-upload-200mb":
+        run_upload_case()
         return
     kind, name, data = case_file(case)
     size = len(data)

@@ -2,6 +2,7 @@
 sign-in lane: pages are served while sign-ins wait there, a full lane asks
 the next sign-in to come back, and single sign-on never enters it."""
 
+import contextlib
 import http.cookiejar
 import os
 import threading
@@ -87,8 +88,10 @@ def test_a_lane_holds_at_most_its_limit_and_counts_what_it_did():
     assert (lane.waiting, lane.done) == (0, 2)
 
 
-@override_settings(**LANE, SAMVERKAN_SIGN_IN_WAITING=1)
-def test_a_sign_in_finding_the_lane_full_is_asked_to_come_back(client, cast):
+@contextlib.contextmanager
+def lane_full():
+    """The sign-in lane (of one place) held by another sign-in while the block runs;
+    `polis` has the demo's password."""
     polis = User.objects.get(username="polis")
     polis.set_password(PASSWORD)
     polis.save()
@@ -97,10 +100,16 @@ def test_a_sign_in_finding_the_lane_full_is_asked_to_come_back(client, cast):
     holder.start()
     try:
         assert holding(sign_in_lane, 1)
-        busy = client.post("/accounts/login/", {"username": "polis", "password": PASSWORD})
+        yield
     finally:
         release.set()
         holder.join()
+
+
+@override_settings(**LANE, SAMVERKAN_SIGN_IN_WAITING=1)
+def test_a_sign_in_finding_the_lane_full_is_asked_to_come_back(client, cast):
+    with lane_full():
+        busy = client.post("/accounts/login/", {"username": "polis", "password": PASSWORD})
     assert busy.status_code == 503
     assert busy["Retry-After"] == "5"
     page = busy.content.decode()
@@ -114,21 +123,11 @@ def test_a_sign_in_finding_the_lane_full_is_asked_to_come_back(client, cast):
 
 @override_settings(**LANE, SAMVERKAN_SIGN_IN_WAITING=1, SAMVERKAN_SIGN_IN_ATTEMPTS=3)
 def test_a_flood_that_fills_the_lane_locks_nobody_out(client, cast):
-    polis = User.objects.get(username="polis")
-    polis.set_password(PASSWORD)
-    polis.save()
-    release = threading.Event()
-    holder = threading.Thread(target=sign_in_lane.run, args=(release.wait,))
-    holder.start()
-    try:
-        assert holding(sign_in_lane, 1)
+    with lane_full():
         answers = [
             client.post("/accounts/login/", {"username": "polis", "password": PASSWORD}).status_code
             for _ in range(6)
         ]
-    finally:
-        release.set()
-        holder.join()
     assert answers == [503] * 6
     assert client.post("/accounts/login/", {"username": "polis", "password": PASSWORD}).status_code == 302
 
