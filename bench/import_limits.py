@@ -148,23 +148,21 @@ def case_file(case: str) -> tuple[str, str, bytes]:
     if case == "shapefile-103mb":
         import shapefile
 
-        shp, shx, dbf = io.BytesIO(), io.BytesIO(), io.BytesIO()
-        with shapefile.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POLYGON) as writer:
+        folder = Path(tempfile.mkdtemp())
+        with shapefile.Writer(str(folder / "omraden"), shapeType=shapefile.POLYGON) as writer:
             writer.field("NAMN", "C", 40)
             writer.field("KOD", "C", 10)
-            for number in range(1400):
+            for number in range(1700):
                 writer.poly([polygon_ring(number, 5000)[::-1]])  # clockwise: an outer ring
                 writer.record(f"Omr\u00e5de {number}", f"{number:05d}")
-        prj = (
+        (folder / "omraden.prj").write_text(
             'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137,298.257223563]],'
             'PRIMEM["Greenwich",0],UNIT["Degree",0.017453292519943295]]'
         )
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, part in (("omraden.shp", shp), ("omraden.shx", shx), ("omraden.dbf", dbf)):
-                archive.writestr(name, part.getvalue())
-            archive.writestr("omraden.prj", prj)
-        return "boundaries", "omraden.zip", buffer.getvalue()
+        with zipfile.ZipFile(folder / "omraden.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+            for suffix in (".shp", ".shx", ".dbf", ".prj"):
+                archive.write(folder / f"omraden{suffix}", f"omraden{suffix}")
+        return "boundaries", "omraden.zip", (folder / "omraden.zip").read_bytes()
     if case == "csv-million-columns":
         header = ";".join(f"k{n}" for n in range(10**6)).encode()
         return "observations", "kolumner.csv", header + b"\n" + b";" * (10**6 - 1) + b"\n"

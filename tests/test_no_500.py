@@ -155,3 +155,18 @@ def test_the_same_person_added_twice_at_once(stockholm):
     assert User.objects.filter(username="ny.person").count() == 1
     errors = [o for o in outcomes if isinstance(o, Exception)]
     assert len(errors) == 1 and "upptaget" in str(errors[0])  # "That user name is taken."
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00", "1900-01-01T00:00", "2099-01-01T00:00"])
+def test_an_observation_of_a_time_nobody_saw(client, cast, when):
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])
+    answer = client.post(
+        reverse("observations:new"),
+        {
+            "category": ObservationCategory.objects.get(name="Klotter").pk,
+            "observed_at": when,
+            "address": "Sergels torg",
+        },
+    )
+    assert answer.status_code == 400 and "observed_at" in answer.context["form"].errors
+    assert not Observation.objects.exists()

@@ -90,6 +90,8 @@ def test_the_admin_sign_in_is_throttled_alike(client, cast):
         assert client.post("/admin/login/", {"username": "admin", "password": "fel"}).status_code == 200
     refused = client.post("/admin/login/", {"username": "admin", "password": PASSWORD})
     assert refused.status_code == 429 and "_auth_user_id" not in client.session
+    assert "För många misslyckade inloggningar" in refused.content.decode()
+    assert refused["Retry-After"] == str(15 * 60)
     # The site's sign-in is the same account: locked there too, from this address.
     assert sign_in(client, "admin", PASSWORD).status_code == 429
     SignInFailure.objects.all().delete()

@@ -75,6 +75,8 @@ class SignInFailure(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     personal_data_guard_exempt = ("username_digest",)
+    # Counted and cleared on every sign-in: no record for the audit log (samverkan.audit.models).
+    audited = False
 
     class Meta:
         verbose_name = _("failed sign-in")

@@ -46,7 +46,9 @@ class LoginView(auth_views.LoginView):
             message = _("Too many failed sign-ins for this user. Try again in %(minutes)s minutes.") % {
                 "minutes": settings.SAMVERKAN_SIGN_IN_WINDOW_MINUTES
             }
-            return self._refused(message, status=429)
+            response = self._refused(message, status=429)
+            response["Retry-After"] = str(settings.SAMVERKAN_SIGN_IN_WINDOW_MINUTES * 60)
+            return response
         try:
             return super().post(request, *args, **kwargs)
         except LaneFull:

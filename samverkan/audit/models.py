@@ -104,5 +104,11 @@ class AuditEvent(models.Model):
 
 
 def is_audited(model: type[models.Model]) -> bool:
-    """Whether changes to this model are recorded: Samverkan's own, but for the log itself."""
-    return model.__module__.startswith("samverkan.") and model is not AuditEvent
+    """Whether changes to this model are recorded: Samverkan's own, but for the log itself
+    and what a model says is no record (`audited = False`: the sign-in throttle's counts,
+    written and cleared on every sign-in)."""
+    return (
+        model.__module__.startswith("samverkan.")
+        and model is not AuditEvent
+        and getattr(model, "audited", True)
+    )

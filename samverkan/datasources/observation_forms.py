@@ -1,3 +1,4 @@
+import datetime as dt
 import math
 from typing import Any
 
@@ -7,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from shapely.geometry import Point, shape
 
 from samverkan.datasources.models import Classification, Observation, ObservationCategory
+
+# The earliest time an observation may be of (EST rounds began long after).
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 class ObservationForm(forms.ModelForm):
@@ -59,6 +63,13 @@ class ObservationForm(forms.ModelForm):
             raise forms.ValidationError(_("Mark the place on the map or write an address or place name."))
         if has_point:
             self._inside(data["longitude"], data["latitude"])
+        observed_at = data.get("observed_at")
+        if observed_at is not None and not (
+            EARLIEST <= observed_at <= timezone.now() + dt.timedelta(hours=1)
+        ):
+            self.add_error(
+                "observed_at", _("An observation is of something seen: give a time from 2000 up to now.")
+            )
         return data
 
     def _inside(self, longitude: float, latitude: float) -> None:

@@ -28,6 +28,10 @@ class PersonForm(forms.ModelForm):
         )
         model_choice(self, "organisation").empty_label = CHOOSE
         self.fields["organisation"].required = True
+        self.fields["organisation"].error_messages["invalid_choice"] = _(
+            "Choose one of your own party's organisations: the city's people are added by the city, "
+            "the police's by the police (or an administrator)."
+        )
         self.fields["role"].choices = permissions.assignable_roles(by)
 
     def validate_unique(self) -> None:
