@@ -126,6 +126,8 @@ def _in_package(part: str, data: bytes, depth: int) -> Iterator[Found]:
             name = info.filename
             inner = f"{part} › {name}"
             yield from _in_texts(inner, iter([name]))
+            if name.lower().endswith((".shp", ".shx")):
+                continue  # geometry: numbers in binary, no text (and not read, for its size)
             if name.lower().endswith((".xml", ".rels", ".vml")):
                 with archive.open(info) as stream:
                     head = stream.read(4)
