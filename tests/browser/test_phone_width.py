@@ -83,3 +83,24 @@ def test_no_page_is_wider_than_a_phone(page, live_server, stockholm):
     assert pages > 300
     assert too_wide == [], "\n".join(too_wide)
     assert inaccessible == {}
+
+
+def test_the_audit_log_reads_on_a_phone(page, live_server, stockholm, tmp_path):
+    """A long value (a digest, a description) wraps in the width there is: no row
+    a whole screen tall, one character a line."""
+    from samverkan.agreements.models import Agreement
+
+    agreement = Agreement.objects.get(area__code="norra-innerstaden")
+    agreement.purpose = "Trygghet" * 40 + " " + "a1b2c3d4" * 8  # long words, as a digest is
+    agreement.save()
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/audit/")
+    rows = page.locator("table.audit tbody tr")
+    heights = [rows.nth(i).bounding_box()["height"] for i in range(min(rows.count(), 10))]
+    page.screenshot(path=str(tmp_path / "audit-390.png"), full_page=False)
+    assert heights and max(heights) < 844, heights
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= WIDTH + 1
