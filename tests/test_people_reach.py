@@ -143,3 +143,20 @@ def test_the_organisation_picker_offers_only_the_own_party(client, actors, targe
         form = client.get(page).context["forms"]["person"]
         choices = set(form.fields["organisation"].queryset)
         assert targets[offered] in choices and targets[hidden] not in choices, actor
+
+
+def test_a_persons_role_picker_offers_only_roles_that_fit_them(client, actors, targets, soder):
+    page = reverse("bodies:district", args=[soder.pk])
+    city = User.objects.create_user("stad.person", role=Role.POLITICIAN, organisation=targets["city"])
+    police = User.objects.create_user("pol.person", role=Role.POLITICIAN, organisation=targets["police"])
+    client.force_login(actors["administrator"])
+    rows = {person: form for person, form in client.get(page).context["people"]}
+    offered = {
+        person: {value for value, _label in form.fields["role"].choices} for person, form in rows.items()
+    }
+    assert Role.POLICE_CONTACT not in offered[city] and Role.DISTRICT_COORDINATOR in offered[city]
+    assert Role.DISTRICT_COORDINATOR not in offered[police] and Role.POLICE_CONTACT in offered[police]
+    client.force_login(actors["coordinator"])
+    rows = dict(client.get(page).context["people"])
+    assert rows[police] is None  # shown, not changeable
+    assert Role.ADMINISTRATOR not in {value for value, _label in rows[city].fields["role"].choices}

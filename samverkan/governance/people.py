@@ -29,7 +29,12 @@ def people_rows(organisations: list[Organisation], by: User) -> list[tuple[User,
     return [
         (
             person,
-            RoleForm(initial={"role": person.role}, by=by, prefix=f"role-{person.pk}")
+            RoleForm(
+                initial={"role": person.role},
+                by=by,
+                organisation=person.organisation,
+                prefix=f"role-{person.pk}",
+            )
             if permissions.can_manage_person(by, person.organisation, person.role)
             else None,
         )
