@@ -444,6 +444,14 @@ def assignable_roles(user: User) -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in Role.choices if value in allowed]
 
 
+def role_fits(role: str, organisation) -> bool:
+    """A police contact is of the police, a district coordinator of the city."""
+    return not (
+        (role == Role.POLICE_CONTACT and not organisation.is_police)
+        or (role == Role.DISTRICT_COORDINATOR and organisation.is_police)
+    )
+
+
 def can_manage_person(user: User, organisation, role: str) -> bool:
     """May `user` add a person with `role` to `organisation`, give someone of
     it that role, or change the role of someone of it who holds `role`?

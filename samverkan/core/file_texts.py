@@ -18,9 +18,10 @@ take a second to import)."""
 import codecs
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from defusedxml import ElementTree
 
@@ -71,16 +72,16 @@ def _found(part: str, data: bytes, depth: int) -> Iterator[Found]:
 
 def _in_bytes(part: str, data: bytes) -> Iterator[Found]:
     """Numbers in a text file, with their line, decoded and read in pieces
-    as its importers read it: UTF-8 (with or without a BOM), UTF-16 with a
-    BOM, else Windows-1252 (which reads any bytes)."""
+    as its importers read it: UTF-16 with a BOM, UTF-8 (with or without a
+    BOM), else Windows-1252 (which reads any bytes)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        yield from in_text(part, data.decode("utf-16", errors="replace"))
-        return
-    encoding = "utf-8-sig"
-    try:
-        _check_utf8(data)
-    except UnicodeDecodeError:
-        encoding = "cp1252"
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+        try:
+            check_utf8(data)
+        except UnicodeDecodeError:
+            encoding = "cp1252"
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     carried, line = "", 1
     for start in range(0, max(len(data), 1), PIECE):
@@ -94,21 +95,12 @@ def _in_bytes(part: str, data: bytes) -> Iterator[Found]:
         carried = keep
 
 
-def _check_utf8(data: bytes) -> None:
-    """Raises UnicodeDecodeError where the bytes are not UTF-8, a piece at a time."""
+def check_utf8(data: bytes) -> None:
+    """Raises UnicodeDecodeError where the bytes are not UTF-8, read a piece at a
+    time (no copy of a large file is made as text)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     for start in range(0, len(data), PIECE):
         decoder.decode(data[start : start + PIECE], final=start + PIECE >= len(data))
-
-
-def in_text(part: str, text: str) -> Iterator[Found]:
-    """Numbers in one text, with their line, read in pieces."""
-    for start in range(0, max(len(text), 1), PIECE):
-        piece = text[start : start + PIECE + OVERLAP]
-        for match in find_identity_numbers(piece):
-            if match.start < PIECE or start + PIECE >= len(text):
-                yield Found(part, text.count("\n", 0, start + match.start) + 1, match)
-                return
 
 
 def _in_texts(part: str, texts: Iterator[str]) -> Iterator[Found]:
@@ -129,12 +121,10 @@ def _in_package(part: str, data: bytes, depth: int) -> Iterator[Found]:
             if name.lower().endswith((".shp", ".shx")):
                 continue  # geometry: numbers in binary, no text (and not read, for its size)
             if name.lower().endswith((".xml", ".rels", ".vml")):
-                with archive.open(info) as stream:
-                    head = stream.read(4)
-                if head != b"PK\x03\x04":
-                    with archive.open(info) as stream:
+                with cast(zipfile.ZipExtFile, archive.open(info)) as stream:
+                    if not stream.peek(4).startswith(b"PK\x03\x04"):  # not a package named .xml
                         yield from _in_texts(inner, _xml_texts(stream))
-                    continue
+                        continue
             content = read_member(archive, info)
             if is_zip(content) or content.startswith((b"%PDF", b"\xd0\xcf\x11\xe0")):
                 yield from _found(inner, content, depth + 1)
@@ -144,7 +134,7 @@ def _in_package(part: str, data: bytes, depth: int) -> Iterator[Found]:
                 yield from _found(inner, content, depth + 1)
 
 
-def _xml_texts(source: bytes | IO[bytes]) -> Iterator[str]:
+def _xml_texts(source: bytes | IO[bytes] | io.BufferedIOBase) -> Iterator[str]:
     """Every text of an XML part, and every attribute value (a hyperlink's
     target, a comment's author), read as a stream. Word splits a paragraph
     into runs: the runs of a paragraph are joined, so that a number split

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts import permissions
-from samverkan.accounts.models import Role, User
+from samverkan.accounts.models import User
 from samverkan.core.forms import model_choice
 from samverkan.governance.models import Body, Seat
 from samverkan.organisations.models import Organisation
@@ -49,7 +49,10 @@ class RoleForm(forms.Form):
             (role, label)
             for role, label in permissions.assignable_roles(by)
             if organisation is None
-            or (permissions.can_manage_person(by, organisation, role) and role_fits(role, organisation))
+            or (
+                permissions.can_manage_person(by, organisation, role)
+                and permissions.role_fits(role, organisation)
+            )
         ]
 
 
@@ -71,11 +74,3 @@ class SeatForm(forms.ModelForm):
             pk__in=[o.pk for o in organisations]
         )
         model_choice(self, "organisation").empty_label = CHOOSE
-
-
-def role_fits(role: str, organisation) -> bool:
-    """A police contact is of the police, a district coordinator of the city."""
-    return not (
-        (role == Role.POLICE_CONTACT and not organisation.is_police)
-        or (role == Role.DISTRICT_COORDINATOR and organisation.is_police)
-    )

@@ -32,10 +32,13 @@ def _allowed_role(by: User, role: str, organisation: Organisation | None) -> Non
 def _fits_organisation(role: str, organisation: Organisation | None) -> None:
     if organisation is None:
         raise ValidationError({"organisation": _("Choose one of the district's organisations.")})
-    if role == Role.POLICE_CONTACT and not organisation.is_police:
-        raise ValidationError({"role": _("A police contact belongs to a police organisation.")})
-    if role == Role.DISTRICT_COORDINATOR and organisation.is_police:
-        raise ValidationError({"role": _("A district coordinator belongs to the city's organisation.")})
+    if not permissions.role_fits(role, organisation):
+        message = (
+            _("A police contact belongs to a police organisation.")
+            if role == Role.POLICE_CONTACT
+            else _("A district coordinator belongs to the city's organisation.")
+        )
+        raise ValidationError({"role": message})
 
 
 def _in_district(organisation: Organisation | None, organisations: list[Organisation]) -> None:

@@ -8,7 +8,6 @@ Polygons may be 2-D or 3-D; heights are dropped. Everything is returned in
 WGS84 (longitude, latitude).
 """
 
-import codecs
 import io
 from typing import Any
 
@@ -23,6 +22,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from samverkan.core.archives import ArchiveRefused, checked_zip, is_zip, read_member
+from samverkan.core.file_texts import check_utf8
 from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
 from samverkan.datasources.files import SHAPEFILE_PARTS
 from samverkan.datasources.formats import Format, register
@@ -74,7 +74,7 @@ def parse_geojson(data: bytes) -> ParseResult:
     Python lists at once."""
     if not data.startswith(b"\xef\xbb\xbf"):
         try:
-            _check_utf8(data)
+            check_utf8(data)
         except UnicodeDecodeError:
             data = decode(data)[0].encode("utf-8")  # Latin-1 or UTF-16 text, read as its importers read text
     else:
@@ -102,13 +102,6 @@ def parse_geojson(data: bytes) -> ParseResult:
     except CRSError as error:
         raise UnreadableFile(_("Unknown coordinate system: %(crs)s") % {"crs": crs_name}) from error
     return result
-
-
-def _check_utf8(data: bytes) -> None:
-    """Raises UnicodeDecodeError where the bytes are not UTF-8, a megabyte at a time."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    for start in range(0, len(data), 1 << 20):
-        decoder.decode(data[start : start + (1 << 20)], final=start + (1 << 20) >= len(data))
 
 
 def _add(
