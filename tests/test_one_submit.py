@@ -22,6 +22,7 @@ from samverkan.situations.demo import load_example_pictures
 from samverkan.situations.models import JointAnalysis, PartyPicture, PrioritisationDecision, Problem
 from samverkan.situations.selectors import picture_parties
 from tests.test_plans import EXAMPLE_PICTURES, PLACES, new_measure
+from tests.test_situations import picture  # noqa: F401 - the fixture: Norra innerstaden's 2026 picture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,24 +49,13 @@ def at_once(times: int, work) -> list:
     return outcomes
 
 
-@pytest.fixture
-def picture(stockholm):
-    agreement = Agreement.objects.get(area__code="norra-innerstaden")
-    return situations.picture_create(
-        agreement=agreement,
-        title="Lägesbild 2026",
-        period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2026, 12, 31),
-    )
-
-
-def drafted(picture, organisation, title):
-    draft = situations.party_picture_start(picture=picture, organisation=organisation)
+def drafted(situation_picture, organisation, title):
+    draft = situations.party_picture_start(picture=situation_picture, organisation=organisation)
     situations.problem_add(owner=draft, title=title)
     return draft
 
 
-def test_four_submits_of_a_picture_at_once_copy_its_problem_once(cast, picture):
+def test_four_submits_of_a_picture_at_once_copy_its_problem_once(cast, picture):  # noqa: F811
     city, police = sorted(picture_parties(picture), key=lambda o: o.is_police)
     situations.party_picture_submit(
         party_picture=drafted(picture, city, "Klotter vid torget"), user=cast[Role.DISTRICT_COORDINATOR]
@@ -85,7 +75,7 @@ def test_four_submits_of_a_picture_at_once_copy_its_problem_once(cast, picture):
     assert titles == ["Klotter vid torget", "Narkotikahandel vid Plattan"]
 
 
-def test_both_parties_submitting_at_once_open_one_joint_analysis(cast, picture):
+def test_both_parties_submitting_at_once_open_one_joint_analysis(cast, picture):  # noqa: F811
     city, police = sorted(picture_parties(picture), key=lambda o: o.is_police)
     drafts = {
         city: (drafted(picture, city, "Klotter vid torget"), cast[Role.DISTRICT_COORDINATOR]),
