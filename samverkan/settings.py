@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "samverkan.consultations",
     "samverkan.calendar",
     "samverkan.api",
+    "samverkan.overview",
 ]
 
 MIDDLEWARE = [
@@ -100,8 +101,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "samverkan.core.context_processors.municipality",
-                "samverkan.core.context_processors.map_ground",
+                "samverkan.accounts.context_processors.municipality",
+                "samverkan.overview.context_processors.map_ground",
                 "samverkan.notifications.context_processors.unread_notifications",
             ],
         },

@@ -5,15 +5,15 @@ from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from samverkan.accounts import views as account_views
 from samverkan.accounts.views import AdminLoginView, LoginView
 from samverkan.api.api import urls as api_urls
 from samverkan.core import views as core_views
 from samverkan.notifications import views as notification_views
+from samverkan.overview.views import start as start_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="start", permanent=False), name="home"),
-    path("start/", account_views.start, name="start"),
+    path("start/", start_views.start, name="start"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/sso/", include("samverkan.accounts.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -31,7 +31,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("health/", core_views.health, name="health"),
     path("agreements/", include("samverkan.agreements.urls")),
-    path("areas/", include("samverkan.organisations.urls")),
+    path("areas/", include("samverkan.overview.area_urls")),
     path("bodies/", include("samverkan.governance.urls")),
     path("audit/", include("samverkan.audit.urls")),
     path("setup/", include("samverkan.configurations.urls")),

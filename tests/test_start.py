@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from samverkan.accounts.models import Role
-from samverkan.accounts.start import start_page
 from samverkan.agreements.models import Agreement
 from samverkan.configurations.loader import CONFIGURATIONS, read_config_file
 from samverkan.indicators.models import Indicator, IndicatorValue
 from samverkan.notifications.services import notify
+from samverkan.overview.start import start_page
 from samverkan.plans.demo import load_example_plans
 from samverkan.situations import services as situations
 from samverkan.situations.demo import load_example_pictures

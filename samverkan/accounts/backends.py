@@ -1,7 +1,7 @@
 """Password sign-in, and who is signed in for each request.
 
 Every page needs the signed-in user's organisation and municipality (the
-tenant it is scoped to, samverkan.core.tenancy): they are read with the user,
+tenant it is scoped to, samverkan.accounts.tenancy): they are read with the user,
 in one query, without the municipality's boundary (a real one is large and
 only the maps read it, on demand)."""
 

@@ -7,15 +7,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.accounts import services
-from samverkan.accounts import start as start_page
 from samverkan.accounts.hashers import LaneFull
-from samverkan.core.http import AuthenticatedRequest, require_municipality
 
 BUSY_RETRY_SECONDS = 5
 
@@ -104,20 +101,3 @@ def client_address(request: HttpRequest) -> str:
     if header and request.META.get(header):
         return request.META[header].split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
-
-
-def start(request: AuthenticatedRequest) -> HttpResponse:
-    """The page each person opens in the morning: what is theirs now."""
-    municipality = require_municipality(request)
-    today = timezone.localdate()
-    page = start_page.start_page(request.user, municipality, today)
-    return render(
-        request,
-        "accounts/start.html",
-        {
-            "start": page,
-            "today": today,
-            "reads_only": not request.user.writes,
-            "unread_notifications": page.unread,  # the menu's count, already read
-        },
-    )

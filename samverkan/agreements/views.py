@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
+from samverkan.accounts.tenancy import require_municipality
 from samverkan.agreements import selectors, services
 from samverkan.agreements.compliance import (
     agreement_compliance,
@@ -17,7 +18,6 @@ from samverkan.agreements.compliance import (
 from samverkan.agreements.forms import LocalPriorityForm
 from samverkan.agreements.models import Scope
 from samverkan.core.forms import errors_on
-from samverkan.core.http import require_municipality
 
 
 def overview(request) -> HttpResponse:

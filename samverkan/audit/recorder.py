@@ -4,9 +4,6 @@ Signals rather than explicit calls, so that no write path (service, form,
 admin, shell) can forget it.
 """
 
-import contextlib
-import contextvars
-
 from django.apps import apps
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -14,21 +11,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from samverkan.audit import stamps
 from samverkan.audit.context import current_actor
 from samverkan.audit.models import AuditEvent, is_audited
-from samverkan.core import readers
+from samverkan.core import readers, replay
 
 _SKIP_FIELDS = {"password", "last_login"}
-_paused = contextvars.ContextVar("audit_paused", default=False)
-
-
-@contextlib.contextmanager
-def paused():
-    """For a restore from backup: the rows written are the recorded history
-    itself (audit events included), not new changes."""
-    token = _paused.set(True)
-    try:
-        yield
-    finally:
-        _paused.reset(token)
 
 
 def _jsonable(value):
@@ -87,7 +72,7 @@ def _write(
     *,
     content_readers: str = readers.EVERYONE,
 ) -> None:
-    if _paused.get():
+    if replay.is_replaying():  # a restore from backup: the recorded history itself
         return
     actor, label = current_actor()
     stamps.forget()
@@ -130,7 +115,7 @@ def record_bulk_change(
 def record_reads(user, instances, *, why: str) -> None:
     """Log that `user` was shown restricted items (an internal observation, a
     party's draft): one event per item, naming where it was shown."""
-    if _paused.get():
+    if replay.is_replaying():  # a restore from backup: the recorded history itself
         return
     AuditEvent.objects.bulk_create(
         AuditEvent(

@@ -4,8 +4,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from samverkan.accounts import permissions
+from samverkan.accounts.tenancy import require_municipality
 from samverkan.audit.models import AuditEvent
-from samverkan.core.http import require_municipality
 
 
 def audit_log(request) -> HttpResponse:

@@ -5,9 +5,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from samverkan.accounts import permissions
+from samverkan.accounts.http import AuthenticatedRequest
 from samverkan.accounts.services import district_shown
+from samverkan.accounts.tenancy import require_municipality
 from samverkan.calendar.registry import Item, items
-from samverkan.core.http import AuthenticatedRequest, require_municipality
 from samverkan.organisations.selectors import district_organisations
 
 

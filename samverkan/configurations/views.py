@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samverkan.accounts import permissions
+from samverkan.accounts.http import AuthenticatedRequest
+from samverkan.accounts.tenancy import require_municipality
 from samverkan.configurations import selectors, services
 from samverkan.configurations.document import DocumentError, dumps, export_setup, loads
 from samverkan.configurations.forms import (
@@ -33,7 +35,7 @@ from samverkan.configurations.forms import (
 from samverkan.configurations.models import Subdivision
 from samverkan.configurations.register import known
 from samverkan.core.forms import errors_as_messages, errors_on
-from samverkan.core.http import AuthenticatedRequest, download, id_parameter, require_municipality
+from samverkan.core.http import download, id_parameter
 from samverkan.datasources.models import ImportBatch
 from samverkan.governance import people as governance_people
 from samverkan.governance import services as governance_services

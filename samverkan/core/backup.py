@@ -31,7 +31,7 @@ from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
-from samverkan.audit import recorder
+from samverkan.core import replay
 from samverkan.core.sqlite import clearing_everything
 
 FORMAT = 1
@@ -148,7 +148,7 @@ def restore(source: Path, *, replace: bool = False) -> dict[str, Any]:
         if _holds_data() and not replace:
             raise BackupError("The database already holds data; restore with --replace to overwrite it.")
 
-        with transaction.atomic(), recorder.paused():
+        with transaction.atomic(), replay.replaying():
             if replace:
                 kept = set(_models())
                 for model in apps.get_models(include_auto_created=True):

@@ -1,28 +1,8 @@
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils.text import slugify
-
-from samverkan.accounts.models import User
-from samverkan.core.tenancy import municipality_for
-from samverkan.organisations.models import Municipality
-
-
-class AuthenticatedRequest(HttpRequest):
-    """A request that LoginRequiredMiddleware let through: its user has signed in.
-    For the type checker; Django passes views an HttpRequest."""
-
-    user: User
-
-
-def require_municipality(request: HttpRequest) -> Municipality:
-    """The municipality the signed-in user works in, or 403."""
-    municipality = municipality_for(request.user)
-    if municipality is None:
-        raise PermissionDenied
-    return municipality
 
 
 def id_parameter(query: QueryDict, name: str) -> int | None:

@@ -10,9 +10,11 @@ from django.views.decorators.http import require_POST
 from shapely.geometry import shape
 
 from samverkan.accounts import permissions
+from samverkan.accounts.http import AuthenticatedRequest
+from samverkan.accounts.tenancy import require_municipality
 from samverkan.audit.recorder import record_reads
 from samverkan.core.forms import errors_on
-from samverkan.core.http import AuthenticatedRequest, id_parameter, require_municipality
+from samverkan.core.http import id_parameter
 from samverkan.datasources import loader, services, tasks
 from samverkan.datasources.forms import FieldChoiceForm, UploadForm
 from samverkan.datasources.models import ImportBatch, Observation

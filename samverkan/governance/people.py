@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from samverkan.accounts import permissions
+from samverkan.accounts.http import AuthenticatedRequest
 from samverkan.accounts.models import User
 from samverkan.core.forms import errors_as_messages, errors_on
-from samverkan.core.http import AuthenticatedRequest, id_parameter
+from samverkan.core.http import id_parameter
 from samverkan.governance import services
 from samverkan.governance.forms import PersonForm, RoleForm
 from samverkan.organisations.models import Organisation

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from samverkan.accounts import permissions
 from samverkan.accounts.models import Role
+from samverkan.accounts.tenancy import require_municipality
 from samverkan.agreements.models import Agreement
 from samverkan.core.forms import errors_on
-from samverkan.core.http import id_parameter, require_municipality
+from samverkan.core.http import id_parameter
 from samverkan.governance import people, selectors, services
 from samverkan.governance.forms import LocalGroupForm, PersonForm, SeatForm
 from samverkan.governance.models import Body, BodyKind, Seat

@@ -1,7 +1,7 @@
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from samverkan.core.http import AuthenticatedRequest
+from samverkan.accounts.http import AuthenticatedRequest
 from samverkan.notifications import services
 
 

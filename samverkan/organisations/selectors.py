@@ -173,3 +173,15 @@ def _of_district(area: Area) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         Q(area=area) | Q(agreement_versions__agreement__area=area), municipality_id=area.municipality_id
     ).distinct()
+
+
+def boundary_sources(municipality: Municipality) -> str:
+    """Where the municipality's area boundaries come from, for the maps' attribution."""
+    found = (
+        Area.objects.filter(municipality=municipality)
+        .exclude(geometry_source="")
+        .order_by()
+        .values_list("geometry_source", flat=True)
+        .distinct()
+    )
+    return "; ".join(sorted(set(found)))

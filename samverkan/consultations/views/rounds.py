@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
+from samverkan.accounts.tenancy import require_municipality
 from samverkan.agreements.models import Agreement, AgreementVersion, VersionStatus
 from samverkan.consultations import exports, forms, services
 from samverkan.consultations.compilation import compile_round
@@ -19,7 +20,7 @@ from samverkan.consultations.models import (
 )
 from samverkan.consultations.views.access import recipient_for, round_for
 from samverkan.core.forms import errors_as_messages, errors_on
-from samverkan.core.http import download, require_municipality
+from samverkan.core.http import download
 from samverkan.core.models import Correctable
 
 

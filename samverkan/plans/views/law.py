@@ -7,7 +7,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from samverkan.accounts import permissions
-from samverkan.core.http import AuthenticatedRequest, id_parameter, require_municipality
+from samverkan.accounts.http import AuthenticatedRequest
+from samverkan.accounts.tenancy import require_municipality
+from samverkan.core.http import id_parameter
 from samverkan.plans.law import law_status
 
 FIRST_YEAR = 2023  # the law applies from 1 July 2023

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from samverkan.accounts import permissions
 from samverkan.accounts.services import district_shown
+from samverkan.accounts.tenancy import require_municipality
 from samverkan.agreements.models import PriorityArea
 from samverkan.core.forms import errors_as_messages, errors_on
-from samverkan.core.http import download, id_parameter, require_municipality
+from samverkan.core.http import download, id_parameter
 from samverkan.plans import figures, roundtrip, services
 from samverkan.plans.forms import (
     AdoptForm,

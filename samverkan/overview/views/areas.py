@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.accounts import permissions
+from samverkan.accounts.http import AuthenticatedRequest
+from samverkan.accounts.tenancy import require_municipality
 from samverkan.agreements.selectors import latest_adopted, version_in_force
 from samverkan.audit.recorder import record_reads
 from samverkan.audit.stamps import change_tag, tagged, unchanged
 from samverkan.core.cells import FormulaSafeWriter
-from samverkan.core.http import AuthenticatedRequest, require_municipality
 from samverkan.datasources.models import Observation, PoliceEvent
 from samverkan.indicators.models import Indicator, PeriodKind
 from samverkan.indicators.national import comparisons
@@ -52,7 +53,7 @@ def area_list(request: AuthenticatedRequest) -> HttpResponse:
     rows = [(area, [f.values.get(area.pk) for f in figures]) for area in current]
     return render(
         request,
-        "organisations/area_list.html",
+        "overview/area_list.html",
         {
             "current": current,
             "retired": retired,
@@ -143,7 +144,7 @@ def area_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         and request.user.organisation_id is not None
         and permissions.can_import(request.user, area.municipality),
     }
-    return render(request, "organisations/area_detail.html", context)
+    return render(request, "overview/area_detail.html", context)
 
 
 def area_geometry(request: AuthenticatedRequest, pk: int) -> HttpResponse:

@@ -4,24 +4,9 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from samverkan.accounts.tenancy import municipality_for
 from samverkan.audit.stamps import kept
-from samverkan.core.tenancy import municipality_for
-from samverkan.organisations.models import Area, Municipality
-
-
-def municipality(request: HttpRequest) -> dict[str, Municipality | None]:
-    return {"municipality": municipality_for(request.user) if hasattr(request, "user") else None}
-
-
-def _sources(place: Municipality) -> str:
-    found = (
-        Area.objects.filter(municipality=place)
-        .exclude(geometry_source="")
-        .order_by()
-        .values_list("geometry_source", flat=True)
-        .distinct()
-    )
-    return "; ".join(sorted(set(found)))
+from samverkan.organisations.selectors import boundary_sources
 
 
 def map_ground(request: HttpRequest) -> dict[str, Any]:
@@ -32,7 +17,7 @@ def map_ground(request: HttpRequest) -> dict[str, Any]:
         place = municipality_for(request.user) if hasattr(request, "user") else None
         if place is None:
             return ""
-        return kept(f"boundary-sources:{place.pk}", ("organisations.Area",), lambda: _sources(place))
+        return kept(f"boundary-sources:{place.pk}", ("organisations.Area",), lambda: boundary_sources(place))
 
     return {
         "map_tiles": settings.SAMVERKAN_MAP_TILES,
