@@ -548,7 +548,7 @@ def test_a_plan_page_reads_the_agreement_versions_once(client, cast, places_plan
 
 
 def test_new_plans_are_offered_under_the_agreements_the_user_may_write(client, cast, stockholm):
-    from samverkan.accounts.permissions import agreements_for_new_plans
+    from samverkan.plans.permissions import agreements_for_new_plans
 
     agreements = list(stockholm.agreements.all())
     mine = {a.pk for a in agreements_for_new_plans(cast[Role.DISTRICT_COORDINATOR], agreements)}

@@ -6,9 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.accounts import permissions
 from samverkan.accounts.tenancy import require_municipality
-from samverkan.agreements import selectors, services
+from samverkan.agreements import permissions, selectors, services
 from samverkan.agreements.compliance import (
     agreement_compliance,
     agreement_warnings,

@@ -14,11 +14,13 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from samverkan.accounts import permissions
+from samverkan.agreements import permissions as agreement_permissions
 from samverkan.agreements.models import Agreement, AgreementVersion
 from samverkan.api import services
 from samverkan.api.models import ApiToken, digest
 from samverkan.indicators.models import Indicator, IndicatorValue, PeriodKind
 from samverkan.organisations.models import Area, AreaKind
+from samverkan.plans import permissions as plan_permissions
 from samverkan.plans.models import ActionPlan
 
 # Database ids: anything outside a 32-bit key is refused before it reaches SQL.
@@ -217,7 +219,9 @@ def _agreement(request, agreement) -> dict:
         "title": agreement.title,
         "district": agreement.area.code if agreement.area_id else None,
         "versions": [
-            _summary(v) for v in agreement.versions.all() if permissions.can_view_version(request.user, v)
+            _summary(v)
+            for v in agreement.versions.all()
+            if agreement_permissions.can_view_version(request.user, v)
         ],
     }
 
@@ -236,7 +240,7 @@ def agreements(request):
 @api.get("/agreements/{agreement_id}", response=AgreementOut, tags=["agreements"])
 def agreement(request, agreement_id: Id):
     found = get_object_or_404(Agreement.objects.select_related("area", "municipality"), pk=agreement_id)
-    _allowed(permissions.can_view_agreement(request.user, found))
+    _allowed(agreement_permissions.can_view_agreement(request.user, found))
     return _agreement(request, found)
 
 
@@ -245,7 +249,7 @@ def version(request, version_id: Id):
     found = get_object_or_404(
         AgreementVersion.objects.select_related("agreement__municipality"), pk=version_id
     )
-    _allowed(permissions.can_view_version(request.user, found))
+    _allowed(agreement_permissions.can_view_version(request.user, found))
     return _summary(found) | {
         "agreement_id": found.agreement_id,
         "decided_on": found.decided_on,
@@ -351,7 +355,7 @@ def plans(request):
     found = ActionPlan.objects.filter(agreement__municipality=municipality).select_related(
         "agreement__municipality", "priority_area"
     )
-    return [_plan_summary(p) for p in found if permissions.can_view_plan(request.user, p)]
+    return [_plan_summary(p) for p in found if plan_permissions.can_view_plan(request.user, p)]
 
 
 @api.get("/plans/{plan_id}", response=PlanOut, tags=["plans"])
@@ -359,7 +363,7 @@ def plan(request, plan_id: Id):
     found = get_object_or_404(
         ActionPlan.objects.select_related("agreement__municipality", "priority_area"), pk=plan_id
     )
-    _allowed(permissions.can_view_plan(request.user, found))
+    _allowed(plan_permissions.can_view_plan(request.user, found))
     return _plan_summary(found) | {
         "purpose": found.purpose,
         "measures": [
@@ -379,7 +383,7 @@ def plan(request, plan_id: Id):
 @api.get("/plans/{plan_id}/reports", response=list[ReportOut], tags=["plans"])
 def reports(request, plan_id: Id):
     found = get_object_or_404(ActionPlan.objects.select_related("agreement__municipality"), pk=plan_id)
-    _allowed(permissions.can_view_plan(request.user, found))
+    _allowed(plan_permissions.can_view_plan(request.user, found))
     return [
         {
             "id": r.pk,
@@ -395,7 +399,7 @@ def reports(request, plan_id: Id):
             ],
         }
         for r in found.reports.prefetch_related("progress")
-        if permissions.can_view_report(request.user, r)
+        if plan_permissions.can_view_report(request.user, r)
     ]
 
 

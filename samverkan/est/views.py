@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.accounts import permissions
 from samverkan.accounts.tenancy import require_municipality
 from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.datasources.models import Observation
-from samverkan.est import services
+from samverkan.est import permissions, services
 from samverkan.est.compile import summarise
 from samverkan.est.forms import CompileForm, FeedbackForm, MeetingForm, QuickMeasureForm
 from samverkan.est.models import EstGroup, QuickMeasure, WeeklyPicture

@@ -12,6 +12,7 @@ from samverkan.accounts.models import Role, User
 from samverkan.agreements.selectors import DistrictRow, district_overview
 from samverkan.audit.stamps import kept
 from samverkan.calendar.registry import Item, items
+from samverkan.consultations import permissions as consultation_permissions
 from samverkan.consultations.models import Recipient
 from samverkan.indicators.models import IndicatorValue, PeriodKind
 from samverkan.organisations.models import Municipality
@@ -100,7 +101,7 @@ def _waiting(user: User) -> list[Waiting]:
     found += [
         Waiting(f"{r.round.case_number}: {r.organisation.name}", "response", f"/consultations/{r.round_id}/")
         for r in recipients
-        if permissions.can_write_statement(user, r)
+        if consultation_permissions.can_write_statement(user, r)
     ]
     return found
 

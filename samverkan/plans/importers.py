@@ -12,7 +12,6 @@ from typing import Any
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy
 
-from samverkan.accounts.permissions import can_edit_plan, can_edit_report
 from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
 from samverkan.datasources.formats import Format, register
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row
@@ -20,6 +19,7 @@ from samverkan.datasources.importers.tables import read_table, records
 from samverkan.datasources.models import ImportBatch
 from samverkan.plans import services
 from samverkan.plans.models import ExpectedEffect, Measure, MeasureProgress, MeasureStatus, progress_percent
+from samverkan.plans.permissions import can_edit_plan, can_edit_report
 from samverkan.plans.roundtrip import (
     MEASURE_COLUMNS,
     MEASURE_READ_ONLY,

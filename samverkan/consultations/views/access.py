@@ -4,8 +4,9 @@ page asks these."""
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from samverkan.accounts import permissions
+from samverkan.agreements import permissions as agreement_permissions
 from samverkan.agreements.models import AgreementVersion
+from samverkan.consultations import permissions
 from samverkan.consultations.models import (
     ConsultationRound,
     Recipient,
@@ -50,7 +51,7 @@ def statement_for(user, pk: int, *, write=False) -> Statement:
 
 
 def draft_for(user, pk: int) -> AgreementVersion:
-    version = permissions.get_version_for(user, pk)
-    if not permissions.can_edit_draft(user, version):
+    version = agreement_permissions.get_version_for(user, pk)
+    if not agreement_permissions.can_edit_draft(user, version):
         raise PermissionDenied
     return version

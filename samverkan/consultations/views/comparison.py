@@ -6,7 +6,7 @@ from typing import Any
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from samverkan.accounts import permissions
+from samverkan.agreements import permissions
 from samverkan.agreements.revision import version_key
 from samverkan.consultations import exports, forms
 from samverkan.consultations.models import (

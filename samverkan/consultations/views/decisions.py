@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.accounts import permissions
+from samverkan.agreements import permissions
 from samverkan.consultations import forms, services
 from samverkan.consultations.models import (
     AmendmentProposal,

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.accounts import permissions
+from samverkan.agreements import permissions as agreement_permissions
 from samverkan.agreements.models import AgreementVersion, Goal, PriorityArea, TextSection, VersionStatus
 from samverkan.agreements.services import AlreadyAdopted, draft_revision
-from samverkan.consultations import forms, selectors, services
+from samverkan.consultations import forms, permissions, selectors, services
 from samverkan.consultations.tracing import traced_on_draft
 from samverkan.consultations.views.access import draft_for
 from samverkan.core.forms import errors_as_messages, errors_on
@@ -24,8 +24,8 @@ from samverkan.core.forms import errors_as_messages, errors_on
 
 @require_POST
 def revision_create(request, pk: int) -> HttpResponse:
-    version = permissions.get_version_for(request.user, pk)
-    if not permissions.can_draft_revision(request.user, version):
+    version = agreement_permissions.get_version_for(request.user, pk)
+    if not agreement_permissions.can_draft_revision(request.user, version):
         raise PermissionDenied
     form = forms.RevisionForm(request.POST)
     if not form.is_valid():
@@ -152,13 +152,15 @@ def element_edit(request, kind: str, pk: int) -> HttpResponse:
 
 
 def draft_adopt(request, pk: int) -> HttpResponse:
-    version = permissions.get_version_for(request.user, pk)
-    if version.status != VersionStatus.DRAFT and permissions.can_record_adoption(request.user, version):
+    version = agreement_permissions.get_version_for(request.user, pk)
+    if version.status != VersionStatus.DRAFT and agreement_permissions.can_record_adoption(
+        request.user, version
+    ):
         # A repeated submit, or a colleague was quicker: the first adoption stands.
         messages.info(request, _("This draft has already been adopted."))
         return redirect("agreements:version", pk=version.pk)
     version = draft_for(request.user, pk)
-    if not permissions.can_record_adoption(request.user, version):
+    if not agreement_permissions.can_record_adoption(request.user, version):
         raise PermissionDenied
     proposals = selectors.proposals_to_decide(version)
     form = forms.AdoptionForm(

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.accounts import permissions
 from samverkan.accounts.tenancy import require_municipality
+from samverkan.agreements import permissions as agreement_permissions
 from samverkan.agreements.models import Agreement, AgreementVersion, VersionStatus
-from samverkan.consultations import exports, forms, services
+from samverkan.consultations import exports, forms, permissions, services
 from samverkan.consultations.compilation import compile_round
 from samverkan.consultations.models import (
     ConsultationRound,
@@ -29,7 +29,7 @@ def round_list(request) -> HttpResponse:
     rounds = ConsultationRound.objects.filter(version__agreement__municipality=municipality).select_related(
         "version__agreement", "referred_by"
     )
-    versions = permissions.viewable_versions(
+    versions = agreement_permissions.viewable_versions(
         request.user,
         list(
             AgreementVersion.objects.filter(agreement__municipality=municipality).select_related(
@@ -47,7 +47,9 @@ def round_list(request) -> HttpResponse:
         {
             "rounds": rounds,
             # Editors work on a draft; readers read it as a version.
-            "drafts": [(draft, permissions.can_edit_draft(request.user, draft)) for draft in drafts],
+            "drafts": [
+                (draft, agreement_permissions.can_edit_draft(request.user, draft)) for draft in drafts
+            ],
             "comparable": [a for a, versions in agreements.items() if len(versions) > 1],
             "today": timezone.localdate(),
         },
@@ -55,7 +57,7 @@ def round_list(request) -> HttpResponse:
 
 
 def round_create(request, pk: int) -> HttpResponse:
-    version = permissions.get_version_for(request.user, pk)
+    version = agreement_permissions.get_version_for(request.user, pk)
     municipality = version.agreement.municipality
     if version.status != VersionStatus.DRAFT or not permissions.can_manage_consultations(
         request.user, municipality

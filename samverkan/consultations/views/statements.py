@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.accounts import permissions
-from samverkan.consultations import forms, selectors, services
+from samverkan.consultations import forms, permissions, selectors, services
 from samverkan.consultations.models import (
     AmendmentProposal,
     Attachment,

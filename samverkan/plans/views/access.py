@@ -4,7 +4,7 @@ these."""
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from samverkan.accounts import permissions
+from samverkan.plans import permissions
 from samverkan.plans.models import (
     ActionPlan,
     FollowUpReport,

@@ -9,10 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.accounts import permissions
 from samverkan.accounts.tenancy import require_municipality
 from samverkan.core.forms import errors_as_messages, errors_on
-from samverkan.plans import selectors, services
+from samverkan.plans import permissions, selectors, services
 from samverkan.plans.forms import (
     CommunicationForm,
 )

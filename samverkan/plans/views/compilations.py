@@ -10,11 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.accounts import permissions
 from samverkan.accounts.tenancy import require_municipality
 from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import download
-from samverkan.plans import annual, services, tasks
+from samverkan.plans import annual, permissions, services, tasks
 from samverkan.plans.forms import (
     AnnualForm,
 )

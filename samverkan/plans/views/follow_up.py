@@ -8,11 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.accounts import permissions
 from samverkan.agreements.models import Goal, PriorityArea
 from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import download
-from samverkan.plans import figures, roundtrip, services
+from samverkan.plans import figures, permissions, roundtrip, services
 from samverkan.plans.forms import (
     NarrativeForm,
     OverrideForm,

@@ -10,13 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.accounts import permissions
 from samverkan.accounts.services import district_shown
 from samverkan.accounts.tenancy import require_municipality
 from samverkan.agreements.models import PriorityArea
 from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import download, id_parameter
-from samverkan.plans import figures, roundtrip, services
+from samverkan.plans import figures, permissions, roundtrip, services
 from samverkan.plans.forms import (
     AdoptForm,
     DutyForm,
@@ -31,6 +30,7 @@ from samverkan.plans.models import (
 )
 from samverkan.plans.selectors import PLAN_PARTIES, deciding_body, plan_initial_from_analysis, plan_parties
 from samverkan.plans.views.access import measure_for, plan_for
+from samverkan.situations import permissions as situation_permissions
 from samverkan.situations.presentation import chart_from, safe_svg
 from samverkan.situations.views.access import analysis_for
 
@@ -122,7 +122,7 @@ def plan_page(request, plan, *, forms=None, status=200) -> HttpResponse:
         "reports": reports,
         "goals": plan.goals.all(),
         "can_view_analysis": plan.analysis is not None
-        and permissions.can_view_joint(request.user, plan.analysis),
+        and situation_permissions.can_view_joint(request.user, plan.analysis),
     }
     if can_edit:
         context["measure_form"] = forms.get("measure") or MeasureForm(plan=plan)

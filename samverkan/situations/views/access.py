@@ -4,7 +4,7 @@ every picture page asks these."""
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from samverkan.accounts import permissions
+from samverkan.situations import permissions
 from samverkan.situations.models import (
     JointAnalysis,
     PartyPicture,

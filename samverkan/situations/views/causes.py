@@ -8,9 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.accounts import permissions
 from samverkan.core.forms import errors_on
-from samverkan.situations import services
+from samverkan.situations import permissions, services
 from samverkan.situations.forms import (
     CauseForm,
 )

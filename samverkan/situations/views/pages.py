@@ -5,10 +5,10 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
-from samverkan.accounts import permissions
 from samverkan.governance.selectors import deciding_bodies
+from samverkan.plans import permissions as plan_permissions
 from samverkan.plans.models import ActionPlan
-from samverkan.situations import selectors
+from samverkan.situations import permissions, selectors
 from samverkan.situations.forms import (
     DecisionForm,
     EvidenceForm,
@@ -126,13 +126,13 @@ def joint_page(request, analysis, *, forms=None, status=200) -> HttpResponse:
         row.fishbone = cause_fishbone(row.problem) if row.problem.causes.exists() else ""
     versions = list(analysis.versions.order_by("-number"))
     agreement = analysis.picture.agreement
-    may_plan = bool(permissions.agreements_for_new_plans(request.user, [agreement]))
+    may_plan = bool(plan_permissions.agreements_for_new_plans(request.user, [agreement]))
     plans = [
         plan
         for plan in ActionPlan.objects.filter(analysis=analysis).select_related(
             "agreement__municipality", "priority_area"
         )
-        if permissions.can_view_plan(request.user, plan)
+        if plan_permissions.can_view_plan(request.user, plan)
     ]
     return render(
         request,

@@ -8,12 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.accounts import permissions
 from samverkan.accounts.services import district_shown
 from samverkan.accounts.tenancy import require_municipality
 from samverkan.audit.recorder import record_reads
 from samverkan.core.forms import errors_as_messages, errors_on
-from samverkan.situations import selectors, services
+from samverkan.situations import permissions, selectors, services
 from samverkan.situations.forms import (
     PartyPictureForm,
     PictureForm,
