@@ -6,9 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
 from samverkan.governance.selectors import deciding_bodies
-from samverkan.plans import permissions as plan_permissions
-from samverkan.plans.models import ActionPlan
-from samverkan.situations import permissions, selectors
+from samverkan.situations import follow_ups, permissions, selectors
 from samverkan.situations.forms import (
     DecisionForm,
     EvidenceForm,
@@ -125,15 +123,6 @@ def joint_page(request, analysis, *, forms=None, status=200) -> HttpResponse:
     for row in ranked:
         row.fishbone = cause_fishbone(row.problem) if row.problem.causes.exists() else ""
     versions = list(analysis.versions.order_by("-number"))
-    agreement = analysis.picture.agreement
-    may_plan = bool(plan_permissions.agreements_for_new_plans(request.user, [agreement]))
-    plans = [
-        plan
-        for plan in ActionPlan.objects.filter(analysis=analysis).select_related(
-            "agreement__municipality", "priority_area"
-        )
-        if plan_permissions.can_view_plan(request.user, plan)
-    ]
     return render(
         request,
         "situations/joint.html",
@@ -156,10 +145,8 @@ def joint_page(request, analysis, *, forms=None, status=200) -> HttpResponse:
             "forms": forms,
             "versions": versions,
             "criteria": selectors.CRITERIA,
-            "plan_priorities": selectors.priorities_for_plans(analysis)
-            if may_plan and analysis.adopted_decision
-            else [],
-            "plans": plans,
+            # What the apps above make from the analysis: the action plans made from it.
+            "follow_ups": follow_ups.sections_for(request, analysis),
             # Readers of the decided analysis (politicians) do not reach the parties' pictures.
             "can_view_picture": permissions.can_view_picture(request.user, analysis.picture),
         },
