@@ -167,6 +167,17 @@ def test_import_file_prints_the_lists_the_page_shows(stockholm, capsys):
     assert "warning, line 74: 12 värden av Älvsjö" in out
 
 
+def test_import_file_brings_the_indicators_up_to_date_before_it_ends(stockholm):
+    """The command tells the indicators (datasources.signals.command_imported)
+    instead of importing their refresh: no worker needs to run."""
+    from django.core.management import call_command
+
+    IndicatorValue.objects.filter(indicator__code="brott-mot-person").delete()
+    call_command("import_file", "bra", str(FIXTURE), "--apply")
+    value = IndicatorValue.objects.get(indicator__code="brott-mot-person", area=None, label="2023")
+    assert value.count == STOCKHOLM_2023
+
+
 # --- preliminary figures ----------------------------------------------------------------------
 
 

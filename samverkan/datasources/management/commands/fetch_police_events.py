@@ -9,7 +9,7 @@ from samverkan.audit.context import acting_as
 from samverkan.datasources import loader
 from samverkan.datasources.fetching import FinalError, fetch, next_allowed
 from samverkan.datasources.models import FetchLog, ImportBatch
-from samverkan.indicators.services import refresh_after_import
+from samverkan.datasources.signals import command_imported
 from samverkan.organisations.models import Municipality
 
 
@@ -74,7 +74,7 @@ class Command(BaseCommand):
             )
             if batch.status == ImportBatch.Status.PREVIEWED:
                 loader.batch_apply(batch)
-                refresh_after_import(batch)
+                command_imported.send(sender=ImportBatch, batch=batch)
         log.batch = batch
         log.save()
         self.stdout.write(f"{batch.filename}: {batch.get_status_display()} {batch.report.get('counts', {})}")

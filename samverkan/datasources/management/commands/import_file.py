@@ -9,7 +9,7 @@ from samverkan.audit.context import acting_as
 from samverkan.datasources import formats, loader
 from samverkan.datasources.files import pack, with_siblings
 from samverkan.datasources.models import ImportBatch
-from samverkan.indicators.services import refresh_after_import
+from samverkan.datasources.signals import command_imported
 from samverkan.organisations.models import Municipality
 
 
@@ -56,7 +56,7 @@ class Command(BaseCommand):
                 raise CommandError("The file has errors; nothing was imported.")
             if apply and batch.status == ImportBatch.Status.PREVIEWED:
                 loader.batch_apply(batch)
-                refresh_after_import(batch)
+                command_imported.send(sender=ImportBatch, batch=batch)
                 self.stdout.write(f"Imported: {batch.report['applied']}")
 
     def _report(self, report: dict[str, Any]) -> None:
