@@ -1,5 +1,6 @@
 """The shared shape of the commands that load a configuration's worked
-example (situation pictures, action plans) on top of its demo content."""
+example (situation pictures, action plans, consultation rounds, a history of
+example data) on top of its demo content."""
 
 import tomllib
 
