@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from samverkan.configurations.models import MunicipalitySetup
-from samverkan.configurations.register import code_for, known_municipalities
 from samverkan.datasources import loader
+from samverkan.datasources.register import code_for, known_municipalities
 from samverkan.indicators.national import comparisons
 
 # How BRÅ writes some names in its municipality table.

@@ -10,12 +10,19 @@ from django.urls import reverse
 
 from samverkan.accounts.models import Role, User
 from samverkan.agreements.models import Agreement, Goal
-from samverkan.configurations.models import MunicipalitySetup, Subdivision
-from samverkan.configurations.register import known, known_municipalities
+from samverkan.configurations.models import MunicipalitySetup
 from samverkan.configurations.selectors import setup_steps
 from samverkan.datasources import loader
+from samverkan.datasources.register import known, known_municipalities
 from samverkan.governance.models import Body, BodyKind
-from samverkan.organisations.models import Area, AreaKind, Municipality, Organisation, OrganisationKind
+from samverkan.organisations.models import (
+    Area,
+    AreaKind,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    Subdivision,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

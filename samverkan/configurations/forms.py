@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import User
 from samverkan.agreements.models import Agreement, AgreementVersion
-from samverkan.configurations.models import MunicipalitySetup, Subdivision
-from samverkan.configurations.register import code_for, known, known_municipalities
+from samverkan.configurations.models import MunicipalitySetup
 from samverkan.core.forms import RowForm, model_choice
 from samverkan.core.personal_data import no_personal_identity_number, refuse_identity_number_in_name
+from samverkan.datasources.register import code_for, known, known_municipalities
 from samverkan.governance.models import Body, BodyKind
 from samverkan.organisations.models import (
     POLICE_KINDS,
@@ -16,6 +16,7 @@ from samverkan.organisations.models import (
     Municipality,
     Organisation,
     OrganisationKind,
+    Subdivision,
 )
 
 CHOOSE = _("Choose")

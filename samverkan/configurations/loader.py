@@ -24,7 +24,7 @@ from samverkan.agreements.models import (
     Scope,
     TextSection,
 )
-from samverkan.configurations.models import MunicipalitySetup, Subdivision
+from samverkan.configurations.models import MunicipalitySetup
 from samverkan.datasources.models import ObservationCategory
 from samverkan.governance.models import Body, ReportingDuty, Seat
 from samverkan.indicators.models import Indicator
@@ -36,6 +36,7 @@ from samverkan.organisations.models import (
     Municipality,
     Organisation,
     OrganisationKind,
+    Subdivision,
 )
 from samverkan.plans.models import MeasureKind
 

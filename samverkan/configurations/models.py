@@ -7,13 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.fields import GuardedCharField
-
-
-class Subdivision(models.TextChoices):
-    NONE = "none", _("None: the whole municipality is one area")
-    DISTRICTS = "districts", _("Districts (stadsdelar or kommundelar) of our own")
-    DESO = "deso", _("DeSO areas (Statistics Sweden's demographic statistical areas)")
-    REGSO = "regso", _("RegSO areas (Statistics Sweden's regional statistical areas)")
+from samverkan.organisations.models import Subdivision
 
 
 class MunicipalitySetup(models.Model):

@@ -8,9 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Role, User
 from samverkan.agreements.models import Agreement, Goal
-from samverkan.configurations.models import MunicipalitySetup, Subdivision
+from samverkan.configurations.models import MunicipalitySetup
 from samverkan.governance.models import Body, BodyKind
-from samverkan.organisations.models import POLICE_KINDS, Area, AreaKind, Municipality, Organisation
+from samverkan.organisations.models import (
+    POLICE_KINDS,
+    Area,
+    AreaKind,
+    Municipality,
+    Organisation,
+    Subdivision,
+)
 
 
 @dataclass

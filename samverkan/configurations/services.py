@@ -22,12 +22,19 @@ from samverkan.configurations.loader import (
     LoadReport,
     available,
 )
-from samverkan.configurations.models import MunicipalitySetup, Subdivision
-from samverkan.configurations.register import KnownMunicipality
+from samverkan.configurations.models import MunicipalitySetup
 from samverkan.core.personal_data import holds_identity_number
+from samverkan.datasources.register import KnownMunicipality
 from samverkan.governance.models import Body
 from samverkan.governance.services import person_add
-from samverkan.organisations.models import Area, AreaKind, Municipality, Organisation, OrganisationKind
+from samverkan.organisations.models import (
+    Area,
+    AreaKind,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    Subdivision,
+)
 
 
 def load_configuration(

@@ -32,16 +32,15 @@ from samverkan.configurations.forms import (
     SubdivisionForm,
     VersionForm,
 )
-from samverkan.configurations.models import Subdivision
-from samverkan.configurations.register import known
 from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.core.http import download, id_parameter
 from samverkan.datasources.models import ImportBatch
+from samverkan.datasources.register import known
 from samverkan.governance import people as governance_people
 from samverkan.governance import services as governance_services
 from samverkan.governance.forms import PersonForm, SeatForm
 from samverkan.governance.models import Body
-from samverkan.organisations.models import Municipality, Organisation
+from samverkan.organisations.models import Municipality, Organisation, Subdivision
 
 
 def _municipality(request: AuthenticatedRequest) -> Municipality:

@@ -14,10 +14,11 @@ else; a count suppressed by BRÅ is left out, and said to be.
 
 from dataclasses import dataclass
 
+from django.apps import apps
+
 from samverkan.audit.stamps import kept
-from samverkan.configurations.models import MunicipalitySetup
-from samverkan.configurations.register import code_for, known
 from samverkan.datasources.models import BraPeriod, ReportedCrimeCount
+from samverkan.datasources.register import code_for, known
 from samverkan.indicators.statistics import rate_estimate
 from samverkan.organisations.models import Municipality
 
@@ -101,7 +102,12 @@ def comparisons(municipality: Municipality) -> list[Comparison]:
 
 
 def _comparisons(municipality: Municipality) -> list[Comparison]:
-    setup = MunicipalitySetup.objects.filter(municipality=municipality).first()
+    # The set-up is configurations', an app above this one: read by name.
+    setup = (
+        apps.get_model("configurations", "MunicipalitySetup")
+        .objects.filter(municipality=municipality)
+        .first()
+    )
     group_codes = [c for c in (setup.comparison_group if setup else []) if c != municipality.code]
     candidates = (
         ReportedCrimeCount.objects.filter(period_kind=BraPeriod.YEAR, rate_per_100k__gt=0)

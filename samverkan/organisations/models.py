@@ -134,6 +134,16 @@ class AreaKind(models.TextChoices):
     NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
 
 
+class Subdivision(models.TextChoices):
+    """How a municipality chose to be divided into areas when it set itself up
+    (configurations.MunicipalitySetup)."""
+
+    NONE = "none", _("None: the whole municipality is one area")
+    DISTRICTS = "districts", _("Districts (stadsdelar or kommundelar) of our own")
+    DESO = "deso", _("DeSO areas (Statistics Sweden's demographic statistical areas)")
+    REGSO = "regso", _("RegSO areas (Statistics Sweden's regional statistical areas)")
+
+
 class Area(Validity):
     """A geographic area with a validity period. Reorganisations end an area
     and start new ones; AreaSuccession links them, so data and indicators

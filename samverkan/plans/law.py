@@ -18,15 +18,19 @@ nobody else may see it.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from samverkan.configurations.models import MunicipalitySetup
 from samverkan.organisations.models import Area, AreaKind, Municipality
 from samverkan.plans.models import ActionPlan, AnnualReport, FollowUpReport, PlanStatus, ReportStatus
 from samverkan.situations.models import Evidence, EvidenceSource, PictureStatus, SituationPicture
+
+if TYPE_CHECKING:
+    from samverkan.configurations.models import MunicipalitySetup
 
 
 @dataclass
@@ -106,7 +110,9 @@ def _picture_requirement(municipality: Municipality, year: int) -> Requirement:
     )
 
 
-def _plan_requirement(municipality: Municipality, year: int, setup: MunicipalitySetup | None) -> Requirement:
+def _plan_requirement(
+    municipality: Municipality, year: int, setup: "MunicipalitySetup | None"
+) -> Requirement:
     plans = list(
         ActionPlan.objects.filter(agreement__municipality=municipality, year=year, status=PlanStatus.ADOPTED)
         .select_related("agreement")
@@ -139,7 +145,7 @@ def _plan_requirement(municipality: Municipality, year: int, setup: Municipality
     )
 
 
-def _coordination_requirement(setup: MunicipalitySetup | None) -> Requirement:
+def _coordination_requirement(setup: "MunicipalitySetup | None") -> Requirement:
     named = setup is not None and bool(setup.coordinator_id and setup.coordinator_role)
     return Requirement(
         "coordination",
@@ -180,8 +186,10 @@ def _follow_up_requirement(municipality: Municipality, year: int) -> Requirement
 
 
 def law_status(municipality: Municipality, year: int) -> LawYear:
+    # The set-up is configurations', an app above this one (it loads the plans): read by name.
     setup = (
-        MunicipalitySetup.objects.filter(municipality=municipality)
+        apps.get_model("configurations", "MunicipalitySetup")
+        .objects.filter(municipality=municipality)
         .select_related("coordinator", "plan_body")
         .first()
     )

@@ -21,17 +21,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import shapely
+from django.apps import apps
 from django.utils.formats import number_format
 from pyproj import Geod
 from shapely.geometry import mapping, shape
 
 from samverkan.accounts.models import Role
-from samverkan.configurations.models import MunicipalitySetup, Subdivision
 from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row
 from samverkan.datasources.models import ImportBatch
 from samverkan.datasources.regions import municipality_names, normalise
-from samverkan.organisations.models import Area, AreaKind, AreaMembership, Municipality
+from samverkan.organisations.models import Area, AreaKind, AreaMembership, Municipality, Subdivision
 
 CODE_PATTERNS = {
     "municipality_code": re.compile(r"^\d{4}$"),
@@ -285,8 +285,10 @@ def _plan_shape(
 def _statistical_areas(batch: ImportBatch, fields: list[Field], choice: Choice) -> str:
     """'deso' or 'regso' when the municipality chose to be divided into Statistics
     Sweden's areas and the file's code field holds codes of that kind."""
+    # The set-up is configurations', an app above this one: read by name.
     subdivision = (
-        MunicipalitySetup.objects.filter(municipality=batch.municipality)
+        apps.get_model("configurations", "MunicipalitySetup")
+        .objects.filter(municipality=batch.municipality)
         .values_list("subdivision", flat=True)
         .first()
     )
