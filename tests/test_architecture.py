@@ -2,6 +2,7 @@
 hold. Read from the source with `ast`, so a failure names the file and line."""
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,6 +173,95 @@ def test_imports_inside_functions_only_defer_heavy_document_libraries():
         if i.in_function is not None and not _allowed_in_function(i)
     ]
     assert late == []
+
+
+# The apps in layers, lowest first: an app imports only the apps before it
+# (at module level and inside functions alike; `if TYPE_CHECKING:` blocks,
+# which never run, excepted). The README's layout table lists them in this
+# order. What a lower app needs from a higher one reaches it the Django way:
+# a signal, a registry the higher app fills in its `ready()`, or
+# `apps.get_model`.
+APP_ORDER = [
+    "core",
+    "organisations",
+    "accounts",
+    "audit",
+    "notifications",
+    "calendar",
+    "agreements",
+    "governance",
+    "datasources",
+    "indicators",
+    "est",
+    "situations",
+    "plans",
+    "consultations",
+    "configurations",
+    "api",
+    "overview",
+]
+
+
+def _app(module: str) -> str | None:
+    """The app a samverkan module belongs to; None for the project's own
+    modules (settings, urls) and for anything outside samverkan."""
+    parts = module.split(".")
+    if parts[0] != "samverkan" or len(parts) < 2 or not (ROOT / parts[1] / "__init__.py").exists():
+        return None
+    return parts[1]
+
+
+def _where(i: Import) -> str:
+    path = MODULES.get(i.source)
+    return f"{path.relative_to(ROOT.parent)}:{i.line}" if path else f"{i.source}:{i.line}"
+
+
+def _upward(imports: list[Import], order: list[str]) -> list[str]:
+    found = []
+    for i in imports:
+        source, target = _app(i.source), _app(i.target)
+        if source is None or target is None or source == target:
+            continue
+        if order.index(target) > order.index(source):
+            late = f" in {i.in_function}()" if i.in_function else ""
+            found.append(f"{_where(i)} imports {i.target}{late}: {source} is below {target}")
+    return list(dict.fromkeys(found))  # one line for `from x import a, b`
+
+
+def test_the_layer_check_counts_imports_inside_functions_and_skips_type_checking(tmp_path):
+    module = tmp_path / "example.py"
+    module.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "from samverkan.core import fields\n"
+        "from samverkan.plans.models import ActionPlan\n"
+        "if TYPE_CHECKING:\n"
+        "    from samverkan.consultations.models import Recipient\n"
+        "def late():\n"
+        "    from samverkan.api import api\n"
+    )
+    imports = _imports_of("samverkan.agreements.example", module)
+    assert _upward(imports, APP_ORDER) == [
+        "samverkan.agreements.example:3 imports samverkan.plans.models: agreements is below plans",
+        "samverkan.agreements.example:7 imports samverkan.api.api in late(): agreements is below api",
+    ]
+
+
+def test_apps_import_only_the_apps_below_them():
+    assert _upward(IMPORTS, APP_ORDER) == []
+
+
+def test_the_order_places_every_app():
+    """A new app must be placed in APP_ORDER (and in the README's layout table)."""
+    packages = sorted(p.name for p in ROOT.iterdir() if (p / "__init__.py").exists())
+    assert sorted(APP_ORDER) == packages
+    assert len(set(APP_ORDER)) == len(APP_ORDER)
+
+
+def test_the_readme_lists_the_apps_in_their_order():
+    readme = (ROOT.parent / "README.md").read_text()
+    layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\| `samverkan/(\w+)` \|", layout, flags=re.MULTILINE)
+    assert listed == APP_ORDER
 
 
 # Imports flow one way: models <- selectors <- services <- views/tasks.
