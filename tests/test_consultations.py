@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from samverkan.accounts.models import Role, User
 from samverkan.agreements.models import AgreementVersion, LineageKind, TextSection, VersionStatus
-from samverkan.agreements.revision import ChangeKind, version_diff, word_diff
+from samverkan.agreements.revision import VersionChangeKind, version_diff, word_diff
 from samverkan.agreements.services import draft_revision
 from samverkan.audit.models import AuditEvent
 from samverkan.calendar import registry
@@ -144,13 +144,13 @@ def test_the_difference_names_every_kind_of_change(central):
     old, new, changes = version_diff(draft, central)  # either order: the earlier comes first
     assert (old, new) == (central, draft)
     kinds = {(c.kind, c.after or c.before) for c in changes}
-    assert (ChangeKind.AREA_RENAMED, "Särskilt utsatta och sårbara brottsoffer och vittnen") in kinds
-    assert (ChangeKind.GOAL_CHANGED, third.text) in kinds
-    assert (ChangeKind.GOAL_REMOVED, "Utsatta grupper får information om stöd.") in kinds
-    assert (ChangeKind.GOAL_ADDED, "Unga får god behandling och uppföljning.") in kinds
-    assert (ChangeKind.AREA_REMOVED, "Systemhotande brottslighet") in kinds
-    assert (ChangeKind.SECTION_ADDED, "Vittnen får stöd.") in kinds
-    text = next(c for c in changes if c.kind == ChangeKind.SECTION_TEXT)
+    assert (VersionChangeKind.AREA_RENAMED, "Särskilt utsatta och sårbara brottsoffer och vittnen") in kinds
+    assert (VersionChangeKind.GOAL_CHANGED, third.text) in kinds
+    assert (VersionChangeKind.GOAL_REMOVED, "Utsatta grupper får information om stöd.") in kinds
+    assert (VersionChangeKind.GOAL_ADDED, "Unga får god behandling och uppföljning.") in kinds
+    assert (VersionChangeKind.AREA_REMOVED, "Systemhotande brottslighet") in kinds
+    assert (VersionChangeKind.SECTION_ADDED, "Vittnen får stöd.") in kinds
+    text = next(c for c in changes if c.kind == VersionChangeKind.SECTION_TEXT)
     assert ("added", "Barn ska särskilt prioriteras.") in text.words
     assert len(changes) == 7
     # An adopted version is not edited in place.
@@ -479,7 +479,7 @@ def test_adoption_records_every_proposal_and_the_diff_links_the_change_that_answ
 
     old, new, changes = version_diff(central, draft)
     traced = {t.proposal.heading: t for t in trace(old, new, changes)}
-    renamed = next(c for c in changes if c.kind == ChangeKind.AREA_RENAMED)
+    renamed = next(c for c in changes if c.kind == VersionChangeKind.AREA_RENAMED)
     assert [t.proposal for t in renamed.proposals] == [witnesses]
     assert traced["Vittnen"].shown == [renamed] and not traced["Vittnen"].mismatch
     assert traced["En fjärde målsättning"].shown == [] and not traced["En fjärde målsättning"].mismatch
@@ -612,7 +612,7 @@ def test_the_example_draft_under_way_has_taken_up_a_proposal_made_on_it(client, 
     page = client.get(
         reverse("consultations:compare", args=[central.agreement_id]), {"old": central.pk, "new": draft.pk}
     )
-    renamed = next(c for c in page.context["changes"] if c.kind == ChangeKind.AREA_RENAMED)
+    renamed = next(c for c in page.context["changes"] if c.kind == VersionChangeKind.AREA_RENAMED)
     assert renamed.after == "Särskilt utsatta och sårbara brottsoffer och vittnen"
     assert [t.proposal.heading for t in renamed.proposals] == ["Vittnen i området för brottsoffer"]
     assert "Besvarar förslaget" in page.content.decode()

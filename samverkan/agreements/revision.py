@@ -113,7 +113,9 @@ class Lineage:
 # --- the difference ---------------------------------------------------------------
 
 
-class ChangeKind:
+class VersionChangeKind:
+    """How one version differs from another, element by element (a `Change`)."""
+
     AREA_ADDED = "area_added"
     AREA_REMOVED = "area_removed"
     AREA_RENAMED = "area_renamed"
@@ -160,7 +162,7 @@ class Change:
 
     @property
     def label(self) -> str:
-        return str(ChangeKind.labels[self.kind])
+        return str(VersionChangeKind.labels[self.kind])
 
     @property
     def words(self) -> list[tuple[str, str]]:
@@ -169,7 +171,11 @@ class Change:
 
     @property
     def is_text(self) -> bool:
-        return self.kind in {ChangeKind.AREA_TEXT, ChangeKind.GOAL_CHANGED, ChangeKind.SECTION_TEXT}
+        return self.kind in {
+            VersionChangeKind.AREA_TEXT,
+            VersionChangeKind.GOAL_CHANGED,
+            VersionChangeKind.SECTION_TEXT,
+        }
 
 
 def word_diff(before: str, after: str) -> list[tuple[str, str]]:
@@ -213,12 +219,12 @@ def diff(old: dict, new: dict, lineage: Lineage) -> list[Change]:
         preds = sorted(back[area["id"]], key=lambda pk: list(old_areas).index(pk))
         base = {"element": AREA, "new_id": area["id"], "area": area["name"], "area_id": area["id"]}
         if not preds:
-            changes.append(Change(ChangeKind.AREA_ADDED, old_id=None, after=area["name"], **base))
+            changes.append(Change(VersionChangeKind.AREA_ADDED, old_id=None, after=area["name"], **base))
         elif len(preds) > 1:
             names = [old_areas[p]["name"] for p in preds]
             changes.append(
                 Change(
-                    ChangeKind.AREA_MERGED,
+                    VersionChangeKind.AREA_MERGED,
                     old_id=preds[0],
                     before="; ".join(names),
                     after=area["name"],
@@ -229,9 +235,9 @@ def diff(old: dict, new: dict, lineage: Lineage) -> list[Change]:
             pred = old_areas[preds[0]]
             kind: str | None
             if len(forward[pred["id"]]) > 1:
-                kind = ChangeKind.AREA_SPLIT
+                kind = VersionChangeKind.AREA_SPLIT
             else:
-                kind = ChangeKind.AREA_RENAMED if pred["name"] != area["name"] else None
+                kind = VersionChangeKind.AREA_RENAMED if pred["name"] != area["name"] else None
             if kind:
                 changes.append(
                     Change(kind, old_id=pred["id"], before=pred["name"], after=area["name"], **base)
@@ -239,7 +245,7 @@ def diff(old: dict, new: dict, lineage: Lineage) -> list[Change]:
             if len(forward[pred["id"]]) == 1 and pred["description"] != area["description"]:
                 changes.append(
                     Change(
-                        ChangeKind.AREA_TEXT,
+                        VersionChangeKind.AREA_TEXT,
                         old_id=pred["id"],
                         before=pred["description"],
                         after=area["description"],
@@ -250,13 +256,13 @@ def diff(old: dict, new: dict, lineage: Lineage) -> list[Change]:
             goal_preds = goal_back[goal["id"]]
             where = {"element": GOAL, "new_id": goal["id"], "area": area["name"], "area_id": area["id"]}
             if not goal_preds:
-                changes.append(Change(ChangeKind.GOAL_ADDED, old_id=None, after=goal["text"], **where))
+                changes.append(Change(VersionChangeKind.GOAL_ADDED, old_id=None, after=goal["text"], **where))
                 continue
             earlier = old_goals[min(goal_preds)][0]
             if earlier["text"] != goal["text"]:
                 changes.append(
                     Change(
-                        ChangeKind.GOAL_CHANGED,
+                        VersionChangeKind.GOAL_CHANGED,
                         old_id=earlier["id"],
                         before=earlier["text"],
                         after=goal["text"],
@@ -273,7 +279,7 @@ def diff(old: dict, new: dict, lineage: Lineage) -> list[Change]:
         successor = new_areas[min(successors)] if len(successors) == 1 else None
         changes.append(
             Change(
-                ChangeKind.GOAL_REMOVED,
+                VersionChangeKind.GOAL_REMOVED,
                 element=GOAL,
                 old_id=goal_id,
                 new_id=None,
@@ -286,7 +292,7 @@ def diff(old: dict, new: dict, lineage: Lineage) -> list[Change]:
         if not forward.get(area["id"]):
             changes.append(
                 Change(
-                    ChangeKind.AREA_REMOVED,
+                    VersionChangeKind.AREA_REMOVED,
                     element=AREA,
                     old_id=area["id"],
                     new_id=None,
@@ -307,7 +313,7 @@ def diff(old: dict, new: dict, lineage: Lineage) -> list[Change]:
         if not continued:
             changes.append(
                 Change(
-                    ChangeKind.SECTION_ADDED,
+                    VersionChangeKind.SECTION_ADDED,
                     old_id=None,
                     before="",
                     after=section["body"],
@@ -317,7 +323,10 @@ def diff(old: dict, new: dict, lineage: Lineage) -> list[Change]:
             )
             continue
         earlier = old_sections[min(continued)]
-        for key, kind in (("heading", ChangeKind.SECTION_RENAMED), ("body", ChangeKind.SECTION_TEXT)):
+        for key, kind in (
+            ("heading", VersionChangeKind.SECTION_RENAMED),
+            ("body", VersionChangeKind.SECTION_TEXT),
+        ):
             if earlier[key] != section[key]:
                 changes.append(
                     Change(
@@ -333,7 +342,7 @@ def diff(old: dict, new: dict, lineage: Lineage) -> list[Change]:
         if not section_forward.get(section["id"]):
             changes.append(
                 Change(
-                    ChangeKind.SECTION_REMOVED,
+                    VersionChangeKind.SECTION_REMOVED,
                     element=SECTION,
                     old_id=section["id"],
                     new_id=None,

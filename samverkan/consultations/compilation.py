@@ -5,7 +5,7 @@ recipient's response stands."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.consultations.models import Anchor, ChangeKind, ConsultationRound, StatementStatus
+from samverkan.consultations.models import Anchor, ConsultationRound, ProposedChangeKind, StatementStatus
 from samverkan.consultations.tracing import answers, round_changes, submitted_proposals
 
 
@@ -18,7 +18,7 @@ def _entry(proposal, change, made: bool) -> dict:
         "put_forward_by": proposal.put_forward_by,
         "heading": proposal.heading,
         "kind": change.get_kind_display(),
-        "is_comment": change.kind == ChangeKind.COMMENT,
+        "is_comment": change.kind == ProposedChangeKind.COMMENT,
         "text": change.proposed_text,
         "justification": proposal.justification,
         "outcome": outcome.get_outcome_display() if outcome else "",

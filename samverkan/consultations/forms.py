@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.agreements.models import Goal, PriorityArea, TextSection
 from samverkan.consultations.models import (
-    ChangeKind,
     ConsultationRound,
     MinutesOutcome,
     MinutesStatementKind,
     Outcome,
     ProposalOrigin,
+    ProposedChangeKind,
     Statement,
 )
 from samverkan.core.forms import RowForm
@@ -153,7 +153,7 @@ class ProposalForm(forms.Form):
         _("Put forward by"), required=False, help_text=_("For a competing proposal: its parties.")
     )
     justification = guarded_text(_("Justification"))
-    kind = forms.ChoiceField(label=_("Change"), choices=ChangeKind.choices)
+    kind = forms.ChoiceField(label=_("Change"), choices=ProposedChangeKind.choices)
     element = forms.ChoiceField(label=_("Concerns"))
     proposed_text = guarded_text(_("Proposed wording"))
 

@@ -22,25 +22,26 @@ from samverkan.agreements.revision import (
     version_diff,
     version_key,
 )
-from samverkan.agreements.revision import ChangeKind as K
+from samverkan.agreements.revision import VersionChangeKind as K
 from samverkan.consultations.models import (
     AmendmentProposal,
     Anchor,
     ConsultationRound,
     Outcome,
+    ProposedChangeKind,
     StatementStatus,
 )
 
 # The kinds of version change each kind of proposed change asks for.
 ANSWERED_BY = {
-    "add_goal": {K.GOAL_ADDED},
-    "change_goal": {K.GOAL_CHANGED},
-    "remove_goal": {K.GOAL_REMOVED},
-    "add_area": {K.AREA_ADDED},
-    "rename_area": {K.AREA_RENAMED},
-    "remove_area": {K.AREA_REMOVED, K.AREA_MERGED},
-    "add_text": {K.AREA_TEXT, K.SECTION_TEXT, K.SECTION_ADDED},
-    "change_text": {K.AREA_TEXT, K.SECTION_TEXT, K.SECTION_RENAMED},
+    ProposedChangeKind.ADD_GOAL: {K.GOAL_ADDED},
+    ProposedChangeKind.CHANGE_GOAL: {K.GOAL_CHANGED},
+    ProposedChangeKind.REMOVE_GOAL: {K.GOAL_REMOVED},
+    ProposedChangeKind.ADD_AREA: {K.AREA_ADDED},
+    ProposedChangeKind.RENAME_AREA: {K.AREA_RENAMED},
+    ProposedChangeKind.REMOVE_AREA: {K.AREA_REMOVED, K.AREA_MERGED},
+    ProposedChangeKind.ADD_TEXT: {K.AREA_TEXT, K.SECTION_TEXT, K.SECTION_ADDED},
+    ProposedChangeKind.CHANGE_TEXT: {K.AREA_TEXT, K.SECTION_TEXT, K.SECTION_RENAMED},
 }
 _ELEMENT = {Anchor.AREA: AREA, Anchor.GOAL: GOAL, Anchor.SECTION: SECTION}
 

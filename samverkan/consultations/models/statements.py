@@ -155,10 +155,12 @@ class AmendmentProposal(models.Model):
     @property
     def asks_for_change(self) -> bool:
         """An amendment, not only a view: some change it names is not a comment."""
-        return any(c.kind != ChangeKind.COMMENT for c in self.changes.all())
+        return any(c.kind != ProposedChangeKind.COMMENT for c in self.changes.all())
 
 
-class ChangeKind(models.TextChoices):
+class ProposedChangeKind(models.TextChoices):
+    """What a proposed change asks of the draft (a `ProposedChange`)."""
+
     ADD_GOAL = "add_goal", _("Add a goal")
     CHANGE_GOAL = "change_goal", _("Reword a goal")
     REMOVE_GOAL = "remove_goal", _("Remove a goal")
@@ -178,15 +180,15 @@ class Anchor(models.TextChoices):
 
 
 ANCHORS_FOR = {
-    ChangeKind.ADD_GOAL: {Anchor.AREA},
-    ChangeKind.CHANGE_GOAL: {Anchor.GOAL},
-    ChangeKind.REMOVE_GOAL: {Anchor.GOAL},
-    ChangeKind.ADD_AREA: {Anchor.DRAFT},
-    ChangeKind.RENAME_AREA: {Anchor.AREA},
-    ChangeKind.REMOVE_AREA: {Anchor.AREA},
-    ChangeKind.ADD_TEXT: {Anchor.DRAFT, Anchor.AREA, Anchor.SECTION},
-    ChangeKind.CHANGE_TEXT: {Anchor.AREA, Anchor.SECTION},
-    ChangeKind.COMMENT: {Anchor.DRAFT, Anchor.AREA, Anchor.GOAL, Anchor.SECTION},
+    ProposedChangeKind.ADD_GOAL: {Anchor.AREA},
+    ProposedChangeKind.CHANGE_GOAL: {Anchor.GOAL},
+    ProposedChangeKind.REMOVE_GOAL: {Anchor.GOAL},
+    ProposedChangeKind.ADD_AREA: {Anchor.DRAFT},
+    ProposedChangeKind.RENAME_AREA: {Anchor.AREA},
+    ProposedChangeKind.REMOVE_AREA: {Anchor.AREA},
+    ProposedChangeKind.ADD_TEXT: {Anchor.DRAFT, Anchor.AREA, Anchor.SECTION},
+    ProposedChangeKind.CHANGE_TEXT: {Anchor.AREA, Anchor.SECTION},
+    ProposedChangeKind.COMMENT: {Anchor.DRAFT, Anchor.AREA, Anchor.GOAL, Anchor.SECTION},
 }
 
 
@@ -196,7 +198,7 @@ class ProposedChange(models.Model):
     the anchor survives the element being removed from the draft later)."""
 
     proposal = models.ForeignKey(AmendmentProposal, on_delete=models.CASCADE, related_name="changes")
-    kind = models.CharField(_("change"), max_length=12, choices=ChangeKind.choices)
+    kind = models.CharField(_("change"), max_length=12, choices=ProposedChangeKind.choices)
     anchor = models.CharField(_("concerns"), max_length=10, choices=Anchor.choices, default=Anchor.DRAFT)
     anchor_id = models.PositiveIntegerField(_("element"), null=True, blank=True)
     anchor_label = GuardedCharField(_("element as named in the draft"), max_length=500, blank=True)
@@ -220,14 +222,16 @@ class ProposedChange(models.Model):
         return f"{self.get_kind_display()}: {self.anchor_label or self.get_anchor_display()}"
 
     def clean(self) -> None:
-        if self.kind and self.anchor not in ANCHORS_FOR[ChangeKind(self.kind)]:
+        if self.kind and self.anchor not in ANCHORS_FOR[ProposedChangeKind(self.kind)]:
             raise ValidationError(
                 {
                     "anchor": _("“%(kind)s” cannot concern %(anchor)s.")
                     % {"kind": self.get_kind_display(), "anchor": self.get_anchor_display().lower()}
                 }
             )
-        if self.kind not in {ChangeKind.COMMENT, ChangeKind.REMOVE_GOAL, ChangeKind.REMOVE_AREA} and not (
-            self.proposed_text.strip()
-        ):
+        if self.kind not in {
+            ProposedChangeKind.COMMENT,
+            ProposedChangeKind.REMOVE_GOAL,
+            ProposedChangeKind.REMOVE_AREA,
+        } and not (self.proposed_text.strip()):
             raise ValidationError({"proposed_text": _("Give the proposed wording.")})
