@@ -4,7 +4,7 @@ EST groups, and one user per role (password DEMO_PASSWORD)."""
 
 import datetime as dt
 
-from samverkan.accounts.models import User
+from samverkan.accounts.models import Role, User
 from samverkan.agreements.models import Agreement, Scope
 from samverkan.configurations.loader import ConfigurationLoader, LoadReport, police_key, read_config_file
 from samverkan.est.models import EstGroup
@@ -75,8 +75,8 @@ class DemoLoader(ConfigurationLoader):
                     "email": f"{item['username']}@demo.example",
                     "role": item["role"],
                     "organisation": self.orgs[item["org"]],
-                    "is_staff": item["role"] == "administrator",
-                    "is_superuser": item["role"] == "administrator",
+                    "is_staff": item["role"] == Role.ADMINISTRATOR,
+                    "is_superuser": item["role"] == Role.ADMINISTRATOR,
                 },
             )
             if created:

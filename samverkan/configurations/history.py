@@ -25,7 +25,7 @@ from shapely.geometry import Point, shape
 from shapely.ops import unary_union
 
 from samverkan.datasources import loader
-from samverkan.datasources.models import ImportBatch, ObservationCategory, ReportedCrimeCount
+from samverkan.datasources.models import BraPeriod, ImportBatch, ObservationCategory, ReportedCrimeCount
 from samverkan.est.models import EstGroup
 from samverkan.est.services import weekly_picture_compile
 from samverkan.indicators.models import Indicator, IndicatorSource
@@ -124,7 +124,7 @@ class HistoryWriter:
         """The real rows already imported: (area, crime, year, month) → count."""
         rows = ReportedCrimeCount.objects.filter(
             municipality=self.municipality,
-            period_kind="month",
+            period_kind=BraPeriod.MONTH,
             area__isnull=False,
             suppressed=False,
             batch__is_example=False,

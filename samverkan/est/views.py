@@ -15,6 +15,7 @@ from samverkan.est import permissions, services
 from samverkan.est.compile import summarise
 from samverkan.est.forms import CompileForm, FeedbackForm, MeetingForm, QuickMeasureForm
 from samverkan.est.models import EstGroup, QuickMeasure, WeeklyPicture
+from samverkan.indicators.models import PeriodKind
 from samverkan.indicators.periods import period_end
 
 
@@ -188,15 +189,15 @@ def feedback_give(request, pk: int, observation: int) -> HttpResponse:
 
 def summary(request, pk: int) -> HttpResponse:
     group = _group_for(request.user, pk)
-    kind = request.GET.get("period", "month")
+    kind = request.GET.get("period", PeriodKind.MONTH)
     try:
         year = int(request.GET.get("year", dt.date.today().year))
-        number = int(request.GET.get("n", dt.date.today().month if kind == "month" else 1))
-        if kind == "tertial":
+        number = int(request.GET.get("n", dt.date.today().month if kind == PeriodKind.MONTH else 1))
+        if kind == PeriodKind.TERTIAL:
             if not 1 <= number <= 3:
                 raise ValueError
             start = dt.date(year, 4 * number - 3, 1)
-        elif kind == "month":
+        elif kind == PeriodKind.MONTH:
             start = dt.date(year, number, 1)
         else:
             raise ValueError

@@ -194,7 +194,7 @@ def indicator_figures(
         "area": area.name,
         "period_kind": period_kind,
         "per": "1000" if indicator.denominator == "population" else "",
-        "is_share": indicator.source == "survey",
+        "is_share": indicator.source == IndicatorSource.SURVEY,
         "until": until.isoformat(),
         "rows": [row(v) for v in own],
     }

@@ -9,16 +9,17 @@ from django.db.models import Q
 
 from samverkan.accounts import permissions
 from samverkan.accounts.models import Role, User
+from samverkan.agreements.models import VersionStatus
 from samverkan.agreements.selectors import DistrictRow, district_overview
 from samverkan.audit.stamps import kept
 from samverkan.calendar.registry import Item, items
 from samverkan.consultations import permissions as consultation_permissions
-from samverkan.consultations.models import Recipient
+from samverkan.consultations.models import Recipient, StatementStatus
 from samverkan.indicators.models import IndicatorValue, PeriodKind
 from samverkan.organisations.models import Municipality
 from samverkan.plans.figures import pace, plan_progress
 from samverkan.plans.models import ActionPlan, FollowUpReport, PlanStatus, ReportStatus
-from samverkan.situations.models import PartyPicture
+from samverkan.situations.models import PartyPicture, PictureStatus
 
 UPCOMING_DAYS = 45
 
@@ -82,20 +83,24 @@ def _waiting(user: User) -> list[Waiting]:
     organisation = user.organisation_id
     found = [
         Waiting(str(p.picture), "picture", f"/pictures/party/{p.pk}/")
-        for p in PartyPicture.objects.filter(organisation=organisation, status="draft").select_related(
-            "picture"
-        )
+        for p in PartyPicture.objects.filter(
+            organisation=organisation, status=PictureStatus.DRAFT
+        ).select_related("picture")
     ]
     plans = ActionPlan.objects.filter(agreement__versions__parties=organisation).distinct()
-    found += [Waiting(str(plan), "plan", f"/plans/{plan.pk}/") for plan in plans.filter(status="draft")]
+    found += [
+        Waiting(str(plan), "plan", f"/plans/{plan.pk}/") for plan in plans.filter(status=PlanStatus.DRAFT)
+    ]
     found += [
         Waiting(str(report), "report", f"/plans/reports/{report.pk}/")
-        for report in FollowUpReport.objects.filter(plan__in=plans, status="draft").select_related("plan")
+        for report in FollowUpReport.objects.filter(plan__in=plans, status=ReportStatus.DRAFT).select_related(
+            "plan"
+        )
     ]
     recipients = (
         Recipient.objects.filter(Q(organisation=organisation) | Q(organisation__administrations=organisation))
-        .filter(round__version__status="draft")
-        .exclude(statement__status="submitted")
+        .filter(round__version__status=VersionStatus.DRAFT)
+        .exclude(statement__status=StatementStatus.SUBMITTED)
         .select_related("round", "organisation")
     )
     found += [

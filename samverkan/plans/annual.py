@@ -18,7 +18,14 @@ from samverkan.core.http import render_pdf
 from samverkan.indicators.models import IndicatorValue, PeriodKind, preliminary_label
 from samverkan.organisations.models import Area, AreaKind
 from samverkan.plans import figures
-from samverkan.plans.models import ActionPlan, FollowUpReport, Measure, MeasureStatus, ReportStatus
+from samverkan.plans.models import (
+    ActionPlan,
+    FollowUpReport,
+    Measure,
+    MeasureStatus,
+    PlanStatus,
+    ReportStatus,
+)
 from samverkan.situations import diagrams
 from samverkan.situations.presentation import chart_from, safe_svg
 
@@ -148,7 +155,7 @@ def compile_year(municipality, year: int) -> dict:
                 "plan_id": plan.pk,
                 "priority_area": plan.priority_area.name if plan.priority_area else _("All priority areas"),
                 "central_areas": _central_names(plan),
-                "adopted": plan.status == "adopted",
+                "adopted": plan.status == PlanStatus.ADOPTED,
                 "measures": len(measures),
                 "by_status": {str(MeasureStatus(s).label): statuses.get(s, 0) for s in MeasureStatus.values},
                 "completed": [m.title for m in measures if m.status == MeasureStatus.COMPLETED],

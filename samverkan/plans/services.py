@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from samverkan.accounts.models import Role
 from samverkan.agreements.models import Scope
 from samverkan.core.i18n import in_site_language
 from samverkan.core.locking import locked
@@ -59,7 +60,7 @@ def plan_create(
 ) -> ActionPlan:
     if priority_area is not None and priority_area.version.agreement_id != agreement.pk:
         raise ValidationError(_("The priority area must belong to the agreement."))
-    if priority_area is None and agreement.scope != "central":
+    if priority_area is None and agreement.scope != Scope.CENTRAL:
         raise ValidationError(_("A local action plan belongs to one priority area."))
     if priority_area is not None:
         # Its own goals, or where it states none, those of the overarching areas it addresses.
@@ -334,13 +335,13 @@ def report_submit(*, report: FollowUpReport, user, base_url: str = "") -> Follow
             Measure.objects.filter(pk=progress.measure_id).update(status=progress.status)
     bodies = list(report.recipients.all())
     organisations = {seat.organisation_id for body in bodies for seat in body.seats.all()}
-    people = people_of(organisations, roles=["steering_group_member", "preparation_group"])
+    people = people_of(organisations, roles=[Role.STEERING_GROUP_MEMBER, Role.PREPARATION_GROUP])
     # The parties responsible for the plan's measures hear of it too (the
     # police party runs half of them), whoever submitted it.
     responsible = Organisation.objects.filter(measures__plan=report.plan).values_list("pk", flat=True)
     people += [
         person
-        for person in people_of(set(responsible), roles=["district_coordinator", "police_contact"])
+        for person in people_of(set(responsible), roles=[Role.DISTRICT_COORDINATOR, Role.POLICE_CONTACT])
         if person not in people and person != user
     ]
     notify(

@@ -14,7 +14,14 @@ from samverkan.agreements.selectors import latest_adopted, version_in_force
 from samverkan.datasources.models import Observation
 from samverkan.organisations.models import Area, AreaKind, Municipality, Organisation, OrganisationKind
 from samverkan.organisations.selectors import area_choices
-from samverkan.situations.models import Criterion, JointAnalysis, PartyPicture, Problem, SituationPicture
+from samverkan.situations.models import (
+    Criterion,
+    JointAnalysis,
+    PartyPicture,
+    PictureStatus,
+    Problem,
+    SituationPicture,
+)
 
 PARTY_KINDS = (OrganisationKind.DISTRICT_ADMINISTRATION, OrganisationKind.POLICE_AREA)
 
@@ -39,7 +46,9 @@ def picture_parties(picture: SituationPicture) -> list[Organisation]:
 def both_submitted(picture: SituationPicture) -> tuple[PartyPicture, PartyPicture] | None:
     """The latest submitted city and police pictures, when both exist."""
     city = police = None
-    for party_picture in picture.party_pictures.filter(status="submitted").select_related("organisation"):
+    for party_picture in picture.party_pictures.filter(status=PictureStatus.SUBMITTED).select_related(
+        "organisation"
+    ):
         if party_picture.is_police:
             police = party_picture if police is None or party_picture.number > police.number else police
         else:

@@ -14,7 +14,7 @@ from samverkan.core.i18n import remembered as _  # messages kept in reports are 
 from samverkan.datasources.formats import Format, register
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row, stored_among
 from samverkan.datasources.importers.tables import read_table, records
-from samverkan.datasources.models import ImportBatch, Observation, ObservationCategory
+from samverkan.datasources.models import Classification, ImportBatch, Observation, ObservationCategory
 from samverkan.organisations.models import Organisation
 from samverkan.organisations.placement import AreaLocator
 
@@ -87,7 +87,7 @@ def parse(data: bytes, filename: str = "", options: dict[str, Any] | None = None
     for line, record in records(rows, COLUMNS, lambda names: names >= REQUIRED, wrong_header):
         written = record.get("classification", "").strip()
         classification = CLASSIFICATIONS.get(written.lower())
-        if classification != "open":
+        if classification != Classification.OPEN:
             result.restricted += 1  # even a line with errors: its values may reach the report
         try:
             observed_at = parse_time(record["time"])
@@ -158,9 +158,9 @@ def fingerprint(d: dict[str, Any], category_id: int, organisation_id: int, *, le
 
 def _uploader_sees(own: Organisation, organisation: Organisation, classification: str) -> bool:
     """Whether an uploader of `own` organisation could see a row filed for `organisation`."""
-    if classification == "secret":
+    if classification == Classification.SECRET:
         return organisation == own
-    if classification == "internal":
+    if classification == Classification.INTERNAL:
         return organisation.is_police == own.is_police
     return True
 

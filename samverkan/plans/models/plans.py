@@ -4,6 +4,7 @@ show whether they work."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.agreements.models import Scope
 from samverkan.core.fields import GuardedCharField, GuardedTextField
 from samverkan.core.personal_data import no_personal_identity_number
 from samverkan.governance.models import RecordedDecision
@@ -101,7 +102,7 @@ class ActionPlan(models.Model):
 
     @property
     def is_central(self) -> bool:
-        return self.agreement.scope == "central"
+        return self.agreement.scope == Scope.CENTRAL
 
     @property
     def is_draft(self) -> bool:

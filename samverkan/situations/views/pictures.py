@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from samverkan.accounts.services import district_shown
 from samverkan.accounts.tenancy import require_municipality
+from samverkan.agreements.models import Scope
 from samverkan.audit.recorder import record_reads
 from samverkan.core.forms import errors_as_messages, errors_on
 from samverkan.situations import permissions, selectors, services
@@ -28,7 +29,7 @@ def picture_list(request) -> HttpResponse:
     agreements = municipality.agreements.select_related("municipality")
     whole = selectors.pictures_cover_whole_municipality(municipality)
     creatable = permissions.agreements_for_new_pictures(
-        request.user, [a for a in agreements if a.scope == "local" or whole]
+        request.user, [a for a in agreements if a.scope == Scope.LOCAL or whole]
     )
     form = None
     if creatable:
