@@ -1,3 +1,7 @@
+"""The area pages (URL names areas:*): the whole city on one map with each
+district's key figures, a district's page with its indicators, data layers
+and agreements, the CSV of a series, and which district covered a place."""
+
 import datetime as dt
 from collections import Counter
 from functools import cache as once
