@@ -468,6 +468,7 @@ GET_ROUTES = {
         PICTURE_READERS,
     ),
     "notifications": (lambda o: reverse("notifications"), EVERYONE),
+    "mail_outbox": (lambda o: reverse("mail_outbox"), only(Role.ADMINISTRATOR)),
     "public:municipality": (lambda o: reverse("public:municipality", args=["0180"]), {r: 200 for r in ROLES}),
     "public:district": (
         lambda o: reverse("public:district", args=["0180", "norra-innerstaden"]),
@@ -728,6 +729,7 @@ POST_ROUTES = {
         only(*OVERSEERS, allowed_status=400),
     ),
     "notifications": (lambda o: reverse("notifications"), {r: 302 for r in ROLES}),
+    "mail_outbox": (lambda o: reverse("mail_outbox"), only(Role.ADMINISTRATOR, allowed_status=404)),
     "set_language": (lambda o: reverse("set_language"), {r: 302 for r in ROLES}),
     "logout": (lambda o: reverse("logout"), {r: 302 for r in ROLES}),
 }
