@@ -26,6 +26,7 @@ def pre_fork(server, worker):
     # What the app holds after import is never garbage: the workers' collector skips it.
     gc.freeze()
 
+
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from samverkan.accounts.models import User
 from samverkan.api.models import PREFIX, ApiToken, digest
+from samverkan.audit.recorder import recorded_update
 
 
 def token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
@@ -26,6 +27,7 @@ def token_used(token: ApiToken) -> None:
 
 
 def tokens_revoke(tokens: Iterable[ApiToken]) -> int:
-    return ApiToken.objects.filter(pk__in=[t.pk for t in tokens], revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
+    return recorded_update(
+        ApiToken.objects.filter(pk__in=[t.pk for t in tokens], revoked_at__isnull=True),
+        revoked_at=timezone.now(),
     )

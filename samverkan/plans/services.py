@@ -256,15 +256,14 @@ def report_create(
         .exclude(report=report)
         .order_by("report__as_of")
     }
-    MeasureProgress.objects.bulk_create(
-        MeasureProgress(
+    # One by one (a plan has tens of measures): each line is in the audit log.
+    for m in plan.measures.all():
+        MeasureProgress.objects.create(
             report=report,
             measure=m,
             status=m.status,
             percent=previous[m.pk].percent if m.pk in previous else 0,
         )
-        for m in plan.measures.all()
-    )
     report.recipients.set(report_recipients(plan))
     return report
 
@@ -330,8 +329,16 @@ def report_submit(*, report: FollowUpReport, user, base_url: str = "") -> Follow
         report.submitted_at = timezone.now()
         report.submitted_by = user
         report.save()
-        for progress in report.progress.all():
-            Measure.objects.filter(pk=progress.measure_id).update(status=progress.status)
+        # Saved one by one, not by a queryset update: each status change is in the audit log.
+        for progress in report.progress.select_related("measure"):
+            if progress.measure.status != progress.status:
+                progress.measure.status = progress.status
+                progress.measure.save(update_fields=["status"])
+        _tell_report_submitted(report, user, base_url)
+    return report
+
+
+def _tell_report_submitted(report: FollowUpReport, user, base_url: str) -> None:
     bodies = list(report.recipients.all())
     organisations = {seat.organisation_id for body in bodies for seat in body.seats.all()}
     people = people_of(organisations, roles=["steering_group_member", "preparation_group"])
@@ -352,7 +359,6 @@ def report_submit(*, report: FollowUpReport, user, base_url: str = "") -> Follow
         body=_("A follow-up report was submitted to %(bodies)s.\n\n%(url)s")
         % {"bodies": ", ".join(b.name for b in bodies), "url": f"{base_url}/plans/reports/{report.pk}/"},
     )
-    return report
 
 
 # --- citizen promises and joint communication -----------------------------------

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.audit.recorder import recorded_update
 from samverkan.core.locking import locked
 from samverkan.indicators.models import Indicator
 from samverkan.indicators.selectors import indicator_figures
@@ -248,8 +249,8 @@ def joint_problems_merge(*, keep: Problem, other: Problem) -> Problem:
     keep.derived_from.add(*other.derived_from.all())
     keep.priority_areas.add(*other.priority_areas.all())
     keep.categories.add(*other.categories.all())
-    other.evidence.update(problem=keep)
-    other.causes.update(problem=keep)
+    recorded_update(other.evidence.all(), problem=keep)
+    recorded_update(other.causes.all(), problem=keep)
     for name in ("place", "times"):
         if not getattr(keep, name) and getattr(other, name):
             setattr(keep, name, getattr(other, name))
@@ -312,9 +313,9 @@ def decision_record(
     )
     decision.full_clean()
     decision.save()
-    analysis.problems.update(rank=None)
+    recorded_update(analysis.problems.exclude(pk__in=[p.pk for p in problems]).exclude(rank=None), rank=None)
     for i, problem in enumerate(problems, start=1):
-        Problem.objects.filter(pk=problem.pk).update(rank=i)
+        recorded_update(Problem.objects.filter(pk=problem.pk).exclude(rank=i), rank=i)
     return decision
 
 
