@@ -56,6 +56,7 @@ def notify(
     return new
 
 
+@transaction.atomic
 def mail_queue(users: Iterable[User], *, subject: str, body: str) -> int:
     """An e-mail without an in-app notice (the EST weekly picture) to each user
     with an address: stored now, sent by the worker after commit."""
@@ -74,6 +75,7 @@ def mail_queue(users: Iterable[User], *, subject: str, body: str) -> int:
     return len(mails)
 
 
+@transaction.atomic
 def mail_send_again(mail: Mail) -> Mail:
     """An administrator's "send again" of a mail that failed or waits: one more
     round of attempts, starting now."""
@@ -108,6 +110,7 @@ def people_of(
     return list(users)
 
 
+@transaction.atomic
 def notifications_read(*, user: User) -> int:
     """Mark all of the user's notifications as read; returns how many were unread."""
     return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())

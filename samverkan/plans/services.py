@@ -119,6 +119,7 @@ def measure_change(*, measure: Measure, **fields) -> Measure:
     return measure
 
 
+@transaction.atomic
 def measure_delete(*, measure: Measure) -> None:
     _editable(measure.plan)
     if measure.progress.exists():
@@ -126,6 +127,7 @@ def measure_delete(*, measure: Measure) -> None:
     measure.delete()
 
 
+@transaction.atomic
 def measure_indicator_add(
     *, measure: Measure, indicator, area, target: float, direction: str, baseline: float | None = None
 ) -> MeasureIndicator:
@@ -222,6 +224,7 @@ def plan_adopt(*, plan: ActionPlan, body, decided_on: dt.date, minutes_reference
     return decision
 
 
+@transaction.atomic
 def plan_reopen(*, plan: ActionPlan) -> ActionPlan:
     """Back to draft to change it; the earlier decision stays on record and
     the changed plan needs a new one."""
@@ -273,6 +276,7 @@ def _report_editable(report: FollowUpReport) -> None:
         raise ValidationError(_("A submitted report is not changed."))
 
 
+@transaction.atomic
 def progress_set(*, progress: MeasureProgress, status: str, percent: int, comment: str) -> MeasureProgress:
     _report_editable(progress.report)
     progress.status, progress.percent, progress.comment = status, progress_percent(status, percent), comment
@@ -291,6 +295,7 @@ def report_save(
     return report_update(report=report, narrative=narrative)
 
 
+@transaction.atomic
 def report_update(*, report: FollowUpReport, narrative: str) -> FollowUpReport:
     _report_editable(report)
     report.narrative = narrative
@@ -299,6 +304,7 @@ def report_update(*, report: FollowUpReport, narrative: str) -> FollowUpReport:
     return report
 
 
+@transaction.atomic
 def override_record(
     *, report: FollowUpReport, percent: int, reason: str, user, goal=None, priority_area=None
 ):
@@ -400,6 +406,7 @@ def communication_approve(*, communication: Communication, user) -> Communicatio
 # --- yearly compilation --------------------------------------------------------
 
 
+@transaction.atomic
 def annual_report_request(
     *, municipality, year: int, user, next_year_plan: str = "", is_example=False
 ) -> AnnualReport:

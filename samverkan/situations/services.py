@@ -33,6 +33,7 @@ from samverkan.situations.selectors import both_submitted, selection_figures
 PROBLEM_FIELDS = ("title", "place", "area", "times", "situation")
 
 
+@transaction.atomic
 def picture_create(*, agreement, title: str, period_start: dt.date, period_end: dt.date, is_example=False):
     picture = SituationPicture(
         agreement=agreement,
@@ -91,6 +92,7 @@ def _copy_problem(source: Problem, **owner) -> Problem:
     return copy
 
 
+@transaction.atomic
 def party_picture_update(*, party_picture: PartyPicture, **fields) -> PartyPicture:
     _editable(party_picture)
     for name, value in fields.items():
@@ -132,6 +134,7 @@ def problem_update(*, problem: Problem, priority_areas=None, categories=None, **
     return problem
 
 
+@transaction.atomic
 def problem_delete(*, problem: Problem) -> None:
     if problem.party_picture is not None:
         _editable(problem.party_picture)
@@ -319,6 +322,7 @@ def decision_record(
     return decision
 
 
+@transaction.atomic
 def cause_add(
     *,
     problem: Problem,
@@ -342,6 +346,7 @@ def cause_add(
     return cause
 
 
+@transaction.atomic
 def cause_delete(*, cause: Cause) -> None:
     cause.delete()
 
