@@ -18,7 +18,11 @@ def test_the_system_check_passes_while_another_connection_holds_the_write_lock(t
     holder.execute("BEGIN IMMEDIATE")  # what the worker holds while it writes an import
     holder.execute("INSERT INTO t VALUES (1)")
     try:
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "samverkan.settings"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{database}",
+            "DJANGO_SETTINGS_MODULE": "samverkan.settings",
+        }
         result = subprocess.run(
             [sys.executable, "manage.py", "check", "--database", "default"],
             cwd=ROOT,

@@ -467,7 +467,7 @@ def test_the_worker_generates_the_compilation_and_it_is_sent_back_to_every_local
     client.force_login(preparation)
     response = client.post(reverse("plans:annual_list"), {"year": 2025, "next_year_plan": "Fortsätt."})
     report = AnnualReport.objects.get(municipality=stockholm, year=2025)
-    assert response.status_code in (200, 302) and report.status == AnnualReport.Status.QUEUED
+    assert response.status_code == 302 and report.status == AnnualReport.Status.QUEUED
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     report.refresh_from_db()
     assert report.status == AnnualReport.Status.READY, report.error
