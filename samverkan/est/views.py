@@ -84,7 +84,9 @@ def _week_page(request, picture, *, forms=None, status=200) -> HttpResponse:
         form = None
         if can_edit and observation is not None:
             # The refused form of this observation, with its errors, else a fresh one.
-            form = forms.get(f"fb-{observation.pk}") or FeedbackForm(instance=feedback, prefix=f"fb-{observation.pk}")
+            form = forms.get(f"fb-{observation.pk}") or FeedbackForm(
+                instance=feedback, prefix=f"fb-{observation.pk}"
+            )
         items.append({**item, "feedback": feedback, "form": form, "exists": observation is not None})
     if can_edit:
         forms.setdefault("meeting", MeetingForm(instance=meeting, initial={"held_on": dt.date.today()}))

@@ -16,7 +16,7 @@ class DatabaseOperations(operations.DatabaseOperations):
 
 class DatabaseFeatures(features.DatabaseFeatures):
     @cached_property
-    def supports_json_field(self) -> bool:
+    def supports_json_field(self) -> bool:  # type: ignore[override]  # Django's is a cached_property too
         """Django probes JSON support inside a transaction, which with
         `transaction_mode: IMMEDIATE` waits for the write lock: while the worker
         holds it the probe's "database is locked" was read as "no JSON" and the
