@@ -43,6 +43,7 @@ urlpatterns = [
     path("plans/", include("samverkan.plans.urls")),
     path("consultations/", include("samverkan.consultations.urls")),
     path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/mail/", notification_views.mail_outbox, name="mail_outbox"),
     path("public/", include("samverkan.plans.public")),
     path("api/v1/", api_urls()),
     # The admin site's sign-in, throttled as the site's own (admin.site.login is not).

@@ -87,3 +87,16 @@ def other_municipality_admin(db):
         municipality=malmo, kind=OrganisationKind.EXECUTIVE_OFFICE, name="Stadskontoret Malmö"
     )
     return User.objects.create_user("malmo.admin", role=Role.ADMINISTRATOR, organisation=office)
+
+
+def deliver_mail():
+    """What the worker does with the e-mail the test's changes stored (their tasks are
+    queued only when a transaction commits, which a test's never does): one attempt each."""
+    from django.core import mail
+
+    from samverkan.notifications.models import Mail
+    from samverkan.notifications.outbox import attempt
+
+    for pk in Mail.objects.filter(state=Mail.State.WAITING).order_by("pk").values_list("pk", flat=True):
+        attempt(pk)
+    return mail.outbox

@@ -334,3 +334,44 @@ def test_views_selectors_and_permissions_write_nothing_themselves():
         for w in _writes_in(path)
     ]
     assert writes == []
+
+
+# Public service functions that are not one transaction, with the reason.
+NOT_ATOMIC = {
+    "account_key": "computes a key, writes nothing",
+    "attempt_digest": "computes a digest, writes nothing",
+    "sign_in_attempt": "the throttle's count must stay when the sign-in fails",
+    "sign_in_not_tried": "one statement (the throttle)",
+    "sign_in_succeeded": "one statement (the throttle)",
+    "district_shown": "a request's remembered choice: one statement",
+    "version_chain_fit": "runs inside its callers' transaction, under their lock (select_for_update)",
+    "token_used": "one statement, on every API request",
+    "invitation_path": "builds a link, writes nothing",
+    "refresh_after_import": "one transaction per indicator: a short hold of SQLite's write lock",
+    "mail_queue_due": "queues tasks, writes nothing of its own",
+    "people_of": "a read",
+    "annual_report_generate": "keeps a failure on the report while the compilation rolls back",
+}
+
+
+def test_every_service_that_writes_is_one_transaction():
+    """A service writes all or nothing: a failure halfway leaves no half-made record."""
+    loose = []
+    for module, path in MODULES.items():
+        if module.split(".")[-1] != "services" and ".services." not in module:
+            continue
+        for node in ast.parse(path.read_text()).body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_") or node.name in NOT_ATOMIC:
+                continue
+            decorated = any("atomic" in ast.unparse(d) for d in node.decorator_list)
+            if not decorated and "transaction.atomic" not in ast.unparse(node):
+                loose.append(f"{module}.{node.name} (line {node.lineno})")
+    assert loose == []
+    services = {
+        n.name
+        for m, p in MODULES.items()
+        if m.endswith("services")
+        for n in ast.parse(p.read_text()).body
+        if isinstance(n, ast.FunctionDef)
+    }
+    assert set(NOT_ATOMIC) <= services, set(NOT_ATOMIC) - services

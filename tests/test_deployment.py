@@ -106,8 +106,12 @@ def test_the_compose_file_runs_the_app_the_worker_and_postgis():
     assert services["db"]["image"].startswith("postgis/postgis:")
     commands = get_commands()
     worker = services["worker"]["command"][2]
-    assert "manage.py recover_imports && exec python manage.py db_worker" in worker
-    assert {"db_worker", "recover_imports"} <= set(commands)
+    # Interrupted imports and mail retries a lost worker had queued are picked up first.
+    assert (
+        "manage.py recover_imports && python manage.py send_waiting_mail && exec python manage.py db_worker"
+        in worker
+    )
+    assert {"db_worker", "recover_imports", "send_waiting_mail"} <= set(commands)
     assert services["migrate"]["command"][2] == "migrate"
     environment = compose["x-app"]["environment"]
     assert environment["DEBUG"] == "0" and environment["DATABASE_URL"].startswith("postgres://")

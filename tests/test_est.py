@@ -15,6 +15,7 @@ from samverkan.datasources.services import observation_record
 from samverkan.est import services
 from samverkan.est.compile import unusual, week_start_of
 from samverkan.est.models import EstGroup, QuickMeasure, WeeklyPicture
+from tests.conftest import deliver_mail
 
 # Sergels torg, in Norra innerstaden since 2024.
 PLATTAN = (18.0649, 59.3326)
@@ -78,7 +79,7 @@ def test_the_week_is_compiled_and_compared_with_the_weeks_before(group, weeks):
 def test_sending_reaches_the_recipient_organisations_and_freezes_the_week(group, weeks, cast):
     picture = services.weekly_picture_compile(group=group, week_start=WEEK)
     count = services.weekly_picture_send(picture=picture)
-    addresses = sorted(m.to[0] for m in mail.outbox)
+    addresses = sorted(m.to[0] for m in deliver_mail())
     assert count == 3 and addresses == [
         "polis@demo.example",
         "samordnare@demo.example",

@@ -120,7 +120,10 @@ def test_hostile_filter_values_are_refused_cleanly(client, cast, objects, monkey
     for value in HOSTILE:
         hostile = {key: value for key in parameters}
         response = client.get(f"{path}?{urlencode(hostile)}")
-        assert response.status_code < 500, f"{name} with {value[:30]!r}"
+        # The page as if the filter were not given, or a refusal of the address.
+        assert response.status_code in {200, 302, 400, 404, 422}, (
+            f"{name} with {value[:30]!r}: {response.status_code}"
+        )
         page = _html(response)
         if page is not None:
             assert "<script>alert(1)</script>" not in page, name

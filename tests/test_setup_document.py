@@ -129,3 +129,41 @@ def test_a_setup_file_too_deep_or_of_too_many_parts_is_refused_before_it_is_pars
     text = json.dumps({"format": "x", "name": "[" * 100}).encode()
     with translation.override("en"), pytest.raises(DocumentError, match="not a Samverkan set-up"):
         loads(text)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("area", "reason"),
+    [
+        ({"code": "a", "kind": "bogus", "name": "Centrum"}, "bogus"),
+        ({"code": "a", "kind": "district", "name": "C" * 400}, "100"),
+        (
+            {
+                "code": "a",
+                "kind": "district",
+                "name": "Centrum",
+                "valid_from": "2024-01-01",
+                "valid_to": "2020-12-31",
+            },
+            "cannot end before it starts",
+        ),
+    ],
+)
+def test_a_setup_with_an_item_the_model_refuses_names_it_and_loads_nothing(area, reason):
+    document = loads(
+        json.dumps(
+            {
+                "format": "samverkan-setup",
+                "version": 1,
+                "municipality": {"code": "1280", "name": "Malmö stad"},
+                "organisations": [{"kind": "executive_office", "name": "Stadskontoret"}],
+                "areas": [area],
+            }
+        ).encode()
+    )
+    with translation.override("en"), pytest.raises(DocumentError) as refused:
+        setup_load(document, label="test")
+    assert reason in str(refused.value) and (
+        "Centrum" in str(refused.value) or "area" in str(refused.value).lower()
+    )
+    assert not Municipality.objects.filter(code="1280").exists()

@@ -9,6 +9,7 @@ import unicodedata
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from samverkan.accounts.models import SignInFailure, User
@@ -53,6 +54,7 @@ def sign_in_succeeded(username: str, address: str) -> None:
     SignInFailure.objects.filter(username_digest=attempt_digest(username, address)).delete()
 
 
+@transaction.atomic
 def user_sign_on(
     *, user: User, organisation: Organisation, role: str, email: str, first_name: str, last_name: str
 ) -> User:

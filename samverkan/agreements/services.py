@@ -87,6 +87,7 @@ def draft_revision(*, version: AgreementVersion, label: str, case_number: str = 
     return draft
 
 
+@transaction.atomic
 def area_renamed(area: PriorityArea) -> None:
     """Keep the lineage kind in step with a rename in a draft: a continued
     area whose name now differs from its one predecessor was renamed."""

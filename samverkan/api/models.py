@@ -33,6 +33,9 @@ class ApiToken(models.Model):
 
     personal_data_guard_exempt = ("key_digest",)
 
+    # When a token was last used is bookkeeping, written on every request it signs: not a record.
+    audit_quiet_fields = ("last_used_at",)
+
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")

@@ -4,12 +4,15 @@ is kept), marking its use, and revoking."""
 import secrets
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.utils import timezone
 
 from samverkan.accounts.models import User
 from samverkan.api.models import PREFIX, ApiToken, digest
+from samverkan.audit.recorder import recorded_update
 
 
+@transaction.atomic
 def token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for the user; the key is returned once and not stored."""
     if user.organisation_id is None:
@@ -25,7 +28,9 @@ def token_used(token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
 
 
+@transaction.atomic
 def tokens_revoke(tokens: Iterable[ApiToken]) -> int:
-    return ApiToken.objects.filter(pk__in=[t.pk for t in tokens], revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
+    return recorded_update(
+        ApiToken.objects.filter(pk__in=[t.pk for t in tokens], revoked_at__isnull=True),
+        revoked_at=timezone.now(),
     )

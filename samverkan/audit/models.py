@@ -107,6 +107,13 @@ def is_audited(model: type[models.Model]) -> bool:
     """Whether changes to this model are recorded: Samverkan's own, but for the log itself
     and what a model says is no record (`audited = False`: the sign-in throttle's counts,
     written and cleared on every sign-in)."""
+    return is_recorded(model) and not getattr(model, "audit_derived", False)
+
+
+def is_recorded(model: type[models.Model]) -> bool:
+    """Whether the log must show writes to this model: the audited ones row by row, and
+    derived data (`audit_derived = True`: indicator values recomputed from imports) as
+    one event per recomputation that its writer records (recorder.record_bulk_change)."""
     return (
         model.__module__.startswith("samverkan.")
         and model is not AuditEvent

@@ -97,6 +97,7 @@ def record_bulk_change(
     municipality_id: int | None,
     changes: dict,
     content_readers: str = readers.EVERYONE,
+    action: str = AuditEvent.Action.UPDATE,
 ) -> None:
     """A bulk write (bulk_create, update) bypasses the signals: its writer
     records it as one event, in its transaction, so that the log (and the
@@ -105,11 +106,28 @@ def record_bulk_change(
         model._meta.label,
         object_pk,
         object_repr,
-        AuditEvent.Action.UPDATE,
+        action,
         changes,
         lambda _actor: municipality_id,
         content_readers=content_readers,
     )
+
+
+def recorded_update(queryset: models.QuerySet, **values) -> int:
+    """`queryset.update(**values)` with each changed row in the log, as a save
+    would record it: an update bypasses the signals, and a status set, a rank
+    given or a row moved is part of the record all the same. For the few rows a
+    service moves at once; values must be plain (no expressions)."""
+    rows = list(queryset)
+    count = queryset.model._default_manager.filter(pk__in=[row.pk for row in rows]).update(**values)
+    for row in rows:
+        before = snapshot(row)
+        for name, value in values.items():
+            setattr(row, row._meta.get_field(name).attname, getattr(value, "pk", value))
+        changes = {k: [before.get(k), v] for k, v in snapshot(row).items() if before.get(k) != v}
+        if changes and is_audited(type(row)):
+            _record(row, AuditEvent.Action.UPDATE, changes)
+    return count
 
 
 def record_reads(user, instances, *, why: str) -> None:

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from samverkan.accounts.models import Role
@@ -18,6 +19,7 @@ REMINDED_ROLES = [
 
 
 @in_site_language
+@transaction.atomic
 def reminders_send(municipality: Municipality, today: dt.date) -> int:
     """Remind the responsible organisations' people before each deadline
     (the days in SAMVERKAN_REMINDER_DAYS) and once when it is overdue. Each

@@ -154,6 +154,7 @@ def subdivision_set(*, municipality: Municipality, subdivision: str, district_na
     return added
 
 
+@transaction.atomic
 def organisation_add(*, organisation: Organisation) -> Organisation:
     if Organisation.objects.filter(
         municipality=organisation.municipality, name__iexact=organisation.name
@@ -164,6 +165,7 @@ def organisation_add(*, organisation: Organisation) -> Organisation:
     return organisation
 
 
+@transaction.atomic
 def body_add(*, body: Body) -> Body:
     if Body.objects.filter(municipality=body.municipality, name__iexact=body.name).exists():
         raise ValidationError({"name": _("There is already a body of that name.")})

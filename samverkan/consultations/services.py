@@ -64,6 +64,7 @@ def _draft(version: AgreementVersion) -> AgreementVersion:
     return version
 
 
+@transaction.atomic
 def area_save(*, area: PriorityArea) -> PriorityArea:
     _draft(area.version)
     renamed = area.pk is not None and PriorityArea.objects.get(pk=area.pk).name != area.name
@@ -73,6 +74,7 @@ def area_save(*, area: PriorityArea) -> PriorityArea:
     return area
 
 
+@transaction.atomic
 def goal_save(*, goal: Goal) -> Goal:
     _draft(goal.priority_area.version)
     if goal.pk is None and not goal.order:
@@ -80,6 +82,7 @@ def goal_save(*, goal: Goal) -> Goal:
     return _saved(goal)
 
 
+@transaction.atomic
 def section_save(*, section: TextSection) -> TextSection:
     _draft(section.version)
     if section.pk is None and not section.order:
@@ -87,6 +90,7 @@ def section_save(*, section: TextSection) -> TextSection:
     return _saved(section)
 
 
+@transaction.atomic
 def element_delete(*, element) -> None:
     version = element.version if hasattr(element, "version") else element.priority_area.version
     _draft(version)
@@ -144,6 +148,7 @@ def _open(round: ConsultationRound) -> ConsultationRound:
     return round
 
 
+@transaction.atomic
 def recipient_add(*, round: ConsultationRound, organisation) -> Recipient:
     _open(round)
     if round.recipients.filter(organisation=organisation).exists():
@@ -151,6 +156,7 @@ def recipient_add(*, round: ConsultationRound, organisation) -> Recipient:
     return _saved(Recipient(round=round, organisation=organisation))
 
 
+@transaction.atomic
 def extension_grant(*, recipient: Recipient, until: dt.date, reason: str = "") -> Recipient:
     if recipient.submitted_statement is not None:
         raise ValidationError(_("The recipient has already answered."))
@@ -165,6 +171,7 @@ def extension_grant(*, recipient: Recipient, until: dt.date, reason: str = "") -
 
 
 @in_site_language
+@transaction.atomic
 def reminders_send(*, round: ConsultationRound, today: dt.date | None = None, url: str = "") -> int:
     """Remind each recipient that has not answered, once per day at most."""
     today = today or timezone.localdate()
@@ -198,11 +205,13 @@ def _editable(statement: Statement) -> Statement:
     return statement
 
 
+@transaction.atomic
 def statement_save(*, statement: Statement) -> Statement:
     _editable(Statement.objects.get(pk=statement.pk) if statement.pk is not None else statement)
     return _saved(statement)
 
 
+@transaction.atomic
 def statement_submit(*, statement: Statement, answered_on: dt.date | None = None) -> Statement:
     _editable(statement)
     if not (statement.proposed_decision.strip() and statement.summary.strip()):
@@ -214,12 +223,14 @@ def statement_submit(*, statement: Statement, answered_on: dt.date | None = None
     return _saved(statement)
 
 
+@transaction.atomic
 def document_add(*, statement: Statement, reference: str, title: str) -> DocumentReference:
     if statement.documents.filter(reference=reference.strip()).exists():
         raise ValidationError({"reference": _("That document is already listed.")})
     return _saved(DocumentReference(statement=statement, reference=reference.strip(), title=title))
 
 
+@transaction.atomic
 def attachment_add(*, statement: Statement, title: str, name: str, data: bytes, user) -> Attachment:
     """Keep a file with the response, after reading it for personal identity
     numbers: an attachment is free text too."""
@@ -278,6 +289,7 @@ def proposal_add(*, proposal: AmendmentProposal, changes: list[dict[str, Any]]) 
     return proposal
 
 
+@transaction.atomic
 def change_add(*, proposal, change: dict) -> ProposedChange:
     """One more concrete change for a proposal, anchored to an element of
     the draft as it was sent out."""
@@ -505,6 +517,7 @@ def adoption_correct(*, adoption: VersionAdoption, reason: str, user, **fields) 
     return correction
 
 
+@transaction.atomic
 def outcome_correct(*, outcome: ProposalOutcome, new_outcome: str, comment: str, reason: str, user):
     if new_outcome not in Outcome.values:
         raise ValidationError({"outcome": _("Choose an outcome.")})

@@ -95,6 +95,9 @@ class ImportBatch(models.Model):
 
     objects = ImportBatchQuerySet.as_manager()
 
+    # The worker's progress while it checks and imports (committed at once so the page
+    # can show it); the outcome is saved, and recorded, when the import ends.
+    audit_quiet_fields = ("status", "progress", "report")
     personal_data_guard_exempt = ("sha256", "read_as")
 
     class Meta:

@@ -1,8 +1,6 @@
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +8,7 @@ from django.utils.translation import gettext as _
 from samverkan.est.compile import compile_week, week_start_of
 from samverkan.est.models import EstGroup, ObservationFeedback, QuickMeasure, WeeklyMeeting, WeeklyPicture
 from samverkan.est.selectors import recipients_of
+from samverkan.notifications.services import mail_queue
 
 
 @transaction.atomic
@@ -33,7 +32,8 @@ def weekly_picture_compile(*, group: EstGroup, week_start: dt.date) -> WeeklyPic
 @transaction.atomic
 def weekly_picture_send(*, picture: WeeklyPicture, base_url: str = "") -> int:
     """E-mail the weekly picture to every active user of the recipient
-    organisations (Django's mail backend) and record that it was sent."""
+    organisations and record that it was sent (the mail goes out from the
+    worker after commit, retried while the mail server is down)."""
     if picture.sent_at is not None:
         raise ValidationError(_("This weekly picture has already been sent."))
     people = recipients_of(picture.group)
@@ -59,15 +59,13 @@ def weekly_picture_send(*, picture: WeeklyPicture, base_url: str = "") -> int:
         "group": picture.group.name,
     }
     body = "\n".join(lines)
-    send_mass_mail(
-        [(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email]) for person in people],
-        fail_silently=False,
-    )
+    mail_queue(people, subject=subject, body=body)  # sent by the worker once this commits
     picture.sent_at, picture.sent_to = timezone.now(), len(people)
     picture.save()
     return len(people)
 
 
+@transaction.atomic
 def meeting_record(*, picture: WeeklyPicture, held_on: dt.date, focus: str, hotspots: str, notes: str, user):
     # By id: a refused meeting must not stay attached to the picture that is shown again.
     meeting = WeeklyMeeting(
@@ -81,6 +79,7 @@ def meeting_record(*, picture: WeeklyPicture, held_on: dt.date, focus: str, hots
     return meeting
 
 
+@transaction.atomic
 def quick_measure_add(*, meeting: WeeklyMeeting, text: str, place: str, owner, due: dt.date) -> QuickMeasure:
     measure = QuickMeasure(meeting=meeting, text=text, place=place, owner=owner, due=due)
     measure.full_clean()
@@ -88,6 +87,7 @@ def quick_measure_add(*, meeting: WeeklyMeeting, text: str, place: str, owner, d
     return measure
 
 
+@transaction.atomic
 def quick_measure_set_status(*, measure: QuickMeasure, status: str) -> QuickMeasure:
     measure.status = status
     measure.full_clean()
@@ -95,6 +95,7 @@ def quick_measure_set_status(*, measure: QuickMeasure, status: str) -> QuickMeas
     return measure
 
 
+@transaction.atomic
 def observation_feedback_give(
     *, observation, outcome: str, text: str, user, meeting=None
 ) -> ObservationFeedback:

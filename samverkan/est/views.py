@@ -83,7 +83,10 @@ def _week_page(request, picture, *, forms=None, status=200) -> HttpResponse:
         feedback = getattr(observation, "feedback", None) if observation else None
         form = None
         if can_edit and observation is not None:
-            form = FeedbackForm(instance=feedback, prefix=f"fb-{observation.pk}")
+            # The refused form of this observation, with its errors, else a fresh one.
+            form = forms.get(f"fb-{observation.pk}") or FeedbackForm(
+                instance=feedback, prefix=f"fb-{observation.pk}"
+            )
         items.append({**item, "feedback": feedback, "form": form, "exists": observation is not None})
     if can_edit:
         forms.setdefault("meeting", MeetingForm(instance=meeting, initial={"held_on": dt.date.today()}))
@@ -182,7 +185,7 @@ def feedback_give(request, pk: int, observation: int) -> HttpResponse:
                 **form.cleaned_data,
             )
     if form.errors:
-        return _week_page(request, picture, status=400)
+        return _week_page(request, picture, forms={f"fb-{observation}": form}, status=400)
     messages.success(request, _("The reporter can now see what became of the observation."))
     return redirect("est:week", pk=pk)
 

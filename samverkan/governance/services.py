@@ -78,6 +78,7 @@ def invitation_path(user: User) -> str:
     )
 
 
+@transaction.atomic
 def role_give(*, user: User, role: str, organisations: list[Organisation], by: User) -> User:
     _in_district(user.organisation, organisations)
     if not permissions.can_manage_person(by, user.organisation, user.role):
@@ -90,6 +91,7 @@ def role_give(*, user: User, role: str, organisations: list[Organisation], by: U
     return user
 
 
+@transaction.atomic
 def local_group_form(*, agreement: Agreement, name: str, mandate: str = "") -> Body:
     """Form the district's local steering group, reporting to the central one."""
     if Body.objects.filter(agreement=agreement, kind=BodyKind.LOCAL_STEERING_GROUP).exists():
@@ -109,6 +111,7 @@ def local_group_form(*, agreement: Agreement, name: str, mandate: str = "") -> B
     return body
 
 
+@transaction.atomic
 def seat_add(*, seat: Seat, organisations: list[Organisation]) -> Seat:
     _in_district(seat.organisation, organisations)
     if seat.is_chair and seat.body.seats.filter(is_chair=True).exists():
@@ -118,5 +121,6 @@ def seat_add(*, seat: Seat, organisations: list[Organisation]) -> Seat:
     return seat
 
 
+@transaction.atomic
 def seat_remove(*, seat: Seat) -> None:
     seat.delete()

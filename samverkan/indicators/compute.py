@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from samverkan.audit.recorder import record_bulk_change
@@ -225,26 +226,59 @@ def _survey_values(indicator: Indicator, years: set[int] | None) -> dict[ValueKe
 
 
 @transaction.atomic
-def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None) -> int:
-    """Recompute the indicator's values (for `years`, or all); returns how many were written."""
+def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None, cause: str = "") -> int:
+    """Recompute the indicator's values (for `years`, or all); returns how many were
+    written. One audit event tells the refresh: `cause` (the import that asked for it),
+    the years, and how many values were written and removed."""
     if indicator.source == IndicatorSource.SURVEY:
         values = _survey_values(indicator, years)
         stale = IndicatorValue.objects.filter(indicator=indicator)
         if years:
             stale = stale.filter(period_start__year__in=years)
-        stale.delete()
-        IndicatorValue.objects.bulk_create(values.values())
-        _refreshed(indicator, years, len(values))
-        return len(values)
-    counts = source_counts(indicator, years)
+    else:
+        values = _count_values(indicator, years)
+        stale = _stale_count_values(indicator, years)
+    removed, _by_model = stale.delete()
+    IndicatorValue.objects.bulk_create(values.values(), batch_size=1000)
+    _refreshed(indicator, years, written=len(values), removed=removed, cause=cause)
+    return len(values)
+
+
+def _stale_count_values(indicator: Indicator, years: set[int] | None) -> QuerySet[IndicatorValue]:
+    """The stored values a refresh of `years` replaces: the periods of those years."""
+    stale = IndicatorValue.objects.filter(indicator=indicator)
+    if not years:
+        return stale
+    lo, hi = year_span(years)
+    in_span = [
+        v.pk
+        for v in stale.filter(period_start__range=(lo, hi))
+        if in_years(v.period_kind, v.period_start, years)
+    ]
+    return IndicatorValue.objects.filter(pk__in=in_span)
+
+
+def _count_values(indicator: Indicator, years: set[int] | None) -> dict[ValueKey, IndicatorValue]:
+    """The values of an indicator fed by counts, in three steps: the source's counts
+    summed per computed area, kind and period; each sum made a value (complete or not,
+    suppressed, estimated); each value tested against the same period a year before."""
     families = area_families(indicator.municipality)
+    counts = source_counts(indicator, years)
+    days = [item.day for item in counts if item.granularity == "day"]
+    coverage = (min(days), max(days)) if days else None  # what the event archive covers
+    values = _valued(indicator, years, _summed(counts, families), families, coverage)
+    _tested_against_year_before(indicator, years, values)
+    return values
+
+
+def _summed(counts: list[SourceCount], families: dict[int, set[int]]) -> dict[ValueKey, dict[str, Any]]:
+    """(target area, kind, start) → the sum of the counts that make it up, whether any
+    was suppressed or preliminary, which days and areas reported, and each area's share."""
     members_of: dict[int | None, list[int | None]] = defaultdict(list)  # source area → computed areas
     for area_id, family in families.items():
         for member in family:
             members_of[member].append(area_id)
     members_of[MUNICIPALITY] = [MUNICIPALITY]
-
-    # (target area, kind, start) → [sum, suppressed?, months seen, granularity days seen]
     sums: dict[ValueKey, dict[str, Any]] = {}
     for item in counts:
         for target in members_of.get(item.area_id, []):
@@ -271,9 +305,46 @@ def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None) ->
                     entry["by_source"][item.area_id] += item.count
                 entry["parts"].add(item.day if item.granularity != "year" else "year")
                 entry["sources"].add(item.area_id)
+    return sums
 
-    days = [item.day for item in counts if item.granularity == "day"]
-    coverage = (min(days), max(days)) if days else None
+
+def _complete(
+    kind: str,
+    start: dt.date,
+    entry: dict[str, Any],
+    family: set[int] | None,
+    coverage: tuple[dt.date, dt.date] | None,
+    validity: dict[int, Area],
+) -> bool:
+    """Whether a period's sum is whole: its months (or an event archive's days) all
+    there, and every area of the family that existed during the period reported."""
+    complete = True
+    if entry["daily"]:
+        # Event sources are complete only where the archive covers the whole period.
+        complete = coverage is not None and coverage[0] <= start and period_end(kind, start) <= coverage[1]
+    elif kind in MONTHS_IN and "year" not in entry["parts"]:
+        months = {p.month for p in entry["parts"] if isinstance(p, dt.date)}
+        complete = len(months) >= MONTHS_IN[kind]
+    if family is not None:
+        end = period_end(kind, start)
+        expected = {
+            member
+            for member in family
+            if (validity[member].valid_from or start) <= end and (validity[member].valid_to or end) >= start
+        }
+        complete = complete and expected <= entry["sources"]
+    return complete
+
+
+def _valued(
+    indicator: Indicator,
+    years: set[int] | None,
+    sums: dict[ValueKey, dict[str, Any]],
+    families: dict[int, set[int]],
+    coverage: tuple[dt.date, dt.date] | None,
+) -> dict[ValueKey, IndicatorValue]:
+    """Each sum as a value: complete or not, suppressed below the limit, with its
+    estimate and interval (a rate where the population is known)."""
     populations = _populations(indicator.municipality)
     validity = {
         a.pk: a for a in Area.objects.filter(municipality=indicator.municipality, kind=AreaKind.DISTRICT)
@@ -283,25 +354,8 @@ def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None) ->
     for (target, kind, start), entry in sums.items():
         if years and not in_years(kind, start, years):
             continue  # an edge period seen only in part: computed when its own year is refreshed
-        complete = True
-        if entry["daily"]:
-            # Event sources are complete only where the archive covers the whole period.
-            complete = (
-                coverage is not None and coverage[0] <= start and period_end(kind, start) <= coverage[1]
-            )
-        elif kind in MONTHS_IN and "year" not in entry["parts"]:
-            months = {p.month for p in entry["parts"] if isinstance(p, dt.date)}
-            complete = len(months) >= MONTHS_IN[kind]
-        if target is not None:
-            # Every area of the family that existed during the period must have reported.
-            end = period_end(kind, start)
-            expected = {
-                member
-                for member in families[target]
-                if (validity[member].valid_from or start) <= end
-                and (validity[member].valid_to or end) >= start
-            }
-            complete = complete and expected <= entry["sources"]
+        family = families[target] if target is not None else None
+        complete = _complete(kind, start, entry, family, coverage, validity)
         count = None if entry["suppressed"] else entry["count"]
         population = None
         if indicator.denominator == Denominator.POPULATION:
@@ -332,17 +386,22 @@ def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None) ->
         elif entry["suppressed"]:
             value.suppressed = True
         values[(target, kind, start)] = value
+    return values
 
-    # The change against the same period a year before, where both are known.
+
+def _tested_against_year_before(
+    indicator: Indicator, years: set[int] | None, values: dict[ValueKey, IndicatorValue]
+) -> None:
+    """The change against the same period a year before, where both are known and whole
+    (the year before read from the stored values when it is not being refreshed)."""
     existing_before = {}
     if years:
         wanted = {y - 1 for y in years}
         for old in IndicatorValue.objects.filter(indicator=indicator, period_start__year__in=wanted - years):
             existing_before[(old.area_id, old.period_kind, old.period_start)] = old
     for (target, kind, start), value in values.items():
-        before = values.get((target, kind, same_period_year_before(kind, start))) or existing_before.get(
-            (target, kind, same_period_year_before(kind, start))
-        )
+        key = (target, kind, same_period_year_before(kind, start))
+        before = values.get(key) or existing_before.get(key)
         if (
             value.count is None
             or before is None
@@ -358,28 +417,22 @@ def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None) ->
         )
         value.significant_change = statistics.significant(value.change_p)
 
-    stale = IndicatorValue.objects.filter(indicator=indicator)
-    if years:
-        lo, hi = year_span(years)
-        in_span = [
-            v.pk
-            for v in stale.filter(period_start__range=(lo, hi))
-            if in_years(v.period_kind, v.period_start, years)
-        ]
-        IndicatorValue.objects.filter(pk__in=in_span).delete()
-    else:
-        stale.delete()
-    IndicatorValue.objects.bulk_create(values.values(), batch_size=1000)
-    _refreshed(indicator, years, len(values))
-    return len(values)
 
-
-def _refreshed(indicator: Indicator, years: set[int] | None, written: int) -> None:
-    # Bulk writes pass the audit log's signals by: one event says the values changed.
+def _refreshed(
+    indicator: Indicator, years: set[int] | None, *, written: int, removed: int, cause: str
+) -> None:
+    # Derived values are recorded as one event per refresh, not a row each.
+    changes: dict[str, Any] = {
+        "years": [None, sorted(years) if years else "all"],
+        "values removed": [removed, None],
+        "values written": [None, written],
+    }
+    if cause:
+        changes["cause"] = [None, cause]
     record_bulk_change(
         IndicatorValue,
         object_pk=indicator.pk,
         object_repr=str(indicator),
         municipality_id=indicator.municipality_id,
-        changes={"values written": written, "years": sorted(years) if years else "all"},
+        changes=changes,
     )

@@ -134,6 +134,11 @@ class IndicatorValue(models.Model):
 
     personal_data_guard_exempt = ("label",)
 
+    # Recomputed from imported rows: one audit event per refresh names the indicator,
+    # the years and the counts written and removed (compute.indicator_refresh), not a
+    # delete per old value.
+    audit_derived = True
+
     class Meta:
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")

@@ -54,5 +54,5 @@ def refresh_after_import(batch: ImportBatch) -> int:
     years = (touched(batch) if touched else set()) or None
     written = 0
     for indicator in Indicator.objects.filter(municipality=batch.municipality, source=batch.kind):
-        written += indicator_refresh(indicator, years=years)
+        written += indicator_refresh(indicator, years=years, cause=f"import #{batch.pk}")
     return written

@@ -25,6 +25,9 @@ class Notification(models.Model):
 
     personal_data_guard_exempt = ("url", "key", "message")
 
+    # Reading one's notifications is not a change to the record.
+    audit_quiet_fields = ("read_at",)
+
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
@@ -39,3 +42,44 @@ class Notification(models.Model):
         """The message in the reader's (the active) language; the stored text
         when there is no template or its values no longer fit it."""
         return shown_message({"message": self.text, "msgid": self.message, "params": self.params})
+
+
+class Mail(models.Model):
+    """An e-mail waiting to go out, stored in the transaction of the change that caused it
+    and sent by the worker after that change is committed: a mail server that is down
+    delays the mail, never the change. Retried with growing pauses; administrators see
+    its state (`/notifications/mail/`)."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, not retried")
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="mails"
+    )
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.WAITING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    # The mail of a guarded notification; its state is the worker's bookkeeping, not a record.
+    personal_data_guard_exempt = ("to", "subject", "body", "last_error")
+    audited = False
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="mail_due")]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -1,17 +1,17 @@
 """Telling people: each notice has a key so that a user gets it at most once,
-however often the code that sends it runs."""
+however often the code that sends it runs. Its e-mail is stored beside it and
+sent by the worker after the transaction commits (samverkan.notifications.outbox)."""
 
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from samverkan.accounts.models import User
 from samverkan.core.i18n import shown_message
-from samverkan.notifications.models import Notification
+from samverkan.notifications import outbox
+from samverkan.notifications.models import Mail, Notification
 from samverkan.organisations.models import Organisation
 
 
@@ -29,25 +29,75 @@ def notify(
     the user has an address; returns how many were new. `message` is the
     source text (marked with gettext_noop) and `params` its values: the app
     shows it in each reader's language; the stored text and the e-mail are
-    in the active language."""
+    in the active language. The e-mail is only stored here: the worker sends
+    it once the caller's transaction commits, so a mail server that is down
+    never undoes or fails the change that caused it."""
     params = params or {}
     text = shown_message({"msgid": message, "params": params})
-    mails = []
     new = 0
     for user in {u.pk: u for u in users if u.is_active}.values():
         try:
             with transaction.atomic():
-                Notification.objects.create(
+                notification = Notification.objects.create(
                     user=user, key=key[:200], text=text[:300], message=message, params=params, url=url[:300]
                 )
         except IntegrityError:
             continue  # already told
         new += 1
         if user.email:
-            mails.append((subject or text, body or text, settings.DEFAULT_FROM_EMAIL, [user.email]))
-    if mails:
-        send_mass_mail(mails, fail_silently=False)
+            mail = Mail.objects.create(
+                notification=notification,
+                municipality_id=user.organisation.municipality_id if user.organisation else None,
+                to=user.email,
+                subject=(subject or text)[:300].replace("\n", " "),
+                body=body or text,
+            )
+            outbox.enqueue(mail.pk)
     return new
+
+
+@transaction.atomic
+def mail_queue(users: Iterable[User], *, subject: str, body: str) -> int:
+    """An e-mail without an in-app notice (the EST weekly picture) to each user
+    with an address: stored now, sent by the worker after commit."""
+    mails = Mail.objects.bulk_create(
+        Mail(
+            municipality_id=user.organisation.municipality_id if user.organisation else None,
+            to=user.email,
+            subject=subject[:300].replace("\n", " "),
+            body=body,
+        )
+        for user in users
+        if user.email
+    )
+    for mail in mails:
+        outbox.enqueue(mail.pk)
+    return len(mails)
+
+
+@transaction.atomic
+def mail_send_again(mail: Mail) -> Mail:
+    """An administrator's "send again" of a mail that failed or waits: one more
+    round of attempts, starting now."""
+    if mail.state == Mail.State.SENT:
+        return mail
+    mail.state, mail.attempts, mail.next_attempt_at = Mail.State.WAITING, 0, None
+    mail.save(update_fields=["state", "attempts", "next_attempt_at"])
+    outbox.enqueue(mail.pk)
+    return mail
+
+
+def mail_queue_due() -> int:
+    """Queue every waiting mail that is due (after a worker was lost mid-retry);
+    returns how many."""
+    due = list(
+        Mail.objects.filter(state=Mail.State.WAITING)
+        .exclude(next_attempt_at__gt=timezone.now())
+        .values_list("pk", flat=True)
+    )
+    for pk in due:
+        outbox.enqueue(pk)
+    return len(due)
 
 
 def people_of(
@@ -60,6 +110,7 @@ def people_of(
     return list(users)
 
 
+@transaction.atomic
 def notifications_read(*, user: User) -> int:
     """Mark all of the user's notifications as read; returns how many were unread."""
     return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())

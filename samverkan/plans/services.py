@@ -120,6 +120,7 @@ def measure_change(*, measure: Measure, **fields) -> Measure:
     return measure
 
 
+@transaction.atomic
 def measure_delete(*, measure: Measure) -> None:
     _editable(measure.plan)
     if measure.progress.exists():
@@ -127,6 +128,7 @@ def measure_delete(*, measure: Measure) -> None:
     measure.delete()
 
 
+@transaction.atomic
 def measure_indicator_add(
     *, measure: Measure, indicator, area, target: float, direction: str, baseline: float | None = None
 ) -> MeasureIndicator:
@@ -223,6 +225,7 @@ def plan_adopt(*, plan: ActionPlan, body, decided_on: dt.date, minutes_reference
     return decision
 
 
+@transaction.atomic
 def plan_reopen(*, plan: ActionPlan) -> ActionPlan:
     """Back to draft to change it; the earlier decision stays on record and
     the changed plan needs a new one."""
@@ -257,15 +260,14 @@ def report_create(
         .exclude(report=report)
         .order_by("report__as_of")
     }
-    MeasureProgress.objects.bulk_create(
-        MeasureProgress(
+    # One by one (a plan has tens of measures): each line is in the audit log.
+    for m in plan.measures.all():
+        MeasureProgress.objects.create(
             report=report,
             measure=m,
             status=m.status,
             percent=previous[m.pk].percent if m.pk in previous else 0,
         )
-        for m in plan.measures.all()
-    )
     report.recipients.set(report_recipients(plan))
     return report
 
@@ -275,6 +277,7 @@ def _report_editable(report: FollowUpReport) -> None:
         raise ValidationError(_("A submitted report is not changed."))
 
 
+@transaction.atomic
 def progress_set(*, progress: MeasureProgress, status: str, percent: int, comment: str) -> MeasureProgress:
     _report_editable(progress.report)
     progress.status, progress.percent, progress.comment = status, progress_percent(status, percent), comment
@@ -293,6 +296,7 @@ def report_save(
     return report_update(report=report, narrative=narrative)
 
 
+@transaction.atomic
 def report_update(*, report: FollowUpReport, narrative: str) -> FollowUpReport:
     _report_editable(report)
     report.narrative = narrative
@@ -301,6 +305,7 @@ def report_update(*, report: FollowUpReport, narrative: str) -> FollowUpReport:
     return report
 
 
+@transaction.atomic
 def override_record(
     *, report: FollowUpReport, percent: int, reason: str, user, goal=None, priority_area=None
 ):
@@ -331,8 +336,16 @@ def report_submit(*, report: FollowUpReport, user, base_url: str = "") -> Follow
         report.submitted_at = timezone.now()
         report.submitted_by = user
         report.save()
-        for progress in report.progress.all():
-            Measure.objects.filter(pk=progress.measure_id).update(status=progress.status)
+        # Saved one by one, not by a queryset update: each status change is in the audit log.
+        for progress in report.progress.select_related("measure"):
+            if progress.measure.status != progress.status:
+                progress.measure.status = progress.status
+                progress.measure.save(update_fields=["status"])
+        _tell_report_submitted(report, user, base_url)
+    return report
+
+
+def _tell_report_submitted(report: FollowUpReport, user, base_url: str) -> None:
     bodies = list(report.recipients.all())
     organisations = {seat.organisation_id for body in bodies for seat in body.seats.all()}
     people = people_of(organisations, roles=[Role.STEERING_GROUP_MEMBER, Role.PREPARATION_GROUP])
@@ -353,7 +366,6 @@ def report_submit(*, report: FollowUpReport, user, base_url: str = "") -> Follow
         body=_("A follow-up report was submitted to %(bodies)s.\n\n%(url)s")
         % {"bodies": ", ".join(b.name for b in bodies), "url": f"{base_url}/plans/reports/{report.pk}/"},
     )
-    return report
 
 
 # --- citizen promises and joint communication -----------------------------------
@@ -395,6 +407,7 @@ def communication_approve(*, communication: Communication, user) -> Communicatio
 # --- yearly compilation --------------------------------------------------------
 
 
+@transaction.atomic
 def annual_report_request(
     *, municipality, year: int, user, next_year_plan: str = "", is_example=False
 ) -> AnnualReport:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.audit.recorder import recorded_update
 from samverkan.core.locking import locked
 from samverkan.indicators.models import Indicator, IndicatorSource
 from samverkan.indicators.selectors import indicator_figures
@@ -32,6 +33,7 @@ from samverkan.situations.selectors import both_submitted, selection_figures
 PROBLEM_FIELDS = ("title", "place", "area", "times", "situation")
 
 
+@transaction.atomic
 def picture_create(*, agreement, title: str, period_start: dt.date, period_end: dt.date, is_example=False):
     picture = SituationPicture(
         agreement=agreement,
@@ -90,6 +92,7 @@ def _copy_problem(source: Problem, **owner) -> Problem:
     return copy
 
 
+@transaction.atomic
 def party_picture_update(*, party_picture: PartyPicture, **fields) -> PartyPicture:
     _editable(party_picture)
     for name, value in fields.items():
@@ -131,6 +134,7 @@ def problem_update(*, problem: Problem, priority_areas=None, categories=None, **
     return problem
 
 
+@transaction.atomic
 def problem_delete(*, problem: Problem) -> None:
     if problem.party_picture is not None:
         _editable(problem.party_picture)
@@ -248,8 +252,8 @@ def joint_problems_merge(*, keep: Problem, other: Problem) -> Problem:
     keep.derived_from.add(*other.derived_from.all())
     keep.priority_areas.add(*other.priority_areas.all())
     keep.categories.add(*other.categories.all())
-    other.evidence.update(problem=keep)
-    other.causes.update(problem=keep)
+    recorded_update(other.evidence.all(), problem=keep)
+    recorded_update(other.causes.all(), problem=keep)
     for name in ("place", "times"):
         if not getattr(keep, name) and getattr(other, name):
             setattr(keep, name, getattr(other, name))
@@ -312,12 +316,13 @@ def decision_record(
     )
     decision.full_clean()
     decision.save()
-    analysis.problems.update(rank=None)
+    recorded_update(analysis.problems.exclude(pk__in=[p.pk for p in problems]).exclude(rank=None), rank=None)
     for i, problem in enumerate(problems, start=1):
-        Problem.objects.filter(pk=problem.pk).update(rank=i)
+        recorded_update(Problem.objects.filter(pk=problem.pk).exclude(rank=i), rank=i)
     return decision
 
 
+@transaction.atomic
 def cause_add(
     *,
     problem: Problem,
@@ -341,6 +346,7 @@ def cause_add(
     return cause
 
 
+@transaction.atomic
 def cause_delete(*, cause: Cause) -> None:
     cause.delete()
 

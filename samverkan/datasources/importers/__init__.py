@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from samverkan.audit.recorder import record_bulk_change
+from samverkan.core import readers
 from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
 from samverkan.core.personal_data import find_identity_numbers
 
@@ -101,7 +103,19 @@ def write_rows(batch: Any, plan: ImportPlan) -> None:
     """Rows of the data the loader owns: new ones in bulk, changed ones one by
     one so that the audit log keeps every changed imported value."""
     if plan.new:
-        type(plan.new[0]).objects.bulk_create(plan.new, batch_size=1000)
+        model = type(plan.new[0])
+        model.objects.bulk_create(plan.new, batch_size=1000)
+        # One event for the rows a file added (the signals do not see a bulk write);
+        # a changed value is saved, and recorded, on its own below.
+        record_bulk_change(
+            model,
+            object_pk=batch.pk,
+            object_repr=str(batch),
+            municipality_id=batch.municipality_id,
+            changes={"rows added": [None, len(plan.new)], "import": [None, batch.pk]},
+            content_readers=readers.of(batch),
+            action="create",
+        )
     for obj, values in plan.changed:
         for name, value in values.items():
             setattr(obj, name, value)

@@ -130,6 +130,8 @@ def plan_page(request, plan, *, forms=None, status=200) -> HttpResponse:
         context["indicator_form"] = forms.get("indicator") or MeasureIndicatorForm(plan=plan)
     if context["can_adopt"]:
         context["adopt_form"] = forms.get("adopt") or AdoptForm(plan=plan, body=deciding_body(plan.agreement))
+    if forms.get("report") is not None:
+        context["can_report"] = True  # a refused follow-up shows why, whatever the plan became meanwhile
     if context["can_report"]:
         context["report_form"] = forms.get("report") or ReportForm(initial={"year": plan.year})
     return render(request, "plans/plan_detail.html", context, status=status)
