@@ -44,6 +44,18 @@ def test_a_bulk_refresh_of_indicator_figures_moves_the_stamp(stockholm):
     assert stamp(("indicators",)) != before
 
 
+def test_within_a_request_a_refresh_of_derived_figures_moves_the_stamp(stockholm):
+    """Indicator values are recorded as one event per refresh, not row by row: the
+    stamp read for a whole request (every recorded model at once) still sees them."""
+    stamps._request_started()
+    try:
+        before = stamp(("indicators",))
+        indicator_refresh(Indicator.objects.filter(municipality=stockholm).first())
+        assert stamp(("indicators",)) != before
+    finally:
+        stamps._request_finished()
+
+
 def test_reading_a_restricted_item_does_not_move_the_stamp(cast):
     from samverkan.audit.recorder import record_reads
 

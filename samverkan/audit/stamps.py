@@ -40,7 +40,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from samverkan.audit.models import AuditEvent, is_audited
+from samverkan.audit.models import AuditEvent, is_recorded
 
 
 @once
@@ -127,7 +127,7 @@ def _from_every(read: _Read, labels: tuple[str, ...]) -> str | None:
 
 @once
 def _every_label() -> tuple[str, ...]:
-    return tuple(sorted(m._meta.label for m in registry.get_models() if is_audited(m)))
+    return tuple(sorted(m._meta.label for m in registry.get_models() if is_recorded(m)))
 
 
 def _fresh_activity(cursor: CursorWrapper) -> None:
