@@ -1,5 +1,5 @@
 # The two commands of the README. Both set everything up first.
-.PHONY: demo test setup lint messages bench bench-annual bench-imports bench-load bench-faults audit
+.PHONY: demo test test-quick setup lint messages bench bench-annual bench-imports bench-load bench-faults audit
 
 PY := .venv/bin/python
 
@@ -9,13 +9,24 @@ setup:
 demo: setup
 	bin/demo
 
+# Tests run in parallel, one worker (and one test database) per CPU; WORKERS=0 runs them in
+# one process. A module whose tests share a costly fixture stays on one worker (loadgroup).
+WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(WORKERS) --dist loadgroup
+
 test: setup
 	@bin/system-deps
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	.venv/bin/mypy
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+# The loop while working: everything but the browser tests, no set-up or static checks.
+# `make test-quick PYTEST_ARGS=--lf` runs only what failed last time.
+test-quick:
+	$(PYTEST) -m "not browser" $(PYTEST_ARGS)
 
 lint: setup
 	.venv/bin/ruff check .

@@ -20,6 +20,10 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # No background tiles from the internet in tests (tests/browser/test_maps.py serves its own).
     settings.SAMVERKAN_MAP_TILES = ""
+    # Each parallel worker keeps its uploaded files apart (as its database is).
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        settings.MEDIA_ROOT = settings.VAR_DIR / f"test-media-{worker}"
 
 
 @pytest.fixture(autouse=True)

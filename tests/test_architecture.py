@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent / "samverkan"
 # the function that renders or reads the document keeps them out of the
 # start-up of every process that never makes one. Measured on the CI machine
 # (python -c "import X"): weasyprint 3.5 s, openpyxl 1.3 s, pypdf 1.1 s,
-# docx 0.5 s, xlrd 0.2 s (legacy .xls only), PIL (diagram rendering).
-DEFERRED_LIBRARIES = {"weasyprint", "openpyxl", "pypdf", "docx", "xlrd", "PIL"}
+# docx 0.5 s, xlrd 0.2 s (legacy .xls only), PIL (diagram rendering), scipy 1.8 s
+# (indicators.statistics, on the first figure computed).
+DEFERRED_LIBRARIES = {"weasyprint", "openpyxl", "pypdf", "docx", "xlrd", "PIL", "scipy"}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 
 from samverkan.configurations.history import load_example_history
 from samverkan.configurations.loader import CONFIGURATIONS, default_neighbourhood_file, read_config_file
@@ -18,19 +19,32 @@ from samverkan.indicators.models import IndicatorValue
 from samverkan.organisations.models import Area
 from samverkan.plans import figures
 
+# The module's tests share one loaded history: they run on one worker.
+pytestmark = pytest.mark.xdist_group("example_history")
+
 TODAY = dt.date(2026, 12, 2)
 FOLDER = CONFIGURATIONS / "stockholm"
 
 
+@pytest.fixture(scope="module")
+def loaded_history(django_db_setup, django_db_blocker):
+    """The ten-year history, generated and imported once for the module (it takes
+    seconds), in a transaction undone when the module ends; each test runs inside
+    it and undoes its own changes."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        municipality = load_configuration(
+            "stockholm", demo=True, neighbourhood_file=default_neighbourhood_file("stockholm")
+        ).municipality
+        done = load_example_history(
+            read_config_file(FOLDER, "demo.toml"), municipality=municipality, folder=FOLDER, today=TODAY
+        )
+        yield municipality, done
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def history(db):
-    municipality = load_configuration(
-        "stockholm", demo=True, neighbourhood_file=default_neighbourhood_file("stockholm")
-    ).municipality
-    done = load_example_history(
-        read_config_file(FOLDER, "demo.toml"), municipality=municipality, folder=FOLDER, today=TODAY
-    )
-    return municipality, done
+def history(loaded_history, db):
+    return loaded_history
 
 
 def yearly(code: str, area: Area) -> list[IndicatorValue]:

@@ -9,9 +9,9 @@ import datetime as dt
 from collections import Counter
 
 from django.utils import timezone
-from scipy import stats
 
 from samverkan.datasources.models import Observation, PoliceEvent
+from samverkan.indicators import statistics
 from samverkan.organisations.hotspots import grid_counts
 from samverkan.organisations.selectors import neighbourhoods_of
 
@@ -22,7 +22,7 @@ def unusual(count: int, previous: list[int], *, level: float = 0.05, minimum: in
     if count < minimum or not previous:
         return False
     mean = max(sum(previous) / len(previous), 0.5)  # an empty history still expects something
-    return float(stats.poisson.sf(count - 1, mean)) < level
+    return statistics.poisson_sf(count - 1, mean) < level
 
 
 def week_start_of(day: dt.date) -> dt.date:

@@ -6,8 +6,7 @@ treated as Poisson; survey shares as binomial.
 
 import math
 from dataclasses import dataclass
-
-from scipy import stats
+from types import ModuleType
 
 CONFIDENCE = 0.95
 
@@ -19,13 +18,26 @@ class Estimate:
     high: float
 
 
+def _stats() -> ModuleType:
+    """scipy.stats, imported on first use: two seconds of start-up that a process
+    serving pages without computing a figure (and every test process) never pays."""
+    from scipy import stats
+
+    return stats  # type: ignore[no-any-return]  # scipy ships no stubs
+
+
+def poisson_sf(count: int, mean: float) -> float:
+    """P(X > count) for X ~ Poisson(mean)."""
+    return float(_stats().poisson.sf(count, mean))
+
+
 def poisson_interval(count: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
     """Exact (Garwood) interval for a Poisson mean, from chi-square quantiles."""
     if count < 0:
         raise ValueError("count must be non-negative")
     alpha = 1 - confidence
-    low = 0.0 if count == 0 else stats.chi2.ppf(alpha / 2, 2 * count) / 2
-    high = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
+    low = 0.0 if count == 0 else _stats().chi2.ppf(alpha / 2, 2 * count) / 2
+    high = _stats().chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
     return float(low), float(high)
 
 
@@ -46,7 +58,7 @@ def rate_estimate(count: int, population: int, per: int = 1000) -> Estimate:
 def wilson_interval(successes: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
     if n <= 0 or not 0 <= successes <= n:
         raise ValueError("need 0 <= successes <= n and n > 0")
-    z = stats.norm.ppf(1 - (1 - confidence) / 2)
+    z = _stats().norm.ppf(1 - (1 - confidence) / 2)
     p = successes / n
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator
@@ -68,7 +80,7 @@ def poisson_change_p_value(
     if total == 0:
         return 1.0
     p = exposure_after / (exposure_before + exposure_after)
-    return float(stats.binomtest(after, total, p).pvalue)
+    return float(_stats().binomtest(after, total, p).pvalue)
 
 
 def share_change_p_value(successes_a: int, n_a: int, successes_b: int, n_b: int) -> float:
@@ -78,7 +90,7 @@ def share_change_p_value(successes_a: int, n_a: int, successes_b: int, n_b: int)
         return 1.0
     se = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
     z = (successes_b / n_b - successes_a / n_a) / se
-    return float(2 * stats.norm.sf(abs(z)))
+    return float(2 * _stats().norm.sf(abs(z)))
 
 
 def significant(p_value: float, level: float = 1 - CONFIDENCE) -> bool:
