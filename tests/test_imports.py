@@ -353,3 +353,47 @@ def test_a_kept_report_is_shown_in_the_language_of_whoever_reads_it(client, cast
     finally:
         translation.activate(settings.LANGUAGE_CODE)
     assert "&#x27;igår&#x27; is not a time like 2024-05-03 21:30." in english
+
+
+def test_a_new_format_that_feeds_indicators_declares_its_counts_beside_its_parser(stockholm, monkeypatch):
+    """A format with `counts` is offered as an indicator's source and its indicators are
+    computed and refreshed after an import, with no change to the indicators' code or models."""
+    import datetime as dt
+
+    from samverkan.datasources.counts import MUNICIPALITY, SourceCount
+    from samverkan.datasources.importers import ImportPlan, ParseResult, Row
+    from samverkan.indicators.models import Indicator, IndicatorValue
+    from samverkan.indicators.services import refresh_after_import
+
+    def parse(data, filename, options):
+        result = ParseResult(encoding="ASCII")
+        result.rows = [Row(n, {"n": int(line)}) for n, line in enumerate(data.decode().split(), start=1)]
+        return result
+
+    def counts(municipality, source_filter, years):
+        # Two reports of the filter's kind each month of 2025, for the whole municipality.
+        return [SourceCount(MUNICIPALITY, dt.date(2025, month, 1), "month", 2) for month in range(1, 13)]
+
+    monkeypatch.setitem(
+        formats._formats,
+        "reports",
+        formats.Format(
+            "reports",
+            "Reports",
+            parse,
+            lambda batch, parsed, remember: ImportPlan(),
+            apply=lambda batch, planned: None,
+            years=lambda batch: {2025},
+            counts=counts,
+            indicator_label="Reports of a kind",
+        ),
+    )
+    assert ("reports", "Reports of a kind") in formats.indicator_sources()
+    indicator = Indicator(municipality=stockholm, code="reports", name="Rapporter", source="reports")
+    indicator.full_clean()  # a valid source, with no migration
+    indicator.save()
+    batch = receive(stockholm, "reports", b"1\n")
+    loader.batch_apply(batch)
+    assert refresh_after_import(batch) > 0
+    year = IndicatorValue.objects.get(indicator=indicator, area=None, period_kind="year")
+    assert year.count == 24 and not year.incomplete and not indicator.is_share

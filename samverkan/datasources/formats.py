@@ -21,8 +21,10 @@ from django.utils.functional import Promise
 from django.utils.module_loading import module_has_submodule
 
 if TYPE_CHECKING:
+    from samverkan.datasources.counts import SourceCount, SourceShare
     from samverkan.datasources.importers import ImportPlan, ParseResult
     from samverkan.datasources.models import ImportBatch
+    from samverkan.organisations.models import Municipality
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,15 @@ class Format:
     rows as planned (new rows in bulk, changed rows one by one, audited)."""
     years: Callable[[ImportBatch], set[int]] | None = None
     """The years an applied batch touched, for formats that feed indicators."""
+    counts: Callable[[Municipality, dict[str, Any], set[int] | None], list[SourceCount]] | None = None
+    """A format whose rows feed indicators as counts (samverkan.datasources.counts):
+    the municipality's counts that match an indicator's source filter, for the
+    years (None: all). Indicators of this source are then offered and computed
+    with nothing else to change."""
+    shares: Callable[[Municipality, dict[str, Any], set[int] | None], list[SourceShare]] | None = None
+    """Likewise for a format whose rows are shares of respondents (a survey)."""
+    indicator_label: str | Promise | None = None
+    """The source as an indicator names it (else the format's label)."""
     order: int = 100
     """Place in the list of sources people choose from."""
     keeps_unmapped: bool = True
@@ -82,6 +93,12 @@ def kind_choices() -> list[tuple[str, str | Promise]]:
     """The choices of ImportBatch.kind and of the upload form (a callable, so
     that a new format needs no migration)."""
     return [(f.kind, f.label) for f in all_formats()]
+
+
+def indicator_sources() -> list[tuple[str, str | Promise]]:
+    """The choices of Indicator.source: the formats that feed indicators (a
+    callable, so that a new one needs no migration)."""
+    return [(f.kind, f.indicator_label or f.label) for f in all_formats() if f.counts or f.shares]
 
 
 def discover() -> None:

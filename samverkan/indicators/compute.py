@@ -8,38 +8,20 @@ recomputes the years it touched.
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from samverkan.audit.recorder import record_bulk_change
-from samverkan.datasources.models import (
-    Observation,
-    PoliceEvent,
-    ReportedCrimeCount,
-    SurveyResult,
-    outside_validity,
-)
+from samverkan.datasources import formats
+from samverkan.datasources.counts import MUNICIPALITY, SourceCount, year_span
 from samverkan.indicators import statistics
-from samverkan.indicators.models import Denominator, Indicator, IndicatorSource, IndicatorValue, Population
+from samverkan.indicators.models import Denominator, Indicator, IndicatorValue, Population
 from samverkan.indicators.periods import MONTHS_IN, label, period_end, period_start, same_period_year_before
-from samverkan.organisations.models import Area, AreaKind, AreaMembership, Municipality, SuccessionKind
-
-MUNICIPALITY = None  # the area key of municipality-wide values
+from samverkan.organisations.models import Area, AreaKind, Municipality, SuccessionKind
 
 ValueKey = tuple[int | None, str, dt.date]  # (area, period kind, period start)
-
-
-@dataclass(frozen=True)
-class SourceCount:
-    area_id: int | None  # None: the whole municipality
-    day: dt.date
-    granularity: str  # "day", "month" or "year"
-    count: int | None  # None: suppressed at the source
-    preliminary: bool = False  # the source marks it preliminary
 
 
 def area_families(municipality: Municipality) -> dict[int, set[int]]:
@@ -70,86 +52,11 @@ def area_families(municipality: Municipality) -> dict[int, set[int]]:
 
 
 def source_counts(indicator: Indicator, years: set[int] | None) -> list[SourceCount]:
-    if indicator.source == IndicatorSource.BRA:
-        rows = (
-            ReportedCrimeCount.objects.filter(
-                municipality=indicator.municipality, crime=indicator.source_filter.get("crime", "")
-            )
-            .exclude(area__isnull=True, is_municipality=False)
-            .exclude(suppressed=False, count__isnull=True)  # a rate without its count is not a count
-        )
-        if years:
-            rows = rows.filter(year__in=years)
-        areas = {a.pk: a for a in Area.objects.filter(municipality=indicator.municipality)}
-        result = []
-        for row in rows.only(
-            "area_id",
-            "is_municipality",
-            "year",
-            "period_kind",
-            "period",
-            "count",
-            "suppressed",
-            "preliminary",
-        ):
-            if row.period_kind == "month":
-                day, granularity = dt.date(row.year, row.period, 1), "month"
-            elif row.period_kind == "year":
-                day, granularity = dt.date(row.year, 1, 1), "year"
-            else:
-                continue  # quarters and halves do not add up to our periods without their months
-            if row.area_id is not None and outside_validity(areas.get(row.area_id), *row.days()):
-                continue  # a period when the area did not exist: its areas of that time count instead
-            area_id = MUNICIPALITY if row.is_municipality else row.area_id
-            count = None if row.suppressed else row.count
-            result.append(SourceCount(area_id, day, granularity, count, row.preliminary))
-        return result
-    if indicator.source == IndicatorSource.OBSERVATIONS:
-        # Indicators are shared by both parties: open observations only.
-        observations = Observation.objects.shared().filter(municipality=indicator.municipality)
-        if categories := indicator.source_filter.get("categories"):
-            observations = observations.filter(category__name__in=categories)
-        if years:
-            lo, hi = year_span(years)
-            observations = observations.filter(observed_at__date__range=(lo, hi))
-        result = []
-        for area_id, moment in observations.values_list("area_id", "observed_at"):
-            day = timezone.localtime(moment).date()
-            result.append(SourceCount(MUNICIPALITY, day, "day", 1))
-            if area_id is not None:
-                result.append(SourceCount(area_id, day, "day", 1))
-        return result
-    events = PoliceEvent.objects.filter(municipality=indicator.municipality, in_municipality=True)
-    if types := indicator.source_filter.get("event_types"):
-        events = events.filter(event_type__in=types)
-    if years:
-        lo, hi = year_span(years)
-        events = events.filter(occurred_at__date__range=(lo, hi))
-    memberships = defaultdict(list)
-    for link in AreaMembership.objects.filter(neighbourhood__municipality=indicator.municipality):
-        memberships[link.neighbourhood_id].append(link)
-    result = []
-    for event in events.select_related("named_area"):
-        day = timezone.localtime(event.occurred_at).date()
-        result.append(SourceCount(MUNICIPALITY, day, "day", 1))
-        named = event.named_area
-        if named is None:
-            continue
-        district_id: int | None
-        if named.kind == AreaKind.DISTRICT:
-            district_id = named.pk
-        else:
-            district_id = next((m.district_id for m in memberships[named.pk] if m.is_valid_on(day)), None)
-        if district_id is not None:
-            result.append(SourceCount(district_id, day, "day", 1))
-    return result
-
-
-def year_span(years: set[int]) -> tuple[dt.date, dt.date]:
-    """The days to read for `years`, with a week's margin for weeks that straddle a new year."""
-    return dt.date(min(years), 1, 1) - dt.timedelta(days=7), dt.date(max(years), 12, 31) + dt.timedelta(
-        days=7
-    )
+    """The counts the indicator's source gives for its filter (the format declares how)."""
+    counts = formats.get(indicator.source).counts
+    if counts is None:
+        raise ValueError(f"{indicator.source!r} gives no counts")
+    return counts(indicator.municipality, indicator.source_filter, years)
 
 
 def in_years(kind: str, start: dt.date, years: set[int]) -> bool:
@@ -183,11 +90,13 @@ def _populations(municipality: Municipality) -> dict[tuple[int | None, int], int
     return {(p.area_id, p.year): p.count for p in Population.objects.filter(municipality=municipality)}
 
 
-def _survey_values(indicator: Indicator, years: set[int] | None) -> dict[ValueKey, IndicatorValue]:
+def _share_values(indicator: Indicator, years: set[int] | None) -> dict[ValueKey, IndicatorValue]:
     """Shares of respondents per area and year, with Wilson intervals, in per cent."""
-    results = SurveyResult.objects.filter(
-        municipality=indicator.municipality, question=indicator.source_filter.get("question", "")
-    ).exclude(area__isnull=True, is_municipality=False)
+    shares = formats.get(indicator.source).shares
+    if shares is None:
+        raise ValueError(f"{indicator.source!r} gives no shares")
+    # Every year, not only `years`: a year's change is tested against the year before.
+    results = shares(indicator.municipality, indicator.source_filter, None)
     families = area_families(indicator.municipality)
     members_of: dict[int | None, list[int | None]] = defaultdict(list)
     for area_id, family in families.items():
@@ -230,8 +139,8 @@ def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None, ca
     """Recompute the indicator's values (for `years`, or all); returns how many were
     written. One audit event tells the refresh: `cause` (the import that asked for it),
     the years, and how many values were written and removed."""
-    if indicator.source == IndicatorSource.SURVEY:
-        values = _survey_values(indicator, years)
+    if indicator.is_share:
+        values = _share_values(indicator, years)
         stale = IndicatorValue.objects.filter(indicator=indicator)
         if years:
             stale = stale.filter(period_start__year__in=years)

@@ -7,9 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.fields import GuardedCharField, GuardedTextField
 from samverkan.core.personal_data import no_personal_identity_number
+from samverkan.datasources import formats
 
 
 class IndicatorSource(models.TextChoices):
+    """The sources the shipped code names (the demo's history, the population BRÅ's
+    rates imply). Which sources an indicator may have is the formats' table
+    (`formats.indicator_sources`): a format that feeds indicators declares it beside
+    its parser, and needs no entry here."""
+
     BRA = "bra", _("BRÅ: reported crimes")
     POLICE_EVENTS = "police_events", _("Police events")
     SURVEY = "survey", _("Safety survey: share of respondents")
@@ -28,7 +34,7 @@ class Indicator(models.Model):
     code = models.SlugField(_("code"), max_length=60, validators=[no_personal_identity_number])
     name = GuardedCharField(_("name"), max_length=200)
     description = GuardedTextField(_("description"), blank=True)
-    source = models.CharField(_("source"), max_length=20, choices=IndicatorSource.choices)
+    source = models.CharField(_("source"), max_length=20, choices=formats.indicator_sources)
     source_filter = models.JSONField(
         _("filter"),
         default=dict,
@@ -58,6 +64,11 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_share(self) -> bool:
+        """A share of respondents (per cent), not a count or rate."""
+        return formats.get(self.source).shares is not None
 
 
 class Population(models.Model):

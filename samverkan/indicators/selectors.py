@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.audit.stamps import kept
 from samverkan.datasources.models import ImportBatch
-from samverkan.indicators.models import Denominator, Indicator, IndicatorSource, IndicatorValue, PeriodKind
+from samverkan.indicators.models import Denominator, Indicator, IndicatorValue, PeriodKind
 from samverkan.indicators.periods import same_period_year_before
 from samverkan.organisations.models import Area, Municipality
 
@@ -34,7 +34,7 @@ class SeriesRow:
 
 def unit_of(indicator: Indicator) -> str:
     """What an indicator's values count, for axes and legends."""
-    if indicator.source == IndicatorSource.SURVEY:
+    if indicator.is_share:
         return _("per cent of respondents")
     return _("per 1,000 inhabitants") if indicator.denominator == Denominator.POPULATION else _("count")
 
@@ -61,7 +61,7 @@ class Panel:
 
     @property
     def is_share(self) -> bool:
-        return self.indicator.source == IndicatorSource.SURVEY
+        return self.indicator.is_share
 
     @property
     def unit(self) -> str:
@@ -194,7 +194,7 @@ def indicator_figures(
         "area": area.name,
         "period_kind": period_kind,
         "per": "1000" if indicator.denominator == "population" else "",
-        "is_share": indicator.source == IndicatorSource.SURVEY,
+        "is_share": indicator.is_share,
         "until": until.isoformat(),
         "rows": [row(v) for v in own],
     }

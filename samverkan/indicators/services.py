@@ -46,11 +46,12 @@ def population_from_bra(municipality: Municipality) -> int:
 def refresh_after_import(batch: ImportBatch) -> int:
     """Recompute only the years the import touched, for the indicators fed by
     its source (an indicator's source is named as the format it reads)."""
-    if batch.kind not in IndicatorSource.values:
+    fmt = formats.get(batch.kind)
+    if fmt.counts is None and fmt.shares is None:
         return 0  # boundaries, measures and follow-up values feed no indicator series
     if batch.kind == IndicatorSource.BRA:
         population_from_bra(batch.municipality)
-    touched = formats.get(batch.kind).years
+    touched = fmt.years
     years = (touched(batch) if touched else set()) or None
     written = 0
     for indicator in Indicator.objects.filter(municipality=batch.municipality, source=batch.kind):

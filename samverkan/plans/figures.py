@@ -6,7 +6,6 @@ import math
 
 from django.utils.translation import gettext as _
 
-from samverkan.indicators.models import IndicatorSource
 from samverkan.indicators.selectors import indicator_figures
 from samverkan.plans.models import Direction, MeasureStatus, progress_percent
 from samverkan.plans.rollup import roll_up
@@ -18,7 +17,7 @@ def percent_text(value: float | None) -> str:
 
 
 def unit(indicator) -> str:
-    if indicator.source == IndicatorSource.SURVEY:
+    if indicator.is_share:
         return "%"
     return _("per 1,000 inhabitants") if indicator.denominator == "population" else _("count")
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.audit.recorder import recorded_update
 from samverkan.core.locking import locked
-from samverkan.indicators.models import Indicator, IndicatorSource
+from samverkan.indicators.models import Indicator
 from samverkan.indicators.selectors import indicator_figures
 from samverkan.organisations.models import Area
 from samverkan.situations import snapshots
@@ -161,7 +161,7 @@ def evidence_add(
         if area is None:
             raise ValidationError(_("Choose the area whose figures show the problem."))
         figures = indicator_figures(indicator, area, period_kind, until=picture.period_end)
-        source_kind = EvidenceSource.SURVEY if indicator.source == IndicatorSource.SURVEY else source_kind
+        source_kind = EvidenceSource.SURVEY if indicator.is_share else source_kind
     elif selection is not None:
         figures = selection_figures(
             selection, municipality=picture.municipality, start=picture.period_start, end=picture.period_end

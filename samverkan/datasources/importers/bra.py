@@ -6,6 +6,7 @@ Counts and rates per 100,000 are separate measures of a value: a file of
 rates never changes a stored count, and only counts are summed.
 """
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -14,13 +15,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
 from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
+from samverkan.datasources.counts import MUNICIPALITY, SourceCount
 from samverkan.datasources.formats import Format, register
 from samverkan.datasources.importers import ImportPlan, ParseResult, write_rows
 from samverkan.datasources.importers.bra_layouts import parse
 from samverkan.datasources.importers.bra_values import Key
 from samverkan.datasources.models import ImportBatch, ReportedCrimeCount, bra_period_days, outside_validity
 from samverkan.datasources.regions import RegionResolver, names_a_municipality
-from samverkan.organisations.models import Area
+from samverkan.organisations.models import Area, Municipality
 
 # Where a file's value lands: in a district, as the whole municipality, in
 # another region (another municipality, or a name the configuration does not
@@ -192,6 +194,37 @@ def years(batch: ImportBatch) -> set[int]:
     return set(ReportedCrimeCount.objects.filter(batch=batch).values_list("year", flat=True).distinct())
 
 
+def counts(
+    municipality: Municipality, source_filter: dict[str, Any], years: set[int] | None
+) -> list[SourceCount]:
+    """Reported crimes of the filter's crime by month or year (quarters and halves do
+    not add up to months), each in the area that existed then; suppressed ones as None."""
+    rows = (
+        ReportedCrimeCount.objects.filter(municipality=municipality, crime=source_filter.get("crime", ""))
+        .exclude(area__isnull=True, is_municipality=False)
+        .exclude(suppressed=False, count__isnull=True)  # a rate without its count is not a count
+    )
+    if years:
+        rows = rows.filter(year__in=years)
+    areas = {a.pk: a for a in Area.objects.filter(municipality=municipality)}
+    result = []
+    for row in rows.only(
+        "area_id", "is_municipality", "year", "period_kind", "period", "count", "suppressed", "preliminary"
+    ):
+        if row.period_kind == "month":
+            day, granularity = dt.date(row.year, row.period, 1), "month"
+        elif row.period_kind == "year":
+            day, granularity = dt.date(row.year, 1, 1), "year"
+        else:
+            continue  # quarters and halves do not add up to our periods without their months
+        if row.area_id is not None and outside_validity(areas.get(row.area_id), *row.days()):
+            continue  # a period when the area did not exist: its areas of that time count instead
+        area_id = MUNICIPALITY if row.is_municipality else row.area_id
+        count = None if row.suppressed else row.count
+        result.append(SourceCount(area_id, day, granularity, count, row.preliminary))
+    return result
+
+
 FORMAT = register(
     Format(
         kind="bra",
@@ -200,6 +233,8 @@ FORMAT = register(
         plan=plan,
         apply=apply,
         years=years,
+        counts=counts,
+        indicator_label=gettext_lazy("BRÅ: reported crimes"),
         order=10,
     )
 )

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
+from samverkan.datasources.counts import MUNICIPALITY, SourceCount, year_span
 from samverkan.datasources.formats import Format, register
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row, stored_among
 from samverkan.datasources.importers.tables import read_table, records
 from samverkan.datasources.models import Classification, ImportBatch, Observation, ObservationCategory
-from samverkan.organisations.models import Organisation
+from samverkan.organisations.models import Municipality, Organisation
 from samverkan.organisations.placement import AreaLocator
 
 COLUMNS = {
@@ -262,6 +263,26 @@ def years(batch: ImportBatch) -> set[int]:
     return {moment.year for moment in batch.observations.values_list("observed_at", flat=True)}
 
 
+def counts(
+    municipality: Municipality, source_filter: dict[str, Any], years: set[int] | None
+) -> list[SourceCount]:
+    """One a day per open observation of the filter's categories, for the municipality
+    and its area (indicators are shared by both parties: open observations only)."""
+    observations = Observation.objects.shared().filter(municipality=municipality)
+    if categories := source_filter.get("categories"):
+        observations = observations.filter(category__name__in=categories)
+    if years:
+        lo, hi = year_span(years)
+        observations = observations.filter(observed_at__date__range=(lo, hi))
+    result = []
+    for area_id, moment in observations.values_list("area_id", "observed_at"):
+        day = timezone.localtime(moment).date()
+        result.append(SourceCount(MUNICIPALITY, day, "day", 1))
+        if area_id is not None:
+            result.append(SourceCount(area_id, day, "day", 1))
+    return result
+
+
 FORMAT = register(
     Format(
         kind="observations",
@@ -269,6 +290,8 @@ FORMAT = register(
         parse=parse,
         plan=plan,
         years=years,
+        counts=counts,
+        indicator_label=gettext_lazy("Field observations (EST)"),
         order=30,
     )
 )

@@ -16,22 +16,26 @@ name is when it happened; the place at its end is the municipality.
 import datetime as dt
 import json
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
 from samverkan.core.personal_data import find_identity_numbers
+from samverkan.datasources.counts import MUNICIPALITY, SourceCount, year_span
 from samverkan.datasources.formats import Format, register
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row, UnreadableFile, in_chunks
 from samverkan.datasources.importers.bra_values import MONTHS
 from samverkan.datasources.importers.text import decode
 from samverkan.datasources.models import ImportBatch, LocationPrecision, PoliceEvent
 from samverkan.datasources.regions import normalise
+from samverkan.organisations.models import AreaKind, AreaMembership, Municipality
 from samverkan.organisations.placement import AreaNames
 
 BASE_URL = "https://polisen.se"
@@ -283,6 +287,37 @@ def years(batch: ImportBatch) -> set[int]:
     return {d.year for d in days} | {(d + dt.timedelta(days=7)).year for d in days}
 
 
+def counts(
+    municipality: Municipality, source_filter: dict[str, Any], years: set[int] | None
+) -> list[SourceCount]:
+    """One a day per event of the filter's types in the municipality, and in the
+    district it names (directly, or through a neighbourhood as it was that day)."""
+    events = PoliceEvent.objects.filter(municipality=municipality, in_municipality=True)
+    if types := source_filter.get("event_types"):
+        events = events.filter(event_type__in=types)
+    if years:
+        lo, hi = year_span(years)
+        events = events.filter(occurred_at__date__range=(lo, hi))
+    memberships = defaultdict(list)
+    for link in AreaMembership.objects.filter(neighbourhood__municipality=municipality):
+        memberships[link.neighbourhood_id].append(link)
+    result = []
+    for event in events.select_related("named_area"):
+        day = timezone.localtime(event.occurred_at).date()
+        result.append(SourceCount(MUNICIPALITY, day, "day", 1))
+        named = event.named_area
+        if named is None:
+            continue
+        district_id: int | None
+        if named.kind == AreaKind.DISTRICT:
+            district_id = named.pk
+        else:
+            district_id = next((m.district_id for m in memberships[named.pk] if m.is_valid_on(day)), None)
+        if district_id is not None:
+            result.append(SourceCount(district_id, day, "day", 1))
+    return result
+
+
 FORMAT = register(
     Format(
         kind="police_events",
@@ -290,6 +325,8 @@ FORMAT = register(
         parse=parse,
         plan=plan,
         years=years,
+        counts=counts,
+        indicator_label=gettext_lazy("Police events"),
         order=20,
     )
 )

@@ -10,12 +10,14 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 
 from samverkan.core.i18n import remembered as _  # messages kept in reports are shown in the reader's language
+from samverkan.datasources.counts import SourceShare
 from samverkan.datasources.formats import Format, register
 from samverkan.datasources.importers import ImportPlan, ParseResult, Row
 from samverkan.datasources.importers.bra_values import parse_year
 from samverkan.datasources.importers.tables import read_table, records
 from samverkan.datasources.models import ImportBatch, SurveyResult
 from samverkan.datasources.regions import RegionResolver
+from samverkan.organisations.models import Municipality
 
 COLUMNS = {
     "område": "area",
@@ -151,6 +153,21 @@ def years(batch: ImportBatch) -> set[int]:
     return set(batch.survey_results.values_list("year", flat=True).distinct())
 
 
+def shares(
+    municipality: Municipality, source_filter: dict[str, Any], years: set[int] | None
+) -> list[SourceShare]:
+    """The answers to the filter's question per area (or the whole municipality) and year."""
+    results = SurveyResult.objects.filter(
+        municipality=municipality, question=source_filter.get("question", "")
+    ).exclude(area__isnull=True, is_municipality=False)
+    if years:
+        results = results.filter(year__in=years)
+    return [
+        SourceShare(r.area_id, r.is_municipality, r.year, r.count, r.respondents)
+        for r in results.only("area_id", "is_municipality", "year", "count", "respondents")
+    ]
+
+
 FORMAT = register(
     Format(
         kind="survey",
@@ -158,6 +175,8 @@ FORMAT = register(
         parse=parse,
         plan=plan,
         years=years,
+        shares=shares,
+        indicator_label=gettext_lazy("Safety survey: share of respondents"),
         order=50,
     )
 )
