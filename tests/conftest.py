@@ -6,6 +6,7 @@ from samverkan.accounts.models import Role, User
 from samverkan.configurations.demo import DEMO_PASSWORD
 from samverkan.configurations.services import load_configuration
 from samverkan.organisations.models import Municipality, Organisation, OrganisationKind
+from tests import snapshot
 
 # Live-server tests run Django in a thread beside Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -50,18 +51,26 @@ def _load_stockholm():
     return load_configuration("stockholm", demo=True, neighbourhood_file=None).municipality
 
 
+def stockholm_again():
+    """The configuration as the session loaded it, after a test emptied the database."""
+    snapshot.restore()
+    return Municipality.objects.get(code="0180")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the configuration once; each test then runs in a transaction."""
+    """Load the configuration once and keep a copy of it; each test then runs in a
+    transaction (or, emptying the database, gets the copy back: `stockholm_again`)."""
     with django_db_blocker.unblock():
         _load_stockholm()
+        snapshot.take()
 
 
 @pytest.fixture
 def stockholm(db):
     """The Stockholm configuration with its demo content and demo users
-    (reloaded when a transactional test has emptied the database)."""
-    return Municipality.objects.filter(code="0180").first() or _load_stockholm()
+    (copied back when a transactional test has emptied the database)."""
+    return Municipality.objects.filter(code="0180").first() or stockholm_again()
 
 
 @pytest.fixture

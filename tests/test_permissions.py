@@ -44,14 +44,14 @@ def shared_objects(django_db_setup, django_db_blocker):
     savepoint within it, so what a test writes is undone as usual."""
     from django.db import transaction
 
-    from tests.conftest import _load_stockholm
+    from tests.conftest import stockholm_again
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
             # A transactional test elsewhere may have emptied the database.
-            stockholm = Municipality.objects.filter(code="0180").first() or _load_stockholm()
+            stockholm = Municipality.objects.filter(code="0180").first() or stockholm_again()
             yield _build_objects(stockholm)
         finally:
             transaction.set_rollback(True)
