@@ -55,7 +55,11 @@ class Writes:
         recorded = set(AuditEvent.objects.filter(pk__gt=since).values_list("model", "action"))
         missing = {}
         for (label, action), columns in self.seen.items():
-            quiet = set(getattr(apps.get_model(label), "audit_quiet_fields", ()))
+            model = apps.get_model(label)
+            quiet = set(getattr(model, "audit_quiet_fields", ()))
+            derived = getattr(model, "audit_derived", False)
+            if derived and any(model_label == label for model_label, _action in recorded):
+                continue  # derived data: one event per recomputation, whatever it wrote
             if (label, action) not in recorded and not columns <= quiet:
                 missing[f"{label} {action}"] = columns - quiet
         return missing
@@ -96,3 +100,34 @@ def test_merges_rankings_and_revocations_are_recorded(cast):
         tokens_revoke([token])
     assert watcher.unrecorded(since) == {}
     assert {("situations.Evidence", "update"), ("api.ApiToken", "update")} <= set(watcher.seen)
+
+
+def test_an_import_and_its_refresh_are_a_handful_of_events_that_say_what_happened(stockholm):
+    """A BRÅ file's import: its batch, one event for the rows it added, and one per
+    indicator refreshed naming the import, the years and the counts, not a row each."""
+    from pathlib import Path
+
+    from samverkan.datasources import loader
+    from samverkan.indicators.models import Indicator
+    from samverkan.indicators.services import refresh_after_import
+
+    data = (Path(__file__).parent / "fixtures" / "bra_databasfil.txt").read_bytes()
+    since = _last_event()
+    watcher = Writes()
+    with connection.execute_wrapper(watcher):
+        batch = loader.batch_receive(
+            municipality=stockholm, kind="bra", filename="bra_databasfil.txt", data=data, user=None
+        )
+        loader.batch_apply(batch)
+        refresh_after_import(batch)
+    assert watcher.unrecorded(since) == {}
+    events = AuditEvent.objects.filter(pk__gt=since)
+    refreshes = events.filter(model="indicators.IndicatorValue")
+    indicators = Indicator.objects.filter(municipality=stockholm, source="bra").count()
+    assert refreshes.count() == indicators > 0
+    refresh = refreshes.first()
+    assert refresh.changes["cause"] == [None, f"import #{batch.pk}"]
+    assert refresh.changes["years"] == [None, [2023]] and refresh.changes["values written"][1] > 0
+    rows = events.get(model="datasources.ReportedCrimeCount", action="create")
+    assert rows.changes["rows added"] == [None, 24]
+    assert events.count() < 40, list(events.values_list("model", "action"))
