@@ -127,7 +127,7 @@ def test_an_import_and_its_refresh_are_a_handful_of_events_that_say_what_happene
     assert refreshes.count() == indicators > 0
     refresh = refreshes.first()
     assert refresh.changes["cause"] == [None, f"import #{batch.pk}"]
-    assert refresh.changes["years"] == [None, [2023]] and refresh.changes["values written"][1] > 0
+    assert refresh.changes["years"] == [None, [2023]] and refresh.changes["values_written"][1] > 0
     rows = events.get(model="datasources.ReportedCrimeCount", action="create")
-    assert rows.changes["rows added"] == [None, 24]
+    assert rows.changes["rows_added"] == [None, 24]
     assert events.count() < 40, list(events.values_list("model", "action"))

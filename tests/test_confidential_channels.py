@@ -108,7 +108,7 @@ def test_the_audit_log_tells_a_change_but_not_a_secret_content(
                     assert secret not in page, (who, model, secret)
             if model == "situations.Problem" and who != "other municipality's administrator":
                 # That a change happened is told; its content is not.
-                assert f"situations.Problem #{police_draft.problems.get().pk}" in page, who
+                assert f"Problem #{police_draft.problems.get().pk}" in page, who
                 assert (SECRET_TITLE in page) == may_read, who
     # The submitted picture is no longer a secret: its later changes read by all its readers.
     situations.party_picture_submit(party_picture=police_draft, user=readers["police contact"][0])

@@ -1,7 +1,10 @@
 """The append-only audit log: who changed what, when, before and after."""
 
+import contextlib
+
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +93,28 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted")
 
+    @property
+    def model_shown(self) -> str:
+        """The changed thing's kind as its model names it, in the reader's language."""
+        return model_name_shown(self.model)
+
+    def changes_shown(self) -> list[tuple[str, object, object]]:
+        """(what, before, after) for each change, each field named as its model names it
+        (a bulk event's counts by their own names); unknown names as they were stored."""
+        try:
+            meta = apps.get_model(self.model)._meta
+        except (LookupError, ValueError):
+            meta = None
+        shown = []
+        for name, change in self.changes.items():
+            label: object = BULK_LABELS.get(name, name)
+            if meta is not None and name not in BULK_LABELS:
+                with contextlib.suppress(FieldDoesNotExist):  # a field since removed: its stored name
+                    label = meta.get_field(name).verbose_name
+            before, after = (change + [None, None])[:2] if isinstance(change, list) else (None, change)
+            shown.append((str(label), before, after))
+        return shown
+
     def content_visible_to(self, user) -> bool:
         """May `user` read this event's before and after and the object's name?"""
         try:
@@ -101,6 +126,25 @@ class AuditEvent(models.Model):
             readers.UNKNOWN if self.readers is None else self.readers,
             confidential_model=model is None or hasattr(model, "confidential_readers"),
         )
+
+
+# The names of what a bulk event counts (recorder.record_bulk_change's callers).
+BULK_LABELS = {
+    "years": _("years"),
+    "values_removed": _("values removed"),
+    "values_written": _("values written"),
+    "cause": _("cause"),
+    "rows_added": _("rows added"),
+    "import": _("import"),
+    "shown_in": _("shown in"),
+}
+
+
+def model_name_shown(label: str) -> str:
+    try:
+        return str(apps.get_model(label)._meta.verbose_name).capitalize()
+    except (LookupError, ValueError):
+        return label
 
 
 def is_audited(model: type[models.Model]) -> bool:

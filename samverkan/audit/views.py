@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from samverkan.accounts import permissions
 from samverkan.accounts.tenancy import require_municipality
-from samverkan.audit.models import AuditEvent
+from samverkan.audit.models import AuditEvent, model_name_shown
 
 
 def audit_log(request) -> HttpResponse:
@@ -24,7 +24,8 @@ def audit_log(request) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     # A draft's or a confidential row's content only for who may read the thing itself.
     rows = [(event, not event.content_visible_to(request.user)) for event in page]
-    models = events.order_by("model").values_list("model", flat=True).distinct()
+    labels = events.order_by("model").values_list("model", flat=True).distinct()
+    models = sorted(((label, model_name_shown(label)) for label in labels), key=lambda m: m[1])
     return render(
         request,
         "audit/log.html",

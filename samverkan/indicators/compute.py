@@ -333,8 +333,8 @@ def _refreshed(
     # Derived values are recorded as one event per refresh, not a row each.
     changes: dict[str, Any] = {
         "years": [None, sorted(years) if years else "all"],
-        "values removed": [removed, None],
-        "values written": [None, written],
+        "values_removed": [removed, None],
+        "values_written": [None, written],
     }
     if cause:
         changes["cause"] = [None, cause]

@@ -112,7 +112,7 @@ def write_rows(batch: Any, plan: ImportPlan) -> None:
             object_pk=batch.pk,
             object_repr=str(batch),
             municipality_id=batch.municipality_id,
-            changes={"rows added": [None, len(plan.new)], "import": [None, batch.pk]},
+            changes={"rows_added": [None, len(plan.new)], "import": [None, batch.pk]},
             content_readers=readers.of(batch),
             action="create",
         )
