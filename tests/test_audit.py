@@ -100,3 +100,37 @@ def test_the_audit_page_shows_changes_to_administrators(client, cast):
     client.force_login(cast["administrator"])
     page = client.get("/audit/?model=agreements.AgreementVersion").content.decode()
     assert "Granskad text" in page and "beredning" in page
+
+
+def test_the_log_shows_a_change_as_a_reader_reads_it(client, cast):
+    """Fields by their labels, a choice by its label, a moment in local time, a long
+    value cut short, the system as the system: in Swedish for a Swedish reader."""
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from samverkan.audit.models import _value_shown
+    from samverkan.datasources.models import ImportBatch
+
+    version = AgreementVersion.objects.get(case_number="KS 2023/740")
+    with acting_as(None, label="system"):
+        version.status = AgreementVersion._meta.get_field("status").choices[0][0]
+        version.summary = "Å" * 5000
+        version.save()
+    event = AuditEvent.objects.filter(model="agreements.AgreementVersion", action="update").first()
+    shown = {label: (before, after) for label, before, after in event.changes_shown()}
+    status = AgreementVersion._meta.get_field("status")
+    assert str(status.verbose_name) in shown
+    assert str(shown[str(status.verbose_name)][1]) == str(status.choices[0][1])
+    summary = shown[str(AgreementVersion._meta.get_field("summary").verbose_name)][1]
+    assert len(summary) < 300 and summary.endswith("…")
+    client.force_login(cast["administrator"])
+    page = client.get(reverse("audit:log")).content.decode()
+    assert "systemet" in page
+    assert f"{str(AgreementVersion._meta.verbose_name).capitalize()} #{version.pk}" in page
+    assert "agreements.AgreementVersion #" not in page
+    moment = dt.datetime(2026, 1, 2, 8, 30, tzinfo=dt.UTC).isoformat()
+
+    local = _value_shown(ImportBatch._meta.get_field("imported_at"), moment)
+    assert local == timezone.localtime(dt.datetime.fromisoformat(moment)).strftime("%Y-%m-%d %H:%M")

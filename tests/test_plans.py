@@ -861,3 +861,13 @@ def test_the_joint_analysis_leads_to_an_action_plan_per_priority(client, cast, p
     read = client.get(reverse("situations:joint", args=[analysis.pk]))
     if read.status_code == 200:
         assert read.context["plan_priorities"] == []
+
+
+def test_a_second_follow_up_of_the_same_tertial_is_refused_in_words(client, places_plan, cast):
+    if not places_plan.reports.filter(year=2025, tertial=1).exists():
+        services.report_create(plan=places_plan, year=2025, tertial=1)
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])
+    answer = client.post(reverse("plans:report_create", args=[places_plan.pk]), {"year": 2025, "tertial": 1})
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "redan en uppföljning av tertial 1 2025" in page and "follow_up_unique_tertial" not in page

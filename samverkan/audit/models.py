@@ -1,11 +1,15 @@
 """The append-only audit log: who changed what, when, before and after."""
 
 import contextlib
+import datetime as dt
+import json
 
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core import readers
@@ -112,8 +116,16 @@ class AuditEvent(models.Model):
                 with contextlib.suppress(FieldDoesNotExist):  # a field since removed: its stored name
                     label = meta.get_field(name).verbose_name
             before, after = (change + [None, None])[:2] if isinstance(change, list) else (None, change)
-            shown.append((str(label), before, after))
+            field = None
+            if meta is not None:
+                with contextlib.suppress(FieldDoesNotExist):
+                    field = meta.get_field(name)
+            shown.append((str(label), _value_shown(field, before), _value_shown(field, after)))
         return shown
+
+    @property
+    def actor_shown(self) -> str:
+        return str(_("the system")) if self.actor_label == "system" else self.actor_label
 
     def content_visible_to(self, user) -> bool:
         """May `user` read this event's before and after and the object's name?"""
@@ -138,6 +150,30 @@ BULK_LABELS = {
     "import": _("import"),
     "shown_in": _("shown in"),
 }
+
+
+LONGEST_VALUE = 200
+
+
+def _value_shown(field, value: object) -> object:
+    """A stored before or after as a reader reads it: a choice by its label, yes or no,
+    a moment in local time, and a long value (an import's report, an outline's
+    coordinates) cut short."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    choices = dict(field.flatchoices) if field is not None and getattr(field, "choices", None) else {}
+    if isinstance(value, str | int) and value in choices:
+        return choices[value]
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            moment = dt.datetime.fromisoformat(value)
+            return date_format(
+                timezone.localtime(moment) if timezone.is_aware(moment) else moment, "Y-m-d H:i"
+            )
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= LONGEST_VALUE else text[:LONGEST_VALUE] + " …"
 
 
 def model_name_shown(label: str) -> str:

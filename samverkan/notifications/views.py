@@ -33,8 +33,11 @@ def mail_outbox(request: AuthenticatedRequest) -> HttpResponse:
         mails = mails.filter(municipality=require_municipality(request))
     if request.method == "POST":
         mail = get_object_or_404(mails, pk=id_parameter(request.POST, "mail"))
-        services.mail_send_again(mail)
-        messages.success(request, _("The e-mail to %(to)s will be sent again now.") % {"to": mail.to})
+        if mail.state == Mail.State.SENT:
+            messages.info(request, _("The e-mail to %(to)s has already been sent.") % {"to": mail.to})
+        else:
+            services.mail_send_again(mail)
+            messages.success(request, _("The e-mail to %(to)s will be sent again now.") % {"to": mail.to})
         return redirect("mail_outbox")
     state = request.GET.get("state", "")
     if state in Mail.State.values:

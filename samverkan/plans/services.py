@@ -251,6 +251,15 @@ def report_create(
         as_of = tertial_end(year, tertial)
     if as_of is None:
         raise ValidationError(_("Give the tertial or the date of the follow-up."))
+    if tertial is not None and plan.reports.filter(year=year, tertial=tertial).exists():
+        raise ValidationError(
+            {
+                "tertial": _(
+                    "This plan already has a follow-up of tertial %(tertial)s %(year)s: open it from the list."
+                )
+                % {"tertial": tertial, "year": year}
+            }
+        )
     report = FollowUpReport(plan=plan, year=year, tertial=tertial, as_of=as_of, is_example=is_example)
     report.full_clean()
     report.save()
