@@ -305,6 +305,9 @@ TASKS = {"default": {"BACKEND": envstr("TASK_BACKEND", "django_tasks_db.Database
 # Files larger than this are checked and imported by the worker, with progress shown.
 SAMVERKAN_BACKGROUND_IMPORT_BYTES = envint("SAMVERKAN_BACKGROUND_IMPORT_BYTES", 1_000_000, minimum=0)
 # How Samverkan introduces itself to the APIs it reads.
+# Where people reach the site, for the links in e-mail sent by the worker (which has no
+# request to read it from); empty: e-mail names the page without a link.
+SAMVERKAN_SITE_URL = envstr("SAMVERKAN_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 SAMVERKAN_USER_AGENT = envstr("SAMVERKAN_USER_AGENT", "Samverkan/0.1 (city-police collaboration platform)")
 SAMVERKAN_POLICE_EVENTS_URL = envstr("SAMVERKAN_POLICE_EVENTS_URL", "https://polisen.se/api/events")
 

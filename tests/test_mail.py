@@ -139,3 +139,22 @@ def test_a_mail_that_keeps_failing_is_marked_failed_and_an_administrator_sends_i
     mail.refresh_from_db()
     assert mail.state == Mail.State.WAITING and mail.attempts == 0
     assert client.post(page, {"mail": "99999999999999999999"}).status_code == 404
+
+
+def test_mail_written_without_a_request_links_to_the_site(cast, stockholm, settings):
+    """A reminder from the scheduled command knows no request: its link is made from
+    the site's address, so a mail client can open it."""
+    from samverkan.notifications.services import notify
+
+    settings.SAMVERKAN_SITE_URL = "https://samverkan.example.se"
+    notify([cast[Role.POLITICIAN]], key="k1", message="Påminnelse", url="/plans/reports/7/")
+    notify(
+        [cast[Role.POLITICIAN]],
+        key="k2",
+        message="Inlämnad",
+        url="/plans/reports/8/",
+        body="Se /plans/reports/8/",
+    )
+    bodies = dict(Mail.objects.values_list("notification__key", "body"))
+    assert bodies["k1"].endswith("\n\nhttps://samverkan.example.se/plans/reports/7/")
+    assert bodies["k2"] == "Se https://samverkan.example.se/plans/reports/8/"

@@ -4,7 +4,9 @@ sent by the worker after the transaction commits (samverkan.notifications.outbox
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urljoin
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -50,13 +52,22 @@ def notify(
                 municipality_id=user.organisation.municipality_id if user.organisation else None,
                 to=user.email,
                 subject=(subject or text)[:300].replace("\n", " "),
-                body=body or text,
+                body=_with_link(body or text, url),
             )
             outbox.enqueue(mail.pk)
     return new
 
 
 @transaction.atomic
+def _with_link(body: str, url: str) -> str:
+    """The e-mail's text with a link a mail client can open: the site's address
+    (SAMVERKAN_SITE_URL) before a page named by its path, when the text has no full one."""
+    if not url or not settings.SAMVERKAN_SITE_URL or "://" in body:
+        return body
+    link = urljoin(settings.SAMVERKAN_SITE_URL + "/", url.lstrip("/"))
+    return body.replace(url, link) if url in body else f"{body}\n\n{link}"
+
+
 def mail_queue(users: Iterable[User], *, subject: str, body: str) -> int:
     """An e-mail without an in-app notice (the EST weekly picture) to each user
     with an address: stored now, sent by the worker after commit."""
