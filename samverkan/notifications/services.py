@@ -58,7 +58,6 @@ def notify(
     return new
 
 
-@transaction.atomic
 def _with_link(body: str, url: str) -> str:
     """The e-mail's text with a link a mail client can open: the site's address
     (SAMVERKAN_SITE_URL) before a page named by its path, when the text has no full one."""
@@ -68,6 +67,7 @@ def _with_link(body: str, url: str) -> str:
     return body.replace(url, link) if url in body else f"{body}\n\n{link}"
 
 
+@transaction.atomic
 def mail_queue(users: Iterable[User], *, subject: str, body: str) -> int:
     """An e-mail without an in-app notice (the EST weekly picture) to each user
     with an address: stored now, sent by the worker after commit."""
