@@ -10,9 +10,10 @@ demo: setup
 	bin/demo
 
 # Tests run in parallel, one worker (and one test database) per CPU; WORKERS=0 runs them in
-# one process. A module whose tests share a costly fixture stays on one worker (loadgroup).
+# one process. Each worker takes a contiguous share (a module's tests stay together) and
+# steals from the others when it runs out.
 WORKERS ?= auto
-PYTEST := $(PY) -m pytest -n $(WORKERS) --dist loadgroup
+PYTEST := $(PY) -m pytest -n $(WORKERS) --dist worksteal
 
 test: setup
 	@bin/system-deps

@@ -19,9 +19,6 @@ from samverkan.indicators.models import IndicatorValue
 from samverkan.organisations.models import Area
 from samverkan.plans import figures
 
-# The module's tests share one loaded history: they run on one worker.
-pytestmark = pytest.mark.xdist_group("example_history")
-
 TODAY = dt.date(2026, 12, 2)
 FOLDER = CONFIGURATIONS / "stockholm"
 
