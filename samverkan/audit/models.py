@@ -111,15 +111,12 @@ class AuditEvent(models.Model):
             meta = None
         shown = []
         for name, change in self.changes.items():
-            label: object = BULK_LABELS.get(name, name)
+            field = None
             if meta is not None and name not in BULK_LABELS:
                 with contextlib.suppress(FieldDoesNotExist):  # a field since removed: its stored name
-                    label = meta.get_field(name).verbose_name
-            before, after = (change + [None, None])[:2] if isinstance(change, list) else (None, change)
-            field = None
-            if meta is not None:
-                with contextlib.suppress(FieldDoesNotExist):
                     field = meta.get_field(name)
+            label = field.verbose_name if field is not None else BULK_LABELS.get(name, name)
+            before, after = (change + [None, None])[:2] if isinstance(change, list) else (None, change)
             shown.append((str(label), _value_shown(field, before), _value_shown(field, after)))
         return shown
 

@@ -97,11 +97,7 @@ def _share_values(indicator: Indicator, years: set[int] | None) -> dict[ValueKey
         raise ValueError(f"{indicator.source!r} gives no shares")
     # Every year, not only `years`: a year's change is tested against the year before.
     results = shares(indicator.municipality, indicator.source_filter, None)
-    families = area_families(indicator.municipality)
-    members_of: dict[int | None, list[int | None]] = defaultdict(list)
-    for area_id, family in families.items():
-        for member in family:
-            members_of[member].append(area_id)
+    members_of = _computed_areas_of(area_families(indicator.municipality))
     totals: dict[tuple[int | None, int], list[int]] = defaultdict(lambda: [0, 0])
     for result in results:
         targets = [MUNICIPALITY] if result.is_municipality else members_of.get(result.area_id, [])
@@ -180,13 +176,19 @@ def _count_values(indicator: Indicator, years: set[int] | None) -> dict[ValueKey
     return values
 
 
-def _summed(counts: list[SourceCount], families: dict[int, set[int]]) -> dict[ValueKey, dict[str, Any]]:
-    """(target area, kind, start) → the sum of the counts that make it up, whether any
-    was suppressed or preliminary, which days and areas reported, and each area's share."""
-    members_of: dict[int | None, list[int | None]] = defaultdict(list)  # source area → computed areas
+def _computed_areas_of(families: dict[int, set[int]]) -> dict[int | None, list[int | None]]:
+    """Source area → the computed areas whose family it belongs to (Rinkeby-Kista → Järva)."""
+    members_of: dict[int | None, list[int | None]] = defaultdict(list)
     for area_id, family in families.items():
         for member in family:
             members_of[member].append(area_id)
+    return members_of
+
+
+def _summed(counts: list[SourceCount], families: dict[int, set[int]]) -> dict[ValueKey, dict[str, Any]]:
+    """(target area, kind, start) → the sum of the counts that make it up, whether any
+    was suppressed or preliminary, which days and areas reported, and each area's share."""
+    members_of = _computed_areas_of(families)
     members_of[MUNICIPALITY] = [MUNICIPALITY]
     sums: dict[ValueKey, dict[str, Any]] = {}
     for item in counts:

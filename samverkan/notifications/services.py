@@ -49,13 +49,18 @@ def notify(
         if user.email:
             mail = Mail.objects.create(
                 notification=notification,
-                municipality_id=user.organisation.municipality_id if user.organisation else None,
+                municipality_id=_municipality_id(user),
                 to=user.email,
                 subject=(subject or text)[:300].replace("\n", " "),
                 body=_with_link(body or text, url),
             )
             outbox.enqueue(mail.pk)
     return new
+
+
+def _municipality_id(user: User) -> int | None:
+    """Whose mail it is: the recipient's municipality (an administrator sees its own)."""
+    return user.organisation.municipality_id if user.organisation else None
 
 
 def _with_link(body: str, url: str) -> str:
@@ -73,7 +78,7 @@ def mail_queue(users: Iterable[User], *, subject: str, body: str) -> int:
     with an address: stored now, sent by the worker after commit."""
     mails = Mail.objects.bulk_create(
         Mail(
-            municipality_id=user.organisation.municipality_id if user.organisation else None,
+            municipality_id=_municipality_id(user),
             to=user.email,
             subject=subject[:300].replace("\n", " "),
             body=body,
