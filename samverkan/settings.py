@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from samverkan.env import (
     ConfigurationError,
@@ -160,6 +161,9 @@ STORAGES = {
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 # WhiteNoise serves the app's own static files (htmx, Leaflet): no CDN.
 WHITENOISE_USE_FINDERS = DEBUG
+# Source maps are for a developer's tools, not for browsers to download: not compressed
+# (they are most of the API documentation's megabytes and half of collectstatic's time).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 

@@ -1,6 +1,8 @@
 import os
+from contextlib import contextmanager
 
 import pytest
+from django.db import transaction
 
 from samverkan.accounts.models import Role, User
 from samverkan.configurations.demo import DEMO_PASSWORD
@@ -21,6 +23,10 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # No background tiles from the internet in tests (tests/browser/test_maps.py serves its own).
     settings.SAMVERKAN_MAP_TILES = ""
+    # WhiteNoise looks a static file up when it is asked for, as in development, rather
+    # than listing every file of every app each time a test client builds its middleware
+    # (a fifth of the time of a test that requests one page).
+    settings.WHITENOISE_AUTOREFRESH = True
     # Each parallel worker keeps its uploaded files apart (as its database is).
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
@@ -66,11 +72,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
         snapshot.take()
 
 
+@contextmanager
+def undone_after_the_module(django_db_blocker):
+    """For a module-scoped fixture: what it builds is kept for the module's tests in a
+    transaction rolled back when the module ends; each test runs in a savepoint inside
+    it and undoes its own changes as usual. Only for modules of `db` tests (a
+    transactional test would run inside the open transaction)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def stockholm_now():
+    """The configuration, copied back first if a transactional test emptied the database."""
+    return Municipality.objects.filter(code="0180").first() or stockholm_again()
+
+
 @pytest.fixture
 def stockholm(db):
     """The Stockholm configuration with its demo content and demo users
     (copied back when a transactional test has emptied the database)."""
-    return Municipality.objects.filter(code="0180").first() or stockholm_again()
+    return stockholm_now()
 
 
 @pytest.fixture
@@ -82,7 +104,10 @@ def cast(stockholm):
         "samordnare.sodermalm",
         password=PASSWORD,
         role=Role.DISTRICT_COORDINATOR,
-        organisation=Organisation.objects.get(name="Södermalms stadsdelsförvaltning"),
+        # By its area, not its name (tests/test_injection.py rewrites every name).
+        organisation=Organisation.objects.get(
+            kind=OrganisationKind.DISTRICT_ADMINISTRATION, area__code="sodermalm"
+        ),
     )
     return users
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import transaction
 
 from samverkan.configurations.history import load_example_history
 from samverkan.configurations.loader import CONFIGURATIONS, default_neighbourhood_file, read_config_file
@@ -18,6 +17,7 @@ from samverkan.est.models import WeeklyPicture
 from samverkan.indicators.models import IndicatorValue
 from samverkan.organisations.models import Area
 from samverkan.plans import figures
+from tests.conftest import undone_after_the_module
 
 TODAY = dt.date(2026, 12, 2)
 FOLDER = CONFIGURATIONS / "stockholm"
@@ -28,7 +28,7 @@ def loaded_history(django_db_setup, django_db_blocker):
     """The ten-year history, generated and imported once for the module (it takes
     seconds), in a transaction undone when the module ends; each test runs inside
     it and undoes its own changes."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with undone_after_the_module(django_db_blocker):
         municipality = load_configuration(
             "stockholm", demo=True, neighbourhood_file=default_neighbourhood_file("stockholm")
         ).municipality
@@ -36,7 +36,6 @@ def loaded_history(django_db_setup, django_db_blocker):
             read_config_file(FOLDER, "demo.toml"), municipality=municipality, folder=FOLDER, today=TODAY
         )
         yield municipality, done
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

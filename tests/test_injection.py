@@ -43,10 +43,16 @@ def _html(response) -> str | None:
     return None
 
 
-@pytest.fixture
-def marked_up(objects):  # noqa: F811
-    """Every guarded text field of every row begins with markup (audit rows,
-    which the database refuses to change, excepted)."""
+@pytest.fixture(scope="module")
+def _markup_stored(shared_objects, django_db_blocker):  # noqa: F811
+    """Every guarded text field of every row begins with markup (audit rows, which the
+    database refuses to change, excepted): once for the module, in the shared objects'
+    transaction, which is rolled back at its end."""
+    with django_db_blocker.unblock():
+        return _store_markup()
+
+
+def _store_markup() -> int:
     changed = 0
     for model in apps.get_models():
         if model._meta.app_label == "audit" or not model._meta.managed:
@@ -59,7 +65,12 @@ def marked_up(objects):  # noqa: F811
             changed += model._default_manager.exclude(**{field.name: ""}).update(
                 **{field.name: Concat(Value(MARKUP), Cast(F("pk"), CharField()))}
             )
-    assert changed > 100
+    return changed
+
+
+@pytest.fixture
+def marked_up(objects, _markup_stored):  # noqa: F811
+    assert _markup_stored > 100
     return objects
 
 

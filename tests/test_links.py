@@ -17,6 +17,7 @@ from samverkan.consultations.demo import load_example_consultations
 from samverkan.consultations.models import ConsultationRound
 from samverkan.plans.demo import load_example_plans
 from samverkan.situations.demo import load_example_pictures
+from tests.conftest import stockholm_now, undone_after_the_module
 
 CONFIG = Path(__file__).parent.parent / "samverkan/configurations/stockholm"
 HREF = re.compile(r'href="([^"#]+)')
@@ -28,12 +29,20 @@ def example(name):
     return tomllib.loads((CONFIG / name).read_text())
 
 
+@pytest.fixture(scope="module")
+def _worked_example(django_db_setup, django_db_blocker):
+    """Loaded once for the module; the tests only read it."""
+    with undone_after_the_module(django_db_blocker):
+        stockholm = stockholm_now()
+        picture = load_example_pictures(example("situations.toml"), municipality=stockholm)[0]
+        plans = load_example_plans(example("plans.toml"), municipality=stockholm)
+        load_example_consultations(example("consultations.toml"), municipality=stockholm)
+        yield picture, plans
+
+
 @pytest.fixture
-def content(stockholm):
-    picture = load_example_pictures(example("situations.toml"), municipality=stockholm)[0]
-    plans = load_example_plans(example("plans.toml"), municipality=stockholm)
-    load_example_consultations(example("consultations.toml"), municipality=stockholm)
-    return picture, plans
+def content(stockholm, _worked_example):
+    return _worked_example
 
 
 def start_pages(picture, plans) -> list[str]:

@@ -19,8 +19,10 @@ from samverkan.accounts.models import Role
 from samverkan.notifications.models import Mail
 from samverkan.notifications.outbox import RETRY_PAUSES, attempt
 from samverkan.plans import services
+from samverkan.plans.demo import load_example_plans
 from samverkan.plans.models import ReportStatus
-from tests.test_plans import picture, places_plan, plans  # noqa: F401 - fixtures
+from samverkan.situations.demo import load_example_pictures
+from tests.test_plans import EXAMPLE_PICTURES, EXAMPLE_PLANS, PLACES
 
 
 class _Smtp(socketserver.StreamRequestHandler):
@@ -70,11 +72,20 @@ def _run_worker():
 
 
 # Committed for real: the mail's task is queued when the submission commits, and the worker runs it.
+@pytest.fixture
+def places_plan(stockholm):
+    """The worked example's plan (loaded here: test_plans.py keeps it in a module
+    transaction, which a transactional test cannot run inside)."""
+    load_example_pictures(EXAMPLE_PICTURES, municipality=stockholm)
+    plans = load_example_plans(EXAMPLE_PLANS, municipality=stockholm)
+    return next(p for p in plans if p.priority_area.name == PLACES)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_follow_up_is_submitted_while_the_mail_server_is_down_and_mailed_when_it_is_back(
     client,
     cast,
-    places_plan,  # noqa: F811
+    places_plan,
     smtp_at,
 ):
     report = services.report_create(plan=places_plan, year=2025, tertial=3)

@@ -21,6 +21,7 @@ from samverkan.organisations.models import Area, AreaKind, Organisation, Organis
 from samverkan.plans.demo import load_example_plans
 from samverkan.plans.models import ActionPlan, FollowUpReport, PlanStatus, ReportStatus
 from samverkan.situations.demo import load_example_pictures
+from tests.conftest import stockholm_now, undone_after_the_module
 from tests.test_plans import EXAMPLE_PICTURES, EXAMPLE_PLANS
 
 PAGES = [
@@ -38,11 +39,18 @@ PAGES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def _worked_example(django_db_setup, django_db_blocker):
+    with undone_after_the_module(django_db_blocker):
+        stockholm = stockholm_now()
+        load_example_pictures(EXAMPLE_PICTURES, municipality=stockholm)
+        yield [plan.pk for plan in load_example_plans(EXAMPLE_PLANS, municipality=stockholm)]
+
+
 @pytest.fixture
-def plans(stockholm):
-    """The worked example's situation pictures and action plans."""
-    load_example_pictures(EXAMPLE_PICTURES, municipality=stockholm)
-    return load_example_plans(EXAMPLE_PLANS, municipality=stockholm)
+def plans(stockholm, _worked_example):
+    """The worked example's situation pictures and action plans (loaded once for the module)."""
+    return list(ActionPlan.objects.filter(pk__in=_worked_example).order_by("pk"))
 
 
 def reads(client, district: Area) -> dict[str, int]:

@@ -12,6 +12,7 @@ from samverkan.accounts.models import Role, User
 from samverkan.agreements.models import AgreementVersion, VersionStatus
 from samverkan.governance.models import Body
 from samverkan.organisations.models import Area, Municipality, Organisation, OrganisationKind
+from tests.conftest import stockholm_now, undone_after_the_module
 
 ROLES = [
     Role.ADMINISTRATOR,
@@ -39,23 +40,9 @@ def only(*allowed, otherwise=403, allowed_status=200):
 
 @pytest.fixture(scope="module")
 def shared_objects(django_db_setup, django_db_blocker):
-    """The objects every route is tried on, built once for the module inside
-    a transaction that is rolled back at its end; each test runs in a
-    savepoint within it, so what a test writes is undone as usual."""
-    from django.db import transaction
-
-    from tests.conftest import stockholm_again
-
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            # A transactional test elsewhere may have emptied the database.
-            stockholm = Municipality.objects.filter(code="0180").first() or stockholm_again()
-            yield _build_objects(stockholm)
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    """The objects every route is tried on, built once for the module."""
+    with undone_after_the_module(django_db_blocker):
+        yield _build_objects(stockholm_now())
 
 
 @pytest.fixture

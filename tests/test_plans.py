@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from samverkan.accounts.models import Role, User
+from samverkan.accounts.models import Role
 from samverkan.agreements.models import Agreement
 from samverkan.calendar import registry
 from samverkan.calendar.services import reminders_send
@@ -36,8 +35,8 @@ from samverkan.plans.models import (
 )
 from samverkan.plans.rollup import roll_up
 from samverkan.situations.demo import load_example_pictures
-from samverkan.situations.models import Cause
-from tests.conftest import deliver_mail
+from samverkan.situations.models import Cause, SituationPicture
+from tests.conftest import deliver_mail, stockholm_now, undone_after_the_module
 
 CONFIG = Path(__file__).parent.parent / "samverkan/configurations/stockholm"
 EXAMPLE_PICTURES = tomllib.loads((CONFIG / "situations.toml").read_text())
@@ -45,14 +44,24 @@ EXAMPLE_PLANS = tomllib.loads((CONFIG / "plans.toml").read_text())
 PLACES = "Otrygga och brottsutsatta platser"
 
 
-@pytest.fixture
-def picture(stockholm):
-    return load_example_pictures(EXAMPLE_PICTURES, municipality=stockholm)[0]
+@pytest.fixture(scope="module")
+def _worked_example(django_db_setup, django_db_blocker):
+    """The example pictures and plans, loaded once for the module (a second each)."""
+    with undone_after_the_module(django_db_blocker):
+        stockholm = stockholm_now()
+        picture = load_example_pictures(EXAMPLE_PICTURES, municipality=stockholm)[0]
+        plans = load_example_plans(EXAMPLE_PLANS, municipality=stockholm)
+        yield picture.pk, [plan.pk for plan in plans]
 
 
 @pytest.fixture
-def plans(stockholm, picture):
-    return load_example_plans(EXAMPLE_PLANS, municipality=stockholm)
+def picture(stockholm, _worked_example):
+    return SituationPicture.objects.get(pk=_worked_example[0])
+
+
+@pytest.fixture
+def plans(picture, _worked_example):
+    return [ActionPlan.objects.get(pk=pk) for pk in _worked_example[1]]
 
 
 @pytest.fixture
@@ -457,37 +466,6 @@ def test_an_unsent_compilation_is_for_the_preparation_group_only(client, cast, s
     assert client.get(url).status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_worker_generates_the_compilation_and_it_is_sent_back_to_every_local_organisation(
-    client, stockholm, settings
-):
-    load_example_pictures(EXAMPLE_PICTURES, municipality=stockholm)
-    load_example_plans({**EXAMPLE_PLANS, "annual": None}, municipality=stockholm)
-    preparation = User.objects.get(role=Role.PREPARATION_GROUP)
-    client.force_login(preparation)
-    response = client.post(reverse("plans:annual_list"), {"year": 2025, "next_year_plan": "Fortsätt."})
-    report = AnnualReport.objects.get(municipality=stockholm, year=2025)
-    assert response.status_code == 302 and report.status == AnnualReport.Status.QUEUED
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
-    report.refresh_from_db()
-    assert report.status == AnnualReport.Status.READY, report.error
-    assert report.content["totals"]["measures"] == 5 and report.next_year_plan == "Fortsätt."
-
-    deliver_mail().clear()  # what came before goes out first
-    response = client.post(reverse("plans:annual_send", args=[report.pk]))
-    report.refresh_from_db()
-    assert report.status == AnnualReport.Status.SENT
-    told = Notification.objects.filter(key=f"annual-sent:{report.pk}").select_related("user__organisation")
-    local = {n.user.organisation.name for n in told}
-    assert "Norra innerstadens stadsdelsförvaltning" in local and "LPO Norrmalm" in {
-        n.user.organisation.short_name for n in told
-    }
-    assert all("Årssammanställningen 2025" in n.text for n in told)
-    assert len(deliver_mail()) == told.exclude(user__email="").count()
-    with pytest.raises(ValidationError):
-        services.annual_report_request(municipality=stockholm, year=2025, user=preparation)
-
-
 # --- the årshjul -----------------------------------------------------------------------------
 
 
@@ -606,16 +584,6 @@ def test_the_calendar_page_shows_overdue_items_to_the_responsible(client, cast, 
         'id="overdue-heading"' not in page
         or late not in page.split('id="overdue-heading"')[1].split("</section>")[0]
     )
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_reminder_command_queues_work_that_the_worker_does(stockholm):
-    load_example_pictures(EXAMPLE_PICTURES, municipality=stockholm)
-    load_example_plans(EXAMPLE_PLANS, municipality=stockholm)
-    call_command("send_reminders", date=dt.date(2026, 1, 1), stdout=io.StringIO())
-    assert not Notification.objects.filter(key__startswith="reminder:").exists()
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
-    assert Notification.objects.filter(key__startswith="reminder:tertial:").exists()
 
 
 # --- citizen promises and joint communication -------------------------------------------------
