@@ -839,3 +839,44 @@ def test_a_second_follow_up_of_the_same_tertial_is_refused_in_words(client, plac
     page = answer.content.decode()
     assert answer.status_code == 400
     assert "redan en uppföljning av tertial 1 2025" in page and "follow_up_unique_tertial" not in page
+
+
+def test_the_compilation_says_each_trend_the_same_on_page_pdf_word_and_excel(client, cast, annual, tmp_path):
+    """One reading (against the year before, with its direction) and one verdict (against
+    the baseline) per row, from one function, word for word in every channel."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    trends = [t for d in annual.content["districts"] for t in d["trends"]]
+    assert trends
+    said = {t["reading"] for t in trends} | {t["verdict_label"] for t in trends}
+    assert all("året före" in t["reading"] for t in trends), [t["reading"] for t in trends]
+    client.force_login(cast[Role.PREPARATION_GROUP])
+
+    def flat(text: str) -> str:
+        return " ".join(text.split())
+
+    page = flat(client.get(reverse("plans:annual", args=[annual.pk])).content.decode())
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(client.get(reverse("plans:annual_export", args=[annual.pk, "pdf"])).content)
+    document = Document(
+        io.BytesIO(client.get(reverse("plans:annual_export", args=[annual.pk, "docx"])).content)
+    )
+    word = flat(
+        " ".join(
+            [p.text for p in document.paragraphs]
+            + [c.text for t in document.tables for row in t.rows for c in row.cells]
+        )
+    )
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("plans:annual_export", args=[annual.pk, "xlsx"])).content)
+    )
+    excel = flat(" ".join(str(c.value) for s in workbook.worksheets for row in s.iter_rows() for c in row))
+    pdf_text = flat(
+        subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True).stdout
+    )
+    for channel, text in {"page": page, "pdf": pdf_text, "word": word, "excel": excel}.items():
+        from html import unescape
+
+        missing = [s for s in said if flat(s) not in unescape(text)]
+        assert missing == [], (channel, missing)

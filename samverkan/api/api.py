@@ -136,7 +136,9 @@ class IndicatorOut(Schema):
 
 class PartOut(Schema):
     area: str
-    count: int
+    count: int | None = Field(
+        description="Empty where it is hidden: a small count, or one that would let a hidden count be worked out."
+    )
 
 
 class ValueOut(Schema):
@@ -152,6 +154,10 @@ class ValueOut(Schema):
     incomplete: bool
     preliminary: bool = Field(description="The source marks (part of) the figure as preliminary.")
     significant_change: bool
+    change_rose: bool | None = Field(
+        description="Against the same period a year before: up, down, or not compared."
+    )
+    change_reading: str = Field(description="The same in words, as the pages and documents say it.")
     parts: list[PartOut] = Field(
         description="For a district that took over ceased ones: the earlier areas summed into the figure."
     )
@@ -310,7 +316,7 @@ def indicator_values(request, indicator_id: Id, filters: Query[SeriesFilter]):
     municipality = _municipality(request)
     indicator = get_object_or_404(Indicator, pk=indicator_id)
     _allowed(indicator.municipality_id == municipality.pk)
-    values = IndicatorValue.objects.filter(indicator=indicator).select_related("area")
+    values = IndicatorValue.objects.filter(indicator=indicator).select_related("area", "indicator")
     if filters.area:
         values = values.filter(area__code=filters.area)
     if filters.period_kind:
@@ -329,6 +335,8 @@ def indicator_values(request, indicator_id: Id, filters: Query[SeriesFilter]):
             "incomplete": v.incomplete,
             "preliminary": v.preliminary,
             "significant_change": v.significant_change,
+            "change_rose": v.change_rose,
+            "change_reading": v.change_reading,
             "parts": v.parts,
         }
         for v in values.order_by("area__code", "period_kind", "period_start")

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from samverkan.audit.recorder import record_bulk_change
 from samverkan.datasources import formats
 from samverkan.datasources.counts import MUNICIPALITY, SourceCount, year_span
-from samverkan.indicators import statistics
+from samverkan.indicators import disclosure, statistics
 from samverkan.indicators.models import Denominator, Indicator, IndicatorValue, Population
 from samverkan.indicators.periods import MONTHS_IN, label, period_end, period_start, same_period_year_before
 from samverkan.organisations.models import Area, AreaKind, Municipality, SuccessionKind
@@ -62,20 +62,6 @@ def source_counts(indicator: Indicator, years: set[int] | None) -> list[SourceCo
 def in_years(kind: str, start: dt.date, years: set[int]) -> bool:
     """A week belongs to its ISO year (the year of its Thursday)."""
     return (start.isocalendar().year if kind == "week" else start.year) in years
-
-
-def _parts(
-    target: int | None, by_source: dict[int | None, int], names: dict[int, str]
-) -> list[dict[str, Any]]:
-    """Where a district's value came from, when other areas than its own make it up
-    (Järva 2023 = Rinkeby-Kista + Spånga-Tensta)."""
-    if target is None or set(by_source) <= {target}:
-        return []
-    return [
-        {"area": names.get(pk, "") if pk is not None else "", "count": count}
-        for pk, count in sorted(by_source.items(), key=lambda item: names.get(item[0] or 0, ""))
-        if pk is not None
-    ]
 
 
 def _kinds_for(granularity: str) -> list[str]:
@@ -126,6 +112,7 @@ def _share_values(indicator: Indicator, years: set[int] | None) -> dict[ValueKey
         if before is not None:
             value.change_p = statistics.share_change_p_value(before[0], before[1], count, respondents)
             value.significant_change = statistics.significant(value.change_p)
+            value.change_rose = count / respondents > before[0] / before[1] if before[1] else None
         values[(target, "year", start)] = value
     return values
 
@@ -141,7 +128,7 @@ def indicator_refresh(indicator: Indicator, *, years: set[int] | None = None, ca
         if years:
             stale = stale.filter(period_start__year__in=years)
     else:
-        values = _count_values(indicator, years)
+        values, years = _count_values(indicator, years)
         stale = _stale_count_values(indicator, years)
     removed, _by_model = stale.delete()
     IndicatorValue.objects.bulk_create(values.values(), batch_size=1000)
@@ -163,17 +150,25 @@ def _stale_count_values(indicator: Indicator, years: set[int] | None) -> QuerySe
     return IndicatorValue.objects.filter(pk__in=in_span)
 
 
-def _count_values(indicator: Indicator, years: set[int] | None) -> dict[ValueKey, IndicatorValue]:
-    """The values of an indicator fed by counts, in three steps: the source's counts
-    summed per computed area, kind and period; each sum made a value (complete or not,
-    suppressed, estimated); each value tested against the same period a year before."""
+def _count_values(
+    indicator: Indicator, years: set[int] | None
+) -> tuple[dict[ValueKey, IndicatorValue], set[int] | None]:
+    """The values of an indicator fed by counts, and the years they cover, in three steps:
+    the source's counts summed per computed area, kind and period; each sum made a value
+    (complete or not, hidden where the disclosure rule says so, estimated); each value
+    tested against the same period a year before."""
     families = area_families(indicator.municipality)
     counts = source_counts(indicator, years)
+    if years and any(item.granularity == "day" for item in counts):
+        # Daily counts make weeks: the years on either side too, as a run of weeks and the
+        # months it spans (a relation the disclosure rule keeps) may cross a year's end.
+        years = years | {y - 1 for y in years} | {y + 1 for y in years}
+        counts = source_counts(indicator, years)
     days = [item.day for item in counts if item.granularity == "day"]
     coverage = (min(days), max(days)) if days else None  # what the event archive covers
     values = _valued(indicator, years, _summed(counts, families), families, coverage)
     _tested_against_year_before(indicator, years, values)
-    return values
+    return values, years
 
 
 def _computed_areas_of(families: dict[int, set[int]]) -> dict[int | None, list[int | None]]:
@@ -254,50 +249,64 @@ def _valued(
     families: dict[int, set[int]],
     coverage: tuple[dt.date, dt.date] | None,
 ) -> dict[ValueKey, IndicatorValue]:
-    """Each sum as a value: complete or not, suppressed below the limit, with its
-    estimate and interval (a rate where the population is known)."""
+    """Each sum as a value: complete or not, with its estimate and interval (a rate where
+    the population is known), and hidden where the disclosure rule says so."""
     populations = _populations(indicator.municipality)
     validity = {
         a.pk: a for a in Area.objects.filter(municipality=indicator.municipality, kind=AreaKind.DISTRICT)
     }
     names = {pk: a.name for pk, a in validity.items()}
-    values = {}
-    for (target, kind, start), entry in sums.items():
+    values, cells = {}, {}
+    for key, entry in sums.items():
+        target, kind, start = key
         if years and not in_years(kind, start, years):
             continue  # an edge period seen only in part: computed when its own year is refreshed
         family = families[target] if target is not None else None
         complete = _complete(kind, start, entry, family, coverage, validity)
-        count = None if entry["suppressed"] else entry["count"]
         population = None
         if indicator.denominator == Denominator.POPULATION:
             known = [populations.get((member, start.year)) for member in entry["sources"]]
             population = sum(k for k in known if k is not None) if known and all(known) else None
-        value = IndicatorValue(
+        values[key] = IndicatorValue(
             indicator=indicator,
             area_id=target,
             period_kind=kind,
             period_start=start,
             label=label(kind, start),
-            count=count,
+            count=None if entry["suppressed"] else entry["count"],
             incomplete=not complete or entry["suppressed"],
             preliminary=entry["preliminary"],
             population=population,
-            parts=_parts(target, entry["by_source"], names),
         )
-        if count is not None and statistics.suppressed(count, indicator.suppress_below):
+        cells[key] = disclosure.Cell(values[key].count)
+    parts = {key: disclosure.part_cells(cells, key, sums[key]["by_source"]) for key in values}
+    sources = {key: sums[key]["sources"] for key in values}
+    stored = {id(cell) for cell in cells.values()}
+    extra = [cell for found in parts.values() for cell in found.values() if id(cell) not in stored]
+    disclosure.protect(
+        [*cells.values(), *extra],
+        disclosure.value_relations(cells, families, sources, parts),
+        indicator.suppress_below,
+    )
+    for key, value in values.items():
+        value.parts = disclosure.shown_parts(parts[key], names)
+        if cells[key].hidden:
             value.suppressed, value.count = True, None
-        elif count is not None:
-            if indicator.denominator == Denominator.POPULATION:
-                if population:
-                    estimate = statistics.rate_estimate(count, population)
-                    value.value, value.low, value.high = estimate.value, estimate.low, estimate.high
-            else:
-                estimate = statistics.count_estimate(count)
-                value.value, value.low, value.high = estimate.value, estimate.low, estimate.high
-        elif entry["suppressed"]:
-            value.suppressed = True
-        values[(target, kind, start)] = value
+        elif value.count is not None:
+            _estimate(indicator, value)
     return values
+
+
+def _estimate(indicator: Indicator, value: IndicatorValue) -> None:
+    """A shown count's value and interval: a rate where the population is known."""
+    assert value.count is not None
+    if indicator.denominator != Denominator.POPULATION:
+        estimate = statistics.count_estimate(value.count)
+    elif value.population:
+        estimate = statistics.rate_estimate(value.count, value.population)
+    else:
+        return
+    value.value, value.low, value.high = estimate.value, estimate.low, estimate.high
 
 
 def _tested_against_year_before(
@@ -327,6 +336,7 @@ def _tested_against_year_before(
             before.count, value.count, exposure_before, exposure_now
         )
         value.significant_change = statistics.significant(value.change_p)
+        value.change_rose = value.count / exposure_now > before.count / exposure_before
 
 
 def _refreshed(

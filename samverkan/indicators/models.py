@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.core.fields import GuardedCharField, GuardedTextField
 from samverkan.core.personal_data import no_personal_identity_number
 from samverkan.datasources import formats
+from samverkan.indicators.readings import change_reading
 
 
 class IndicatorSource(models.TextChoices):
@@ -141,6 +142,9 @@ class IndicatorValue(models.Model):
     high = models.FloatField(_("upper bound"), null=True, blank=True)
     change_p = models.FloatField(_("p-value of the change"), null=True, blank=True)
     significant_change = models.BooleanField(_("significant change"), default=False)
+    change_rose = models.BooleanField(
+        _("rose against the year before"), null=True, blank=True, help_text=_("Empty: not compared.")
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     personal_data_guard_exempt = ("label",)
@@ -174,9 +178,21 @@ class IndicatorValue(models.Model):
         return preliminary_label(self.label, self.preliminary)
 
     @property
+    def change_reading(self) -> str:
+        return change_reading(
+            p=self.change_p,
+            significant=self.significant_change,
+            rose=self.change_rose,
+            counts=self.indicator.denominator == Denominator.NONE and not self.indicator.is_share,
+        )
+
+    @property
     def made_up_of(self) -> str:
-        """Where a district's value came from: "Rinkeby-Kista 1278 + Spånga-Tensta 798"."""
-        return " + ".join(f"{part['area']} {part['count']}" for part in self.parts)
+        """Where a district's value came from: "Rinkeby-Kista 1278 + Spånga-Tensta 798", or
+        "Rinkeby-Kista .. + Spånga-Tensta .." where the disclosure rule hides the parts."""
+        return " + ".join(
+            f"{part['area']} {'..' if part['count'] is None else part['count']}" for part in self.parts
+        )
 
 
 def preliminary_label(label: str, preliminary: bool) -> str:

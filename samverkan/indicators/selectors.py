@@ -72,6 +72,10 @@ class Panel:
         return any(r.area.incomplete for r in self.rows)
 
     @property
+    def has_suppressed(self) -> bool:
+        return any(r.area.suppressed for r in self.rows)
+
+    @property
     def compares(self) -> bool:
         """Rates and shares compare with the whole municipality; raw counts do not."""
         return self.is_rate or self.is_share
@@ -109,7 +113,7 @@ def _rows(own: dict[dt.date, IndicatorValue], whole: dict[dt.date, IndicatorValu
 
 
 def indicator_series(indicator: Indicator, area: Area, kind: str) -> list[SeriesRow]:
-    values = IndicatorValue.objects.filter(indicator=indicator, period_kind=kind)
+    values = IndicatorValue.objects.filter(indicator=indicator, period_kind=kind).select_related("indicator")
     own = {v.period_start: v for v in values.filter(area=area)}
     whole = {v.period_start: v for v in values.filter(area__isnull=True)}
     return _rows(own, whole)
@@ -154,7 +158,7 @@ def _area_series(area: Area, kind: str) -> dict[int, list[SeriesRow]]:
     whole: dict[int, dict[dt.date, IndicatorValue]] = defaultdict(dict)
     values = IndicatorValue.objects.filter(
         Q(area=area) | Q(area__isnull=True), indicator__municipality=area.municipality_id, period_kind=kind
-    )
+    ).select_related("indicator")
     for value in values:
         (whole if value.area_id is None else own)[value.indicator_id][value.period_start] = value
     return {pk: _rows(own[pk], whole[pk]) for pk in own}

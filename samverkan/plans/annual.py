@@ -50,7 +50,7 @@ def _trend(link, year: int) -> dict:
             area=link.area,
             period_kind=PeriodKind.YEAR,
             period_start__in=[dt.date(year - 1, 1, 1), dt.date(year, 1, 1)],
-        )
+        ).select_related("indicator")
     }
 
     def shown(v: IndicatorValue | None) -> dict[str, Any] | None:
@@ -75,11 +75,10 @@ def _trend(link, year: int) -> dict:
     )
     significant = bool(comparable and current is not None and current.significant_change)
     if not comparable:
-        reading = _("Not comparable (a year is missing, incomplete or suppressed)")
-    elif significant and current is not None and current.change_p is not None:
-        reading = _("Significant change (p = %(p)s)") % {"p": f"{current.change_p:.3f}".replace(".", ",")}
+        reading = _("Not comparable with the year before (a year is missing, incomplete or hidden)")
     else:
-        reading = _("No significant change")
+        assert current is not None
+        reading = current.change_reading or _("Not compared with the year before")
     if comparable and now and before and (now["preliminary"] or before["preliminary"]):
         reading = f"{reading} – {_('compared with a preliminary figure')}"
     latest = now if now and not now["incomplete"] else None
@@ -256,7 +255,9 @@ def _trend_chart(trend: dict) -> diagrams.Diagram | None:
             )
     if not rows:
         return None
-    return chart_from({"rows": rows, "indicator": trend["indicator"], "area": trend["area"]})
+    return chart_from(
+        {"rows": rows, "indicator": trend["indicator"], "area": trend["area"], "unit": trend["unit"]}
+    )
 
 
 def trend_year(trend: dict, key: str) -> int:
@@ -444,9 +445,10 @@ def annual_xlsx(report) -> bytes:
             _("High"),
             _("Significant"),
             _("p"),
+            _("Against the year before"),
             _("Baseline"),
             _("Target"),
-            _("Reading"),
+            _("Against the baseline"),
             _("Measures"),
             _("Preliminary"),
         ]
@@ -466,6 +468,7 @@ def annual_xlsx(report) -> bytes:
                     now.get("high"),
                     _("yes") if t["significant"] else _("no"),
                     t["p"],
+                    t["reading"],
                     t["baseline"],
                     t["target"],
                     t["verdict_label"],

@@ -51,7 +51,7 @@ def _verdict(latest: dict, baseline: float, target: float, direction: str) -> tu
         )
     if reached:
         return "reached_uncertain", _("At the target, but not clearly changed from the baseline")
-    return "unchanged", _("No change that can be told from chance")
+    return "unchanged", _("Not clearly different from the baseline")
 
 
 def measure_indicator_figures(link, until: dt.date) -> dict:

@@ -27,16 +27,21 @@ from django.utils.translation import gettext as _
 
 from samverkan.organisations.models import Area, AreaKind, Municipality
 from samverkan.plans.models import ActionPlan, AnnualReport, FollowUpReport, PlanStatus, ReportStatus
+from samverkan.plans.permissions import can_view_annual, can_view_plan, can_view_report
 from samverkan.situations.models import Evidence, EvidenceSource, PictureStatus, SituationPicture
+from samverkan.situations.permissions import can_view_picture
 
 if TYPE_CHECKING:
+    from samverkan.accounts.models import User
     from samverkan.configurations.models import MunicipalitySetup
 
 
 @dataclass
 class Link:
+    """Evidence: linked where the reader may open it, else named only."""
+
     label: str
-    url: str
+    url: str | None
 
 
 @dataclass
@@ -79,20 +84,27 @@ def _pictures(municipality: Municipality, year: int) -> tuple[list[SituationPict
     return pictures, whole or (bool(districts) and districts <= covered)
 
 
-def _picture_requirement(municipality: Municipality, year: int) -> Requirement:
+def _picture_requirement(municipality: Municipality, year: int, user: "User") -> Requirement:
     pictures, covering = _pictures(municipality, year)
     shown = Q(problem__party_picture__status=PictureStatus.SUBMITTED) | Q(problem__analysis__isnull=False)
     evidence = Evidence.objects.filter(shown).filter(
         Q(problem__party_picture__picture__in=pictures) | Q(problem__analysis__picture__in=pictures)
     )
-    mapping = evidence.filter(source_kind=EvidenceSource.STATISTICS).exists()
-    other = evidence.exclude(source_kind=EvidenceSource.STATISTICS).exists()
+    kinds = set(evidence.values_list("source_kind", flat=True).distinct())
+    other = sorted(str(EvidenceSource(k).label) for k in kinds if k != EvidenceSource.STATISTICS)
     analysed = [p for p in pictures if hasattr(p, "joint") and p.joint.adopted_decision is not None]
+    none = _("none submitted")
     parts = [
-        (_("A mapping of crime, its extent and consequences"), covering and mapping),
-        (_("Other relevant information (surveys, citizens' and staff's perspectives)"), covering and other),
-        (_("An analysis of the mapping and of the need for measures (a decided prioritisation)"),
-         covering and bool(analysed)),
+        (_("A mapping of crime, its extent and consequences: statistics in a submitted picture (%(found)s)")
+         % {"found": _("found") if EvidenceSource.STATISTICS in kinds else none},
+         EvidenceSource.STATISTICS in kinds),
+        (_("Other relevant information: surveys, citizens' and staff's perspectives (%(found)s)")
+         % {"found": ", ".join(other).lower() if other else none},
+         bool(other)),
+        (_("An analysis of the mapping and of the need for measures: a recorded prioritisation decision (%(found)s)")
+         % {"found": _("%(n)s decided") % {"n": len(analysed)} if analysed else _("none recorded")},
+         bool(analysed)),
+        (_("The pictures cover the whole municipality (the whole of it, or every current district)"), covering),
     ]  # fmt: skip
     if not pictures:
         detail = _("No situation picture covers %(year)s.") % {"year": year}
@@ -105,13 +117,16 @@ def _picture_requirement(municipality: Municipality, year: int) -> Requirement:
         _("Situation picture of crime in the municipality (4 §)"),
         all(met for _label, met in parts),
         detail,
-        [Link(p.title, reverse("situations:picture", args=[p.pk])) for p in pictures],
+        [
+            Link(p.title, reverse("situations:picture", args=[p.pk]) if can_view_picture(user, p) else None)
+            for p in pictures
+        ],
         parts,
     )
 
 
 def _plan_requirement(
-    municipality: Municipality, year: int, setup: "MunicipalitySetup | None"
+    municipality: Municipality, year: int, setup: "MunicipalitySetup | None", user: "User"
 ) -> Requirement:
     plans = list(
         ActionPlan.objects.filter(agreement__municipality=municipality, year=year, status=PlanStatus.ADOPTED)
@@ -124,24 +139,25 @@ def _plan_requirement(
         Link(
             _("%(plan)s, decided by %(body)s on %(date)s")
             % {"plan": plan.heading, "body": decision.body, "date": f"{decision.decided_on:%Y-%m-%d}"},
-            reverse("plans:detail", args=[plan.pk]),
+            reverse("plans:detail", args=[plan.pk]) if can_view_plan(user, plan) else None,
         )
         for plan, decision in decided
     ]
+    by_named_body = [
+        plan
+        for plan, decision in decided
+        if setup is None or not setup.plan_body_id or decision.body_id == setup.plan_body_id
+    ]
     if not decided:
         detail = _("No action plan for %(year)s has been decided.") % {"year": year}
-    elif (
-        setup is not None
-        and setup.plan_body_id
-        and not any(d.body_id == setup.plan_body_id for _p, d in decided)
-    ):
+    elif not by_named_body:
         detail = _("Decided, but not by %(body)s, which the municipality named to decide it.") % {
-            "body": setup.plan_body
+            "body": setup.plan_body if setup is not None else ""
         }
     else:
         detail = _("%(n)s action plans decided.") % {"n": len(decided)}
     return Requirement(
-        "plan", _("An action plan decided from the situation picture"), bool(decided), detail, links
+        "plan", _("An action plan decided from the situation picture"), bool(by_named_body), detail, links
     )
 
 
@@ -159,33 +175,51 @@ def _coordination_requirement(setup: "MunicipalitySetup | None") -> Requirement:
     )
 
 
-def _follow_up_requirement(municipality: Municipality, year: int) -> Requirement:
+def _follow_up_requirement(municipality: Municipality, year: int, user: "User") -> Requirement:
+    """Followed up: follow-up reports of the year submitted, or its final (not preliminary)
+    yearly compilation sent. A compilation still being prepared, or made before the year
+    ended, is no follow-up yet."""
     reports = list(
         FollowUpReport.objects.filter(
             plan__agreement__municipality=municipality, year=year, status=ReportStatus.SUBMITTED
         )
-        .select_related("plan")
+        .select_related("plan__agreement")
         .order_by("as_of", "pk")
     )
     annual = AnnualReport.objects.filter(
-        municipality=municipality, year=year, status__in=[AnnualReport.Status.READY, AnnualReport.Status.SENT]
+        municipality=municipality, year=year, status=AnnualReport.Status.SENT
     ).first()
-    links = [Link(str(report), reverse("plans:report", args=[report.pk])) for report in reports]
-    if annual is not None:
-        links.append(
-            Link(_("Yearly compilation %(year)s") % {"year": year}, reverse("plans:annual", args=[annual.pk]))
+    final = annual is not None and not (annual.content or {}).get("preliminary", False)
+    links = [
+        Link(
+            str(report), reverse("plans:report", args=[report.pk]) if can_view_report(user, report) else None
         )
-    met = bool(reports) or annual is not None
-    detail = (
-        _("%(n)s follow-up reports submitted%(annual)s.")
-        % {"n": len(reports), "annual": _(", and the yearly compilation") if annual else ""}
-        if met
-        else _("Nothing of %(year)s has been followed up yet.") % {"year": year}
-    )
+        for report in reports
+    ]
+    if final and annual is not None:
+        links.append(
+            Link(
+                _("Yearly compilation %(year)s") % {"year": year},
+                reverse("plans:annual", args=[annual.pk]) if can_view_annual(user, annual) else None,
+            )
+        )
+    met = bool(reports) or final
+    if met:
+        detail = _("%(n)s follow-up reports submitted%(annual)s.") % {
+            "n": len(reports),
+            "annual": _(", and the yearly compilation sent") if final else "",
+        }
+    elif annual is not None:
+        detail = _("No follow-up report of %(year)s submitted; the yearly compilation is preliminary.") % {
+            "year": year
+        }
+    else:
+        detail = _("Nothing of %(year)s has been followed up yet.") % {"year": year}
     return Requirement("follow_up", _("Follow-up of the action plan"), met, detail, links)
 
 
-def law_status(municipality: Municipality, year: int) -> LawYear:
+def law_status(municipality: Municipality, year: int, user: "User") -> LawYear:
+    """The year's requirements as `user` reads them (evidence they may not open is named, not linked)."""
     # The set-up is configurations', an app above this one (it loads the plans): read by name.
     setup = (
         apps.get_model("configurations", "MunicipalitySetup")
@@ -196,9 +230,9 @@ def law_status(municipality: Municipality, year: int) -> LawYear:
     return LawYear(
         year,
         [
-            _picture_requirement(municipality, year),
-            _plan_requirement(municipality, year, setup),
+            _picture_requirement(municipality, year, user),
+            _plan_requirement(municipality, year, setup, user),
             _coordination_requirement(setup),
-            _follow_up_requirement(municipality, year),
+            _follow_up_requirement(municipality, year, user),
         ],
     )

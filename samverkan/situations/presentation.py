@@ -47,7 +47,7 @@ def chart_from(figures: dict) -> diagrams.Diagram | None:
     rows = figures.get("rows") or []
     if not rows:
         return None
-    unit = (
+    unit = figures.get("unit") or (
         "%" if figures.get("is_share") else (_("per 1,000 inhabitants") if figures.get("per") else _("count"))
     )
 

@@ -26,7 +26,10 @@ def law(request: AuthenticatedRequest) -> HttpResponse:
         "plans/law.html",
         {
             "municipality": municipality,
-            "years": [law_status(municipality, year), law_status(municipality, year - 1)],
+            "years": [
+                law_status(municipality, year, request.user),
+                law_status(municipality, year - 1, request.user),
+            ],
             "year": year,
             "earlier": year - 1 if year - 1 > FIRST_YEAR else None,
             "later": year + 1 if year < this_year else None,

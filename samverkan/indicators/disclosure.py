@@ -1,0 +1,180 @@
+"""Disclosure control: what may be shown of a small count. The one rule every channel
+follows, applied when values are computed (`compute.py`), so that what is stored (and so
+every page, chart, export, document, API answer and evidence copy made from it) holds
+nothing a reader could work a hidden count back out of.
+
+- **Primary:** a count from 1 up to the indicator's limit, or one the source suppressed,
+  is hidden with everything made from it: its rate, its interval, its test against the
+  year before and, where it is a sum of other areas, the counts of its parts.
+- **Complementary:** a hidden count must not be the one unknown in a sum whose other
+  terms are shown. Each additive relation the stored values hold is checked: a year and
+  its tertials, a year and its months, a tertial and its months, a run of weeks and the
+  months it spans exactly, a district and the areas that merged into it, the municipality
+  and its districts. Where exactly one term of a relation is hidden, the smallest other
+  non-zero term is hidden too (or the total, when there is none), until every relation
+  has none or at least two hidden terms.
+- **Parts:** a part of a sum ("Rinkeby-Kista 1278 + Spånga-Tensta 798") shows its count
+  only where that count is shown as a value of its own.
+
+Relations between stored values of different indicators (crime categories that sum to
+another) are not derived here: each indicator is one table."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from samverkan.indicators import statistics
+from samverkan.indicators.periods import period_end
+
+ValueKey = tuple[int | None, str, dt.date]  # (area, period kind, period start)
+MUNICIPALITY = None
+
+
+class Cell:
+    """A count a reader could see: a stored value, or a part of a sum that is not one."""
+
+    __slots__ = ("count", "hidden")
+
+    def __init__(self, count: int | None):
+        self.count = count
+        self.hidden = False
+
+
+class Relation:
+    """total = Σ terms (or at least: the terms are all of the total a reader could know)."""
+
+    __slots__ = ("terms", "total")
+
+    def __init__(self, total: Cell, terms: list[Cell]):
+        self.total, self.terms = total, terms
+
+
+def small(count: int | None, limit: int) -> bool:
+    """Hidden by itself: suppressed at the source (no count), or from 1 up to the limit."""
+    return count is None or statistics.suppressed(count, limit)
+
+
+def protect(cells: Iterable[Cell], relations: list[Relation], limit: int) -> None:
+    """Mark which cells are hidden: the small ones, then the complements that keep each
+    of them from being one relation's only unknown."""
+    for cell in cells:
+        cell.hidden = small(cell.count, limit)
+    changed = True
+    while changed:
+        changed = False
+        for relation in relations:
+            members = [relation.total, *relation.terms]
+            if sum(cell.hidden for cell in members) != 1:
+                continue
+            shown = sorted(
+                (c for c in relation.terms if not c.hidden and c.count), key=lambda c: c.count or 0
+            )
+            pick = shown[0] if shown else relation.total
+            if not pick.hidden:
+                pick.hidden = changed = True
+
+
+def value_relations(
+    cells: dict[ValueKey, Cell],
+    families: dict[int, set[int]],
+    sources: dict[ValueKey, set[int | None]],
+    parts: dict[ValueKey, dict[int | None, Cell]],
+) -> list[Relation]:
+    """The additive relations between the values of one indicator: periods within
+    periods, weeks against the months they span, areas within areas."""
+    return [
+        *_period_relations(cells),
+        *_week_relations(cells),
+        *_area_relations(cells, families, sources, parts),
+    ]
+
+
+def _period_relations(cells: dict[ValueKey, Cell]) -> list[Relation]:
+    by_area: dict[int | None, dict[tuple[str, dt.date], Cell]] = defaultdict(dict)
+    for (area, kind, start), cell in cells.items():
+        by_area[area][(kind, start)] = cell
+    relations = []
+    for periods in by_area.values():
+        for (kind, start), total in periods.items():
+            if kind not in ("year", "tertial"):
+                continue
+            end = period_end(kind, start)
+            for inner in ("tertial", "month") if kind == "year" else ("month",):
+                terms = [c for (k, s), c in periods.items() if k == inner and start <= s <= end]
+                if terms:
+                    relations.append(Relation(total, terms))
+    return relations
+
+
+def _week_relations(cells: dict[ValueKey, Cell]) -> list[Relation]:
+    """Between two month starts that are Mondays, the weeks and the months cover the same
+    days: the weeks' sum is the months' sum. Each such run is a relation both ways."""
+    relations = []
+    by_area: dict[int | None, dict[str, dict[dt.date, Cell]]] = defaultdict(lambda: defaultdict(dict))
+    for (area, kind, start), cell in cells.items():
+        by_area[area][kind][start] = cell
+    for kinds in by_area.values():
+        weeks, months = kinds.get("week", {}), kinds.get("month", {})
+        if not weeks or not months:
+            continue
+        aligned = sorted(start for start in months if start.weekday() == 0)
+        # A month that ends on a Sunday is followed by one that starts on a Monday.
+        aligned += [period_end("month", start) + dt.timedelta(days=1) for start in months]
+        bounds = sorted({b for b in aligned if b.weekday() == 0 and b.day == 1})
+        for lo, hi in zip(bounds, bounds[1:], strict=False):
+            run_weeks = [c for s, c in weeks.items() if lo <= s < hi]
+            run_months = [c for s, c in months.items() if lo <= s < hi]
+            if run_weeks and run_months:
+                # Σ months = Σ weeks: one unknown anywhere in the run is one too few.
+                relations.append(Relation(run_months[0], [*run_months[1:], *run_weeks]))
+    return relations
+
+
+def _area_relations(
+    cells: dict[ValueKey, Cell],
+    families: dict[int, set[int]],
+    sources: dict[ValueKey, set[int | None]],
+    parts: dict[ValueKey, dict[int | None, Cell]],
+) -> list[Relation]:
+    relations = []
+    own: dict[tuple[str, dt.date], list[Cell]] = defaultdict(list)
+    for key, cell in cells.items():
+        area, kind, start = key
+        if area is not MUNICIPALITY and sources.get(key) == {area}:
+            own[(kind, start)].append(cell)
+        if key in parts and parts[key]:
+            relations.append(Relation(cell, list(parts[key].values())))
+    for (kind, start), districts in own.items():
+        total = cells.get((MUNICIPALITY, kind, start))
+        if total is not None:
+            relations.append(Relation(total, districts))
+    return relations
+
+
+def part_cells(
+    cells: dict[ValueKey, Cell], key: ValueKey, by_source: dict[int | None, int]
+) -> dict[int | None, Cell]:
+    """The parts of a sum of other areas' counts, each the cell of that area's own value
+    for the period where there is one (so that both are shown or hidden together)."""
+    area, kind, start = key
+    if area is None or set(by_source) <= {area}:
+        return {}
+    found: dict[int | None, Cell] = {}
+    for source, count in by_source.items():
+        if source is None:
+            continue
+        cell = cells.get((source, kind, start))
+        found[source] = cell if cell is not None and cell.count == count else Cell(count)
+    return found
+
+
+def shown_parts(part_cells: dict[int | None, Cell], names: dict[int, str]) -> list[dict[str, Any]]:
+    """The parts as stored and shown: the area and its count, or no count where hidden."""
+    return [
+        {
+            "area": names.get(source, "") if source is not None else "",
+            "count": None if cell.hidden else cell.count,
+        }
+        for source, cell in sorted(part_cells.items(), key=lambda item: names.get(item[0] or 0, ""))
+    ]

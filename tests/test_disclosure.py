@@ -1,0 +1,210 @@
+"""Disclosure control (samverkan/indicators/disclosure.py): a small count is hidden with
+everything made from it, and no sum a reader is shown leaves it as the one unknown, in
+any channel: the district page, its CSVs, the API, the city map."""
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from samverkan.accounts.models import Role
+from samverkan.api.services import token_issue
+from samverkan.datasources import formats, loader
+from samverkan.datasources.counts import MUNICIPALITY, SourceCount
+from samverkan.datasources.importers import ImportPlan, ParseResult
+from samverkan.indicators import disclosure
+from samverkan.indicators.models import Indicator, IndicatorValue
+from samverkan.indicators.services import refresh_after_import
+from samverkan.organisations.models import Area
+from tests.test_imports import receive
+
+LIMIT = 50
+HIDDEN = 37  # Rinkeby-Kista 2022: below the limit
+SMALL_MONTH = 41  # Norrmalm, March 2023: below the limit
+
+
+def _cell(count):
+    return disclosure.Cell(count)
+
+
+def test_one_hidden_term_of_a_sum_takes_the_smallest_other_with_it():
+    total, terms = _cell(130), [_cell(3), _cell(60), _cell(67)]
+    disclosure.protect([total, *terms], [disclosure.Relation(total, terms)], limit=5)
+    assert [t.hidden for t in terms] == [True, True, False] and not total.hidden
+
+
+def test_a_hidden_total_whose_terms_are_all_zero_but_one_hides_nothing_more():
+    # 3 = 0 + 0 + 3: the 3 is hidden; the zeros say nothing about it.
+    total, terms = _cell(3), [_cell(0), _cell(0), _cell(3)]
+    disclosure.protect([total, *terms], [disclosure.Relation(total, terms)], limit=5)
+    assert total.hidden and [t.hidden for t in terms] == [False, False, True]
+
+
+def test_a_sum_with_one_unknown_and_no_other_term_to_hide_hides_its_total():
+    total, terms = _cell(103), [_cell(3), _cell(0), _cell(100)]
+    disclosure.protect([total, *terms], [disclosure.Relation(total, terms)], limit=5)
+    # The smallest non-zero shown term is 100: hidden with the 3.
+    assert terms[0].hidden and terms[2].hidden and not terms[1].hidden
+
+
+def test_complements_reach_a_fixed_point_across_relations():
+    # A year, its three tertials and twelve months: one small month.
+    months = [_cell(3 if m == 0 else 40) for m in range(12)]
+    tertials = [_cell(sum(c.count for c in months[4 * t : 4 * t + 4])) for t in range(3)]
+    year = _cell(sum(c.count for c in months))
+    relations = [
+        disclosure.Relation(year, months),
+        disclosure.Relation(year, tertials),
+        *[disclosure.Relation(tertials[t], months[4 * t : 4 * t + 4]) for t in range(3)],
+    ]
+    disclosure.protect([year, *tertials, *months], relations, limit=5)
+    for relation in relations:
+        hidden = sum(c.hidden for c in [relation.total, *relation.terms])
+        assert hidden != 1
+
+
+@pytest.fixture
+def counted(stockholm, monkeypatch):
+    """A counting source of exact numbers: yearly counts for 2021-2022 per district (Järva
+    before its merger is Rinkeby-Kista + Spånga-Tensta) and the municipality, and monthly
+    counts for Norrmalm and the municipality in 2023."""
+    areas = {a.code: a.pk for a in Area.objects.filter(municipality=stockholm, kind="district")}
+    yearly = {
+        "rinkeby-kista": {2021: 260, 2022: HIDDEN},
+        "spanga-tensta": {2021: 700, 2022: 761},
+        "norrmalm": {2021: 900, 2022: 880},
+        "sodermalm": {2021: 1200, 2022: 1150},
+    }
+
+    def counts(municipality, source_filter, years):
+        found = [
+            SourceCount(areas[code], dt.date(year, 1, 1), "year", count)
+            for code, by_year in yearly.items()
+            for year, count in by_year.items()
+        ]
+        found += [
+            SourceCount(MUNICIPALITY, dt.date(year, 1, 1), "year", sum(v[year] for v in yearly.values()))
+            for year in (2021, 2022)
+        ]
+        for month in range(1, 13):
+            count = SMALL_MONTH if month == 3 else 90 + month
+            found.append(SourceCount(areas["norrmalm"], dt.date(2023, month, 1), "month", count))
+            found.append(SourceCount(MUNICIPALITY, dt.date(2023, month, 1), "month", count + 1000))
+        return [c for c in found if years is None or c.day.year in years]
+
+    monkeypatch.setitem(
+        formats._formats,
+        "reports",
+        formats.Format(
+            "reports",
+            "Reports",
+            lambda data, filename, options: ParseResult(encoding="ASCII"),
+            lambda batch, parsed, remember: ImportPlan(),
+            apply=lambda batch, planned: None,
+            years=lambda batch: {2021, 2022, 2023},
+            counts=counts,
+            indicator_label="Reports of a kind",
+        ),
+    )
+    indicator = Indicator.objects.create(
+        municipality=stockholm, code="rapporter", name="Rapporter", source="reports", suppress_below=LIMIT
+    )
+    batch = receive(stockholm, "reports", b"1\n")
+    loader.batch_apply(batch)
+    refresh_after_import(batch)
+    return indicator, {code: Area.objects.get(pk=pk) for code, pk in areas.items()}
+
+
+def _value(indicator, area, kind, start):
+    return IndicatorValue.objects.get(indicator=indicator, area=area, period_kind=kind, period_start=start)
+
+
+def test_a_small_count_is_hidden_with_its_rate_its_interval_and_its_parts(counted):
+    indicator, areas = counted
+    small = _value(indicator, areas["rinkeby-kista"], "year", dt.date(2022, 1, 1))
+    assert small.suppressed and small.count is None and small.value is None and small.low is None
+    # Järva 2022 = Rinkeby-Kista 37 + Spånga-Tensta 761: with the 37 hidden, the 761 would
+    # give it away, so both are hidden, as values and as parts of Järva's.
+    other = _value(indicator, areas["spanga-tensta"], "year", dt.date(2022, 1, 1))
+    assert other.suppressed and other.count is None
+    jarva = _value(indicator, areas["jarva"], "year", dt.date(2022, 1, 1))
+    assert jarva.count == HIDDEN + 761
+    assert [part["count"] for part in jarva.parts] == [None, None]
+    assert "Rinkeby-Kista .." in jarva.made_up_of and str(HIDDEN) not in jarva.made_up_of
+    # A year where every part is shown keeps them.
+    shown = _value(indicator, areas["jarva"], "year", dt.date(2021, 1, 1))
+    assert sorted(part["count"] for part in shown.parts) == [260, 700]
+
+
+def test_no_sum_of_shown_values_leaves_one_hidden_value(counted):
+    indicator, areas = counted
+    values = {
+        (v.area_id, v.period_kind, v.period_start): v
+        for v in IndicatorValue.objects.filter(indicator=indicator)
+    }
+    norrmalm = areas["norrmalm"].pk
+    year = values[(norrmalm, "year", dt.date(2023, 1, 1))]
+    months = [values[(norrmalm, "month", dt.date(2023, m, 1))] for m in range(1, 13)]
+    first = values[(norrmalm, "tertial", dt.date(2023, 1, 1))]
+    assert months[2].suppressed  # the small month
+    for total, terms in [(year, months), (first, months[:4])]:
+        unknown = [v for v in [total, *terms] if v.count is None]
+        assert len(unknown) != 1, (total.label, [v.label for v in unknown])
+    # The municipality's 2022 and every district's own 2022.
+    own_2022 = [
+        values[(areas[code].pk, "year", dt.date(2022, 1, 1))]
+        for code in ("rinkeby-kista", "spanga-tensta", "norrmalm", "sodermalm")
+    ]
+    municipality = values[(None, "year", dt.date(2022, 1, 1))]
+    assert sum(v.count is None for v in [municipality, *own_2022]) != 1
+
+
+def _hidden_numbers(indicator) -> set[str]:
+    """Every number a hidden value had, as a page could write it."""
+    return {str(HIDDEN), str(SMALL_MONTH)}
+
+
+def _contains(text: str, number: str) -> list[str]:
+    return [
+        text[max(0, m.start() - 60) : m.end() + 60]
+        for m in re.finditer(rf"(?<![\w,.\-#/]){number}(?![\w,.%])", text)
+    ]
+
+
+def test_no_channel_shows_a_hidden_count(client, cast, counted):
+    """The district pages and CSVs of every period kind, the API's values and the city map,
+    read as a coordinator, hold no hidden count (as a count, a part or a figure)."""
+    indicator, areas = counted
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])
+    texts = {}
+    for code in ("rinkeby-kista", "spanga-tensta", "jarva", "norrmalm"):
+        area = areas[code]
+        for kind in ("year", "tertial", "month", "week"):
+            page = client.get(reverse("areas:detail", args=[area.pk]), {"period": kind})
+            assert page.status_code == 200
+            texts[f"page {code} {kind}"] = page.content.decode()
+            csv = client.get(reverse("areas:indicator_csv", args=[area.pk, indicator.code]), {"period": kind})
+            assert csv.status_code == 200
+            texts[f"csv {code} {kind}"] = csv.content.decode("utf-8-sig")
+    texts["city map"] = client.get(reverse("areas:city")).content.decode()
+    token = token_issue(user=cast[Role.DISTRICT_COORDINATOR], name="test")[1]
+    for code in ("rinkeby-kista", "spanga-tensta", "jarva", "norrmalm"):
+        for kind in ("year", "tertial", "month"):
+            answer = client.get(
+                f"/api/v1/indicators/{indicator.pk}/values",
+                {"area": code, "period_kind": kind},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            assert answer.status_code == 200, answer.content
+            texts[f"api {code} {kind}"] = json.dumps(answer.json())
+    # The search finds a count that is shown (Spånga-Tensta 2021, as a part of Järva's).
+    assert _contains(texts["csv jarva year"], "700") and _contains(texts["api jarva year"], "700")
+    found = {
+        name: hits
+        for name, text in texts.items()
+        for number in _hidden_numbers(indicator)
+        if (hits := _contains(text, number))
+    }
+    assert found == {}
