@@ -68,7 +68,9 @@ def test_a_plan_decided_by_another_body_than_the_named_one_is_not_met(stockholm,
     assert not plan.met and str(setup.plan_body) in plan.detail
 
 
-@pytest.mark.parametrize("role", [Role.POLITICIAN, Role.STEERING_GROUP_MEMBER, Role.POLICE_CONTACT, "other_coordinator"])
+@pytest.mark.parametrize(
+    "role", [Role.POLITICIAN, Role.STEERING_GROUP_MEMBER, Role.POLICE_CONTACT, "other_coordinator"]
+)
 def test_every_link_of_the_law_view_opens_for_its_reader(client, stockholm, cast, plans, role):  # noqa: F811
     client.force_login(cast[role])
     for year in (2025, 2026, dt.date.today().year):
