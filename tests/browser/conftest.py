@@ -49,3 +49,12 @@ def no_content_security_policy_violations(request):
     refused = policy_refusals(request.getfixturevalue("page"))
     yield
     assert refused == []
+
+
+def settled(page) -> None:
+    """The page as its reader sees it once loaded: where it fetches more after loading (a
+    map's shapes, a fragment htmx loads or polls), also with the network quiet for half a
+    second; other pages are whole at their load event."""
+    page.wait_for_load_state("load")
+    if page.locator(".map, [hx-trigger]").count():
+        page.wait_for_load_state("networkidle")

@@ -6,6 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from samverkan.agreements.models import AgreementVersion
 from samverkan.governance.models import Body
 from samverkan.organisations.models import Area
+from tests.browser.conftest import settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +25,7 @@ def serious_on(page, live_server, paths) -> dict:
     found = {}
     for path in paths:
         page.goto(live_server.url + path)
-        page.wait_for_load_state("networkidle")
+        settled(page)
         violations = serious(page)
         if violations:
             found[path] = violations

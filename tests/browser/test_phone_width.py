@@ -10,6 +10,7 @@ from django.test import Client
 
 from samverkan.accounts.models import Role, User
 from samverkan.organisations.models import Municipality, Organisation
+from tests.browser.conftest import settled
 from tests.browser.test_accessibility import serious
 from tests.test_permissions import GET_ROUTES, ROLES, _build_objects
 
@@ -87,7 +88,7 @@ def test_no_page_is_wider_than_a_phone(page, live_server, stockholm, role, share
             culprit = page.evaluate(WIDEST)
             too_wide.append(f"{name} as {role}: {width} px ({culprit})")
         if _first_reader(name) == role:
-            page.wait_for_load_state("networkidle")
+            settled(page)
             violations = serious(page)
             if violations:
                 inaccessible[f"{name} as {role}"] = violations
