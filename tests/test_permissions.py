@@ -9,6 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from samverkan.accounts.models import Role, User
+from samverkan.agreements.compliance import agreement_compliance
 from samverkan.agreements.models import AgreementVersion, VersionStatus
 from samverkan.governance.models import Body
 from samverkan.organisations.models import Area, Municipality, Organisation, OrganisationKind
@@ -59,6 +60,16 @@ def _build_objects(stockholm) -> dict:
         valid_from=dt.date(2028, 1, 1),
     )
     draft.parties.set(inner.parties.all())
+    sodermalm_version = AgreementVersion.objects.get(
+        agreement__area__code="sodermalm", status=VersionStatus.ADOPTED
+    )
+    sodermalm_draft = AgreementVersion.objects.create(
+        agreement=sodermalm_version.agreement,
+        label="Utkast 2028",
+        status=VersionStatus.DRAFT,
+        valid_from=dt.date(2028, 1, 1),
+    )
+    sodermalm_draft.parties.set(sodermalm_version.parties.all())
     from samverkan.datasources.loader import batch_receive
 
     batch = batch_receive(
@@ -109,7 +120,10 @@ def _build_objects(stockholm) -> dict:
             "central": AgreementVersion.objects.get(case_number="KS 2023/740"),
             "inner": inner,
             "draft": draft,
-            "sodermalm": AgreementVersion.objects.get(agreement__area__code="sodermalm"),
+            "sodermalm_draft": sodermalm_draft,
+            "sodermalm": AgreementVersion.objects.get(
+                agreement__area__code="sodermalm", status=VersionStatus.ADOPTED
+            ),
             "area": Area.objects.get(code="jarva"),
             "body": Body.objects.get(name="Central styrgrupp"),
         }
@@ -469,7 +483,7 @@ GET_ROUTES = {
 }
 POST_ROUTES = {
     "agreements:local_priority_add": (
-        lambda o: reverse("agreements:local_priority_add", args=[o["inner"].pk]),
+        lambda o: reverse("agreements:local_priority_add", args=[o["draft"].pk]),
         only(
             Role.ADMINISTRATOR,
             Role.PREPARATION_GROUP,
@@ -479,7 +493,7 @@ POST_ROUTES = {
         ),
     ),
     "agreements:local_priority_add (other district)": (
-        lambda o: reverse("agreements:local_priority_add", args=[o["sodermalm"].pk]),
+        lambda o: reverse("agreements:local_priority_add", args=[o["sodermalm_draft"].pk]),
         only(Role.ADMINISTRATOR, Role.PREPARATION_GROUP, "other_coordinator", allowed_status=302),
     ),
     "imports:apply": (
@@ -775,34 +789,56 @@ def test_admin_is_for_administrators(client, cast):
 
 
 def test_a_party_writes_its_own_local_agreement_and_it_is_audited(client, cast, objects):
+    from samverkan.agreements.services import draft_revision
+
+    revision = draft_revision(version=objects["inner"], label="Revidering 2027")
+    revision.valid_from = objects["inner"].valid_from  # under the same overarching agreement
+    revision.save()
+    # The draft carries what the adopted version addressed, categories included.
+    before = agreement_compliance(objects["inner"])
+    assert agreement_compliance(revision).missing_count == before.missing_count
     client.force_login(cast[Role.DISTRICT_COORDINATOR])
     central = objects["central"].priority_areas.get(name="Systemhotande brottslighet")
     response = client.post(
-        reverse("agreements:local_priority_add", args=[objects["inner"].pk]),
+        reverse("agreements:local_priority_add", args=[revision.pk]),
         {"name": "Välfärdsbrott i city", "description": "", "addresses": [central.pk]},
     )
     assert response.status_code == 302
-    assert (
-        objects["inner"].priority_areas.filter(name="Välfärdsbrott i city", is_local_priority=True).exists()
-    )
-    page = client.get(reverse("agreements:version", args=[objects["inner"].pk]))
+    assert revision.priority_areas.filter(name="Välfärdsbrott i city", is_local_priority=True).exists()
+    page = client.get(reverse("agreements:version", args=[revision.pk]))
     assert "Alla prioriterade samverkansområden och obligatoriska kategorier berörs." in page.content.decode()
     from samverkan.audit.models import AuditEvent
 
-    event = AuditEvent.objects.filter(model="agreements.PriorityArea", action="create").first()
+    event = AuditEvent.objects.get(
+        model="agreements.PriorityArea", action="create", object_repr="Välfärdsbrott i city"
+    )
     assert event.actor == cast[Role.DISTRICT_COORDINATOR]
     assert event.changes["name"] == [None, "Välfärdsbrott i city"]
+
+
+def test_an_adopted_version_is_not_changed_without_a_decision(client, cast, objects):
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])
+    adopted = objects["inner"]
+    page = client.get(reverse("agreements:version", args=[adopted.pk])).content.decode()
+    assert "local-priorities/" not in page  # no form to add one
+    response = client.post(
+        reverse("agreements:local_priority_add", args=[adopted.pk]),
+        {"name": "Välfärdsbrott i city", "description": ""},
+    )
+    assert response.status_code == 400
+    assert "utkast till revidering" in response.content.decode()
+    assert not adopted.priority_areas.filter(name="Välfärdsbrott i city").exists()
 
 
 def test_a_personal_identity_number_is_refused_with_a_clear_message(client, cast, objects):
     client.force_login(cast[Role.DISTRICT_COORDINATOR])
     response = client.post(
-        reverse("agreements:local_priority_add", args=[objects["inner"].pk]),
+        reverse("agreements:local_priority_add", args=[objects["draft"].pk]),
         {"name": "Ungdomar", "description": "Gäller 19811228-9874 och hans vänner"},
     )
     assert response.status_code == 400
     assert "personnummer" in response.content.decode()
-    assert not objects["inner"].priority_areas.filter(name="Ungdomar").exists()
+    assert not objects["draft"].priority_areas.filter(name="Ungdomar").exists()
 
 
 def test_another_municipality_sees_nothing_of_stockholm(client, objects):

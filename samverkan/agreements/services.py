@@ -24,7 +24,15 @@ def local_priority_add(
     *, version: AgreementVersion, name: str, description: str = "", addresses=(), categories=()
 ) -> PriorityArea:
     """A district adds a priority of its own to its local agreement, stating
-    which of the overarching agreement's areas and categories it addresses."""
+    which of the overarching agreement's areas and categories it addresses. Only to a
+    draft: an adopted version changes only by a revision, adopted by a decision as a whole."""
+    if version.status != VersionStatus.DRAFT:
+        raise ValidationError(
+            _(
+                "An adopted version is not changed without a decision: draft a revision of it and add "
+                "the priority there."
+            )
+        )
     order = version.priority_areas.count() + 1
     area = PriorityArea(
         version=version, name=name, description=description, order=order, is_local_priority=True
@@ -64,7 +72,7 @@ def draft_revision(*, version: AgreementVersion, label: str, case_number: str = 
         annex.save()
     for category in version.mandatory_categories.all():
         draft.mandatory_categories.create(name=category.name)
-    for area in version.priority_areas.prefetch_related("goals", "addresses"):
+    for area in version.priority_areas.prefetch_related("goals", "addresses", "categories"):
         copy = PriorityArea.objects.create(
             version=draft,
             name=area.name,
@@ -73,6 +81,7 @@ def draft_revision(*, version: AgreementVersion, label: str, case_number: str = 
             is_local_priority=area.is_local_priority,
         )
         copy.addresses.set(area.addresses.all())
+        copy.categories.set(area.categories.all())
         PriorityAreaLineage.objects.create(from_area=area, to_area=copy, kind=LineageKind.CONTINUED)
         for goal in area.goals.all():
             Goal.objects.create(priority_area=copy, text=goal.text, order=goal.order, predecessor=goal)

@@ -15,7 +15,7 @@ from samverkan.agreements.compliance import (
     revision_due,
 )
 from samverkan.agreements.forms import LocalPriorityForm
-from samverkan.agreements.models import Scope
+from samverkan.agreements.models import Scope, VersionStatus
 from samverkan.core.forms import errors_on
 
 
@@ -77,7 +77,12 @@ def agreement_detail(request, pk: int) -> HttpResponse:
 def _version_page(request, version, *, form=None, status=200) -> HttpResponse:
     today = timezone.localdate()
     can_edit = permissions.can_edit_version(request.user, version)
-    if form is None and can_edit and version.agreement.scope == Scope.LOCAL:
+    if (
+        form is None
+        and can_edit
+        and version.agreement.scope == Scope.LOCAL
+        and version.status == VersionStatus.DRAFT
+    ):
         form = LocalPriorityForm(central_versions=central_versions_in_force(version))
     areas = version.priority_areas.prefetch_related(
         "goals",

@@ -52,6 +52,8 @@ def _context(analysis, content, version) -> dict:
         "parties": [analysis.city_picture, analysis.police_picture],
         "printed": timezone.localtime(),
         "criteria": list(Criterion),
+        "decided_against_scores": _decided_against_scores(content, problems),
+        "decided_against_scores_text": DECIDED_AGAINST_SCORES(),
         # The prioritisation matrix: one row per problem, a score per criterion.
         "matrix": [
             {
@@ -63,6 +65,24 @@ def _context(analysis, content, version) -> dict:
             for problem in problems
         ],
     }
+
+
+def DECIDED_AGAINST_SCORES() -> str:  # noqa: N802 - a text, translated when read
+    return _(
+        "The order is the decision's: it differs from the order of the total scores in the matrix "
+        "below (the decision set it so, or the scores have changed since)."
+    )
+
+
+def _decided_against_scores(content: dict, problems: list[dict]) -> bool:
+    """Whether the decided order differs from the order of the problems' total scores (it
+    was decided so, or the scores changed after it): the documents say so."""
+    decision = content.get("decision")
+    if not decision:
+        return False
+    totals = {p["key"]: p["score_total"] for p in problems}
+    decided = [totals.get(item["problem"], 0) for item in decision["ranking"]]
+    return decided != sorted(decided, reverse=True)
 
 
 def joint_pdf(analysis, content: dict, *, version=None) -> bytes:
@@ -117,6 +137,8 @@ def joint_docx(analysis, content: dict, *, version=None) -> bytes:
         )
         for item in decision["ranking"]:
             document.add_paragraph(f"{item['rank']}. {item['title']}", style="List Number")
+        if context["decided_against_scores"]:
+            document.add_paragraph(DECIDED_AGAINST_SCORES())
     else:
         document.add_paragraph(_("No prioritisation has been adopted yet."))
 

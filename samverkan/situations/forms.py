@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.agreements.models import Agreement, MandatoryCategory, Scope
@@ -176,14 +177,19 @@ class DecisionForm(forms.Form):
     problems = forms.ModelMultipleChoiceField(
         queryset=Problem.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        label=_("Prioritised problems (in the order of the ranking)"),
+        label=_("Prioritised problems, ranked by their total score (highest first)"),
+        help_text=_("The decision ranks the problems you tick in the order shown here."),
     )
 
-    def __init__(self, *args, analysis, bodies, **kwargs):
+    def __init__(self, *args, analysis, bodies, by_score, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies
         self.fields["body"].empty_label = CHOOSE
-        self.fields["problems"].queryset = analysis.problems.all()
+        # Offered in the order the decision will rank them: by score.
+        place = Case(
+            *[When(pk=pk, then=Value(i)) for i, pk in enumerate(by_score)], default=Value(len(by_score))
+        )
+        self.fields["problems"].queryset = analysis.problems.order_by(place, "pk")
 
 
 class CauseForm(forms.ModelForm):

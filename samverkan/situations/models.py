@@ -148,7 +148,9 @@ class JointAnalysis(models.Model):
 
     @property
     def adopted_decision(self) -> "PrioritisationDecision | None":
-        return self.decisions.order_by("-decided_on", "-pk").first()
+        """The latest recorded decision: a later decision replaces an earlier one, whatever
+        date each carries (one recorded to correct another stands)."""
+        return self.decisions.order_by("-recorded_at", "-pk").first()
 
 
 class Problem(models.Model):

@@ -299,6 +299,27 @@ def decision_record(
         raise ValidationError(_("A decision needs at least one prioritised problem."))
     if any(p.analysis_id != analysis.pk for p in problems):
         raise ValidationError(_("The problems must belong to this joint analysis."))
+    today = timezone.localdate()
+    if decided_on > today:
+        raise ValidationError(
+            {
+                "decided_on": _("A decision cannot be dated in the future (today is %(today)s).")
+                % {"today": today}
+            }
+        )
+    # A decision recorded after the fact (an earlier year's, entered now) stands; one dated
+    # before the period its situation picture describes began cannot be about it.
+    begins = analysis.picture.period_start
+    if decided_on < begins:
+        raise ValidationError(
+            {
+                "decided_on": _(
+                    "The decision cannot be dated before the period its situation picture covers "
+                    "begins (%(begins)s)."
+                )
+                % {"begins": begins}
+            }
+        )
     locked(analysis)
     ranking = [{"rank": i, "problem": p.pk, "title": p.title} for i, p in enumerate(problems, start=1)]
     same = PrioritisationDecision.objects.filter(

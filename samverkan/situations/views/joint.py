@@ -63,13 +63,15 @@ def joint_scores(request, pk: int) -> HttpResponse:
 @require_POST
 def joint_decision(request, pk: int) -> HttpResponse:
     analysis = analysis_for(request.user, pk, decide=True)
+    by_score = [r.problem.pk for r in selectors.ranking(analysis)]
     form = DecisionForm(
         request.POST,
         analysis=analysis,
         bodies=deciding_bodies(analysis.picture.agreement),
+        by_score=by_score,
     )
     if form.is_valid():
-        order = {r.problem.pk: i for i, r in enumerate(selectors.ranking(analysis))}
+        order = {pk: i for i, pk in enumerate(by_score)}
         chosen = sorted(form.cleaned_data["problems"], key=lambda p: order[p.pk])
         with errors_on(form):
             services.decision_record(

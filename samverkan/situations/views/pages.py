@@ -114,6 +114,7 @@ def joint_page(request, analysis, *, forms=None, status=200) -> HttpResponse:
             DecisionForm(
                 analysis=analysis,
                 bodies=deciding_bodies(analysis.picture.agreement),
+                by_score=[r.problem.pk for r in by_score],
                 initial={"problems": [r.problem.pk for r in by_score if r.total > 0][:3]},
             ),
         )
