@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import (
@@ -80,12 +81,17 @@ def adopted_centrals(municipality) -> list[AgreementVersion]:
 def central_versions_in_force(
     version: AgreementVersion, centrals: list[AgreementVersion] | None = None
 ) -> list[AgreementVersion]:
-    """Adopted overarching versions in force on any day of `version`'s validity
-    (from `centrals` when the caller has read them)."""
+    """Adopted overarching versions in force on any day of `version`'s validity (from
+    `centrals` when the caller has read them). A draft not yet dated is checked against
+    those in force today: what it would have to address if adopted now."""
     start = version.valid_from
-    if start is None:
+    end: dt.date | None
+    if start is None and version.status == VersionStatus.DRAFT:
+        start = end = timezone.localdate()
+    elif start is None:
         return []
-    end = version.effective_end
+    else:
+        end = version.effective_end
     if centrals is None:
         centrals = adopted_centrals(version.agreement.municipality)
     result = []

@@ -42,6 +42,13 @@ def test_a_coordinator_adds_a_local_priority_and_closes_the_gap(signed_in, live_
     page.goto(f"{live_server.url}/agreements/versions/{version.pk}/")
     missing = page.locator("#compliance ul.missing")
     expect(missing).to_contain_text("Systemhotande brottslighet")
+    # The adopted version is not changed without a decision: the priority goes into a revision.
+    expect(page.get_by_label("Den lokala prioriteringens namn")).to_have_count(0)
+    page.get_by_text("Ta fram ett revideringsutkast av den här versionen").click()
+    page.get_by_label("Utkastets namn").fill("Revidering 2027")
+    page.get_by_role("button", name="Ta fram utkastet").click()
+    page.get_by_role("link", name="Kontrollera utkastet mot den övergripande överenskommelsen").click()
+    expect(missing).to_contain_text("Systemhotande brottslighet")
 
     page.get_by_label("Den lokala prioriteringens namn").fill("Välfärdsbrott i city")
     page.get_by_label("Beskrivning").fill("Gäller 811228-9874")
