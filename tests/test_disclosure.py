@@ -11,14 +11,13 @@ from django.urls import reverse
 
 from samverkan.accounts.models import Role
 from samverkan.api.services import token_issue
-from samverkan.datasources import formats, loader
+from samverkan.datasources import loader
 from samverkan.datasources.counts import MUNICIPALITY, SourceCount
-from samverkan.datasources.importers import ImportPlan, ParseResult
 from samverkan.indicators import disclosure
 from samverkan.indicators.models import Indicator, IndicatorValue
 from samverkan.indicators.services import refresh_after_import
 from samverkan.organisations.models import Area
-from tests.test_imports import receive
+from tests.test_imports import receive, register_counting_format
 
 LIMIT = 50
 HIDDEN = 37  # Rinkeby-Kista 2022: below the limit
@@ -94,20 +93,7 @@ def counted(stockholm, monkeypatch):
             found.append(SourceCount(MUNICIPALITY, dt.date(2023, month, 1), "month", count + 1000))
         return [c for c in found if years is None or c.day.year in years]
 
-    monkeypatch.setitem(
-        formats._formats,
-        "reports",
-        formats.Format(
-            "reports",
-            "Reports",
-            lambda data, filename, options: ParseResult(encoding="ASCII"),
-            lambda batch, parsed, remember: ImportPlan(),
-            apply=lambda batch, planned: None,
-            years=lambda batch: {2021, 2022, 2023},
-            counts=counts,
-            indicator_label="Reports of a kind",
-        ),
-    )
+    register_counting_format(monkeypatch, counts, years={2021, 2022, 2023})
     indicator = Indicator.objects.create(
         municipality=stockholm, code="rapporter", name="Rapporter", source="reports", suppress_below=LIMIT
     )

@@ -355,13 +355,33 @@ def test_a_kept_report_is_shown_in_the_language_of_whoever_reads_it(client, cast
     assert "&#x27;igår&#x27; is not a time like 2024-05-03 21:30." in english
 
 
+def register_counting_format(monkeypatch, counts, *, parse=None, years=frozenset()) -> None:
+    """A format "reports" that feeds indicators with `counts`, registered for the test."""
+    from samverkan.datasources.importers import ImportPlan, ParseResult
+
+    monkeypatch.setitem(
+        formats._formats,
+        "reports",
+        formats.Format(
+            "reports",
+            "Reports",
+            parse or (lambda data, filename, options: ParseResult(encoding="ASCII")),
+            lambda batch, parsed, remember: ImportPlan(),
+            apply=lambda batch, planned: None,
+            years=lambda batch: set(years),
+            counts=counts,
+            indicator_label="Reports of a kind",
+        ),
+    )
+
+
 def test_a_new_format_that_feeds_indicators_declares_its_counts_beside_its_parser(stockholm, monkeypatch):
     """A format with `counts` is offered as an indicator's source and its indicators are
     computed and refreshed after an import, with no change to the indicators' code or models."""
     import datetime as dt
 
     from samverkan.datasources.counts import MUNICIPALITY, SourceCount
-    from samverkan.datasources.importers import ImportPlan, ParseResult, Row
+    from samverkan.datasources.importers import ParseResult, Row
     from samverkan.indicators.models import Indicator, IndicatorValue
     from samverkan.indicators.services import refresh_after_import
 
@@ -374,20 +394,7 @@ def test_a_new_format_that_feeds_indicators_declares_its_counts_beside_its_parse
         # Two reports of the filter's kind each month of 2025, for the whole municipality.
         return [SourceCount(MUNICIPALITY, dt.date(2025, month, 1), "month", 2) for month in range(1, 13)]
 
-    monkeypatch.setitem(
-        formats._formats,
-        "reports",
-        formats.Format(
-            "reports",
-            "Reports",
-            parse,
-            lambda batch, parsed, remember: ImportPlan(),
-            apply=lambda batch, planned: None,
-            years=lambda batch: {2025},
-            counts=counts,
-            indicator_label="Reports of a kind",
-        ),
-    )
+    register_counting_format(monkeypatch, counts, parse=parse, years={2025})
     assert ("reports", "Reports of a kind") in formats.indicator_sources()
     indicator = Indicator(municipality=stockholm, code="reports", name="Rapporter", source="reports")
     indicator.full_clean()  # a valid source, with no migration

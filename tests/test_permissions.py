@@ -51,25 +51,23 @@ def objects(db, shared_objects):
     return shared_objects
 
 
+def _draft_2028(version: AgreementVersion) -> AgreementVersion:
+    draft = AgreementVersion.objects.create(
+        agreement=version.agreement,
+        label="Utkast 2028",
+        status=VersionStatus.DRAFT,
+        valid_from=dt.date(2028, 1, 1),
+    )
+    draft.parties.set(version.parties.all())
+    return draft
+
+
 def _build_objects(stockholm) -> dict:
     inner = AgreementVersion.objects.get(agreement__area__code="norra-innerstaden")
-    draft = AgreementVersion.objects.create(
-        agreement=inner.agreement,
-        label="Utkast 2028",
-        status=VersionStatus.DRAFT,
-        valid_from=dt.date(2028, 1, 1),
+    draft = _draft_2028(inner)
+    sodermalm_draft = _draft_2028(
+        AgreementVersion.objects.get(agreement__area__code="sodermalm", status=VersionStatus.ADOPTED)
     )
-    draft.parties.set(inner.parties.all())
-    sodermalm_version = AgreementVersion.objects.get(
-        agreement__area__code="sodermalm", status=VersionStatus.ADOPTED
-    )
-    sodermalm_draft = AgreementVersion.objects.create(
-        agreement=sodermalm_version.agreement,
-        label="Utkast 2028",
-        status=VersionStatus.DRAFT,
-        valid_from=dt.date(2028, 1, 1),
-    )
-    sodermalm_draft.parties.set(sodermalm_version.parties.all())
     from samverkan.datasources.loader import batch_receive
 
     batch = batch_receive(
