@@ -194,3 +194,65 @@ def test_no_channel_shows_a_hidden_count(client, cast, counted):
         if (hits := _contains(text, number))
     }
     assert found == {}
+
+
+def test_hidden_terms_that_together_are_too_few_are_not_pinned_down():
+    # A tertial of 7: January none, February and April hidden, March 5. The hidden two sum
+    # to 2, so each would be 1: March is hidden with them.
+    total, terms = _cell(7), [_cell(0), _cell(1), _cell(5), _cell(1)]
+    disclosure.protect([total, *terms], [disclosure.Relation(total, terms)], limit=5)
+    assert [t.hidden for t in terms] == [False, True, True, True] and not total.hidden
+
+
+def test_the_municipality_is_also_the_sum_of_the_merged_districts():
+    """Municipality 9 = Järva 4 (Rinkeby-Kista 2 + Spånga-Tensta 2) + Norra innerstaden 5:
+    with Järva hidden, Norra innerstaden would give it away."""
+    rk, st, jarva, inner = 1, 2, 3, 4
+    day = dt.date(2021, 1, 4)
+    cells = {
+        (None, "week", day): _cell(9),
+        (rk, "week", day): _cell(2),
+        (st, "week", day): _cell(2),
+        (jarva, "week", day): _cell(4),
+        (inner, "week", day): _cell(5),
+    }
+    families = {rk: {rk}, st: {st}, jarva: {jarva, rk, st}, inner: {inner}}
+    sources = {(a, "week", day): ({rk, st} if a == jarva else {a}) for a in (rk, st, jarva, inner)}
+    parts = {(jarva, "week", day): {rk: cells[(rk, "week", day)], st: cells[(st, "week", day)]}}
+    relations = disclosure.value_relations(cells, families, sources, parts)
+    disclosure.protect(cells.values(), relations, limit=5)
+    assert cells[(jarva, "week", day)].hidden and cells[(inner, "week", day)].hidden
+    assert not cells[(None, "week", day)].hidden
+
+
+def test_the_district_map_hides_small_neighbourhood_counts_and_their_complement(client, cast, stockholm):
+    """Police events by neighbourhood on the district map: Gamla stan 1 + Södermalm 30 would
+    give away a district total; the 1 and, with it, the 30 are not shown."""
+    from django.utils import timezone
+
+    from samverkan.datasources.models import LocationPrecision, PoliceEvent
+    from samverkan.organisations.models import AreaKind, AreaMembership
+
+    district = Area.objects.get(municipality=stockholm, code="sodermalm")
+    square = {"type": "Polygon", "coordinates": [[[18.0, 59.3], [18.1, 59.3], [18.1, 59.4], [18.0, 59.3]]]}
+    named = {}
+    for name, count in (("Gamla stan", 1), ("Södermalm", 30), ("Reimersholme", 0), ("Långholmen", 12)):
+        named[name] = Area.objects.create(
+            municipality=stockholm, code=f"test-{len(named)}", name=name, kind=AreaKind.NEIGHBOURHOOD,
+            geometry=square,
+        )  # fmt: skip
+        AreaMembership.objects.create(district=district, neighbourhood=named[name])
+        for n in range(count):
+            PoliceEvent.objects.create(
+                municipality=stockholm, event_id=900_000 + len(named) * 100 + n, occurred_at=timezone.now(),
+                name=f"Stöld, {name}", url="https://polisen.se/x", precision=LocationPrecision.NAMED,
+                named_area=named[name], event_type="Stöld", location_name="Stockholm",
+            )  # fmt: skip
+    client.force_login(cast[Role.POLITICIAN])
+    collection = client.get(reverse("areas:geometry", args=[district.pk])).json()
+    shown = {
+        f["properties"]["name"]: f["properties"]["police_events"]
+        for f in collection["features"]
+        if f["properties"].get("kind") == AreaKind.NEIGHBOURHOOD
+    }
+    assert shown == {"Gamla stan": None, "Södermalm": 30, "Reimersholme": 0, "Långholmen": None}

@@ -64,8 +64,7 @@ def protect(cells: Iterable[Cell], relations: list[Relation], limit: int) -> Non
     while changed:
         changed = False
         for relation in relations:
-            members = [relation.total, *relation.terms]
-            if sum(cell.hidden for cell in members) != 1:
+            if not _exposed(relation, limit):
                 continue
             shown = sorted(
                 (c for c in relation.terms if not c.hidden and c.count), key=lambda c: c.count or 0
@@ -73,6 +72,19 @@ def protect(cells: Iterable[Cell], relations: list[Relation], limit: int) -> Non
             pick = shown[0] if shown else relation.total
             if not pick.hidden:
                 pick.hidden = changed = True
+
+
+def _exposed(relation: Relation, limit: int) -> bool:
+    """Whether a reader could work a hidden term out: it is the only one hidden, or the
+    hidden terms together (the total less the shown terms) are so few that each is
+    pinned down (two hidden terms that sum to 2 are 1 and 1; a hidden count is at least 1)."""
+    hidden = [cell for cell in (relation.total, *relation.terms) if cell.hidden]
+    if len(hidden) == 1:
+        return True
+    if not hidden or relation.total.hidden:
+        return False
+    shown = sum(cell.count or 0 for cell in relation.terms if not cell.hidden)
+    return (relation.total.count or 0) - shown < limit
 
 
 def value_relations(
@@ -145,7 +157,17 @@ def _area_relations(
             own[(kind, start)].append(cell)
         if key in parts and parts[key]:
             relations.append(Relation(cell, list(parts[key].values())))
-    for (kind, start), districts in own.items():
+    # The municipality is also the sum of the districts as they were merged: Järva for
+    # Rinkeby-Kista and Spånga-Tensta (each partition is a relation of its own).
+    merged: dict[tuple[str, dt.date], list[Cell]] = defaultdict(list)
+    members_of_merged = {member for family in families.values() if len(family) > 1 for member in family}
+    for key, cell in cells.items():
+        area, kind, start = key
+        if area is not MUNICIPALITY and (
+            len(families.get(area, {area})) > 1 or area not in members_of_merged
+        ):
+            merged[(kind, start)].append(cell)
+    for (kind, start), districts in [*own.items(), *merged.items()]:
         total = cells.get((MUNICIPALITY, kind, start))
         if total is not None:
             relations.append(Relation(total, districts))

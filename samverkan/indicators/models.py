@@ -53,7 +53,9 @@ class Indicator(models.Model):
     suppress_below = models.PositiveSmallIntegerField(
         _("suppress counts below"),
         default=settings.SAMVERKAN_SUPPRESS_BELOW,
-        help_text=_("Counts from 1 up to this number are not shown, as BRÅ does for small numbers."),
+        help_text=_(
+            "Counts from 1 up to (not including) this number are not shown, as BRÅ does for small numbers."
+        ),
     )
     is_example = models.BooleanField(_("example data"), default=False)
 

@@ -82,7 +82,12 @@ def _decided_against_scores(content: dict, problems: list[dict]) -> bool:
         return False
     totals = {p["key"]: p["score_total"] for p in problems}
     decided = [totals.get(item["problem"], 0) for item in decision["ranking"]]
-    return decided != sorted(decided, reverse=True)
+    ranked = {item["problem"] for item in decision["ranking"]}
+    passed_over = [total for key, total in totals.items() if key not in ranked]
+    # Out of the scores' order, or a problem left out that scores above one ranked.
+    return decided != sorted(decided, reverse=True) or bool(
+        decided and passed_over and max(passed_over) > min(decided)
+    )
 
 
 def joint_pdf(analysis, content: dict, *, version=None) -> bytes:

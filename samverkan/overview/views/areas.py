@@ -7,6 +7,7 @@ from collections import Counter
 from functools import cache as once
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Min
 from django.http import HttpResponse, JsonResponse
@@ -23,6 +24,7 @@ from samverkan.audit.recorder import record_reads
 from samverkan.audit.stamps import change_tag, tagged, unchanged
 from samverkan.core.cells import FormulaSafeWriter
 from samverkan.datasources.models import Observation, PoliceEvent
+from samverkan.indicators import disclosure
 from samverkan.indicators.models import Indicator, PeriodKind
 from samverkan.indicators.national import comparisons
 from samverkan.indicators.selectors import PERIOD_KINDS, area_panels, city_figures, indicator_series
@@ -164,14 +166,24 @@ def area_geometry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     named = PoliceEvent.objects.filter(named_area__in=neighbourhoods)
     events = Counter(named.values_list("named_area_id", flat=True))
     span = named.aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
+    # The same disclosure rule as the tables: a small count is not shown, nor one that the
+    # district's total less the others would give away.
+    cells = {n.pk: disclosure.Cell(events.get(n.pk, 0)) for n in neighbourhoods}
+    total = disclosure.Cell(sum(events.values()))
+    disclosure.protect(
+        [total, *cells.values()],
+        [disclosure.Relation(total, list(cells.values()))],
+        settings.SAMVERKAN_SUPPRESS_BELOW,
+    )
     for neighbourhood in neighbourhoods:
         if neighbourhood.geometry:
+            cell = cells[neighbourhood.pk]
             features.append(
                 _feature(
                     neighbourhood.geometry,
                     name=neighbourhood.name,
                     kind=neighbourhood.kind,
-                    police_events=events.get(neighbourhood.pk, 0),
+                    police_events=None if cell.hidden else cell.count,
                 )
             )
     if area.kind == AreaKind.DISTRICT:

@@ -30,7 +30,8 @@
       if (maxEvents) {
         overlays[labels.events] = L.geoJSON({ type: "FeatureCollection", features: byKind("neighbourhood") }, {
           style: (f) => ({ color: "#555", weight: 1, fillColor: shade(f.properties.police_events || 0, maxEvents), fillOpacity: 1 }),
-          onEachFeature: (f, layer) => layer.bindTooltip(window.samverkanText(`${f.properties.name}: ${f.properties.police_events || 0}`)),
+          // null: a small count, not shown (as ".." in the tables).
+          onEachFeature: (f, layer) => layer.bindTooltip(window.samverkanText(`${f.properties.name}: ${f.properties.police_events === null ? ".." : f.properties.police_events}`)),
         });
       }
       if (byKind("hotspot").length) {
