@@ -814,6 +814,15 @@ def test_a_party_writes_its_own_local_agreement_and_it_is_audited(client, cast, 
     assert event.changes["name"] == [None, "Välfärdsbrott i city"]
 
 
+def test_an_adopted_version_names_no_draft_as_its_successor(client, cast, objects):
+    from samverkan.agreements.services import draft_revision
+
+    revision = draft_revision(version=objects["inner"], label="Revidering 2027")
+    client.force_login(cast[Role.POLITICIAN])
+    page = client.get(reverse("agreements:version", args=[objects["inner"].pk])).content.decode()
+    assert f"/agreements/versions/{revision.pk}/" not in page and "Revidering 2027" not in page
+
+
 def test_an_adopted_version_is_not_changed_without_a_decision(client, cast, objects):
     client.force_login(cast[Role.DISTRICT_COORDINATOR])
     adopted = objects["inner"]
