@@ -880,3 +880,14 @@ def test_the_compilation_says_each_trend_the_same_on_page_pdf_word_and_excel(cli
 
         missing = [s for s in said if flat(s) not in unescape(text)]
         assert missing == [], (channel, missing)
+
+
+def test_a_measured_baseline_is_compared_by_the_test_the_year_before_uses():
+    """A baseline that is a measured year is as uncertain as the latest year: better or
+    worse only when the two counts differ beyond chance, as "against the year before" says."""
+    latest = {"value": 12.2, "low": 10.13, "high": 14.57, "count": 122, "population": 10_000}
+    assert figures.verdict(latest, 15.0, 9.0, "decrease")[0] == "better"  # a typed baseline: the interval
+    measured = {"count": 150, "population": 10_000, "per_population": True}
+    assert figures.verdict(latest, 15.0, 9.0, "decrease", measured)[0] == "unchanged"  # p ≈ 0,09
+    clearer = {**latest, "value": 10.0, "low": 8.14, "high": 12.16, "count": 100}
+    assert figures.verdict(clearer, 15.0, 9.0, "decrease", measured)[0] == "better"  # p ≈ 0,002

@@ -184,6 +184,7 @@ def indicator_figures(
             "label": v.shown_label,
             "preliminary": v.preliminary,
             "count": v.count,
+            "population": v.population,
             "value": v.value,
             "low": v.low,
             "high": v.high,

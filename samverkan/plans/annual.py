@@ -60,6 +60,8 @@ def _trend(link, year: int) -> dict:
             "value": v.value,
             "low": v.low,
             "high": v.high,
+            "count": v.count,
+            "population": v.population,
             "incomplete": v.incomplete,
             "preliminary": v.preliminary,
         }
@@ -82,7 +84,9 @@ def _trend(link, year: int) -> dict:
     if comparable and now and before and (now["preliminary"] or before["preliminary"]):
         reading = f"{reading} – {_('compared with a preliminary figure')}"
     latest = now if now and not now["incomplete"] else None
-    code, label = figures.verdict(latest, link.baseline, link.target, link.direction)
+    code, label = figures.verdict(
+        latest, link.baseline, link.target, link.direction, figures.measured_baseline(link)
+    )
     return {
         "indicator": link.indicator.name,
         "area": link.area.name,

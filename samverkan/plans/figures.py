@@ -6,6 +6,8 @@ import math
 
 from django.utils.translation import gettext as _
 
+from samverkan.indicators import statistics
+from samverkan.indicators.models import IndicatorValue
 from samverkan.indicators.selectors import indicator_figures
 from samverkan.plans.models import Direction, MeasureStatus, progress_percent
 from samverkan.plans.rollup import roll_up
@@ -22,23 +24,32 @@ def unit(indicator) -> str:
     return _("per 1,000 inhabitants") if indicator.denominator == "population" else _("count")
 
 
-def verdict(latest: dict | None, baseline: float, target: float, direction: str) -> tuple[str, str]:
+def verdict(
+    latest: dict | None, baseline: float, target: float, direction: str, measured: dict | None = None
+) -> tuple[str, str]:
     """What the latest complete value says against the baseline and the
-    target. Better or worse only when the 95 % interval leaves out the
-    baseline; otherwise the change cannot be told from chance. A verdict on a
-    preliminary figure says so."""
+    target. Better or worse only when the change cannot be told from chance:
+    where the baseline is a measured count (`measured`: its count and population),
+    by the same test as the year before's (both are uncertain); else when the
+    latest 95 % interval leaves out the baseline. A verdict on a preliminary
+    figure says so."""
     if latest is None:
         return "no_data", _("No complete value yet")
-    code, label = _verdict(latest, baseline, target, direction)
+    code, label = _verdict(latest, baseline, target, direction, measured)
     if latest.get("preliminary"):
         label = f"{label} – {_('compared with a preliminary figure')}"
     return code, label
 
 
-def _verdict(latest: dict, baseline: float, target: float, direction: str) -> tuple[str, str]:
+def _verdict(
+    latest: dict, baseline: float, target: float, direction: str, measured: dict | None
+) -> tuple[str, str]:
     decrease = direction == Direction.DECREASE
     reached = latest["value"] <= target if decrease else latest["value"] >= target
-    if latest["low"] is not None and latest["high"] is not None:
+    tested = _tested_against_measured(latest, measured)
+    if tested is not None:
+        below, above = tested and latest["value"] < baseline, tested and latest["value"] > baseline
+    elif latest["low"] is not None and latest["high"] is not None:
         below, above = latest["high"] < baseline, latest["low"] > baseline
     else:
         below = above = False
@@ -52,6 +63,42 @@ def _verdict(latest: dict, baseline: float, target: float, direction: str) -> tu
     if reached:
         return "reached_uncertain", _("At the target, but not clearly changed from the baseline")
     return "unchanged", _("Not clearly different from the baseline")
+
+
+def _tested_against_measured(latest: dict, measured: dict | None) -> bool | None:
+    """Whether the latest count differs from a measured baseline count beyond chance (the
+    Poisson test of the year before's comparison), or None where either count, or a rate's
+    population, is not known."""
+    if measured is None or measured.get("count") is None or latest.get("count") is None:
+        return None
+    populations = (measured.get("population"), latest.get("population"))
+    if measured.get("per_population") and not all(populations):
+        return None
+    before, after = (
+        (float(populations[0] or 1), float(populations[1] or 1))
+        if measured.get("per_population")
+        else (1.0, 1.0)
+    )
+    p = statistics.poisson_change_p_value(measured["count"], latest["count"], before, after)
+    return statistics.significant(p)
+
+
+def measured_baseline(link) -> dict | None:
+    """The baseline as measured, where it is a stored complete yearly count of the link's
+    indicator and area for its baseline period."""
+    if link.indicator.is_share:
+        return None
+    found = IndicatorValue.objects.filter(
+        indicator=link.indicator, area=link.area, period_kind="year", label=link.baseline_period,
+        incomplete=False, count__isnull=False,
+    ).first()  # fmt: skip
+    if found is None:
+        return None
+    return {
+        "count": found.count,
+        "population": found.population,
+        "per_population": link.indicator.denominator == "population",
+    }
 
 
 def measure_indicator_figures(link, until: dt.date) -> dict:
@@ -69,8 +116,10 @@ def measure_indicator_figures(link, until: dt.date) -> dict:
             "value": row["value"],
             "low": row["low"],
             "high": row["high"],
+            "count": row["count"],
+            "population": row.get("population"),
         }
-    code, label = verdict(latest, link.baseline, link.target, link.direction)
+    code, label = verdict(latest, link.baseline, link.target, link.direction, measured_baseline(link))
     return {
         "indicator": indicator.name,
         "area": link.area.name,
