@@ -17,11 +17,10 @@ from samverkan.audit.recorder import record_bulk_change
 from samverkan.datasources import formats
 from samverkan.datasources.counts import MUNICIPALITY, SourceCount, year_span
 from samverkan.indicators import disclosure, statistics
+from samverkan.indicators.disclosure import ValueKey
 from samverkan.indicators.models import Denominator, Indicator, IndicatorValue, Population
 from samverkan.indicators.periods import MONTHS_IN, label, period_end, period_start, same_period_year_before
 from samverkan.organisations.models import Area, AreaKind, Municipality, SuccessionKind
-
-ValueKey = tuple[int | None, str, dt.date]  # (area, period kind, period start)
 
 
 def area_families(municipality: Municipality) -> dict[int, set[int]]:

@@ -24,11 +24,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from samverkan.datasources.counts import MUNICIPALITY
 from samverkan.indicators import statistics
 from samverkan.indicators.periods import period_end
 
 ValueKey = tuple[int | None, str, dt.date]  # (area, period kind, period start)
-MUNICIPALITY = None
 
 
 class Cell:
@@ -103,6 +103,7 @@ def value_relations(
 
 
 def _period_relations(cells: dict[ValueKey, Cell]) -> list[Relation]:
+    """A year and its tertials, a year and its months, a tertial and its months."""
     by_area: dict[int | None, dict[tuple[str, dt.date], Cell]] = defaultdict(dict)
     for (area, kind, start), cell in cells.items():
         by_area[area][(kind, start)] = cell
@@ -121,7 +122,7 @@ def _period_relations(cells: dict[ValueKey, Cell]) -> list[Relation]:
 
 def _week_relations(cells: dict[ValueKey, Cell]) -> list[Relation]:
     """Between two month starts that are Mondays, the weeks and the months cover the same
-    days: the weeks' sum is the months' sum. Each such run is a relation both ways."""
+    days: the weeks' sum is the months' sum, one relation for each such run."""
     relations = []
     by_area: dict[int | None, dict[str, dict[dt.date, Cell]]] = defaultdict(lambda: defaultdict(dict))
     for (area, kind, start), cell in cells.items():
@@ -130,10 +131,9 @@ def _week_relations(cells: dict[ValueKey, Cell]) -> list[Relation]:
         weeks, months = kinds.get("week", {}), kinds.get("month", {})
         if not weeks or not months:
             continue
-        aligned = sorted(start for start in months if start.weekday() == 0)
-        # A month that ends on a Sunday is followed by one that starts on a Monday.
-        aligned += [period_end("month", start) + dt.timedelta(days=1) for start in months]
-        bounds = sorted({b for b in aligned if b.weekday() == 0 and b.day == 1})
+        # Month starts that are Mondays: those held, and those after a month held that ends on a Sunday.
+        starts = {*months, *(period_end("month", start) + dt.timedelta(days=1) for start in months)}
+        bounds = sorted(start for start in starts if start.weekday() == 0)
         for lo, hi in zip(bounds, bounds[1:], strict=False):
             run_weeks = [c for s, c in weeks.items() if lo <= s < hi]
             run_months = [c for s, c in months.items() if lo <= s < hi]
@@ -150,22 +150,20 @@ def _area_relations(
     parts: dict[ValueKey, dict[int | None, Cell]],
 ) -> list[Relation]:
     relations = []
+    # The municipality is the sum of the districts' own counts, and also of the districts as
+    # they were merged: Järva for Rinkeby-Kista and Spånga-Tensta (a relation each).
     own: dict[tuple[str, dt.date], list[Cell]] = defaultdict(list)
-    for key, cell in cells.items():
-        area, kind, start = key
-        if area is not MUNICIPALITY and sources.get(key) == {area}:
-            own[(kind, start)].append(cell)
-        if key in parts and parts[key]:
-            relations.append(Relation(cell, list(parts[key].values())))
-    # The municipality is also the sum of the districts as they were merged: Järva for
-    # Rinkeby-Kista and Spånga-Tensta (each partition is a relation of its own).
     merged: dict[tuple[str, dt.date], list[Cell]] = defaultdict(list)
     members_of_merged = {member for family in families.values() if len(family) > 1 for member in family}
     for key, cell in cells.items():
         area, kind, start = key
-        if area is not MUNICIPALITY and (
-            len(families.get(area, {area})) > 1 or area not in members_of_merged
-        ):
+        if parts.get(key):
+            relations.append(Relation(cell, list(parts[key].values())))
+        if area is MUNICIPALITY:
+            continue
+        if sources.get(key) == {area}:
+            own[(kind, start)].append(cell)
+        if len(families.get(area, {area})) > 1 or area not in members_of_merged:
             merged[(kind, start)].append(cell)
     for (kind, start), districts in [*own.items(), *merged.items()]:
         total = cells.get((MUNICIPALITY, kind, start))

@@ -7,7 +7,7 @@ import math
 from django.utils.translation import gettext as _
 
 from samverkan.indicators import statistics
-from samverkan.indicators.models import IndicatorValue
+from samverkan.indicators.models import Denominator, IndicatorValue
 from samverkan.indicators.selectors import indicator_figures
 from samverkan.plans.models import Direction, MeasureStatus, progress_percent
 from samverkan.plans.rollup import roll_up
@@ -71,14 +71,11 @@ def _tested_against_measured(latest: dict, measured: dict | None) -> bool | None
     population, is not known."""
     if measured is None or measured.get("count") is None or latest.get("count") is None:
         return None
-    populations = (measured.get("population"), latest.get("population"))
-    if measured.get("per_population") and not all(populations):
-        return None
-    before, after = (
-        (float(populations[0] or 1), float(populations[1] or 1))
-        if measured.get("per_population")
-        else (1.0, 1.0)
-    )
+    before = after = 1.0  # a count: the same exposure both years
+    if measured.get("per_population"):
+        if not (measured.get("population") and latest.get("population")):
+            return None
+        before, after = float(measured["population"]), float(latest["population"])
     p = statistics.poisson_change_p_value(measured["count"], latest["count"], before, after)
     return statistics.significant(p)
 
@@ -97,7 +94,7 @@ def measured_baseline(link) -> dict | None:
     return {
         "count": found.count,
         "population": found.population,
-        "per_population": link.indicator.denominator == "population",
+        "per_population": link.indicator.denominator == Denominator.POPULATION,
     }
 
 

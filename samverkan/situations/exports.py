@@ -53,7 +53,7 @@ def _context(analysis, content, version) -> dict:
         "printed": timezone.localtime(),
         "criteria": list(Criterion),
         "decided_against_scores": _decided_against_scores(content, problems),
-        "decided_against_scores_text": DECIDED_AGAINST_SCORES(),
+        "decided_against_scores_text": _decided_against_scores_text(),
         # The prioritisation matrix: one row per problem, a score per criterion.
         "matrix": [
             {
@@ -67,7 +67,7 @@ def _context(analysis, content, version) -> dict:
     }
 
 
-def DECIDED_AGAINST_SCORES() -> str:  # noqa: N802 - a text, translated when read
+def _decided_against_scores_text() -> str:
     return _(
         "The order is the decision's: it differs from the order of the total scores in the matrix "
         "below (the decision set it so, or the scores have changed since)."
@@ -143,7 +143,7 @@ def joint_docx(analysis, content: dict, *, version=None) -> bytes:
         for item in decision["ranking"]:
             document.add_paragraph(f"{item['rank']}. {item['title']}", style="List Number")
         if context["decided_against_scores"]:
-            document.add_paragraph(DECIDED_AGAINST_SCORES())
+            document.add_paragraph(_decided_against_scores_text())
     else:
         document.add_paragraph(_("No prioritisation has been adopted yet."))
 
