@@ -2,7 +2,9 @@
 joint analysis with provenance, prioritisation, causes, versions, exports."""
 
 import datetime as dt
+import html
 import io
+import re
 import subprocess
 import tomllib
 from pathlib import Path
@@ -226,6 +228,53 @@ def test_evidence_keeps_the_figures_it_was_attached_with(stockholm, picture, par
     IndicatorValue.objects.filter(indicator=indicator, label="2025").update(value=9.9)
     evidence.refresh_from_db()
     assert evidence.figures["rows"][1]["value"] == 5.5
+
+
+def test_a_part_period_copied_as_evidence_keeps_its_mark(client, cast, stockholm, picture, parties):
+    indicator = Indicator.objects.get(municipality=stockholm, code="misshandel")
+    area = Area.objects.get(code="norra-innerstaden")
+    for year, value, part in [(2025, 5.5, False), (2026, 4.2, True)]:
+        IndicatorValue.objects.create(
+            indicator=indicator, area=area, period_kind="year", period_start=dt.date(year, 1, 1),
+            label=str(year), count=int(value * 100), value=value, low=value - 0.5, high=value + 0.5,
+            incomplete=part, preliminary=part,
+        )  # fmt: skip
+    draft = draft_with_problem(picture, parties[0], "Misshandel i city", area=area)
+    services.evidence_add(
+        problem=draft.problems.get(), source_kind="statistics", text="Ökar", indicator=indicator
+    )
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])
+    page = client.get(reverse("situations:party", args=[draft.pk])).content.decode()
+    rows = re.findall(r"<tr><td>(.*?)</td>", page)
+    assert "ofullständig" in next(r for r in rows if r.startswith("2026 prel."))
+    assert "ofullständig" not in next(r for r in rows if r.startswith("2025"))
+    assert "2026 prel. (delperiod)" in page  # the chart's axis
+
+
+def test_a_problem_in_a_neighbourhood_gets_its_districts_figures_saying_so(
+    client, cast, stockholm, picture, parties
+):
+    from samverkan.organisations.selectors import neighbourhoods_of
+
+    indicator = Indicator.objects.get(municipality=stockholm, code="misshandel")
+    district = Area.objects.get(code="norra-innerstaden")
+    vasastan, other = neighbourhoods_of(district, on=dt.date(2026, 12, 31))[:2]
+    for area, value in [(district, 5.5), (other, 7.0)]:
+        IndicatorValue.objects.create(
+            indicator=indicator, area=area, period_kind="year", period_start=dt.date(2025, 1, 1),
+            label="2025", count=550, value=value, low=value - 0.5, high=value + 0.5,
+        )  # fmt: skip
+    draft = services.party_picture_start(picture=picture, organisation=parties[0])
+    for place in (vasastan, other):
+        problem = services.problem_add(owner=draft, title=f"Misshandel i {place.name}", area=place)
+        services.evidence_add(problem=problem, source_kind="statistics", text="Ökar", indicator=indicator)
+    here, there = (p.evidence.get() for p in draft.problems.order_by("pk"))
+    assert (here.indicator_area, here.figures["rows"][0]["value"]) == (district, 5.5)
+    assert here.figures_note == f"Siffrorna gäller Norra innerstaden: källan har inga för {vasastan.name}."
+    assert (there.indicator_area, there.figures["rows"][0]["value"], there.figures_note) == (other, 7.0, "")
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])
+    page = client.get(reverse("situations:party", args=[draft.pk])).content.decode()
+    assert html.escape(here.figures_note) in page and "importera källan" not in page.lower()
 
 
 def test_a_personal_identity_number_in_a_problem_is_refused(client, cast, picture, parties):

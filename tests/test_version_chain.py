@@ -253,3 +253,35 @@ def test_a_submitted_response_offers_only_the_committees_competing_proposals(cen
     page = client.get(reverse("consultations:statement", args=[statement.pk]))
     form = page.context["forms"]["proposal"]
     assert [value for value, _label in form.fields["origin"].choices] == ["minority"]
+
+
+def test_an_adopted_successor_is_named_beside_the_version_in_force_with_what_it_addresses(client, stockholm):
+    from samverkan.agreements.selectors import district_overview
+
+    in_force = AgreementVersion.objects.get(
+        agreement__area__code="norra-innerstaden", status=VersionStatus.ADOPTED
+    )
+    from samverkan.agreements.compliance import agreement_compliance
+    from samverkan.agreements.models import PriorityArea
+
+    revision = draft_revision(version=in_force, label="Revidering 2027")
+    for area in in_force.priority_areas.all():  # the version in force leaves a gap the revision closes
+        area.addresses.clear()
+    revision.valid_from = NEXT_YEAR
+    revision.save()
+    gaps = agreement_compliance(revision).gaps
+    added = PriorityArea.objects.create(version=revision, name="Det som saknades", is_local_priority=True)
+    added.addresses.set([a for gap in gaps for a in gap.missing_areas])
+    added.categories.set([c for gap in gaps for c in gap.missing_categories])
+    adopt(revision, NEXT_YEAR)
+
+    row = next(r for r in district_overview(stockholm, today=TODAY) if r.area.code == "norra-innerstaden")
+    assert row.version == in_force and row.in_force and row.compliance.missing_count
+    said = [w.message for w in row.warnings]
+    assert f"Versionen Revidering 2027 är antagen, gäller från {NEXT_YEAR} och berör alla krav." in said
+    client.force_login(User.objects.get(username="politiker"))
+    page = client.get(reverse("areas:detail", args=[in_force.agreement.area_id])).content.decode()
+    assert f'Gällande version: <a href="/agreements/versions/{in_force.pk}/">' in page
+    assert f'Antagen, gäller från {NEXT_YEAR}: <a href="/agreements/versions/{revision.pk}/">' in page
+    start = client.get(reverse("agreements:compliance")).content.decode()
+    assert "berör alla krav" in start

@@ -192,6 +192,9 @@ def agreement_warnings(
                     % {"count": compliance.missing_count},
                 )
             )
+        upcoming = adopted_successor(version, today)
+        if upcoming is not None:
+            warnings.append(_upcoming_warning(upcoming, agreement_compliance(upcoming, centrals)))
         if version.is_in_force_on(today):
             in_force = [gap.central for gap in compliance.gaps]  # the overarching versions in force
             current = [c for c in in_force if c.is_in_force_on(today)]
@@ -218,3 +221,28 @@ def agreement_warnings(
                 )
             )
     return warnings
+
+
+def adopted_successor(version: AgreementVersion, today: dt.date) -> AgreementVersion | None:
+    """The version adopted to replace this one that has not come into force yet."""
+    successor = getattr(version, "superseded_by", None)
+    if successor is None or successor.status != VersionStatus.ADOPTED or successor.valid_from is None:
+        return None
+    return successor if successor.valid_from > today else None
+
+
+def _upcoming_warning(upcoming: AgreementVersion, compliance: Compliance) -> Warning:
+    names = {"label": upcoming.label, "date": upcoming.valid_from.isoformat() if upcoming.valid_from else ""}
+    if compliance.registered and not compliance.missing_count:
+        return Warning(
+            "info",
+            _("Version %(label)s, adopted, comes into force on %(date)s and addresses every requirement.")
+            % names,
+        )
+    if not compliance.registered:
+        return Warning("info", _("Version %(label)s, adopted, comes into force on %(date)s.") % names)
+    return Warning(
+        "warning",
+        _("Version %(label)s, adopted, comes into force on %(date)s and does not address %(count)s either.")
+        % {**names, "count": compliance.missing_count},
+    )

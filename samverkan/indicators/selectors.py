@@ -89,15 +89,34 @@ class Panel:
             return None if edge is None else round(edge, 3)
 
         return {
-            "labels": [r.area.shown_label for r in self.rows],
+            "labels": [chart_label(r.area) for r in self.rows],
             "preliminary": [r.area.preliminary for r in self.rows],
+            # A part period (not ended, or months missing) is drawn apart: an open marker
+            # with no line into it, as it cannot be read against whole ones.
+            "incomplete": [r.area.incomplete for r in self.rows],
+            # A hidden value ("..") is marked on the axis rather than left out, so that
+            # a series of mostly small counts does not look higher than it is.
+            "hidden": [r.area.suppressed for r in self.rows],
             "area": [point(r.area) for r in self.rows],
             "low": [bound(r.area, "low") for r in self.rows],
             "high": [bound(r.area, "high") for r in self.rows],
             "municipality": [point(r.municipality) for r in self.rows] if self.compares else [],
+            "municipality_incomplete": (
+                [bool(r.municipality and r.municipality.incomplete) for r in self.rows]
+                if self.compares
+                else []
+            ),
             "unit": self.unit,
             "band": _("95 % interval"),
+            "incomplete_label": _("part period (not comparable)"),
+            "hidden_label": _("not shown (..)"),
         }
+
+
+def chart_label(value: IndicatorValue) -> str:
+    """A period's label on a chart's axis: "2026 prel. (delperiod)" for a part period."""
+    label = value.shown_label
+    return f"{label} ({_('part period')})" if value.incomplete else label
 
 
 def _rows(own: dict[dt.date, IndicatorValue], whole: dict[dt.date, IndicatorValue]) -> list[SeriesRow]:
@@ -229,15 +248,19 @@ def city_figures(municipality: Municipality, districts: list[Area], today: dt.da
 
 def _city_figures(municipality: Municipality, districts: list[Area], today: dt.date) -> list[CityFigure]:
     indicators = list(Indicator.objects.filter(municipality=municipality).order_by("name"))
-    values = IndicatorValue.objects.filter(
-        Q(area__in=districts) | Q(area__isnull=True),
-        indicator__in=indicators,
-        period_kind=PeriodKind.YEAR,
-        period_start__lt=dt.date(today.year, 1, 1),
-        incomplete=False,
-        suppressed=False,
-        value__isnull=False,
-    ).order_by("period_start")
+    values = (
+        IndicatorValue.objects.filter(
+            Q(area__in=districts) | Q(area__isnull=True),
+            indicator__in=indicators,
+            period_kind=PeriodKind.YEAR,
+            period_start__lt=dt.date(today.year, 1, 1),
+            incomplete=False,
+            suppressed=False,
+            value__isnull=False,
+        )
+        .select_related("indicator")
+        .order_by("period_start")
+    )
     latest: dict[int, dict[int | None, IndicatorValue]] = defaultdict(dict)
     for value in values:
         latest[value.indicator_id][value.area_id] = value  # later years overwrite earlier

@@ -255,6 +255,7 @@ def _trend_chart(trend: dict) -> diagrams.Diagram | None:
                     "low": value["low"],
                     "high": value["high"],
                     "suppressed": False,
+                    "incomplete": value.get("incomplete", False),
                 }
             )
     if not rows:

@@ -137,11 +137,17 @@ def interval_chart(
     own: str,
     other: str,
     levels: list[tuple[str, float]] | None = None,
+    apart: list[bool] | None = None,
+    apart_label: str = "",
+    hidden: list[bool] | None = None,
 ) -> Diagram:
     """Points with their intervals for an area, and the municipality as a
-    dashed line; suppressed values (None) leave a gap. `levels` are named
-    horizontal lines, such as a measure's baseline and target."""
+    dashed line. `levels` are named horizontal lines, such as a measure's
+    baseline and target. A period marked in `apart` (a part period) is an open
+    square that no line joins; a value marked in `hidden` is ".." on the axis."""
     levels = levels or []
+    apart = apart or [False] * len(labels)
+    hidden = hidden or [False] * len(labels)
     width, left, right, top, bottom = 560, 60, 20, 34, 50 + (18 if levels else 0)
     height = 190 + bottom
     numbers = [v for v in [*values, *lows, *highs, *comparison, *(v for _n, v in levels)] if v is not None]
@@ -169,11 +175,14 @@ def interval_chart(
             d.parts.append(Line(x - 5, y(lows[i]), x + 5, y(lows[i]), width=2, colour="#1d4ed8"))
             d.parts.append(Line(x - 5, y(highs[i]), x + 5, y(highs[i]), width=2, colour="#1d4ed8"))
         if values[i] is not None:
-            d.parts.append(Box(x - 4, y(values[i]) - 4, 8, 8, fill="#1d4ed8", colour="#1d4ed8"))
+            fill = "#ffffff" if apart[i] else "#1d4ed8"
+            d.parts.append(Box(x - 4, y(values[i]) - 4, 8, 8, fill=fill, colour="#1d4ed8"))
+        elif hidden[i]:
+            d.parts.append(Text(x, y(0) - 4, "..", size=12, bold=True, anchor="middle"))
         if comparison and comparison[i] is not None:
-            if previous is not None:
+            if previous is not None and not apart[i]:
                 d.parts.append(Line(*previous, x, y(comparison[i]), width=1.5, colour="#b45309", dashed=True))
-            previous = (x, y(comparison[i]))
+            previous = None if apart[i] else (x, y(comparison[i]))
     level_colours = ["#4b5563", "#15803d"]
     for i, (name, level) in enumerate(levels):
         colour = level_colours[i % len(level_colours)]
@@ -189,6 +198,9 @@ def interval_chart(
             Line(left + 250, legend_y - 4, left + 275, legend_y - 4, colour="#b45309", dashed=True)
         )
         d.parts.append(Text(left + 281, legend_y, other, size=10))
+    if any(apart) and apart_label:
+        d.parts.append(Box(left + 400, legend_y - 8, 8, 8, fill="#ffffff", colour="#1d4ed8"))
+        d.parts.append(Text(left + 414, legend_y, apart_label, size=10))
     return d
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.core.http import render_pdf
 from samverkan.situations import diagrams
-from samverkan.situations.models import Confidence, Criterion, EvidenceSource
+from samverkan.situations.models import Confidence, Criterion, EvidenceSource, figures_note
 from samverkan.situations.presentation import chart_from, fishbone_from, safe_svg
 
 
@@ -31,6 +31,7 @@ def _context(analysis, content, version) -> dict:
                     "kind_label": EvidenceSource(item["kind"]).label,
                     "chart": chart,
                     "observations": (item["figures"] or {}).get("observations"),
+                    "note": figures_note(item["figures"] or {}),
                 }
             )
         causes = problem["causes"]
@@ -181,11 +182,7 @@ def joint_docx(analysis, content: dict, *, version=None) -> bytes:
         if problem["situation"]:
             document.add_paragraph(problem["situation"])
         if problem["evidence"]:
-            document.add_heading(_("Evidence"), level=3)
-            for item in problem["evidence"]:
-                document.add_paragraph(f"{item['kind_label']}: {item['text']}", style="List Bullet")
-                if item["chart"]:
-                    document.add_picture(io.BytesIO(diagrams.to_png(item["chart"])), width=Cm(13))
+            _docx_evidence(document, problem["evidence"])
         if problem["causes"]:
             document.add_heading(_("Cause analysis"), level=3)
             document.add_picture(io.BytesIO(diagrams.to_png(problem["fishbone"])), width=Cm(16.5))
@@ -197,3 +194,15 @@ def joint_docx(analysis, content: dict, *, version=None) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _docx_evidence(document, evidence: list[dict]) -> None:
+    from docx.shared import Cm
+
+    document.add_heading(_("Evidence"), level=3)
+    for item in evidence:
+        document.add_paragraph(f"{item['kind_label']}: {item['text']}", style="List Bullet")
+        if item["note"]:
+            document.add_paragraph(item["note"])
+        if item["chart"]:
+            document.add_picture(io.BytesIO(diagrams.to_png(item["chart"])), width=Cm(13))

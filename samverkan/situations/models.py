@@ -270,6 +270,10 @@ class Evidence(models.Model):
         return self.text[:60]
 
     @property
+    def figures_note(self) -> str:
+        return figures_note(self.figures or {})
+
+    @property
     def municipality(self):
         return self.problem.picture.municipality
 
@@ -277,6 +281,16 @@ class Evidence(models.Model):
         """Evidence of a party's draft problem is that party's (samverkan.core.readers)."""
         problem = Problem.objects.filter(pk=self.problem_id).first()
         return problem.confidential_readers() if problem else readers.UNKNOWN
+
+
+def figures_note(figures: dict) -> str:
+    """Whose figures they are, where they are not the problem's own place's."""
+    if not figures.get("instead_of"):
+        return ""
+    return _("The figures are %(area)s's: the source has none for %(place)s.") % {
+        "area": figures["area"],
+        "place": figures["instead_of"],
+    }
 
 
 class Criterion(models.TextChoices):

@@ -55,8 +55,12 @@ def chart_from(figures: dict) -> diagrams.Diagram | None:
         value = row.get(name)
         return None if value is None or row.get("suppressed") else value
 
+    apart = [bool(r.get("incomplete")) for r in rows]
     return diagrams.interval_chart(
-        [r["label"] for r in rows],
+        [
+            f"{r['label']} ({_('part period')})" if part else r["label"]
+            for r, part in zip(rows, apart, strict=True)
+        ],
         [scaled(r, "value") for r in rows],
         [scaled(r, "low") for r in rows],
         [scaled(r, "high") for r in rows],
@@ -70,6 +74,9 @@ def chart_from(figures: dict) -> diagrams.Diagram | None:
             for name, label in (("baseline", _("baseline")), ("target", _("target")))
             if figures.get(name) is not None
         ],
+        apart=apart,
+        apart_label=_("part period"),
+        hidden=[bool(r.get("suppressed")) for r in rows],
     )
 
 

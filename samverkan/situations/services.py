@@ -13,7 +13,8 @@ from samverkan.audit.recorder import recorded_update
 from samverkan.core.locking import locked
 from samverkan.indicators.models import Indicator
 from samverkan.indicators.selectors import indicator_figures
-from samverkan.organisations.models import Area
+from samverkan.organisations.models import Area, AreaKind
+from samverkan.organisations.selectors import district_of
 from samverkan.situations import snapshots
 from samverkan.situations.models import (
     Cause,
@@ -141,6 +142,23 @@ def problem_delete(*, problem: Problem) -> None:
     problem.delete()
 
 
+def _figures_for_place(
+    indicator: Indicator, area: Area, period_kind: str, *, until: dt.date
+) -> tuple[dict, Area]:
+    """The figures of the problem's place: a neighbourhood's own where the source has
+    them, else those of the district it belonged to then, saying whose they are."""
+    figures = indicator_figures(indicator, area, period_kind, until=until)
+    district = None
+    if not figures["rows"] and area.kind == AreaKind.NEIGHBOURHOOD:
+        district = district_of(area, on=until)
+    if district is not None:
+        wider = indicator_figures(indicator, district, period_kind, until=until)
+        if wider["rows"]:
+            wider["instead_of"] = area.name
+            return wider, district
+    return figures, area
+
+
 @transaction.atomic
 def evidence_add(
     *,
@@ -155,12 +173,12 @@ def evidence_add(
     if problem.party_picture is not None:
         _editable(problem.party_picture)
     picture = problem.picture
-    figures = {}
+    figures: dict = {}
     if indicator is not None:
         area = area or problem.area or picture.agreement.area
         if area is None:
             raise ValidationError(_("Choose the area whose figures show the problem."))
-        figures = indicator_figures(indicator, area, period_kind, until=picture.period_end)
+        figures, area = _figures_for_place(indicator, area, period_kind, until=picture.period_end)
         source_kind = EvidenceSource.SURVEY if indicator.is_share else source_kind
     elif selection is not None:
         figures = selection_figures(

@@ -37,6 +37,14 @@ def test_a_coordinator_checks_and_imports_a_bra_file_and_sees_it_on_the_district
     )
     expect(panel.locator("canvas")).to_have_attribute("data-drawn", "3")
     expect(panel.get_by_role("table")).to_contain_text("2023-01")
+    # The year of three months is a part period: drawn apart, and said so under the chart.
+    page.goto(f"{live_server.url}/areas/{area.pk}/?period=year")
+    year_panel = page.get_by_role("article").filter(
+        has=page.get_by_role("heading", name=re.compile("brott mot person"))
+    )
+    expect(year_panel.locator("canvas")).to_have_attribute("data-incomplete", "1")
+    expect(year_panel).to_contain_text("ofylld fyrkant")
+    page.goto(f"{live_server.url}/areas/{area.pk}/?period=month")
     expect(panel.get_by_role("table")).to_contain_text("Stockholms stad")
     expect(page.locator("#map")).to_have_attribute("data-loaded", re.compile(r"^[1-9]"))
     with page.expect_download() as download:

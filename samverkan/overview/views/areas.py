@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from samverkan.accounts import permissions
 from samverkan.accounts.http import AuthenticatedRequest
 from samverkan.accounts.tenancy import require_municipality
+from samverkan.agreements.compliance import adopted_successor
 from samverkan.agreements.selectors import latest_adopted, version_in_force
 from samverkan.audit.recorder import record_reads
 from samverkan.audit.stamps import change_tag, tagged, unchanged
@@ -130,12 +131,7 @@ def area_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "successions": once(lambda: list(area.successions.select_related("successor"))),
         "predecessions": once(lambda: list(area.predecessions.select_related("predecessor"))),
         "organisations": once(lambda: list(area.organisations.all())),
-        "agreements": once(
-            lambda: [
-                (agreement, version_in_force(agreement, today) or latest_adopted(agreement))
-                for agreement in area.agreements.prefetch_related("versions__superseded_by")
-            ]
-        ),
+        "agreements": once(lambda: _agreement_versions(area, today)),
         "panels": area_panels(area, kind, request.user) if area.kind == AreaKind.DISTRICT else [],
         "period_kind": kind,
         "map_labels": {
@@ -300,3 +296,21 @@ def area_lookup(request: AuthenticatedRequest) -> HttpResponse:
             "became": [{"id": a.pk, "name": a.name} for a in selectors.area_became(area)],
         }
     )
+
+
+def _agreement_versions(area: Area, today: dt.date) -> list[dict]:
+    """Each agreement of the area with the version in force today (else the last
+    adopted one) and a successor adopted to come into force later."""
+    rows = []
+    for agreement in area.agreements.prefetch_related("versions__superseded_by"):
+        in_force = version_in_force(agreement, today)
+        shown = in_force or latest_adopted(agreement)
+        rows.append(
+            {
+                "agreement": agreement,
+                "version": shown,
+                "in_force": in_force is not None,
+                "upcoming": adopted_successor(shown, today) if shown else None,
+            }
+        )
+    return rows

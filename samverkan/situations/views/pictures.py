@@ -151,6 +151,8 @@ def evidence_add(request, pk: int) -> HttpResponse:
             return party_page(request, problem.party_picture, forms={"evidence": form}, status=400)
         return joint_page(request, problem.analysis, forms={"evidence": form}, status=400)
     messages.success(request, _("The evidence was attached."))
+    if evidence.figures_note:
+        messages.info(request, evidence.figures_note)
     if evidence.indicator_id and not evidence.figures.get("rows"):
         messages.warning(
             request,
