@@ -42,12 +42,19 @@ class Cell:
 
 
 class Relation:
-    """total = Σ terms (or at least: the terms are all of the total a reader could know)."""
+    """Σ left = Σ right: a total and its terms (the terms are all of the total a reader
+    could know), or two sets of terms that cover the same counts (weeks and months)."""
 
-    __slots__ = ("terms", "total")
+    __slots__ = ("left", "right")
 
     def __init__(self, total: Cell, terms: list[Cell]):
-        self.total, self.terms = total, terms
+        self.left, self.right = [total], terms
+
+    @classmethod
+    def balance(cls, left: list[Cell], right: list[Cell]) -> "Relation":
+        relation = cls.__new__(cls)
+        relation.left, relation.right = left, right
+        return relation
 
 
 def small(count: int | None, limit: int) -> bool:
@@ -64,27 +71,41 @@ def protect(cells: Iterable[Cell], relations: list[Relation], limit: int) -> Non
     while changed:
         changed = False
         for relation in relations:
-            if not _exposed(relation, limit):
+            side = _exposed(relation, limit)
+            if side is None:
                 continue
-            shown = sorted(
-                (c for c in relation.terms if not c.hidden and c.count), key=lambda c: c.count or 0
-            )
-            pick = shown[0] if shown else relation.total
-            if not pick.hidden:
+            other = relation.right if side is relation.left else relation.left
+            pick = _smallest_shown(side) or _smallest_shown(other)
+            if pick is not None:
                 pick.hidden = changed = True
 
 
-def _exposed(relation: Relation, limit: int) -> bool:
-    """Whether a reader could work a hidden term out: it is the only one hidden, or the
-    hidden terms together (the total less the shown terms) are so few that each is
-    pinned down (two hidden terms that sum to 2 are 1 and 1; a hidden count is at least 1)."""
-    hidden = [cell for cell in (relation.total, *relation.terms) if cell.hidden]
+def _smallest_shown(cells: list[Cell]) -> Cell | None:
+    """The smallest shown non-zero count, else any shown cell."""
+    shown = [c for c in cells if not c.hidden]
+    counted = sorted((c for c in shown if c.count), key=lambda c: c.count or 0)
+    candidates = counted or shown
+    return candidates[0] if candidates else None
+
+
+def _exposed(relation: Relation, limit: int) -> list[Cell] | None:
+    """The side to hide another term on, where a reader could work a hidden term out: it
+    is the only one hidden, or the hidden terms, all on one side, together (the other
+    side less the shown terms of their own) are so few that each is pinned down (two
+    hidden terms that sum to 2 are 1 and 1; a hidden count is at least 1). Hidden terms
+    on both sides give only a difference, which pins none of them."""
+    hidden_left = [c for c in relation.left if c.hidden]
+    hidden_right = [c for c in relation.right if c.hidden]
+    if hidden_left and hidden_right:
+        return None
+    side, other = (relation.left, relation.right) if hidden_left else (relation.right, relation.left)
+    hidden = hidden_left or hidden_right
+    if not hidden:
+        return None
     if len(hidden) == 1:
-        return True
-    if not hidden or relation.total.hidden:
-        return False
-    shown = sum(cell.count or 0 for cell in relation.terms if not cell.hidden)
-    return (relation.total.count or 0) - shown < limit
+        return side
+    together = sum(c.count or 0 for c in other) - sum(c.count or 0 for c in side if not c.hidden)
+    return side if together < limit else None
 
 
 def value_relations(
@@ -139,7 +160,7 @@ def _week_relations(cells: dict[ValueKey, Cell]) -> list[Relation]:
             run_months = [c for s, c in months.items() if lo <= s < hi]
             if run_weeks and run_months:
                 # Σ months = Σ weeks: one unknown anywhere in the run is one too few.
-                relations.append(Relation(run_months[0], [*run_months[1:], *run_weeks]))
+                relations.append(Relation.balance(run_months, run_weeks))
     return relations
 
 
