@@ -66,3 +66,36 @@ def test_a_repeated_line_is_an_error(stockholm):
         municipality=stockholm, kind="survey", filename="t.csv", data=data, user=None
     )
     assert batch.status == ImportBatch.Status.REJECTED and batch.report["errors"][0]["line"] == 7
+
+
+def test_a_year_pooled_from_merged_areas_shows_its_parts_and_is_not_tested_against_the_merged_year(
+    stockholm, client
+):
+    from django.urls import reverse
+
+    from samverkan.accounts.models import User
+
+    lines = [
+        "område;år;fråga;andel;antal;svarande",
+        "Rinkeby-Kista;2021;Otrygg ute sent en kväll i området;;120;300",
+        "Spånga-Tensta;2021;Otrygg ute sent en kväll i området;;60;200",
+        "Järva;2022;Otrygg ute sent en kväll i området;;100;500",
+        "Järva;2023;Otrygg ute sent en kväll i området;;150;500",
+    ]
+    batch = loader.batch_receive(
+        municipality=stockholm, kind="survey", filename="t.csv", data="\n".join(lines).encode(), user=None
+    )
+    loader.batch_apply(batch)
+    refresh_after_import(batch)
+    jarva = {
+        v.label: v for v in IndicatorValue.objects.filter(indicator__code="otrygg-kvall", area__code="jarva")
+    }
+    assert jarva["2021"].made_up_of == "Rinkeby-Kista 120 / 300 + Spånga-Tensta 60 / 200"
+    # 36 % pooled from two samples, then 20 % from one: not a change that can be tested.
+    assert jarva["2022"].change_p is None and not jarva["2022"].significant_change
+    assert jarva["2022"].parts == []
+    assert jarva["2023"].change_p is not None and jarva["2023"].significant_change  # 20 % → 30 %
+    client.force_login(User.objects.get(username="samordnare"))
+    area = jarva["2021"].area
+    page = client.get(reverse("areas:detail", args=[area.pk])).content.decode()
+    assert "= Rinkeby-Kista 120 / 300 + Spånga-Tensta 60 / 200" in page

@@ -139,6 +139,9 @@ class PartOut(Schema):
     count: int | None = Field(
         description="Empty where it is hidden: a small count, or one that would let a hidden count be worked out."
     )
+    respondents: int | None = Field(
+        default=None, description="A survey's respondents in that area (its count is the answers)."
+    )
 
 
 class ValueOut(Schema):

@@ -76,7 +76,10 @@ def _populations(municipality: Municipality) -> dict[tuple[int | None, int], int
 
 
 def _share_values(indicator: Indicator, years: set[int] | None) -> dict[ValueKey, IndicatorValue]:
-    """Shares of respondents per area and year, with Wilson intervals, in per cent."""
+    """Shares of respondents per area and year, with Wilson intervals, in per cent. A
+    district's year pooled from the areas that merged into it names them with their
+    answers and respondents, and is not tested against a year made up otherwise (two
+    samples drawn differently)."""
     shares = formats.get(indicator.source).shares
     if shares is None:
         raise ValueError(f"{indicator.source!r} gives no shares")
@@ -84,17 +87,25 @@ def _share_values(indicator: Indicator, years: set[int] | None) -> dict[ValueKey
     results = shares(indicator.municipality, indicator.source_filter, None)
     members_of = _computed_areas_of(area_families(indicator.municipality))
     totals: dict[tuple[int | None, int], list[int]] = defaultdict(lambda: [0, 0])
+    by_source: dict[tuple[int | None, int], dict[int | None, list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0])
+    )
     for result in results:
         targets = [MUNICIPALITY] if result.is_municipality else members_of.get(result.area_id, [])
         for target in targets:
             totals[(target, result.year)][0] += result.count
             totals[(target, result.year)][1] += result.respondents
+            source = MUNICIPALITY if result.is_municipality else result.area_id
+            by_source[(target, result.year)][source][0] += result.count
+            by_source[(target, result.year)][source][1] += result.respondents
+    names = dict(Area.objects.filter(municipality=indicator.municipality).values_list("pk", "name"))
     values = {}
     for (target, year), (count, respondents) in totals.items():
         if years and year not in years:
             continue
         start = dt.date(year, 1, 1)
         estimate = statistics.share_estimate(count, respondents)
+        sources = by_source[(target, year)]
         value = IndicatorValue(
             indicator=indicator,
             area_id=target,
@@ -106,9 +117,18 @@ def _share_values(indicator: Indicator, years: set[int] | None) -> dict[ValueKey
             value=100 * estimate.value,
             low=100 * estimate.low,
             high=100 * estimate.high,
+            parts=(
+                [
+                    {"area": names.get(pk, ""), "count": answers, "respondents": asked}
+                    for pk, (answers, asked) in sorted(sources.items(), key=lambda i: names.get(i[0], ""))
+                ]
+                if set(sources) != {target}
+                else []
+            ),
         )
         before = totals.get((target, year - 1))
-        if before is not None:
+        same_make_up = set(by_source.get((target, year - 1), {})) == set(sources)
+        if before is not None and same_make_up:
             value.change_p = statistics.share_change_p_value(before[0], before[1], count, respondents)
             value.significant_change = statistics.significant(value.change_p)
             value.change_rose = count / respondents > before[0] / before[1] if before[1] else None

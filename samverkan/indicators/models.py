@@ -193,7 +193,9 @@ class IndicatorValue(models.Model):
         """Where a district's value came from: "Rinkeby-Kista 1278 + Spånga-Tensta 798", or
         "Rinkeby-Kista .. + Spånga-Tensta .." where the disclosure rule hides the parts."""
         return " + ".join(
-            f"{part['area']} {'..' if part['count'] is None else part['count']}" for part in self.parts
+            f"{part['area']} {'..' if part['count'] is None else part['count']}"
+            + (f" / {part['respondents']}" if part.get("respondents") is not None else "")
+            for part in self.parts
         )
 
 
