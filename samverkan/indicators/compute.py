@@ -98,7 +98,9 @@ def _share_values(indicator: Indicator, years: set[int] | None) -> dict[ValueKey
             source = MUNICIPALITY if result.is_municipality else result.area_id
             by_source[(target, result.year)][source][0] += result.count
             by_source[(target, result.year)][source][1] += result.respondents
-    names = dict(Area.objects.filter(municipality=indicator.municipality).values_list("pk", "name"))
+    names: dict[int | None, str] = dict(
+        Area.objects.filter(municipality=indicator.municipality).values_list("pk", "name")
+    )
     values = {}
     for (target, year), (count, respondents) in totals.items():
         if years and year not in years:
