@@ -83,3 +83,37 @@ def test_the_documents_explain_a_decided_order_that_differs_from_the_scores(clie
     text = "\n".join(p.text for p in Document(io.BytesIO(answer.content)).paragraphs)
     assert "Ordningen är beslutets" in text
     assert Body.objects.filter(pk=analysis.adopted_decision.body_id).exists()
+
+
+def test_the_form_records_an_order_other_than_the_scores_when_each_is_given_its_place(client, cast, picture):  # noqa: F811
+    analysis = picture.joint
+    first, second, third = [r.problem for r in selectors.ranking(analysis)][:3]
+    client.force_login(cast[Role.STEERING_GROUP_MEMBER])
+    url = reverse("situations:decision", args=[analysis.pk])
+    base = {
+        "body": analysis.adopted_decision.body.pk,
+        "decided_on": timezone.localdate().isoformat(),
+        "minutes_reference": "§ 12",
+        "problems": [first.pk, second.pk, third.pk],
+    }
+    before = PrioritisationDecision.objects.filter(analysis=analysis).count()
+    for places, said in [
+        ({first.pk: 1, second.pk: 1, third.pk: 2}, "samma plats"),
+        ({first.pk: 2, second.pk: 1}, "Ge varje ikryssat"),
+    ]:
+        answer = client.post(url, base | {f"place_{pk}": n for pk, n in places.items()})
+        assert answer.status_code == 400 and said in answer.content.decode()
+    unticked = client.post(url, base | {"problems": [first.pk], f"place_{second.pk}": 1})
+    assert unticked.status_code == 400 and "Kryssa i problemet" in unticked.content.decode()
+    assert PrioritisationDecision.objects.filter(analysis=analysis).count() == before
+
+    answer = client.post(
+        url, base | {f"place_{third.pk}": 1, f"place_{first.pk}": 2, f"place_{second.pk}": 3}
+    )
+    assert answer.status_code == 302
+    assert [r["problem"] for r in analysis.adopted_decision.ranking] == [third.pk, first.pk, second.pk]
+    third.refresh_from_db()
+    assert third.rank == 1
+    # Without places, the scores decide.
+    assert client.post(url, base).status_code == 302
+    assert [r["problem"] for r in analysis.adopted_decision.ranking] == [first.pk, second.pk, third.pk]

@@ -174,7 +174,7 @@ def _hidden_numbers(indicator) -> set[str]:
 def _contains(text: str, number: str) -> list[str]:
     return [
         text[max(0, m.start() - 60) : m.end() + 60]
-        for m in re.finditer(rf"(?<![\w,.\-#/]){number}(?![\w,.%])", text)
+        for m in re.finditer(rf"(?<![\w,.\-#/]){number}(?![\w.%]|,\d)", text)
     ]
 
 

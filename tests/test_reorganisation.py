@@ -219,8 +219,8 @@ def test_preliminary_figures_say_so_on_the_page_in_the_csv_in_the_chart_and_in_t
     ).json()
     assert [(v["label"], v["preliminary"]) for v in values] == [("2023", False), ("2024", True)]
     assert values[0]["parts"] == [
-        {"area": "Rinkeby-Kista", "count": RINKEBY_KISTA_2023},
-        {"area": "Spånga-Tensta", "count": SPANGA_TENSTA_2023},
+        {"area": "Rinkeby-Kista", "count": RINKEBY_KISTA_2023, "respondents": None},
+        {"area": "Spånga-Tensta", "count": SPANGA_TENSTA_2023, "respondents": None},
     ]
 
 

@@ -178,18 +178,59 @@ class DecisionForm(forms.Form):
         queryset=Problem.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Prioritised problems, ranked by their total score (highest first)"),
-        help_text=_("The decision ranks the problems you tick in the order shown here."),
+        help_text=_(
+            "The decision ranks the problems you tick in the order shown here, unless you give "
+            "each of them its place below."
+        ),
     )
 
     def __init__(self, *args, analysis, bodies, by_score, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies
         self.fields["body"].empty_label = CHOOSE
+        self.by_score = list(by_score)
         # Offered in the order the decision will rank them: by score.
         place = Case(
             *[When(pk=pk, then=Value(i)) for i, pk in enumerate(by_score)], default=Value(len(by_score))
         )
+        problems = list(analysis.problems.order_by(place, "pk"))
         self.fields["problems"].queryset = analysis.problems.order_by(place, "pk")
+        # A decision may order them otherwise than the scores do: a place for each.
+        for problem in problems:
+            self.fields[f"place_{problem.pk}"] = forms.IntegerField(
+                label=_("Place of “%(title)s” (empty: by score)") % {"title": problem.title},
+                required=False,
+                min_value=1,
+                max_value=len(problems),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        chosen = self.cleaned_data.get("problems") or []
+        places = {
+            int(name.removeprefix("place_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("place_") and value is not None
+        }
+        ticked = {p.pk for p in chosen}
+        for pk in places.keys() - ticked:
+            self.add_error(f"place_{pk}", _("Tick the problem above too, or leave its place empty."))
+        given = [places[p.pk] for p in chosen if p.pk in places]
+        if given and len(given) != len(chosen):
+            self.add_error(
+                None, _("Give every ticked problem a place, or none (then they follow the scores).")
+            )
+        elif len(set(given)) != len(given):
+            self.add_error(None, _("Two ticked problems have the same place."))
+        return self.cleaned_data
+
+    def ranked(self) -> list[Problem]:
+        """The ticked problems in the order decided: the places given, else the scores."""
+        chosen = list(self.cleaned_data["problems"])
+        if all(self.cleaned_data.get(f"place_{p.pk}") is not None for p in chosen):
+            return sorted(chosen, key=lambda p: self.cleaned_data[f"place_{p.pk}"])
+        order = {pk: i for i, pk in enumerate(self.by_score)}
+        return sorted(chosen, key=lambda p: (order.get(p.pk, len(order)), p.pk))
 
 
 class CauseForm(forms.ModelForm):

@@ -71,8 +71,7 @@ def joint_decision(request, pk: int) -> HttpResponse:
         by_score=by_score,
     )
     if form.is_valid():
-        order = {pk: i for i, pk in enumerate(by_score)}
-        chosen = sorted(form.cleaned_data["problems"], key=lambda p: order[p.pk])
+        chosen = form.ranked()
         with errors_on(form):
             services.decision_record(
                 analysis=analysis,
