@@ -217,3 +217,33 @@ def test_the_admin_site_keeps_the_classification(client, cast, three):
     internal = reverse("admin:datasources_observation_change", args=[three["internal"].pk])
     assert client.get(internal).status_code == 200
     assert AuditEvent.objects.filter(action="read", object_pk=str(three["internal"].pk)).exists()
+
+
+def test_readers_who_do_not_record_observations_see_squares_of_at_least_the_limit_and_no_points(
+    client, cast, reporter
+):
+    """A point with its day and time could be counted back into a hidden weekly count:
+    politicians and the steering group get the squares only, none below the limit."""
+    from django.conf import settings
+
+    area = Area.objects.get(code="norra-innerstaden")
+    url = reverse("areas:geometry", args=[area.pk])
+    limit = settings.SAMVERKAN_SUPPRESS_BELOW
+    for _n in range(limit - 1):
+        observe(reporter, Classification.OPEN)
+
+    def shown(user):
+        client.force_login(user)
+        features = client.get(url).json()["features"]
+        points = [f for f in features if f["properties"]["kind"] == "observation"]
+        return len(points), [
+            f["properties"]["count"] for f in features if f["properties"]["kind"] == "hotspot"
+        ]
+
+    assert shown(cast[Role.DISTRICT_COORDINATOR]) == (limit - 1, [limit - 1])
+    for role in (Role.POLITICIAN, Role.STEERING_GROUP_MEMBER):
+        assert shown(cast[role]) == (0, [])
+    observe(reporter, Classification.OPEN)
+    assert shown(cast[Role.POLITICIAN]) == (0, [limit])
+    page = client.get(reverse("areas:detail", args=[area.pk])).content.decode()
+    assert f"rutor med minst {limit} observationer" in page

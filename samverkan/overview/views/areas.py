@@ -141,11 +141,10 @@ def area_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         },
         "period_kinds": [(k, PeriodKind(k).label) for k in PERIOD_KINDS],
         "today": today,
-        "can_observe": area.kind == AreaKind.DISTRICT
-        and area.is_current
-        and request.user.organisation_id is not None
-        and permissions.can_import(request.user, area.municipality),
+        "sees_points": _records_observations(request.user, area),
+        "suppress_below": settings.SAMVERKAN_SUPPRESS_BELOW,
     }
+    context["can_observe"] = area.kind == AreaKind.DISTRICT and area.is_current and context["sees_points"]
     return render(request, "overview/area_detail.html", context)
 
 
@@ -190,7 +189,12 @@ def area_geometry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             .select_related("category")
         )
         record_reads(request.user, [o for o in observations if o.is_restricted], why="district map")
-        for o in observations:
+        # Each point with its day and time is working material for those who record
+        # observations; other readers get the squares only, a square of fewer than the
+        # suppression limit left out (so that no hidden weekly count can be counted back).
+        working = _records_observations(request.user, area)
+        limit = 0 if working else settings.SAMVERKAN_SUPPRESS_BELOW
+        for o in observations if working else []:
             features.append(
                 _feature(
                     {"type": "Point", "coordinates": [o.longitude, o.latitude]},
@@ -204,6 +208,8 @@ def area_geometry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             if o.longitude is not None and o.latitude is not None
         ]
         for ring, count in grid_counts([lon for lon, _lat in points], [lat for _lon, lat in points]):
+            if count < limit:
+                continue
             features.append(
                 _feature(
                     {"type": "Polygon", "coordinates": [ring]}, kind="hotspot", count=count, name=str(count)
@@ -214,6 +220,11 @@ def area_geometry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         key: timezone.localtime(value).date().isoformat() for key, value in span.items() if value is not None
     }
     return JsonResponse({"type": "FeatureCollection", "features": features, "events_period": period})
+
+
+def _records_observations(user: Any, area: Area) -> bool:
+    """Whether the reader records field observations (and so sees them one by one)."""
+    return user.organisation_id is not None and permissions.can_import(user, area.municipality)
 
 
 def _feature(geometry: dict[str, Any], **properties: Any) -> dict[str, Any]:

@@ -54,7 +54,8 @@
         rows.push(`${labels.events}${period.first ? ` (${period.first} – ${period.last})` : ""}: 0–${maxEvents}`);
       }
       if (maxHot) {
-        rows.push(`${labels.hotspots}: 1–${maxHot}`);
+        const minHot = Math.min(...byKind("hotspot").map((f) => f.properties.count));
+        rows.push(`${labels.hotspots}: ${minHot}–${maxHot}`);
       }
       if (rows.length) {
         const legend = L.control({ position: "bottomleft" });
