@@ -2,6 +2,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,13 +130,19 @@ def test_the_district_map_carries_observations_and_hotspots(client, cast):
             organisation=cast["district_coordinator"].organisation,
             fingerprint=f"f{i}",
         )
-    client.force_login(cast["politician"])
+    client.force_login(cast["district_coordinator"])
     collection = client.get(reverse("areas:geometry", args=[jarva.pk])).json()
     kinds = [f["properties"]["kind"] for f in collection["features"]]
     assert kinds.count("observation") == 3
     assert [
         f["properties"]["count"] for f in collection["features"] if f["properties"]["kind"] == "hotspot"
     ] == [3]
+    assert collection["hotspots_from"] == 1
+    # A reader who does not record observations gets no points and no square below the limit.
+    client.force_login(cast["politician"])
+    collection = client.get(reverse("areas:geometry", args=[jarva.pk])).json()
+    assert {f["properties"]["kind"] for f in collection["features"]} & {"observation", "hotspot"} == set()
+    assert collection["hotspots_from"] == settings.SAMVERKAN_SUPPRESS_BELOW
 
 
 @pytest.mark.parametrize("role", ["steering_group_member", "politician"])

@@ -30,15 +30,29 @@ def agreements_of(municipality: Municipality):
     )
 
 
+def _versions(agreement: Agreement) -> list[AgreementVersion]:
+    """The agreement's versions with their successors (which decide where each ends), read
+    once per agreement object: a page asks for the version in force many times."""
+    if "versions" not in getattr(agreement, "_prefetched_objects_cache", {}):
+        prefetch_related_objects(
+            [agreement],
+            Prefetch(
+                "versions",
+                queryset=AgreementVersion.objects.select_related("superseded_by").order_by("valid_from"),
+            ),
+        )
+    return list(agreement.versions.all())
+
+
 def version_in_force(agreement: Agreement, on: dt.date) -> AgreementVersion | None:
-    for version in agreement.versions.all():
+    for version in _versions(agreement):
         if version.is_in_force_on(on):
             return version
     return None
 
 
 def latest_adopted(agreement: Agreement) -> AgreementVersion | None:
-    adopted = [v for v in agreement.versions.all() if v.status == VersionStatus.ADOPTED]
+    adopted = [v for v in _versions(agreement) if v.status == VersionStatus.ADOPTED]
     return adopted[-1] if adopted else None
 
 

@@ -107,7 +107,7 @@ def test_the_district_map_shows_observations_and_their_hotspots(signed_in, live_
         area=jarva,
         organisation=Organisation.objects.get(name="Järva stadsdelsförvaltning"),
     )
-    page = signed_in("politiker")
+    page = signed_in("samordnare")  # who records observations sees each one
     page.goto(f"{live_server.url}/areas/{jarva.pk}/")
     expect(page.locator("#map")).to_have_attribute("data-observations", "1")
     expect(page.locator("#map")).to_have_attribute("data-hotspots", "1")

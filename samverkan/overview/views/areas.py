@@ -181,6 +181,8 @@ def area_geometry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     police_events=None if cell.hidden else cell.count,
                 )
             )
+    working = _records_observations(request.user, area)
+    limit = 1 if working else settings.SAMVERKAN_SUPPRESS_BELOW
     if area.kind == AreaKind.DISTRICT:
         since = timezone.now() - dt.timedelta(days=365)
         observations = list(
@@ -192,8 +194,6 @@ def area_geometry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         # Each point with its day and time is working material for those who record
         # observations; other readers get the squares only, a square of fewer than the
         # suppression limit left out (so that no hidden weekly count can be counted back).
-        working = _records_observations(request.user, area)
-        limit = 0 if working else settings.SAMVERKAN_SUPPRESS_BELOW
         for o in observations if working else []:
             features.append(
                 _feature(
@@ -219,7 +219,14 @@ def area_geometry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     period = {
         key: timezone.localtime(value).date().isoformat() for key, value in span.items() if value is not None
     }
-    return JsonResponse({"type": "FeatureCollection", "features": features, "events_period": period})
+    return JsonResponse(
+        {
+            "type": "FeatureCollection",
+            "features": features,
+            "events_period": period,
+            "hotspots_from": limit if area.kind == AreaKind.DISTRICT else None,
+        }
+    )
 
 
 def _records_observations(user: Any, area: Area) -> bool:

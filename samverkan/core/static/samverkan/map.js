@@ -54,8 +54,9 @@
         rows.push(`${labels.events}${period.first ? ` (${period.first} – ${period.last})` : ""}: 0–${maxEvents}`);
       }
       if (maxHot) {
-        const minHot = Math.min(...byKind("hotspot").map((f) => f.properties.count));
-        rows.push(`${labels.hotspots}: ${minHot}–${maxHot}`);
+        // From the smallest count a square is drawn for (the suppression limit for readers
+        // who do not record observations).
+        rows.push(`${labels.hotspots}: ${collection.hotspots_from || 1}–${maxHot}`);
       }
       if (rows.length) {
         const legend = L.control({ position: "bottomleft" });
