@@ -420,9 +420,29 @@ def test_observations_in_an_area_of_the_map_are_counted_as_evidence(client, cast
     )
     assert response.status_code == 302
     evidence = problem.evidence.get()
-    assert evidence.figures == {
-        "observations": {"Klotter": 2},
-        "total": 2,
-    }  # the 2025 one is outside the period
+    # The 2025 one is outside the period; 2 is below the limit, so neither it nor the total is shown.
+    assert evidence.figures == {"observations": {"Klotter": None}, "total": None}
     page = client.get(reverse("situations:party", args=[draft.pk])).content.decode()
-    assert "2 observationer i det valda området: Klotter 2" in page
+    assert "Observationer i det valda området: Klotter .." in page
+
+
+def test_map_selection_counts_follow_the_disclosure_rule(stockholm, cast):
+    """Klotter 7 + Nedskräpning 2 + Skadegörelse 12 = 21: the 2 is hidden, and so is the 7
+    (the total less the others would give the 2 away); the 12 and the total are shown."""
+    from samverkan.situations.selectors import selection_figures
+    from tests.test_est import observe
+
+    coordinator = cast[Role.DISTRICT_COORDINATOR]
+    for category, count in (("Klotter", 7), ("Nedskräpning", 2), ("Skadegörelse", 12)):
+        for n in range(count):
+            observe(coordinator, dt.date(2026, 3, 1 + n), category=category)
+    figures = selection_figures(
+        Area.objects.get(code="norra-innerstaden").geometry,
+        municipality=stockholm,
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 12, 31),
+    )
+    assert figures == {
+        "observations": {"Klotter": None, "Nedskräpning": None, "Skadegörelse": 12},
+        "total": 21,
+    }

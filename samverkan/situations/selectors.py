@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from shapely.geometry import Point, shape
 
@@ -12,6 +13,7 @@ from samverkan.agreements.compliance import adopted_centrals, central_versions_i
 from samverkan.agreements.models import MandatoryCategory, PriorityArea
 from samverkan.agreements.selectors import latest_adopted, version_in_force
 from samverkan.datasources.models import Observation
+from samverkan.indicators import disclosure
 from samverkan.organisations.models import Area, AreaKind, Municipality, Organisation, OrganisationKind
 from samverkan.organisations.selectors import area_choices
 from samverkan.situations.models import (
@@ -210,7 +212,19 @@ def selection_figures(
     for o in observations:
         if polygon.contains(Point(o.longitude, o.latitude)):
             counts[o.category.name] = counts.get(o.category.name, 0) + 1
-    return {"observations": dict(sorted(counts.items())), "total": sum(counts.values())}
+    # The joint picture is read widely: small counts follow the one disclosure rule
+    # (a count below the limit is "..", and so is one the total would give away).
+    cells = {name: disclosure.Cell(count) for name, count in sorted(counts.items())}
+    total = disclosure.Cell(sum(counts.values()))
+    disclosure.protect(
+        [total, *cells.values()],
+        [disclosure.Relation(total, list(cells.values()))],
+        settings.SAMVERKAN_SUPPRESS_BELOW,
+    )
+    return {
+        "observations": {name: None if cell.hidden else cell.count for name, cell in cells.items()},
+        "total": None if total.hidden else total.count,
+    }
 
 
 def priorities_for_plans(analysis) -> list[tuple[Any, list[Any]]]:
