@@ -880,6 +880,11 @@ def test_the_compilation_says_each_trend_the_same_on_page_pdf_word_and_excel(cli
 
         missing = [s for s in said if flat(s) not in unescape(text)]
         assert missing == [], (channel, missing)
+    # What each verdict is measured against, named beside it (the workbook has its own columns).
+    notes = {t["baseline_note"] for t in trends}
+    assert all(note.startswith("utgångsvärde ") for note in notes)
+    for channel, text in {"page": page, "pdf": pdf_text, "word": word}.items():
+        assert [n for n in notes if flat(n) not in unescape(text)] == [], channel
 
 
 def test_a_measured_baseline_is_compared_by_the_test_the_year_before_uses():

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import Agreement, Scope
@@ -98,9 +99,23 @@ def _trend(link, year: int) -> dict:
         "reading": reading,
         "baseline": link.baseline,
         "target": link.target,
+        "baseline_note": _baseline_note(link),
         "verdict": code,
         "verdict_label": label,
     }
+
+
+def _baseline_note(link) -> str:
+    """What the verdict is measured against: "utgångsvärde 5,2 (2024), mål 4,0"."""
+    if link.baseline is None:
+        return ""
+    baseline = number_format(link.baseline, 1)
+    if link.baseline_period:
+        baseline = f"{baseline} ({link.baseline_period})"
+    note = _("baseline %(value)s") % {"value": baseline}
+    if link.target is not None:
+        note += ", " + _("target %(value)s") % {"value": number_format(link.target, 1)}
+    return note
 
 
 def _last_submitted(plan, year: int) -> FollowUpReport | None:
@@ -374,7 +389,8 @@ def _docx_part(document: Any, title: str, district: dict) -> None:
         document.add_heading(_("Indicator trends"), level=3)
     for trend in district["trends"]:
         document.add_paragraph(
-            f"{trend['indicator']}, {trend['area']}: {trend['reading']}. {trend['verdict_label']}. "
+            f"{trend['indicator']}, {trend['area']}: {trend['reading']}. {trend['verdict_label']}"
+            + (f" ({trend['baseline_note']}). " if trend.get("baseline_note") else ". ")
             + _("Measures: %(titles)s") % {"titles": "; ".join(trend["measures"])},
             style="List Bullet",
         )
