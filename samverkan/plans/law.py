@@ -43,6 +43,10 @@ class Link:
     label: str
     url: str | None
 
+    @classmethod
+    def to(cls, label: str, route: str, pk: int, *, allowed: bool) -> "Link":
+        return cls(label, reverse(route, args=[pk]) if allowed else None)
+
 
 @dataclass
 class Requirement:
@@ -117,10 +121,7 @@ def _picture_requirement(municipality: Municipality, year: int, user: "User") ->
         _("Situation picture of crime in the municipality (4 §)"),
         all(met for _label, met in parts),
         detail,
-        [
-            Link(p.title, reverse("situations:picture", args=[p.pk]) if can_view_picture(user, p) else None)
-            for p in pictures
-        ],
+        [Link.to(p.title, "situations:picture", p.pk, allowed=can_view_picture(user, p)) for p in pictures],
         parts,
     )
 
@@ -136,10 +137,12 @@ def _plan_requirement(
     )
     decided = [(plan, decision) for plan in plans if (decision := plan.adopted_decision()) is not None]
     links = [
-        Link(
+        Link.to(
             _("%(plan)s, decided by %(body)s on %(date)s")
             % {"plan": plan.heading, "body": decision.body, "date": f"{decision.decided_on:%Y-%m-%d}"},
-            reverse("plans:detail", args=[plan.pk]) if can_view_plan(user, plan) else None,
+            "plans:detail",
+            plan.pk,
+            allowed=can_view_plan(user, plan),
         )
         for plan, decision in decided
     ]
@@ -191,16 +194,16 @@ def _follow_up_requirement(municipality: Municipality, year: int, user: "User") 
     ).first()
     final = annual is not None and not (annual.content or {}).get("preliminary", False)
     links = [
-        Link(
-            str(report), reverse("plans:report", args=[report.pk]) if can_view_report(user, report) else None
-        )
+        Link.to(str(report), "plans:report", report.pk, allowed=can_view_report(user, report))
         for report in reports
     ]
     if final and annual is not None:
         links.append(
-            Link(
+            Link.to(
                 _("Yearly compilation %(year)s") % {"year": year},
-                reverse("plans:annual", args=[annual.pk]) if can_view_annual(user, annual) else None,
+                "plans:annual",
+                annual.pk,
+                allowed=can_view_annual(user, annual),
             )
         )
     met = bool(reports) or final
