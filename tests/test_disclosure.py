@@ -15,8 +15,11 @@ from samverkan.datasources import loader
 from samverkan.datasources.counts import MUNICIPALITY, SourceCount
 from samverkan.indicators import disclosure
 from samverkan.indicators.models import Indicator, IndicatorValue
+from samverkan.indicators.selectors import indicator_figures
 from samverkan.indicators.services import refresh_after_import
 from samverkan.organisations.models import Area
+from samverkan.situations import diagrams
+from samverkan.situations.presentation import chart_from
 from tests.test_imports import receive, register_counting_format
 
 LIMIT = 50
@@ -194,6 +197,16 @@ def test_no_channel_shows_a_hidden_count(client, cast, counted):
             assert csv.status_code == 200
             texts[f"csv {code} {kind}"] = csv.content.decode("utf-8-sig")
     texts["city map"] = client.get(reverse("areas:city")).content.decode()
+    for code in ("rinkeby-kista", "spanga-tensta", "jarva", "norrmalm"):
+        texts[f"district map {code}"] = client.get(
+            reverse("areas:geometry", args=[areas[code].pk])
+        ).content.decode()
+        # What evidence copies into a situation picture (and its documents draw).
+        for kind in ("year", "tertial", "month"):
+            figures = indicator_figures(indicator, areas[code], kind, until=dt.date(2023, 12, 31), count=24)
+            texts[f"evidence {code} {kind}"] = json.dumps(figures) + (
+                diagrams.to_svg(chart) if (chart := chart_from(figures)) else ""
+            )
     token = token_issue(user=cast[Role.DISTRICT_COORDINATOR], name="test")[1]
     for code in ("rinkeby-kista", "spanga-tensta", "jarva", "norrmalm"):
         for kind in ("year", "tertial", "month"):
@@ -206,6 +219,7 @@ def test_no_channel_shows_a_hidden_count(client, cast, counted):
             texts[f"api {code} {kind}"] = json.dumps(answer.json())
     # The search finds a count that is shown (Spånga-Tensta 2021, as a part of Järva's).
     assert _contains(texts["csv jarva year"], "700") and _contains(texts["api jarva year"], "700")
+    assert _contains(texts["evidence spanga-tensta year"], "700")
     found = {
         name: hits
         for name, text in texts.items()
