@@ -289,3 +289,37 @@ def test_the_district_map_hides_small_neighbourhood_counts_and_their_complement(
         if f["properties"].get("kind") == AreaKind.NEIGHBOURHOOD
     }
     assert shown == {"Gamla stan": None, "Södermalm": 30, "Reimersholme": 0, "Långholmen": None}
+
+
+def test_many_hidden_terms_whose_sum_pins_each_take_another_with_them():
+    # A tertial of 106 = six hidden weeks of 1 + a shown 100: the six sum to 6, so each is 1.
+    weeks = [_cell(1) for _w in range(6)]
+    big = _cell(100)
+    total = _cell(106)
+    disclosure.protect([total, *weeks, big], [disclosure.Relation(total, [*weeks, big])], limit=5)
+    assert big.hidden and all(w.hidden for w in weeks) and not total.hidden
+
+
+def test_an_areas_weeks_of_a_year_are_shown_whole_or_not_at_all():
+    start = dt.date(2024, 1, 1)
+    cells = {(7, "week", start + dt.timedelta(weeks=w)): _cell(3 if w == 10 else 40) for w in range(52)}
+    cells[(7, "week", dt.date(2025, 1, 6))] = _cell(40)  # another year stays as it is
+    disclosure.protect(cells.values(), [], limit=5, together=disclosure.week_groups(cells))
+    assert all(c.hidden for (_a, _k, s), c in cells.items() if s.year == 2024)
+    assert not cells[(7, "week", dt.date(2025, 1, 6))].hidden
+
+
+def test_what_the_municipality_holds_beyond_its_districts_is_a_term_of_its_own():
+    # Municipality 83 = districts 40 + 41 + 2 events placed in no district: the 2 is hidden,
+    # so one district is hidden with it.
+    rk, st = 1, 2
+    day = dt.date(2021, 1, 1)
+    cells = {
+        (MUNICIPALITY, "year", day): _cell(83),
+        (rk, "year", day): _cell(40),
+        (st, "year", day): _cell(41),
+    }
+    sources = {(rk, "year", day): {rk}, (st, "year", day): {st}}
+    relations = disclosure.value_relations(cells, {rk: {rk}, st: {st}}, sources, {})
+    disclosure.protect(cells.values(), relations, limit=5)
+    assert cells[(rk, "year", day)].hidden and not cells[(st, "year", day)].hidden

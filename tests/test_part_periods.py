@@ -12,7 +12,8 @@ from samverkan.situations.presentation import chart_from
 def value(year: int, count: int | None, *, incomplete=False, suppressed=False, preliminary=False):
     return IndicatorValue(
         period_kind="year", period_start=dt.date(year, 1, 1), label=str(year), count=count,
-        value=None if count is None else count / 10, low=None, high=None,
+        value=None if count is None else count / 10,
+        low=None if count is None else count / 20, high=None if count is None else count / 5,
         incomplete=incomplete, suppressed=suppressed, preliminary=preliminary,
     )  # fmt: skip
 
@@ -31,6 +32,7 @@ def test_the_district_chart_marks_part_periods_and_hidden_values(stockholm):
     assert chart["incomplete"] == [False, False, True]
     assert chart["hidden"] == [False, True, False]
     assert chart["area"][1] is None  # a hidden value has no height, only its mark
+    assert chart["low"][2] is None and chart["high"][2] is None  # no band into the part period
     if chart["municipality"]:
         assert chart["municipality_incomplete"] == [False, False, True]
 

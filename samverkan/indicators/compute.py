@@ -252,7 +252,9 @@ def _complete(
     elif kind in MONTHS_IN and "year" not in entry["parts"]:
         months = {p.month for p in entry["parts"] if isinstance(p, dt.date)}
         complete = len(months) >= MONTHS_IN[kind]
-    if family is not None:
+    if family is not None and not entry["daily"]:
+        # (An event archive's coverage already says whether every day is there: an area
+        # with no events in the period had none.)
         end = period_end(kind, start)
         expected = {
             member
@@ -308,6 +310,7 @@ def _valued(
         [*cells.values(), *extra],
         disclosure.value_relations(cells, families, sources, parts),
         indicator.suppress_below,
+        together=disclosure.week_groups(cells),
     )
     for key, value in values.items():
         value.parts = disclosure.shown_parts(parts[key], names)

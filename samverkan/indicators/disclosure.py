@@ -62,14 +62,26 @@ def small(count: int | None, limit: int) -> bool:
     return count is None or statistics.suppressed(count, limit)
 
 
-def protect(cells: Iterable[Cell], relations: list[Relation], limit: int) -> None:
+def protect(
+    cells: Iterable[Cell], relations: list[Relation], limit: int, *, together: Iterable[list[Cell]] = ()
+) -> None:
     """Mark which cells are hidden: the small ones, then the complements that keep each
-    of them from being one relation's only unknown."""
-    for cell in cells:
-        cell.hidden = small(cell.count, limit)
+    of them from being one relation's only unknown. Each group in `together` is shown
+    whole or not at all (a year's weeks of an area)."""
+    seen = set()
+    for cell in [*cells, *(c for relation in relations for c in (*relation.left, *relation.right))]:
+        if id(cell) not in seen:
+            seen.add(id(cell))
+            cell.hidden = small(cell.count, limit)
+    groups = list(together)
     changed = True
     while changed:
         changed = False
+        for group in groups:
+            if any(c.hidden for c in group) and not all(c.hidden for c in group):
+                for cell in group:
+                    cell.hidden = True
+                changed = True
         for relation in relations:
             side = _exposed(relation, limit)
             if side is None:
@@ -104,8 +116,11 @@ def _exposed(relation: Relation, limit: int) -> list[Cell] | None:
         return None
     if len(hidden) == 1:
         return side
+    # Each hidden count is at least 1, so the largest any of them could be is the sum less
+    # one for each of the others; below the limit, the sum says too much (six hidden weeks
+    # summing to 6 are each 1).
     together = sum(c.count or 0 for c in other) - sum(c.count or 0 for c in side if not c.hidden)
-    return side if together < limit else None
+    return side if together - (len(hidden) - 1) < limit else None
 
 
 def value_relations(
@@ -189,8 +204,28 @@ def _area_relations(
     for (kind, start), districts in [*own.items(), *merged.items()]:
         total = cells.get((MUNICIPALITY, kind, start))
         if total is not None:
-            relations.append(Relation(total, districts))
+            relations.append(Relation(total, [*districts, *_remainder(total, districts)]))
     return relations
+
+
+def _remainder(total: Cell, terms: list[Cell]) -> list[Cell]:
+    """What a total holds beyond its terms (counts placed in no district): a term of its
+    own, never shown, that the total less the others would otherwise give."""
+    if total.count is None or any(t.count is None for t in terms):
+        return []
+    rest = total.count - sum(t.count or 0 for t in terms)
+    return [Cell(rest)] if rest > 0 else []
+
+
+def week_groups(cells: dict[ValueKey, Cell]) -> list[list[Cell]]:
+    """An area's weeks of one year: shown whole or hidden together. A week's small count
+    is otherwise pinned down by the months, tertials or years around it, whose edges do
+    not fall on week boundaries (where the weeks beyond them are empty, they do)."""
+    groups: dict[tuple[int | None, int], list[Cell]] = defaultdict(list)
+    for (area, kind, start), cell in cells.items():
+        if kind == "week":
+            groups[(area, start.year)].append(cell)
+    return list(groups.values())
 
 
 def part_cells(

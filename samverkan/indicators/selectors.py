@@ -98,8 +98,9 @@ class Panel:
             # a series of mostly small counts does not look higher than it is.
             "hidden": [r.area.suppressed for r in self.rows],
             "area": [point(r.area) for r in self.rows],
-            "low": [bound(r.area, "low") for r in self.rows],
-            "high": [bound(r.area, "high") for r in self.rows],
+            # The band stops before a part period (its interval is in the table).
+            "low": [None if r.area.incomplete else bound(r.area, "low") for r in self.rows],
+            "high": [None if r.area.incomplete else bound(r.area, "high") for r in self.rows],
             "municipality": [point(r.municipality) for r in self.rows] if self.compares else [],
             "municipality_incomplete": (
                 [bool(r.municipality and r.municipality.incomplete) for r in self.rows]
