@@ -146,6 +146,9 @@ def test_monthly_and_tertial_summaries_roll_up_the_weeks(client, cast, group, we
     client.force_login(cast[Role.DISTRICT_COORDINATOR])
     month = client.get(reverse("est:summary", args=[group.pk]) + "?period=month&year=2025&n=3")
     assert month.context["summary"]["weeks"] == 2 and month.context["summary"]["observations"] == 6
+    # March 2025 has five Mondays: two compiled of five, said so.
+    assert month.context["weeks_in_period"] == 5 and "2 av 5" in month.content.decode()
+    assert "ofullständig" in month.content.decode()
     tertial = client.get(reverse("est:summary", args=[group.pk]) + "?period=tertial&year=2025&n=1")
     assert tertial.context["summary"]["observations"] == 6
     assert client.get(reverse("est:summary", args=[group.pk]) + "?period=tertial&n=4").status_code == 400

@@ -224,6 +224,11 @@ def summary(request, pk: int) -> HttpResponse:
             "pictures": pictures,
             "summary": summarise(pictures),
             "statuses": dict(QuickMeasure.Status.choices),
+            # The weeks whose Monday falls in the period, and whether any is missing or not over.
+            "weeks_in_period": sum(
+                1 for d in range((end - start).days) if (start + dt.timedelta(days=d)).weekday() == 0
+            ),
+            "not_over": end > dt.date.today(),
         },
     )
 
