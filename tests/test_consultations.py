@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from samverkan.accounts.models import Role, User
 from samverkan.agreements.models import AgreementVersion, LineageKind, TextSection, VersionStatus
@@ -461,7 +462,7 @@ def test_adoption_records_every_proposal_and_the_diff_links_the_change_that_answ
     adopt = {
         "version": draft,
         "decided_by": org("Kommunstyrelsen"),
-        "decided_on": dt.date(2027, 11, 29),
+        "decided_on": timezone.localdate(),  # a decision is not dated in the future
         "valid_from": dt.date(2028, 1, 1),
         "user": preparation(),
     }
@@ -517,7 +518,7 @@ def test_every_state_change_is_in_the_audit_log(central):
     services.version_adopt(
         version=draft,
         decided_by=org("Kommunstyrelsen"),
-        decided_on=dt.date(2027, 11, 29),
+        decided_on=timezone.localdate(),
         valid_from=dt.date(2028, 1, 1),
         user=preparation(),
         outcomes={},

@@ -285,3 +285,38 @@ def test_an_adopted_successor_is_named_beside_the_version_in_force_with_what_it_
     assert f'Antagen, gäller från {NEXT_YEAR}: <a href="/agreements/versions/{revision.pk}/">' in page
     start = client.get(reverse("agreements:compliance")).content.decode()
     assert "berör alla krav" in start
+
+
+def test_a_gap_between_an_ended_version_and_the_next_is_said_on_the_overview_and_the_district_page(
+    client, stockholm
+):
+    from samverkan.agreements.selectors import district_overview
+
+    ended = AgreementVersion.objects.get(agreement__area__code="farsta", status=VersionStatus.ADOPTED)
+    ended.valid_to = TODAY - dt.timedelta(days=30)
+    ended.save()
+    revision = draft_revision(version=ended, label="Farsta nästa år")
+    adopt(revision, NEXT_YEAR)
+
+    row = next(r for r in district_overview(stockholm, today=TODAY) if r.area.code == "farsta")
+    assert row.version == ended and not row.in_force
+    said = [w.message for w in row.warnings]
+    assert any(f"nästa version gäller först från {NEXT_YEAR}: ingen version gäller nu" in m for m in said), (
+        said
+    )
+    client.force_login(User.objects.get(username="politiker"))
+    page = client.get(reverse("areas:detail", args=[ended.agreement.area_id])).content.decode()
+    assert "Senaste versionen (gäller inte längre)" in page
+    assert f'Antagen, gäller från {NEXT_YEAR}: <a href="/agreements/versions/{revision.pk}/">' in page
+
+
+def test_an_adoption_dated_in_the_future_or_after_the_version_began_is_refused(central):
+    draft = draft_revision(version=central, label="Framtida beslut")
+    with pytest.raises(ValidationError) as future:
+        services.version_adopt(
+            version=draft, decided_by=org("Kommunstyrelsen"), decided_on=TODAY + dt.timedelta(days=30),
+            valid_from=NEXT_YEAR, user=preparation(), outcomes={},
+        )  # fmt: skip
+    assert "decided_on" in future.value.message_dict
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT and not draft.adoptions.exists()

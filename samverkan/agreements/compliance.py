@@ -174,6 +174,19 @@ def agreement_warnings(
                 _("Expired on %(date)s and no new version is registered.") % {"date": end.isoformat()},
             )
         )
+    elif end is not None and end < today and (upcoming := adopted_successor(version, today)) is not None:
+        warnings.append(
+            Warning(
+                "error",
+                _(
+                    "Expired on %(date)s; the next version comes into force only on %(next)s: none is in force now."
+                )
+                % {
+                    "date": end.isoformat(),
+                    "next": upcoming.valid_from.isoformat() if upcoming.valid_from else "",
+                },
+            )
+        )
 
     if version.scope == Scope.LOCAL:
         compliance = compliance or agreement_compliance(version, centrals)

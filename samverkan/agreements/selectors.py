@@ -51,6 +51,16 @@ def version_in_force(agreement: Agreement, on: dt.date) -> AgreementVersion | No
     return None
 
 
+def latest_started(agreement: Agreement, today: dt.date) -> AgreementVersion | None:
+    """The last adopted version that has come into force (and may have ended since)."""
+    started = [
+        v
+        for v in _versions(agreement)
+        if v.status == VersionStatus.ADOPTED and v.valid_from is not None and v.valid_from <= today
+    ]
+    return started[-1] if started else None
+
+
 def latest_adopted(agreement: Agreement) -> AgreementVersion | None:
     adopted = [v for v in _versions(agreement) if v.status == VersionStatus.ADOPTED]
     return adopted[-1] if adopted else None
@@ -95,7 +105,11 @@ def _district_overview(
     for area in areas:
         agreement = local.get(area.pk)
         if agreement is not None:
-            chosen[area.pk] = version_in_force(agreement, today) or latest_adopted(agreement)
+            chosen[area.pk] = (
+                version_in_force(agreement, today)
+                or latest_started(agreement, today)
+                or latest_adopted(agreement)
+            )
     prefetch_related_objects(
         [v for v in chosen.values() if v is not None],
         "parties",

@@ -408,7 +408,15 @@ def version_adopt(
     version = AgreementVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
         raise AlreadyAdopted(_("This draft has already been adopted."))
-    if valid_from < timezone.localdate() and not backdating_reason.strip():
+    today = timezone.localdate()
+    if decided_on > today:
+        raise ValidationError(
+            {
+                "decided_on": _("A decision cannot be dated in the future (today is %(today)s).")
+                % {"today": today}
+            }
+        )
+    if valid_from < today and not backdating_reason.strip():
         raise ValidationError(
             {"backdating_reason": _("The version would apply from a day in the past: say why.")}
         )

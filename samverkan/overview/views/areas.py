@@ -20,7 +20,7 @@ from samverkan.accounts import permissions
 from samverkan.accounts.http import AuthenticatedRequest
 from samverkan.accounts.tenancy import require_municipality
 from samverkan.agreements.compliance import adopted_successor
-from samverkan.agreements.selectors import latest_adopted, version_in_force
+from samverkan.agreements.selectors import latest_adopted, latest_started, version_in_force
 from samverkan.audit.recorder import record_reads
 from samverkan.audit.stamps import change_tag, tagged, unchanged
 from samverkan.core.cells import FormulaSafeWriter
@@ -322,13 +322,11 @@ def _agreement_versions(area: Area, today: dt.date) -> list[dict]:
     rows = []
     for agreement in area.agreements.prefetch_related("versions__superseded_by"):
         in_force = version_in_force(agreement, today)
-        shown = in_force or latest_adopted(agreement)
+        shown = in_force or latest_started(agreement, today) or latest_adopted(agreement)
+        upcoming = adopted_successor(shown, today) if shown else None
+        if upcoming is None and shown is not None and shown.valid_from and shown.valid_from > today:
+            shown, upcoming = None, shown  # only a version that has not begun
         rows.append(
-            {
-                "agreement": agreement,
-                "version": shown,
-                "in_force": in_force is not None,
-                "upcoming": adopted_successor(shown, today) if shown else None,
-            }
+            {"agreement": agreement, "version": shown, "in_force": in_force is not None, "upcoming": upcoming}
         )
     return rows
