@@ -103,6 +103,10 @@ def test_the_form_records_an_order_other_than_the_scores_when_each_is_given_its_
     ]:
         answer = client.post(url, base | {f"place_{pk}": n for pk, n in places.items()})
         assert answer.status_code == 400 and said in answer.content.decode()
+    gap = client.post(
+        url, base | {"problems": [first.pk, second.pk], f"place_{first.pk}": 1, f"place_{second.pk}": 3}
+    )
+    assert gap.status_code == 400 and "platserna 1 till 2" in gap.content.decode()
     unticked = client.post(url, base | {"problems": [first.pk], f"place_{second.pk}": 1})
     assert unticked.status_code == 400 and "Kryssa i problemet" in unticked.content.decode()
     assert PrioritisationDecision.objects.filter(analysis=analysis).count() == before

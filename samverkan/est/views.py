@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -89,7 +90,7 @@ def _week_page(request, picture, *, forms=None, status=200) -> HttpResponse:
             )
         items.append({**item, "feedback": feedback, "form": form, "exists": observation is not None})
     if can_edit:
-        forms.setdefault("meeting", MeetingForm(instance=meeting, initial={"held_on": dt.date.today()}))
+        forms.setdefault("meeting", MeetingForm(instance=meeting, initial={"held_on": timezone.localdate()}))
         if meeting is not None:
             forms.setdefault("measure", QuickMeasureForm(owners=picture.group.recipients.all()))
     history = list(picture.group.weekly_pictures.filter(week_start__lt=picture.week_start)[:4])
@@ -194,8 +195,8 @@ def summary(request, pk: int) -> HttpResponse:
     group = _group_for(request.user, pk)
     kind = request.GET.get("period", PeriodKind.MONTH)
     try:
-        year = int(request.GET.get("year", dt.date.today().year))
-        number = int(request.GET.get("n", dt.date.today().month if kind == PeriodKind.MONTH else 1))
+        year = int(request.GET.get("year", timezone.localdate().year))
+        number = int(request.GET.get("n", timezone.localdate().month if kind == PeriodKind.MONTH else 1))
         if kind == PeriodKind.TERTIAL:
             if not 1 <= number <= 3:
                 raise ValueError
@@ -228,7 +229,7 @@ def summary(request, pk: int) -> HttpResponse:
             "weeks_in_period": sum(
                 1 for d in range((end - start).days) if (start + dt.timedelta(days=d)).weekday() == 0
             ),
-            "not_over": end > dt.date.today(),
+            "not_over": end > timezone.localdate(),
         },
     )
 

@@ -227,7 +227,7 @@ def compile_year(municipality, year: int) -> dict:
     return {
         "year": year,
         "municipality": municipality.name,
-        "compiled_at": timezone.now().isoformat(),
+        "compiled_at": timezone.localtime().isoformat(),  # the day as the municipality reads it
         # Compiled before the year has ended: the figures can still change.
         "preliminary": timezone.localdate() <= dt.date(year, 12, 31),
         "districts": districts,

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from django.apps import apps
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.organisations.models import Area, AreaKind, Municipality
@@ -81,7 +82,7 @@ def _pictures(municipality: Municipality, year: int) -> tuple[list[SituationPict
     whole = any(p.agreement.area_id is None for p in pictures)
     districts = set(
         Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT)
-        .valid_on(min(end, dt.date.today()))
+        .valid_on(min(end, timezone.localdate()))
         .values_list("pk", flat=True)
     )
     covered = {p.agreement.area_id for p in pictures}

@@ -222,6 +222,8 @@ class DecisionForm(forms.Form):
             )
         elif len(set(given)) != len(given):
             self.add_error(None, _("Two ticked problems have the same place."))
+        elif given and sorted(given) != list(range(1, len(given) + 1)):
+            self.add_error(None, _("Give the ticked problems the places 1 to %(n)s.") % {"n": len(given)})
         return self.cleaned_data
 
     def ranked(self) -> list[Problem]:
