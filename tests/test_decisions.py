@@ -81,7 +81,10 @@ def test_the_documents_explain_a_decided_order_that_differs_from_the_scores(clie
     client.force_login(cast[Role.STEERING_GROUP_MEMBER])
     answer = client.get(reverse("situations:export", args=[analysis.pk, "docx"]))
     text = "\n".join(p.text for p in Document(io.BytesIO(answer.content)).paragraphs)
-    assert "Ordningen är beslutets" in text
+    assert "Ordningen är styrgruppens beslut" in text
+    # It names the order the scores would give, with each total.
+    first, second = [r for r in selectors.ranking(analysis) if r.total > 0][:2]
+    assert f"1. {first.problem.title} ({first.total}); 2. {second.problem.title} ({second.total})" in text
     assert Body.objects.filter(pk=analysis.adopted_decision.body_id).exists()
 
 

@@ -54,7 +54,7 @@ def _context(analysis, content, version) -> dict:
         "printed": timezone.localtime(),
         "criteria": list(Criterion),
         "decided_against_scores": _decided_against_scores(content, problems),
-        "decided_against_scores_text": _decided_against_scores_text(),
+        "decided_against_scores_text": _decided_against_scores_text(content, problems),
         # The prioritisation matrix: one row per problem, a score per criterion.
         "matrix": [
             {
@@ -68,11 +68,16 @@ def _context(analysis, content, version) -> dict:
     }
 
 
-def _decided_against_scores_text() -> str:
+def _decided_against_scores_text(content: dict, problems: list[dict]) -> str:
+    """The decided order said against the scores' own: which problems, in which order, the
+    total scores in the matrix would have put first."""
+    ranked = len((content.get("decision") or {}).get("ranking") or [])
+    by_score = sorted(problems, key=lambda p: -p["score_total"])[: max(ranked, 1)]
+    order = "; ".join(f"{i}. {p['title']} ({p['score_total']})" for i, p in enumerate(by_score, start=1))
     return _(
-        "The order is the decision's: it differs from the order of the total scores in the matrix "
-        "below (the decision set it so, or the scores have changed since)."
-    )
+        "The order is the steering group's decision. By the total scores in the matrix below it "
+        "would be: %(order)s."
+    ) % {"order": order}
 
 
 def _decided_against_scores(content: dict, problems: list[dict]) -> bool:
@@ -144,7 +149,7 @@ def joint_docx(analysis, content: dict, *, version=None) -> bytes:
         for item in decision["ranking"]:
             document.add_paragraph(f"{item['rank']}. {item['title']}", style="List Number")
         if context["decided_against_scores"]:
-            document.add_paragraph(_decided_against_scores_text())
+            document.add_paragraph(context["decided_against_scores_text"])
     else:
         document.add_paragraph(_("No prioritisation has been adopted yet."))
 
