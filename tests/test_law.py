@@ -54,6 +54,10 @@ def test_the_picture_parts_name_the_evidence_found_even_where_the_municipality_i
     assert other[1]
     assert analysis[1] and re.search(r"\b1\b", analysis[0])
     assert not coverage[1] and not picture_requirement.met
+    # It names the districts no picture covers (Farsta among them), not the one covered.
+    assert (
+        "inte täckta: " in coverage[0] and "Farsta" in coverage[0] and "Norra innerstaden" not in coverage[0]
+    )
     assert len(parts) == 4
 
 

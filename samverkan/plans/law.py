@@ -69,8 +69,9 @@ class LawYear:
         return sum(r.met for r in self.requirements)
 
 
-def _pictures(municipality: Municipality, year: int) -> tuple[list[SituationPicture], bool]:
-    """The year's situation pictures, and whether together they cover the municipality."""
+def _pictures(municipality: Municipality, year: int) -> tuple[list[SituationPicture], list[str]]:
+    """The year's situation pictures, and the current districts none of them covers (none
+    when one covers the whole municipality)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     pictures = list(
         SituationPicture.objects.filter(
@@ -79,18 +80,23 @@ def _pictures(municipality: Municipality, year: int) -> tuple[list[SituationPict
         .select_related("agreement", "agreement__area")
         .order_by("period_start", "pk")
     )
-    whole = any(p.agreement.area_id is None for p in pictures)
-    districts = set(
+    if any(p.agreement.area_id is None for p in pictures):
+        return pictures, []
+    districts = dict(
         Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT)
         .valid_on(min(end, timezone.localdate()))
-        .values_list("pk", flat=True)
+        .order_by("name")
+        .values_list("pk", "name")
     )
     covered = {p.agreement.area_id for p in pictures}
-    return pictures, whole or (bool(districts) and districts <= covered)
+    if not districts:
+        return pictures, [_("no district is registered")]
+    return pictures, [name for pk, name in districts.items() if pk not in covered]
 
 
 def _picture_requirement(municipality: Municipality, year: int, user: "User") -> Requirement:
-    pictures, covering = _pictures(municipality, year)
+    pictures, uncovered = _pictures(municipality, year)
+    covering = not uncovered
     shown = Q(problem__party_picture__status=PictureStatus.SUBMITTED) | Q(problem__analysis__isnull=False)
     evidence = Evidence.objects.filter(shown).filter(
         Q(problem__party_picture__picture__in=pictures) | Q(problem__analysis__picture__in=pictures)
@@ -109,7 +115,9 @@ def _picture_requirement(municipality: Municipality, year: int, user: "User") ->
         (_("An analysis of the mapping and of the need for measures: a recorded prioritisation decision (%(found)s)")
          % {"found": _("%(n)s decided") % {"n": len(analysed)} if analysed else _("none recorded")},
          bool(analysed)),
-        (_("The pictures cover the whole municipality (the whole of it, or every current district)"), covering),
+        (_("The pictures cover the whole municipality (the whole of it, or every current district)")
+         + ("" if covering else " (" + _("not covered: %(names)s") % {"names": ", ".join(uncovered)} + ")"),
+         covering),
     ]  # fmt: skip
     if not pictures:
         detail = _("No situation picture covers %(year)s.") % {"year": year}
