@@ -70,3 +70,12 @@ def test_the_evidence_chart_draws_a_part_period_open_and_joins_no_line_to_it():
         for line in diagram.parts
         if isinstance(line, diagrams.Line) and line.dashed
     )
+
+
+def test_a_series_with_every_value_hidden_is_said_once(stockholm):
+    indicator = Indicator.objects.get(municipality=stockholm, code="misshandel")
+    hidden = [SeriesRow(str(y), value(y, None, suppressed=True), None) for y in (2024, 2025)]
+    assert Panel(indicator, lambda: {indicator.pk: hidden}).all_hidden
+    mixed = [*hidden, SeriesRow("2026", value(2026, 40), None)]
+    assert not Panel(indicator, lambda: {indicator.pk: mixed}).all_hidden
+    assert not Panel(indicator, lambda: {}).all_hidden

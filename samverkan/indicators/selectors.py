@@ -76,6 +76,11 @@ class Panel:
         return any(r.area.suppressed for r in self.rows)
 
     @property
+    def all_hidden(self) -> bool:
+        """Every value hidden (a district's weekly counts, often): said once, not row by row."""
+        return bool(self.rows) and all(r.area.suppressed for r in self.rows)
+
+    @property
     def compares(self) -> bool:
         """Rates and shares compare with the whole municipality; raw counts do not."""
         return self.is_rate or self.is_share
