@@ -180,3 +180,16 @@ def test_the_api_documentation_is_served_without_a_cdn(client, cast):
     html = page.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower() and "https://" not in html
+
+
+def test_an_area_that_names_no_area_is_an_error_not_an_empty_list(client, cast):
+    from samverkan.api.services import token_issue
+    from samverkan.indicators.models import Indicator
+
+    key = token_issue(user=cast["district_coordinator"], name="test")[1]
+    indicator = Indicator.objects.filter(municipality__code="0180").first()
+    url = f"/api/v1/indicators/{indicator.pk}/values"
+    by_id = client.get(url, {"area": "120"}, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert by_id.status_code == 404 and "code" in by_id.json()["detail"]
+    by_code = client.get(url, {"area": "jarva"}, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert by_code.status_code == 200

@@ -99,3 +99,7 @@ def test_a_year_pooled_from_merged_areas_shows_its_parts_and_is_not_tested_again
     area = jarva["2021"].area
     page = client.get(reverse("areas:detail", args=[area.pk])).content.decode()
     assert "= Rinkeby-Kista 120 / 300 + Spånga-Tensta 60 / 200" in page
+    csv = client.get(reverse("areas:indicator_csv", args=[area.pk, "otrygg-kvall"])).content.decode(
+        "utf-8-sig"
+    )
+    assert "svarande" in csv.splitlines()[0] and "Järva;2021;180;;500;" in csv

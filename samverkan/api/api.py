@@ -321,6 +321,9 @@ def indicator_values(request, indicator_id: Id, filters: Query[SeriesFilter]):
     _allowed(indicator.municipality_id == municipality.pk)
     values = IndicatorValue.objects.filter(indicator=indicator).select_related("area", "indicator")
     if filters.area:
+        # An area is named by its code; one that names no area is an error, not an empty list.
+        if not Area.objects.filter(municipality=municipality, code=filters.area).exists():
+            raise HttpError(404, "No area has that code (areas are named by their code: see /api/v1/areas).")
         values = values.filter(area__code=filters.area)
     if filters.period_kind:
         values = values.filter(period_kind=filters.period_kind)
