@@ -323,3 +323,17 @@ def test_what_the_municipality_holds_beyond_its_districts_is_a_term_of_its_own()
     relations = disclosure.value_relations(cells, {rk: {rk}, st: {st}}, sources, {})
     disclosure.protect(cells.values(), relations, limit=5)
     assert cells[(rk, "year", day)].hidden and not cells[(st, "year", day)].hidden
+
+
+def test_an_empty_week_is_written_as_zero_so_a_hidden_weeks_row_says_nothing(stockholm):
+    """Weeks of a year with a small one are all hidden; the empty weeks among them are rows
+    too (else a '..' row would tell it holds at least one)."""
+    from samverkan.indicators.compute import _empty_weeks
+
+    area = Area.objects.get(municipality=stockholm, code="norrmalm")
+    held = {(area.pk, "week", dt.date(2023, 9, 4)): None, (area.pk, "week", dt.date(2023, 9, 18)): None}
+    empty = _empty_weeks(held, (dt.date(2023, 8, 1), dt.date(2023, 10, 8)), {area.pk: area}, None)
+    assert [start for _a, _k, start in empty] == [
+        dt.date(2023, 8, 7), dt.date(2023, 8, 14), dt.date(2023, 8, 21), dt.date(2023, 8, 28),
+        dt.date(2023, 9, 11), dt.date(2023, 9, 25), dt.date(2023, 10, 2),
+    ]  # fmt: skip

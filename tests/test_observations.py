@@ -167,4 +167,11 @@ def test_observations_feed_their_indicator(stockholm):
     # The data cover 2023-06-01 to 2024-03-03: neither year is complete, and 2 is a small count.
     assert whole["2024"].incomplete and whole["2023"].incomplete and whole["2024"].suppressed
     weeks = IndicatorValue.objects.filter(indicator__code="est-observationer", period_kind="week", area=None)
-    assert sorted(v.label for v in weeks) == ["2023-V22", "2024-V09"]
+    # Every week the data cover has a row (an empty one holds 0), so that a hidden week's
+    # row says nothing by being there; a year's weeks with a small one are all hidden.
+    labels = sorted(v.label for v in weeks)
+    assert labels[0] == "2023-V22" and labels[-1] == "2024-V09"
+    assert (
+        "2023-V40" in labels and len(labels) == len(set(labels)) == 31 + 9
+    )  # 2023-V22 to V52, 2024-V01 to V09
+    assert all(v.suppressed and v.count is None for v in weeks)

@@ -302,6 +302,13 @@ def _valued(
             population=population,
         )
         cells[key] = disclosure.Cell(values[key].count)
+    for key in _empty_weeks(values, coverage, validity, years):
+        values[key] = IndicatorValue(
+            indicator=indicator, area_id=key[0], period_kind="week", period_start=key[2],
+            label=label("week", key[2]), count=0,
+        )  # fmt: skip
+        cells[key] = disclosure.Cell(0)
+        sums[key] = {"by_source": {}, "sources": set()}
     parts = {key: disclosure.part_cells(cells, key, sums[key]["by_source"]) for key in values}
     sources = {key: sums[key]["sources"] for key in values}
     stored = {id(cell) for cell in cells.values()}
@@ -319,6 +326,35 @@ def _valued(
         elif value.count is not None:
             _estimate(indicator, value)
     return values
+
+
+def _empty_weeks(
+    values: dict[ValueKey, IndicatorValue],
+    coverage: tuple[dt.date, dt.date] | None,
+    validity: dict[int, Area],
+    years: set[int] | None,
+) -> list[ValueKey]:
+    """The weeks without events of each area and year that has weekly values: written as
+    0, so that a week's row says nothing by being there (a hidden week would otherwise
+    be known to hold at least one), and an empty week is not left off the chart."""
+    held = {(area, start.year) for (area, kind, start) in values if kind == "week"}
+    empty = []
+    for area, year in held:
+        if years and year not in years:
+            continue
+        place = validity.get(area) if area is not None else None
+        day = dt.date(year, 1, 1) + dt.timedelta(days=(7 - dt.date(year, 1, 1).weekday()) % 7)
+        while day.year == year:
+            end = day + dt.timedelta(days=6)
+            inside = coverage is None or (coverage[0] <= day and end <= coverage[1])
+            valid = place is None or (
+                (place.valid_from is None or place.valid_from <= day)
+                and (place.valid_to is None or end <= place.valid_to)
+            )
+            if inside and valid and (area, "week", day) not in values:
+                empty.append((area, "week", day))
+            day += dt.timedelta(days=7)
+    return empty
 
 
 def _estimate(indicator: Indicator, value: IndicatorValue) -> None:

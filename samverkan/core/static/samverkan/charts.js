@@ -90,6 +90,8 @@
       options: {
         animation: false,
         maintainAspectRatio: false,
+        // Room for the last point's marker (an open square is larger than a dot).
+        layout: { padding: { right: 10 } },
         plugins: {
           legend: { labels: { filter: (item) => item.text !== "" } },
           tooltip: {
