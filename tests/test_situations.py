@@ -119,6 +119,33 @@ def test_the_joint_analysis_opens_when_both_have_submitted_and_keeps_provenance(
     assert analysis.problems.count() == 2
 
 
+def test_two_problems_of_the_same_party_are_not_merged(client, cast, picture, parties):
+    city, police = parties
+    city_draft = draft_with_problem(picture, city, "Otrygghet på Plattan")
+    services.problem_add(owner=city_draft, title="Mörka gångtunnlar")
+    services.party_picture_submit(party_picture=city_draft, user=None)
+    analysis = services.party_picture_submit(
+        party_picture=draft_with_problem(picture, police, "Narkotikahandel vid T-Centralen"), user=None
+    )
+    by_title = {p.title: p for p in analysis.problems.all()}
+    with pytest.raises(ValidationError, match="samma parts lägesbild"):
+        services.joint_problems_merge(
+            keep=by_title["Otrygghet på Plattan"], other=by_title["Mörka gångtunnlar"]
+        )
+    client.force_login(cast[Role.DISTRICT_COORDINATOR])
+    url = reverse("situations:merge", args=[analysis.pk])
+    refused = client.post(
+        url, {"keep": by_title["Otrygghet på Plattan"].pk, "other": by_title["Mörka gångtunnlar"].pk}
+    )
+    assert refused.status_code == 400 and "samma parts lägesbild" in refused.content.decode()
+    assert analysis.problems.count() == 3
+    merged = client.post(
+        url, {"keep": by_title["Otrygghet på Plattan"].pk, "other": by_title["Narkotikahandel vid T-Centralen"].pk},
+        follow=True,
+    )  # fmt: skip
+    assert "”Otrygghet på Plattan” rymmer nu båda problemens underlag" in merged.content.decode()
+
+
 def test_a_new_version_submitted_later_joins_the_joint_problem_it_continues(picture, parties):
     city, police = parties
     services.party_picture_submit(party_picture=draft_with_problem(picture, city, "Plattan"), user=None)

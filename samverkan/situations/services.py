@@ -29,7 +29,7 @@ from samverkan.situations.models import (
     Problem,
     SituationPicture,
 )
-from samverkan.situations.selectors import both_submitted, selection_figures
+from samverkan.situations.selectors import both_submitted, problem_parties, selection_figures
 
 PROBLEM_FIELDS = ("title", "place", "area", "times", "situation")
 
@@ -267,6 +267,16 @@ def joint_problems_merge(*, keep: Problem, other: Problem) -> Problem:
     one gains the other's provenance, evidence, links and causes."""
     if keep.analysis_id is None or keep.analysis_id != other.analysis_id or keep.pk == other.pk:
         raise ValidationError(_("Only two different problems of the same joint analysis can be merged."))
+    # A merge joins the two parties' views of one problem; two problems that one party
+    # saw as two stay two (that party's own picture is where they would be joined).
+    seen_by = problem_parties(keep)
+    if len(seen_by) == 1 and seen_by == problem_parties(other):
+        raise ValidationError(
+            _(
+                "Both problems come from the same party's picture: a merge joins the two parties' "
+                "views of one problem. Keep them apart, or join them in that party's own picture."
+            )
+        )
     keep.derived_from.add(*other.derived_from.all())
     keep.priority_areas.add(*other.priority_areas.all())
     keep.categories.add(*other.categories.all())

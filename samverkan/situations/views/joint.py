@@ -42,7 +42,11 @@ def joint_merge(request, pk: int) -> HttpResponse:
             services.joint_problems_merge(keep=form.cleaned_data["keep"], other=form.cleaned_data["other"])
     if form.errors:
         return joint_page(request, analysis, forms={"merge": form}, status=400)
-    messages.success(request, _("The problems were merged; both parties' observations are kept."))
+    messages.success(
+        request,
+        _("The problems were merged: “%(title)s” now holds the evidence, causes and origins of both.")
+        % {"title": form.cleaned_data["keep"].title},
+    )
     return to_step(pk, "pictures")
 
 
