@@ -61,6 +61,12 @@ def latest_started(agreement: Agreement, today: dt.date) -> AgreementVersion | N
     return started[-1] if started else None
 
 
+def version_shown(agreement: Agreement, today: dt.date) -> AgreementVersion | None:
+    """The version a page describes: the one in force, else the last that came into force
+    (it has ended), else the last adopted (it has not begun)."""
+    return version_in_force(agreement, today) or latest_started(agreement, today) or latest_adopted(agreement)
+
+
 def latest_adopted(agreement: Agreement) -> AgreementVersion | None:
     adopted = [v for v in _versions(agreement) if v.status == VersionStatus.ADOPTED]
     return adopted[-1] if adopted else None
@@ -105,11 +111,7 @@ def _district_overview(
     for area in areas:
         agreement = local.get(area.pk)
         if agreement is not None:
-            chosen[area.pk] = (
-                version_in_force(agreement, today)
-                or latest_started(agreement, today)
-                or latest_adopted(agreement)
-            )
+            chosen[area.pk] = version_shown(agreement, today)
     prefetch_related_objects(
         [v for v in chosen.values() if v is not None],
         "parties",

@@ -17,7 +17,7 @@ from samverkan.est.compile import summarise
 from samverkan.est.forms import CompileForm, FeedbackForm, MeetingForm, QuickMeasureForm
 from samverkan.est.models import EstGroup, QuickMeasure, WeeklyPicture
 from samverkan.indicators.models import PeriodKind
-from samverkan.indicators.periods import period_end
+from samverkan.indicators.periods import mondays, period_end
 
 
 def _group_for(user, pk, *, edit=False) -> EstGroup:
@@ -226,9 +226,7 @@ def summary(request, pk: int) -> HttpResponse:
             "summary": summarise(pictures),
             "statuses": dict(QuickMeasure.Status.choices),
             # The weeks whose Monday falls in the period, and whether any is missing or not over.
-            "weeks_in_period": sum(
-                1 for d in range((end - start).days) if (start + dt.timedelta(days=d)).weekday() == 0
-            ),
+            "weeks_in_period": len(mondays(start, end)),
             "not_over": end > timezone.localdate(),
         },
     )

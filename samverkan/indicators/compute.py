@@ -19,7 +19,14 @@ from samverkan.datasources.counts import MUNICIPALITY, SourceCount, year_span
 from samverkan.indicators import disclosure, statistics
 from samverkan.indicators.disclosure import ValueKey
 from samverkan.indicators.models import Denominator, Indicator, IndicatorValue, Population
-from samverkan.indicators.periods import MONTHS_IN, label, period_end, period_start, same_period_year_before
+from samverkan.indicators.periods import (
+    MONTHS_IN,
+    label,
+    mondays,
+    period_end,
+    period_start,
+    same_period_year_before,
+)
 from samverkan.organisations.models import Area, AreaKind, Municipality, SuccessionKind
 
 
@@ -343,8 +350,7 @@ def _empty_weeks(
         if years and year not in years:
             continue
         place = validity.get(area) if area is not None else None
-        day = dt.date(year, 1, 1) + dt.timedelta(days=(7 - dt.date(year, 1, 1).weekday()) % 7)
-        while day.year == year:
+        for day in mondays(dt.date(year, 1, 1), dt.date(year + 1, 1, 1)):
             end = day + dt.timedelta(days=6)
             inside = coverage is None or (coverage[0] <= day and end <= coverage[1])
             valid = place is None or (
@@ -353,7 +359,6 @@ def _empty_weeks(
             )
             if inside and valid and (area, "week", day) not in values:
                 empty.append((area, "week", day))
-            day += dt.timedelta(days=7)
     return empty
 
 

@@ -57,6 +57,16 @@ class Relation:
         return relation
 
 
+def shown_sum[K](counts: dict[K, int], limit: int) -> tuple[dict[K, int | None], int | None]:
+    """A total and its parts as they may be shown (None where hidden), for counts made
+    on the fly rather than stored: a map's areas, a checklist's categories."""
+    cells = {key: Cell(count) for key, count in counts.items()}
+    total = Cell(sum(counts.values()))
+    protect([total, *cells.values()], [Relation(total, list(cells.values()))], limit)
+    shown = {key: None if cell.hidden else cell.count for key, cell in cells.items()}
+    return shown, None if total.hidden else total.count
+
+
 def small(count: int | None, limit: int) -> bool:
     """Hidden by itself: suppressed at the source (no count), or from 1 up to the limit."""
     return count is None or statistics.suppressed(count, limit)

@@ -17,6 +17,12 @@ def period_start(kind: str, day: dt.date) -> dt.date:
     raise ValueError(kind)
 
 
+def mondays(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The starts of the weeks whose Monday falls on or after `start` and before `end`."""
+    first = start + dt.timedelta(days=-start.weekday() % 7)
+    return [first + dt.timedelta(weeks=n) for n in range(max(0, (end - first).days + 6) // 7)]
+
+
 def period_end(kind: str, start: dt.date) -> dt.date:
     """The last day of the period that begins on `start`."""
     if kind == "week":

@@ -214,17 +214,8 @@ def selection_figures(
             counts[o.category.name] = counts.get(o.category.name, 0) + 1
     # The joint picture is read widely: small counts follow the one disclosure rule
     # (a count below the limit is "..", and so is one the total would give away).
-    cells = {name: disclosure.Cell(count) for name, count in sorted(counts.items())}
-    total = disclosure.Cell(sum(counts.values()))
-    disclosure.protect(
-        [total, *cells.values()],
-        [disclosure.Relation(total, list(cells.values()))],
-        settings.SAMVERKAN_SUPPRESS_BELOW,
-    )
-    return {
-        "observations": {name: None if cell.hidden else cell.count for name, cell in cells.items()},
-        "total": None if total.hidden else total.count,
-    }
+    shown, total = disclosure.shown_sum(dict(sorted(counts.items())), settings.SAMVERKAN_SUPPRESS_BELOW)
+    return {"observations": shown, "total": total}
 
 
 def priorities_for_plans(analysis) -> list[tuple[Any, list[Any]]]:

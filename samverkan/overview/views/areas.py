@@ -20,7 +20,7 @@ from samverkan.accounts import permissions
 from samverkan.accounts.http import AuthenticatedRequest
 from samverkan.accounts.tenancy import require_municipality
 from samverkan.agreements.compliance import adopted_successor
-from samverkan.agreements.selectors import latest_adopted, latest_started, version_in_force
+from samverkan.agreements.selectors import version_shown
 from samverkan.audit.recorder import record_reads
 from samverkan.audit.stamps import change_tag, tagged, unchanged
 from samverkan.core.cells import FormulaSafeWriter
@@ -163,22 +163,17 @@ def area_geometry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     span = named.aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
     # The same disclosure rule as the tables: a small count is not shown, nor one that the
     # district's total less the others would give away.
-    cells = {n.pk: disclosure.Cell(events.get(n.pk, 0)) for n in neighbourhoods}
-    total = disclosure.Cell(sum(events.values()))
-    disclosure.protect(
-        [total, *cells.values()],
-        [disclosure.Relation(total, list(cells.values()))],
-        settings.SAMVERKAN_SUPPRESS_BELOW,
+    shown, _total = disclosure.shown_sum(
+        {n.pk: events.get(n.pk, 0) for n in neighbourhoods}, settings.SAMVERKAN_SUPPRESS_BELOW
     )
     for neighbourhood in neighbourhoods:
         if neighbourhood.geometry:
-            cell = cells[neighbourhood.pk]
             features.append(
                 _feature(
                     neighbourhood.geometry,
                     name=neighbourhood.name,
                     kind=neighbourhood.kind,
-                    police_events=None if cell.hidden else cell.count,
+                    police_events=shown[neighbourhood.pk],
                 )
             )
     working = _records_observations(request.user, area)
@@ -323,12 +318,10 @@ def _agreement_versions(area: Area, today: dt.date) -> list[dict]:
     adopted one) and a successor adopted to come into force later."""
     rows = []
     for agreement in area.agreements.prefetch_related("versions__superseded_by"):
-        in_force = version_in_force(agreement, today)
-        shown = in_force or latest_started(agreement, today) or latest_adopted(agreement)
+        shown = version_shown(agreement, today)
+        in_force = shown is not None and shown.is_in_force_on(today)
         upcoming = adopted_successor(shown, today) if shown else None
         if upcoming is None and shown is not None and shown.valid_from and shown.valid_from > today:
             shown, upcoming = None, shown  # only a version that has not begun
-        rows.append(
-            {"agreement": agreement, "version": shown, "in_force": in_force is not None, "upcoming": upcoming}
-        )
+        rows.append({"agreement": agreement, "version": shown, "in_force": in_force, "upcoming": upcoming})
     return rows
